@@ -1,0 +1,144 @@
+# sbox: one non-recursive Makefile, no Xcode.
+#
+#   make              build build/sbox
+#   make check        build and run every test (unit, cli, corpus, security)
+#   make check-asan   the same under AddressSanitizer + UBSan
+#   make fuzz         build the libFuzzer targets (clang); fuzz-smoke runs them briefly
+#   make install      PREFIX=/usr/local DESTDIR=
+#
+# Sources are found by folder. Platform files are picked by name, not by
+# #ifdef: src/**/*_linux.c only on Linux, src/**/*_darwin.c only on macOS.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/sbox
+DESTDIR ?=
+
+UNAME_S := $(shell uname -s)
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+
+PKGS := libxml-2.0 jansson libarchive
+ifeq ($(UNAME_S),Linux)
+PKGS += libseccomp
+PLATFORM := linux
+OS_CPPFLAGS := -D_GNU_SOURCE
+else
+PLATFORM := darwin
+OS_CPPFLAGS := -D_DARWIN_C_SOURCE
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wold-style-definition -Wpointer-arith -Wvla \
+	-Wwrite-strings -Wformat-security -fno-common
+OPT ?= -O2 -g
+CFLAGS ?= $(OPT)
+ALL_CFLAGS := -std=c11 $(WARN) $(CFLAGS) -Isrc $(OS_CPPFLAGS) \
+	-DSBOX_DATADIR='"$(DATADIR)"' $(PKG_CFLAGS)
+ALL_LDFLAGS := $(LDFLAGS)
+
+BUILD ?= build
+
+ALL_SRCS := $(sort $(wildcard src/*/*.c))
+OTHER_PLATFORM := $(if $(filter linux,$(PLATFORM)),darwin,linux)
+LIB_SRCS := $(filter-out %_$(OTHER_PLATFORM).c,$(ALL_SRCS))
+LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+MAIN_OBJ := $(BUILD)/obj/main.o
+LIB := $(BUILD)/libsbox.a
+SBOX := $(BUILD)/sbox
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_CC ?= clang
+FUZZ_BUILD := build-fuzz
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(FUZZ_SRCS))
+FUZZ_SECONDS ?= 20
+
+.PHONY: ci all check check-asan unit fuzz fuzz-smoke install uninstall clean \
+	demo bench
+
+all: $(SBOX)
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(SBOX): $(MAIN_OBJ) $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJ) $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests -MMD -MP -o $@ $< $(LIB) \
+		$(ALL_LDFLAGS) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+unit: $(UNIT_BINS)
+
+# Every test: unit binaries, then tests/cli, tests/corpus, tests/security
+# scripts. tests/run.sh prints the closing "N passed, N failed" line.
+check: $(SBOX) $(UNIT_BINS)
+	@SBOX=$(abspath $(SBOX)) BUILD=$(abspath $(BUILD)) sh tests/run.sh
+
+check-asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer \
+		-fsanitize=address,undefined -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" check
+
+# libFuzzer targets: the library rebuilt with clang and the fuzzer
+# instrumentation, one binary per tests/fuzz/fuzz_*.c.
+fuzz:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
+		OPT="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" \
+		$(FUZZ_BUILD)/libsbox.a
+	@for f in $(FUZZ_SRCS); do \
+		b=$(FUZZ_BUILD)/$$(basename $$f .c); \
+		echo "  FUZZ $$b"; \
+		$(FUZZ_CC) -std=c11 $(OS_CPPFLAGS) -Isrc -Itests $(PKG_CFLAGS) -g -O1 \
+			-fsanitize=fuzzer,address,undefined -o $$b $$f \
+			$(FUZZ_BUILD)/libsbox.a $(PKG_LIBS) || exit 1; \
+	done
+
+# A short run of every fuzz target over its seed corpus (CI smoke).
+fuzz-smoke: fuzz
+	@for b in $(FUZZ_BINS); do \
+		n=$$(basename $$b); mkdir -p $(FUZZ_BUILD)/corpus/$$n; \
+		seeds=tests/fuzz/seeds/$$n; [ -d $$seeds ] || seeds=; \
+		echo "fuzz $$n for $(FUZZ_SECONDS)s"; \
+		$$b -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+			$(FUZZ_BUILD)/corpus/$$n $$seeds >$(FUZZ_BUILD)/$$n.log 2>&1 \
+			|| { tail -40 $(FUZZ_BUILD)/$$n.log; exit 1; }; \
+		grep -E '^Done|stat::number_of_executed_units' $(FUZZ_BUILD)/$$n.log | tail -1; \
+	done
+
+# What .ci/run (and the README's test command) runs.
+ci:
+	$(MAKE) check
+	$(MAKE) check-asan
+	$(MAKE) fuzz-smoke FUZZ_SECONDS=15
+
+demo: $(SBOX)
+	@sh tools/demo.sh $(abspath $(SBOX))
+
+install: $(SBOX)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
+	install -m 0755 $(SBOX) $(DESTDIR)$(BINDIR)/sbox
+	cp -R profiles templates $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sbox
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-asan $(FUZZ_BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,41 @@
+/*
+ * Launching a program inside a container. The CLI (launch, run) fills a
+ * struct launch_request and calls backend_launch(); the platform backend
+ * (backend/linux*.c or backend/darwin*.c, picked by the Makefile) does the
+ * rest in the order DESIGN.md "Launch order" gives and returns the
+ * program's exit status.
+ */
+#ifndef SBOX_BACKEND_BACKEND_H
+#define SBOX_BACKEND_BACKEND_H
+
+#include "def/def.h"
+#include "util/err.h"
+
+enum launch_flags {
+	LAUNCH_ALLOW_WEAKER = 1 << 0, /* accept missing kernel features, warn */
+	LAUNCH_VERBOSE = 1 << 1,
+};
+
+struct launch_request {
+	const struct container_def *def;
+	const char *container_dir;  /* the container's folder in the store */
+	const char *data_dir;       /* its Data/ (HOME inside) */
+	const char *root_dir;       /* its root/ or NULL */
+	const char *project_dir;    /* ${PROJECT}: cwd at launch */
+	const char *real_home;      /* ~ */
+	char *const *argv;          /* program and arguments */
+	char *const *envp;          /* the caller's environment, to scrub */
+	unsigned flags;
+	void (*warn)(const char *msg); /* weaker isolation accepted, etc. */
+};
+
+/*
+ * Run the program and wait for it. On success returns 0 and stores the
+ * status as the CLI must return it (the program's exit code, or 128+N for
+ * signal N). On failure before the program started returns -1 with err
+ * (SBOX_E_UNSUPPORTED: exit 3; anything else: exit 125).
+ */
+int backend_launch(const struct launch_request *req, int *status,
+		   struct sbox_err *err);
+
+#endif

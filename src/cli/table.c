@@ -1,0 +1,47 @@
+/*
+ * The command table: one line per subcommand, in the order `sbox help`
+ * lists them. Usage strings live beside each command's code.
+ */
+#include "cli/cli.h"
+
+#include <string.h>
+
+extern const char cmd_check_usage[];
+extern const char cmd_compile_usage[];
+extern const char cmd_explain_usage[];
+extern const char cmd_create_usage[];
+extern const char cmd_list_usage[];
+extern const char cmd_show_usage[];
+extern const char cmd_rm_usage[];
+extern const char cmd_export_usage[];
+extern const char cmd_import_usage[];
+extern const char cmd_launch_usage[];
+extern const char cmd_run_usage[];
+extern const char cmd_help_usage[];
+extern const char cmd_version_usage[];
+
+const struct cmd sbox_commands[] = {
+	{ "check", cmd_check, "lint SBPL profiles and container definitions", cmd_check_usage },
+	{ "compile", cmd_compile, "compile a definition to SBPL (macOS) or a launch plan (Linux)", cmd_compile_usage },
+	{ "explain", cmd_explain, "show which rule decides an access", cmd_explain_usage },
+	{ "create", cmd_create, "create a container from a definition", cmd_create_usage },
+	{ "list", cmd_list, "list containers", cmd_list_usage },
+	{ "show", cmd_show, "show one container", cmd_show_usage },
+	{ "rm", cmd_rm, "remove containers", cmd_rm_usage },
+	{ "export", cmd_export, "write a container to an archive", cmd_export_usage },
+	{ "import", cmd_import, "create a container from an exported archive", cmd_import_usage },
+	{ "launch", cmd_launch, "run a program in a container", cmd_launch_usage },
+	{ "run", cmd_run, "run a program in a fresh, ephemeral container", cmd_run_usage },
+	{ "help", cmd_help, "show help for sbox or a command", cmd_help_usage },
+	{ "version", cmd_version, "print the version", cmd_version_usage },
+	{ NULL, NULL, NULL, NULL },
+};
+
+const struct cmd *
+cli_find_command(const char *name)
+{
+	for (const struct cmd *c = sbox_commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}

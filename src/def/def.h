@@ -1,0 +1,92 @@
+/*
+ * Container definitions (DESIGN.md "Definitions"): one schema, loaded from
+ * JSON (jansson) or an XML plist (libxml2). A loaded definition is plain
+ * data; paths keep their variables (~, ${CONTAINER}, ${PROJECT},
+ * ${TMPDIR}) until def_resolve() substitutes them for one launch.
+ *
+ * Semantics are order-independent: the most specific path wins, deny beats
+ * allow at equal specificity.
+ */
+#ifndef SBOX_DEF_DEF_H
+#define SBOX_DEF_DEF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/diag.h"
+#include "util/err.h"
+
+struct def_path {
+	char *path;            /* as written, variables unexpanded */
+	struct src_loc loc;
+};
+
+struct def_path_list {
+	struct def_path *v;
+	size_t nr, alloc;
+};
+
+struct def_strlist {
+	char **v;
+	size_t nr, alloc;
+};
+
+enum def_network {
+	DEF_NET_NONE = 0,      /* empty network namespace */
+	DEF_NET_LOCALHOST,     /* own loopback only */
+	DEF_NET_OUTBOUND,      /* outbound connections, no listening */
+	DEF_NET_ALL,           /* host network */
+	DEF_NET_PORTS,         /* explicit outbound/bind port lists */
+};
+
+struct def_ports {
+	uint16_t *v;
+	size_t nr, alloc;
+};
+
+enum def_home {
+	DEF_HOME_CONTAINER = 0, /* HOME is the container's Data/ */
+	DEF_HOME_REAL,          /* HOME stays the user's real home */
+};
+
+struct def_limits {
+	/* 0 = unset */
+	uint64_t cpu_seconds;
+	uint64_t open_files;
+	uint64_t processes;
+	uint64_t memory_bytes;
+	uint64_t file_size_bytes;
+	uint64_t wall_seconds;  /* timeout */
+};
+
+struct def_env_set {
+	char *key;
+	char *value;
+};
+
+struct container_def {
+	char *source;               /* file it was loaded from */
+	char *name;
+	char *identifier;
+	struct def_strlist extends; /* as written */
+	struct def_strlist program; /* argv; empty = none */
+	enum def_home home;
+	char *template_name;        /* "default", "minimal", a folder or archive */
+	char *root;                 /* folder or archive, or NULL */
+	struct def_path_list fs_read, fs_write, fs_exec, fs_deny;
+	enum def_network network;
+	struct def_ports net_outbound, net_bind;
+	struct def_strlist env_inherit;
+	struct def_env_set *env_set;
+	size_t nenv_set, env_set_alloc;
+	struct def_limits limits;
+	struct def_strlist mach_lookup;   /* macos.mach-lookup */
+	char *macos_min_version;          /* macos.min-version */
+	struct def_strlist sbpl_import;   /* sbpl.import */
+	char *sbpl_raw;                   /* sbpl.raw: appended verbatim */
+};
+
+void def_init(struct container_def *d);
+void def_release(struct container_def *d);
+
+#endif

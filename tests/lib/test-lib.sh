@@ -1,0 +1,30 @@
+# Shared helpers for tests/*/t*.sh. Source it: . "$TOP/tests/lib/test-lib.sh"
+# Each script exits 0 when every check passed, 77 to skip, 1 otherwise.
+set -u
+: "${SBOX:?SBOX must point at the binary under test}"
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+T_FAILS=0
+T_COUNT=0
+T_TMP=$(mktemp -d "${SBOX_TEST_TMP:-/tmp}/t.XXXXXX")
+trap 'rm -rf "$T_TMP"' EXIT
+
+ok() { T_COUNT=$((T_COUNT + 1)); echo "ok $T_COUNT - $*"; }
+not_ok() { T_COUNT=$((T_COUNT + 1)); T_FAILS=$((T_FAILS + 1)); echo "not ok $T_COUNT - $*"; }
+skip_all() { echo "skip: $*"; exit 77; }
+
+# expect_rc WANT DESC CMD...: run CMD, compare its exit status.
+expect_rc() {
+	want=$1; desc=$2; shift 2
+	"$@" >"$T_TMP/out" 2>"$T_TMP/err"; got=$?
+	if [ "$got" -eq "$want" ]; then ok "$desc"; else
+		not_ok "$desc (exit $got, wanted $want)"
+		sed 's/^/#   /' "$T_TMP/out" "$T_TMP/err" | head -20
+	fi
+}
+# expect_grep PATTERN FILE DESC
+expect_grep() {
+	if grep -q -- "$1" "$2"; then ok "$3"; else
+		not_ok "$3 (no '$1' in $(basename "$2"))"; sed 's/^/#   /' "$2" | head -20
+	fi
+}
+done_testing() { echo "# $T_COUNT checks, $T_FAILS failed"; [ "$T_FAILS" -eq 0 ]; exit $?; }
