@@ -89,4 +89,33 @@ struct container_def {
 void def_init(struct container_def *d);
 void def_release(struct container_def *d);
 
+/*
+ * Load a definition (JSON or XML plist, chosen by content), follow
+ * `extends` (other files, or presets shipped in profiles/), merge and
+ * validate. Every problem is added to diags with file:line:col; sources
+ * read are added to srcs (which must outlive the diags). Returns 0 when
+ * no error was reported, -1 otherwise (out is then released).
+ */
+int def_load(const char *path, struct src_set *srcs, struct diag_list *diags,
+	     struct container_def *out);
+
+/* Values for the path variables of one launch. */
+struct def_vars {
+	const char *home;      /* ~ : the invoking user's real home */
+	const char *container; /* ${CONTAINER}: the container's Data/ */
+	const char *project;   /* ${PROJECT}: working directory at launch */
+	const char *tmpdir;    /* ${TMPDIR} */
+};
+
+/* Expand variables in every path of def, in place. */
+int def_resolve(struct container_def *def, const struct def_vars *vars,
+		struct sbox_err *err);
+
+/*
+ * Stable, normalised JSON of a loaded definition (extends already merged,
+ * keys sorted): what a container stores and what its digest is taken of.
+ * Heap string.
+ */
+char *def_to_json(const struct container_def *def);
+
 #endif
