@@ -169,7 +169,8 @@ list_has(const char *list, const char *word)
 bool
 vocab_op_accepts_category(const struct vocab_op *op, const char *cat)
 {
-	if (!op->filter_categories)
+	/* "any": a filter newer than the tables, category unknown */
+	if (!op->filter_categories || !strcmp(cat, "any"))
 		return true;
 	return list_has(op->filter_categories, cat);
 }
