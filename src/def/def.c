@@ -104,13 +104,18 @@ def_path_normalise(char *p)
 }
 
 static int
-resolve_one(char **path, const struct def_vars *vars, struct sbox_err *err)
+resolve_one(char **path, const struct def_vars *vars, int partial,
+	    struct sbox_err *err)
 {
 	const char *value;
 	size_t skip;
 	char *out;
 
 	if (!path_var(*path, vars, &value, &skip)) {
+		def_path_normalise(*path);
+		return 0;
+	}
+	if (!value && partial) {
 		def_path_normalise(*path);
 		return 0;
 	}
@@ -125,18 +130,32 @@ resolve_one(char **path, const struct def_vars *vars, struct sbox_err *err)
 	return 0;
 }
 
-int
-def_resolve(struct container_def *def, const struct def_vars *vars,
-	    struct sbox_err *err)
+static int
+resolve_all(struct container_def *def, const struct def_vars *vars,
+	    int partial, struct sbox_err *err)
 {
 	struct def_path_list *lists[] = { &def->fs_read, &def->fs_write,
 					  &def->fs_exec, &def->fs_deny };
 
 	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++)
 		for (size_t i = 0; i < lists[l]->nr; i++)
-			if (resolve_one(&lists[l]->v[i].path, vars, err) < 0)
+			if (resolve_one(&lists[l]->v[i].path, vars, partial, err) < 0)
 				return -1;
-	if (def->root && resolve_one(&def->root, vars, err) < 0)
+	if (def->root && resolve_one(&def->root, vars, partial, err) < 0)
 		return -1;
 	return 0;
+}
+
+int
+def_resolve(struct container_def *def, const struct def_vars *vars,
+	    struct sbox_err *err)
+{
+	return resolve_all(def, vars, 0, err);
+}
+
+int
+def_resolve_partial(struct container_def *def, const struct def_vars *vars,
+		    struct sbox_err *err)
+{
+	return resolve_all(def, vars, 1, err);
 }

@@ -121,6 +121,9 @@ void def_path_normalise(char *path);
  */
 int def_resolve(struct container_def *def, const struct def_vars *vars,
 		struct sbox_err *err);
+/* Same, but variables whose value is NULL stay in place (sbox compile -D). */
+int def_resolve_partial(struct container_def *def, const struct def_vars *vars,
+			struct sbox_err *err);
 
 /*
  * Stable, normalised JSON of a loaded definition (extends already merged,

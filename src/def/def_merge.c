@@ -78,6 +78,13 @@ def_path_check(const char *p, char *why, size_t whylen)
 		snprintf(why, whylen, "empty path");
 		return -1;
 	}
+	for (const char *c = p; *c; c++) {
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			snprintf(why, whylen, "path holds a control character (0x%02x)",
+				 (unsigned char)*c);
+			return -1;
+		}
+	}
 	if (p[0] == '~') {
 		if (p[1] && p[1] != '/') {
 			snprintf(why, whylen, "'%s': only ~ and ~/... are supported, not ~user", p);
