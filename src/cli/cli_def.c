@@ -56,12 +56,11 @@ cli_def_load(const char *path, const struct def_vars *vars,
 	diag_list_init(&diags);
 	rc = def_load(path, srcs, &diags, out);
 	cli_print_diags(&diags);
+	if (rc < 0 && !diags.nerrors)
+		cli_error("%s: invalid definition", path);
 	diag_list_release(&diags);
-	if (rc < 0) {
-		if (!diags.nerrors)
-			cli_error("%s: invalid definition", path);
+	if (rc < 0)
 		return EXIT_USAGE;
-	}
 	if (def_resolve_partial(out, vars, &err) < 0) {
 		def_release(out);
 		return cli_report(&err);

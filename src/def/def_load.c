@@ -116,6 +116,8 @@ load_bases(const struct def_node *root, const char *path, struct src_set *srcs,
 	size_t nitems;
 	int rc = 0;
 
+	if (root->kind != DN_OBJECT)
+		return 0;
 	for (size_t i = 0; i < root->nkids; i++)
 		if (!strcmp(root->kids[i].key, "extends"))
 			ext = &root->kids[i];

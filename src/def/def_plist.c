@@ -208,6 +208,28 @@ convert(struct plist_walk *w, xmlNode *el, struct def_node *out)
 	}
 }
 
+/* Parse errors, all of them (not only the last), with their position. */
+struct xml_errors {
+	const struct src_file *f;
+	struct diag_list *diags;
+	int count;
+};
+
+static void add_xml_error(const struct src_file *f, const xmlError *e,
+			  struct diag_list *diags);
+
+static void
+on_xml_error(void *data, xmlError *e)
+{
+	xmlParserCtxt *ctxt = data;
+	struct xml_errors *xe = ctxt->_private;
+
+	if (e->level < XML_ERR_ERROR || xe->count >= 20)
+		return;
+	xe->count++;
+	add_xml_error(xe->f, e, xe->diags);
+}
+
 static void
 add_xml_error(const struct src_file *f, const xmlError *e,
 	      struct diag_list *diags)
@@ -265,6 +287,7 @@ def_plist_read(const struct src_file *f, struct diag_list *diags,
 	const int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
 	xmlParserCtxt *ctxt = xmlNewParserCtxt();
 	xmlDoc *doc = NULL;
+	struct xml_errors xe = { NULL, NULL, 0 };
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -274,9 +297,14 @@ def_plist_read(const struct src_file *f, struct diag_list *diags,
 	}
 	if (f->len > INT32_MAX)
 		goto out;
+	xe.f = f;
+	xe.diags = diags;
+	ctxt->_private = &xe;
+	ctxt->sax->serror = on_xml_error;
 	doc = xmlCtxtReadMemory(ctxt, f->text, (int)f->len, f->name, NULL, opts);
 	if (!doc || !ctxt->wellFormed) {
-		add_xml_error(f, xmlCtxtGetLastError(ctxt), diags);
+		if (!xe.count)
+			add_xml_error(f, xmlCtxtGetLastError(ctxt), diags);
 		goto out;
 	}
 	rc = walk_document(f, doc, diags, out);

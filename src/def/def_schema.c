@@ -16,6 +16,12 @@
 #define DIAG_VALUE "def-value"
 #define DIAG_PATH "def-path"
 
+static const char *
+article(enum def_node_kind kind)
+{
+	return strchr("aeiou", def_node_kind_name(kind)[0]) ? "an" : "a";
+}
+
 static int
 want_kind(const struct def_node *n, enum def_node_kind kind, const char *what,
 	  struct diag_list *diags)
@@ -23,9 +29,7 @@ want_kind(const struct def_node *n, enum def_node_kind kind, const char *what,
 	if (n->kind == kind)
 		return 0;
 	diag_add(diags, DIAG_ERROR, n->loc, DIAG_TYPE, "%s must be %s %s, not %s %s",
-		 what, kind == DN_ARRAY || kind == DN_INT ? "an" : "a",
-		 def_node_kind_name(kind),
-		 n->kind == DN_ARRAY || n->kind == DN_INT ? "an" : "a",
+		 what, article(kind), def_node_kind_name(kind), article(n->kind),
 		 def_node_kind_name(n->kind));
 	return -1;
 }
