@@ -220,5 +220,9 @@ def_access_decide(const struct container_def *def, unsigned cls,
 		consider(&b, def->fs_exec.v[i].path, DEF_ACC_READ | DEF_ACC_EXEC, 0, path);
 	for (size_t i = 0; i < def->fs_deny.nr; i++)
 		consider(&b, def->fs_deny.v[i].path, 0, 1, path);
+	/* "/" itself is readable unless an entry for "/" says otherwise
+	 * (SBPL-LINTS.md D2: dyld reads it) */
+	if (!strcmp(path, "/") && cls == DEF_ACC_READ && !(b.found && b.len == 1))
+		return 1;
 	return b.found && !b.denied && (b.grants & cls);
 }
