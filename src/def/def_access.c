@@ -106,19 +106,20 @@ entry_get(struct def_access *a, const char *raw)
 {
 	char *path = def_path_canonical(raw);
 	struct def_access_entry *e;
+	size_t *at;
 
 	def_path_normalise(path);
-	for (size_t i = 0; i < a->nr; i++) {
-		if (!strcmp(a->v[i].path, path)) {
-			free(path);
-			return &a->v[i];
-		}
+	at = def_strmap_get(&a->index, path);
+	if (at) {
+		free(path);
+		return &a->v[*at];
 	}
 	ALLOC_GROW(a->v, a->nr + 1, a->alloc);
-	e = &a->v[a->nr++];
+	e = &a->v[a->nr];
 	memset(e, 0, sizeof(*e));
 	e->path = path;
 	e->depth = path_depth(path);
+	def_strmap_put(&a->index, path, a->nr++);
 	return e;
 }
 
@@ -149,6 +150,7 @@ void
 def_access_build(const struct container_def *def, struct def_access *out)
 {
 	memset(out, 0, sizeof(*out));
+	def_strmap_init(&out->index);
 	for (const struct def_base_path *b = def_base_paths; b->path; b++) {
 		struct def_access_entry *e = entry_get(out, b->path);
 
@@ -161,6 +163,36 @@ def_access_build(const struct container_def *def, struct def_access *out)
 	add_list(out, &def->fs_exec, DEF_ACC_READ | DEF_ACC_EXEC);
 	add_list(out, &def->fs_deny, DEF_ACC_DENY);
 	qsort(out->v, out->nr, sizeof(*out->v), entry_cmp);
+	def_strmap_release(&out->index);
+	for (size_t i = 0; i < out->nr; i++)
+		def_strmap_put(&out->index, out->v[i].path, i);
+}
+
+long
+def_access_parent(const struct def_access *a, size_t i)
+{
+	char *p = xstrdup(a->v[i].path);
+	long found = -1;
+
+	for (char *s = strrchr(p, '/'); s; s = strrchr(p, '/')) {
+		size_t *at;
+
+		/* "/x" has "/" above it */
+		if (s == p && p[1]) {
+			p[1] = '\0';
+		} else if (s == p) {
+			break;
+		} else {
+			*s = '\0';
+		}
+		at = def_strmap_get(&a->index, p);
+		if (at) {
+			found = (long)*at;
+			break;
+		}
+	}
+	free(p);
+	return found;
 }
 
 void
@@ -169,6 +201,7 @@ def_access_release(struct def_access *a)
 	for (size_t i = 0; i < a->nr; i++)
 		free(a->v[i].path);
 	free(a->v);
+	def_strmap_release(&a->index);
 	memset(a, 0, sizeof(*a));
 }
 

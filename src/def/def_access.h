@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "def/def.h"
+#include "def/def_strmap.h"
 
 enum {
 	DEF_ACC_READ = 1,
@@ -37,6 +38,7 @@ struct def_access_entry {
 struct def_access {
 	struct def_access_entry *v;
 	size_t nr, alloc;
+	struct def_strmap index;   /* path -> position in v */
 };
 
 /*
@@ -46,6 +48,8 @@ struct def_access {
  */
 void def_access_build(const struct container_def *def, struct def_access *out);
 void def_access_release(struct def_access *a);
+/* Position of the nearest entry strictly above entry i (textually), or -1. */
+long def_access_parent(const struct def_access *a, size_t i);
 
 /*
  * The decision of the definition's own semantics for one access class

@@ -28,5 +28,7 @@ void def_strlist_add(struct def_strlist *l, const char *s);
 int def_strlist_has(const struct def_strlist *l, const char *s);
 void def_pathlist_add(struct def_path_list *l, const char *p,
 		      struct src_loc loc);
+/* Keep the first occurrence of every path. */
+void def_pathlist_dedupe(struct def_path_list *l);
 
 #endif

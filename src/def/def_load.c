@@ -220,8 +220,13 @@ def_load(const char *path, struct src_set *srcs, struct diag_list *diags,
 
 	def_init(out);
 	out->source = xstrdup(path);
-	if (load_file(path, none, srcs, diags, &stack, out) == 0)
+	if (load_file(path, none, srcs, diags, &stack, out) == 0) {
+		def_pathlist_dedupe(&out->fs_read);
+		def_pathlist_dedupe(&out->fs_write);
+		def_pathlist_dedupe(&out->fs_exec);
+		def_pathlist_dedupe(&out->fs_deny);
 		def_validate(out, diags);
+	}
 	if (diags->nerrors != errors_before) {
 		def_release(out);
 		return -1;

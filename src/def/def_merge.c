@@ -3,6 +3,7 @@
  * whole merged definition.
  */
 #include "def/def_int.h"
+#include "def/def_strmap.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
@@ -25,15 +26,33 @@ def_strlist_has(const struct def_strlist *l, const char *s)
 	return 0;
 }
 
+/* Duplicates are dropped once, at the end of def_load (def_pathlist_dedupe). */
 void
 def_pathlist_add(struct def_path_list *l, const char *p, struct src_loc loc)
 {
-	for (size_t i = 0; i < l->nr; i++)
-		if (!strcmp(l->v[i].path, p))
-			return;
 	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
 	l->v[l->nr].path = xstrdup(p);
 	l->v[l->nr++].loc = loc;
+}
+
+void
+def_pathlist_dedupe(struct def_path_list *l)
+{
+	struct def_strmap seen;
+	size_t w = 0;
+
+	def_strmap_init(&seen);
+	for (size_t i = 0; i < l->nr; i++) {
+		if (def_strmap_get(&seen, l->v[i].path)) {
+			free(l->v[i].path);
+			continue;
+		}
+		l->v[w] = l->v[i];
+		def_strmap_put(&seen, l->v[w].path, w);
+		w++;
+	}
+	l->nr = w;
+	def_strmap_release(&seen);
 }
 
 static const char *const path_vars[] = { "HOME", "CONTAINER", "PROJECT", "TMPDIR" };

@@ -44,11 +44,9 @@ entry_allows(const struct def_access_entry *e, unsigned cls)
 static int
 inherited(const struct def_access *a, size_t i, unsigned cls)
 {
-	for (size_t j = i; j-- > 0;)
-		if (a->v[j].depth < a->v[i].depth &&
-		    def_path_covers(a->v[j].path, a->v[i].path))
-			return entry_allows(&a->v[j], cls);
-	return 0;
+	long parent = def_access_parent(a, i);
+
+	return parent >= 0 && entry_allows(&a->v[parent], cls);
 }
 
 /* Which entries need a rule of their own for one operation. */
@@ -95,14 +93,16 @@ emit_file_op(struct emitter *em, const struct def_access *a, const char *op,
 static void
 emit_ancestors(struct emitter *em, const struct def_access *a)
 {
-	struct def_strlist seen = { NULL, 0, 0 };
+	struct def_strlist owned = { NULL, 0, 0 };
+	struct def_strmap seen;
 	struct emit_rule rule;
 	static const char *const links[] = { "/", "/tmp", "/var", "/etc" };
 
+	def_strmap_init(&seen);
 	emit_rule_begin(em, &rule, 1, "file-read-metadata");
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
 		emit_rule_filter_path(em, &rule, 1, "literal", links[i]);
-		def_strlist_push_unique(&seen, links[i]);
+		def_strmap_put(&seen, links[i], 0);
 	}
 	for (size_t i = 0; i < a->nr; i++) {
 		char *p;
@@ -112,15 +112,20 @@ emit_ancestors(struct emitter *em, const struct def_access *a)
 		p = xstrdup(a->v[i].path);
 		for (char *s = strrchr(p, '/'); s && s > p; s = strrchr(p, '/')) {
 			*s = '\0';
-			if (def_strlist_push_unique(&seen, p))
-				emit_rule_filter_path(em, &rule, 1, "literal", p);
+			if (def_strmap_get(&seen, p))
+				break; /* its ancestors are in already */
+			ALLOC_GROW(owned.v, owned.nr + 1, owned.alloc);
+			owned.v[owned.nr] = xstrdup(p);
+			def_strmap_put(&seen, owned.v[owned.nr++], 0);
+			emit_rule_filter_path(em, &rule, 1, "literal", p);
 		}
 		free(p);
 	}
 	emit_rule_end(em, &rule);
-	for (size_t i = 0; i < seen.nr; i++)
-		free(seen.v[i]);
-	free(seen.v);
+	for (size_t i = 0; i < owned.nr; i++)
+		free(owned.v[i]);
+	free(owned.v);
+	def_strmap_release(&seen);
 }
 
 static void

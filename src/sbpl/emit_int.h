@@ -5,19 +5,15 @@
 #include <stddef.h>
 
 #include "def/def.h"
+#include "def/def_strmap.h"
 #include "util/strbuf.h"
-
-struct emit_param_slot {
-	char *value;
-	size_t index;
-};
 
 struct emitter {
 	struct strbuf *out;
 	struct def_strlist *params;   /* KEY, VALUE pairs */
 	const char *name;             /* container name for the message tag */
-	struct emit_param_slot *slots; /* open-addressing: value -> index */
-	size_t nslots, nused;
+	struct def_strmap param_index; /* value -> n of SBOX_Pn */
+	size_t nparams;
 	int vars_used;                /* bit i: variable i appears in a path */
 };
 

@@ -31,13 +31,13 @@ emitter_init(struct emitter *em, const struct container_def *def,
 	em->out = out;
 	em->params = params;
 	em->name = def->name ? def->name : "sbox";
+	def_strmap_init(&em->param_index);
 }
 
 void
 emitter_release(struct emitter *em)
 {
-	free(em->slots);
-	em->slots = NULL;
+	def_strmap_release(&em->param_index);
 }
 
 int
@@ -51,59 +51,23 @@ def_strlist_push_unique(struct def_strlist *l, const char *s)
 	return 1;
 }
 
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull; /* FNV-1a */
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
-static void
-slots_grow(struct emitter *em)
-{
-	size_t n = em->nslots ? em->nslots * 2 : 256;
-	struct emit_param_slot *old = em->slots;
-	size_t oldn = em->nslots;
-
-	em->slots = xcalloc(n, sizeof(*em->slots));
-	em->nslots = n;
-	for (size_t i = 0; i < oldn; i++) {
-		size_t j;
-
-		if (!old[i].value)
-			continue;
-		for (j = hash_str(old[i].value) & (n - 1); em->slots[j].value;
-		     j = (j + 1) & (n - 1))
-			;
-		em->slots[j] = old[i];
-	}
-	free(old);
-}
-
 /* Index of the parameter holding value, adding it on first use. */
 static size_t
 param_for(struct emitter *em, const char *value)
 {
-	size_t j;
+	size_t *at = def_strmap_get(&em->param_index, value);
 	char *key;
 
-	if ((em->nused + 1) * 2 > em->nslots)
-		slots_grow(em);
-	for (j = hash_str(value) & (em->nslots - 1); em->slots[j].value;
-	     j = (j + 1) & (em->nslots - 1))
-		if (!strcmp(em->slots[j].value, value))
-			return em->slots[j].index;
-	key = xasprintf("SBOX_P%zu", em->nused);
+	if (at)
+		return *at;
+	key = xasprintf("SBOX_P%zu", em->nparams);
 	ALLOC_GROW(em->params->v, em->params->nr + 2, em->params->alloc);
 	em->params->v[em->params->nr++] = key;
 	em->params->v[em->params->nr++] = xstrdup(value);
-	/* the slot borrows the value string owned by params */
-	em->slots[j].value = em->params->v[em->params->nr - 1];
-	em->slots[j].index = em->nused++;
-	return em->slots[j].index;
+	/* the map borrows the value string owned by params */
+	def_strmap_put(&em->param_index, em->params->v[em->params->nr - 1],
+		       em->nparams);
+	return em->nparams++;
 }
 
 void
@@ -186,7 +150,9 @@ void
 emit_rule_filter_path(struct emitter *em, struct emit_rule *r, int allow,
 		      const char *filter, const char *path)
 {
-	rule_prepare(em, r, allow, strlen(path) + FILTER_OVERHEAD);
+	/* the value counts for the compiled pattern and, with its comment,
+	 * twice in the text */
+	rule_prepare(em, r, allow, 2 * strlen(path) + 2 * FILTER_OVERHEAD);
 	/* the value, for the reader; a newline cannot occur (def_path_check) */
 	if (path[0] == '/')
 		strbuf_addf(em->out, "; %s\n    ", path);
