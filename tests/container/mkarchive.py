@@ -69,6 +69,15 @@ def good(tar):
     add_link(tar, "Data/hard", "Data/run.sh", tarfile.LNKTYPE)
 
 
+def large(tar):
+    """Slow enough to unpack that a kill lands in the middle."""
+    head(tar)
+    for d in range(40):
+        add_dir(tar, "Data/d%d" % d)
+        for i in range(50):
+            add_file(tar, "Data/d%d/f%d" % (d, i), b"z" * 4096)
+
+
 def traversal(tar):
     head(tar)
     add_file(tar, "Data/../../escaped-traversal", b"x")
