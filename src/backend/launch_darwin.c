@@ -200,13 +200,19 @@ sys_sigwait(void *ctx, const sigset_t *set, int *sig)
 	return sigwait(set, sig);
 }
 
+static void
+sig_ignore(int sig)
+{
+	(void)sig;
+}
+
 static int
-sys_sigdefault(void *ctx, int sig)
+sys_sigcatch(void *ctx, int sig, int on)
 {
 	struct sigaction sa = { 0 };
 
 	(void)ctx;
-	sa.sa_handler = SIG_DFL;
+	sa.sa_handler = on ? sig_ignore : SIG_DFL;
 	sigemptyset(&sa.sa_mask);
 	return sigaction(sig, &sa, NULL);
 }
@@ -251,7 +257,7 @@ static const struct darwin_sys darwin_sys_real = {
 	.close = sys_close,
 	.sigprocmask = sys_sigprocmask,
 	.sigwait = sys_sigwait,
-	.sigdefault = sys_sigdefault,
+	.sigcatch = sys_sigcatch,
 	.alarm = sys_alarm,
 	.waitpid = sys_waitpid,
 	.kill = sys_kill,

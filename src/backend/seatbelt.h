@@ -84,7 +84,8 @@ struct darwin_sys {
 	int (*sigprocmask)(void *ctx, int how, const sigset_t *set,
 			   sigset_t *old);
 	int (*sigwait)(void *ctx, const sigset_t *set, int *sig);
-	int (*sigdefault)(void *ctx, int sig); /* disposition back to SIG_DFL */
+	/* on: a handler that does nothing; off: SIG_DFL. */
+	int (*sigcatch)(void *ctx, int sig, int on);
 	unsigned (*alarm)(void *ctx, unsigned seconds);
 	pid_t (*waitpid)(void *ctx, pid_t pid, int *status, int options);
 	int (*kill)(void *ctx, pid_t pid, int sig);

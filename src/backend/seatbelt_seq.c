@@ -342,7 +342,7 @@ seatbelt_launch(const struct darwin_sys *sys, const struct launch_request *req,
 	void *c = sys->ctx;
 	struct seatbelt_plan plan;
 	sigset_t set, old;
-	int fds[2] = { -1, -1 }, rc = -1, masked = 0;
+	int fds[2] = { -1, -1 }, rc = -1, masked = 0, caught = 0;
 	pid_t pid;
 
 	seatbelt_plan_init(&plan);
@@ -362,8 +362,15 @@ seatbelt_launch(const struct darwin_sys *sys, const struct launch_request *req,
 		goto out;
 	}
 	wait_set(&set);
-	/* Children must be waitable even if our caller ignored SIGCHLD. */
-	sys->sigdefault(c, SIGCHLD);
+	/*
+	 * 4.4BSD kernels, XNU among them, drop a signal whose default action
+	 * is "ignore" when it is sent, blocked or not; a handler keeps SIGCHLD
+	 * and SIGWINCH pending for sigwait (and undoes an inherited SIG_IGN,
+	 * which would leave no child to wait for).
+	 */
+	sys->sigcatch(c, SIGCHLD, 1);
+	sys->sigcatch(c, SIGWINCH, 1);
+	caught = 1;
 	if (sys->sigprocmask(c, SIG_BLOCK, &set, &old) < 0) {
 		err_sys(err, "sigprocmask");
 		err->code = SBOX_E_INTERNAL;
@@ -389,6 +396,10 @@ seatbelt_launch(const struct darwin_sys *sys, const struct launch_request *req,
 out:
 	if (masked)
 		sys->sigprocmask(c, SIG_SETMASK, &old, NULL);
+	if (caught) {
+		sys->sigcatch(c, SIGCHLD, 0);
+		sys->sigcatch(c, SIGWINCH, 0);
+	}
 	for (int i = 0; i < 2; i++)
 		if (fds[i] >= 0)
 			sys->close(c, fds[i]);
