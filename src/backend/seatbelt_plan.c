@@ -186,8 +186,9 @@ canon_vars_build(const struct darwin_sys *sys,
 }
 
 /*
- * A shallow copy of the definition with its own path lists, variables
- * expanded and every path canonical; only the four lists belong to it.
+ * A shallow copy of the definition with its own path lists and root (what
+ * def_resolve rewrites), variables expanded and every path canonical;
+ * only those belong to it.
  */
 static int
 def_canonical(const struct darwin_sys *sys, const struct container_def *src,
@@ -197,6 +198,7 @@ def_canonical(const struct darwin_sys *sys, const struct container_def *src,
 	struct def_vars vars = { cv->home, cv->data, cv->project, cv->tmpdir };
 
 	*out = *src;
+	out->root = src->root ? xstrdup(src->root) : NULL;
 	pathlist_copy(&out->fs_read, &src->fs_read);
 	pathlist_copy(&out->fs_write, &src->fs_write);
 	pathlist_copy(&out->fs_exec, &src->fs_exec);
@@ -218,6 +220,7 @@ def_canonical_release(struct container_def *d)
 	pathlist_free(&d->fs_write);
 	pathlist_free(&d->fs_exec);
 	pathlist_free(&d->fs_deny);
+	free(d->root);
 }
 
 /* The emitter's flat KEY, VALUE list as a NULL-terminated array. */

@@ -462,6 +462,13 @@ f_resolve(struct container_def *d, const struct def_vars *vars,
 	subst_list(&d->fs_read, vars);
 	subst_list(&d->fs_write, vars);
 	subst_list(&d->fs_deny, vars);
+	/* def_resolve rewrites the root too: it must be the copy's own. */
+	if (d->root) {
+		char *r = xasprintf("%s", d->root);
+
+		free(d->root);
+		d->root = r;
+	}
 	return 0;
 }
 
@@ -628,6 +635,7 @@ fixture_chroot(struct fixture *fx)
 	F.gid = F.egid = 0;
 	F.files = system_files;
 	fx->req.root_dir = "/var/sbox/web/root";
+	fx->def.root = xstrdup("/images/web.tar");
 	fx->req.data_dir = "/var/sbox/web/root/home/Data";
 	fx->req.envp = (char *const *)sudo_env;
 	fx->def.limits.open_files = 256;
