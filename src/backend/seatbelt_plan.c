@@ -390,6 +390,11 @@ seatbelt_plan_build(const struct darwin_sys *sys,
 	    plan_target_user(sys, req, plan, err) < 0 ||
 	    plan_places(req, &cv, plan, &pl, err) < 0)
 		goto out;
+	/* chroot(2): "There are ways for a root process to escape" (§4.1). */
+	if (plan->chroot_dir && !plan->drop && req->warn)
+		req->warn("the program runs as root inside its root filesystem, "
+			  "which root can leave; start sbox with sudo so it "
+			  "can drop to your user");
 	plan_argv(req, plan);
 	seatbelt_env_build(req, pl.home, req->def->home == DEF_HOME_REAL ?
 			   NULL : pl.home, pl.tmpdir, plan);

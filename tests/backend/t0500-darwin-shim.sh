@@ -12,10 +12,18 @@ CFLAGS="-std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 darwin_files=$(ls "$TOP"/src/*/*_darwin.c 2>/dev/null)
 [ -n "$darwin_files" ] && ok "there are macOS files" || not_ok "no src/*/*_darwin.c"
 
+# Apple builds with clang: try it too when it is here.
+compilers=$CC
+for c in clang clang-14; do
+	command -v $c >/dev/null 2>&1 && { compilers="$compilers $c"; break; }
+done
+
 for f in $darwin_files; do
 	rel=${f#"$TOP"/src/}
-	expect_rc 0 "$rel compiles against the shim" \
-		$CC $CFLAGS -fsyntax-only "$f"
+	for c in $compilers; do
+		expect_rc 0 "$rel compiles against the shim ($c)" \
+			$c $CFLAGS -fsyntax-only "$f"
+	done
 	obj="$BUILD/shim/${rel%.c}.o"
 	if [ -f "$obj" ]; then ok "make check built $obj"; else
 		not_ok "no $obj (the Makefile's shim rule)"; fi

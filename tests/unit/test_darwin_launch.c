@@ -527,6 +527,16 @@ static const struct darwin_sys fake_sys = {
 
 /* ---- fixtures ------------------------------------------------------ */
 
+static int warnings;
+static const char *warning_about;
+
+static void
+count_warning(const char *msg)
+{
+	assert_non_null(strstr(msg, warning_about));
+	warnings++;
+}
+
 static const char *const host_env[] = {
 	"PATH=/nowhere:/usr/bin", "LANG=en_US.UTF-8", "LC_ALL=C",
 	"SECRET_TOKEN=hunter2", "DYLD_INSERT_LIBRARIES=/tmp/evil.dylib",
@@ -783,6 +793,30 @@ test_child_root_chroot(void **state)
 	fixture_release(&fx);
 }
 
+/* Plain root, no sudo: nobody to drop to, and a warning says so. */
+static void
+test_chroot_as_plain_root(void **state)
+{
+	static const char *const root_env[] = { "PATH=/usr/bin", NULL };
+	struct fixture fx;
+	struct sbox_err err = SBOX_ERR_INIT;
+	int status = -1;
+
+	(void)state;
+	fixture_chroot(&fx);
+	fx.req.envp = (char *const *)root_env;
+	fx.req.warn = count_warning;
+	warning_about = "runs as root";
+	warnings = 0;
+	assert_int_equal(seatbelt_launch(&fake_sys, &fx.req, &status, &err),
+			 -1);
+	assert_int_equal(warnings, 1);
+	for (size_t i = 0; i < F.nlog; i++)
+		assert_null(strstr(F.log[i], "setuid"));
+	assert_string_equal(F.log[F.nlog - 1], "execve(/usr/bin/true)");
+	fixture_release(&fx);
+}
+
 static void
 test_refuses_inside_sandbox(void **state)
 {
@@ -1001,14 +1035,6 @@ test_parent_forwards_signals(void **state)
 	fixture_release(&fx);
 }
 
-static int warnings;
-
-static void
-count_warning(const char *msg)
-{
-	assert_non_null(strstr(msg, "wall-clock"));
-	warnings++;
-}
 
 static void
 test_parent_timeout(void **state)
@@ -1022,6 +1048,7 @@ test_parent_timeout(void **state)
 	fixture_init(&fx);
 	fx.def.limits.wall_seconds = 5;
 	fx.req.warn = count_warning;
+	warning_about = "wall-clock";
 	warnings = 0;
 	F.fork_ret = CHILD_PID;
 	F.sigs[0] = SIGALRM;
@@ -1176,6 +1203,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_child_unprivileged),
 		cmocka_unit_test(test_child_root_chroot),
+		cmocka_unit_test(test_chroot_as_plain_root),
 		cmocka_unit_test(test_refuses_inside_sandbox),
 		cmocka_unit_test(test_chroot_needs_root),
 		cmocka_unit_test(test_sudo_ids_malformed),
