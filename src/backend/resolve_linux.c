@@ -5,9 +5,13 @@
  * Every path is opened with openat2(RESOLVE_NO_SYMLINKS), so a symlink an
  * attacker planted (say, by a program in an earlier run of a container
  * whose tree is writable) never redirects a mount or a rule. The only
- * symlinks followed are system ones: owned by root and outside every
- * writable tree of the plan (Debian's /bin -> usr/bin, /lib -> usr/lib);
- * they are recreated inside so the path still works there.
+ * symlinks followed are system ones (Debian's /bin -> usr/bin): owned by
+ * root, in a folder nobody else may write to, outside every writable tree
+ * of the plan. They are recreated inside so the path still works there.
+ *
+ * This runs in the new user namespace, where an unprivileged caller sees
+ * root's files as owned by the overflow uid; the caller's own links (and
+ * so anything a contained program could have made) are never trusted.
  */
 #include "backend/launch_linux.h"
 
@@ -25,6 +29,7 @@
 #include "util/xalloc.h"
 
 #define MAX_SYMLINK_HOPS 40
+#define OVERFLOW_UID 65534
 
 static int
 open_nosymlinks(const char *path)
@@ -126,6 +131,27 @@ substitute(const char *cur, size_t k, const char *text)
 }
 
 static int
+trusted_link(const struct linux_plan *plan, const char *link,
+	     const struct stat *st)
+{
+	char parent[PATH_MAX];
+	const char *slash = strrchr(link, '/');
+	struct stat pst;
+
+	if (st->st_uid != 0 && st->st_uid != OVERFLOW_UID)
+		return 0;
+	if (beneath_writable(plan, link) || !slash ||
+	    (size_t)(slash - link) >= sizeof(parent))
+		return 0;
+	memcpy(parent, link, (size_t)(slash - link));
+	parent[slash - link] = '\0';
+	if (lstat(parent[0] ? parent : "/", &pst) < 0)
+		return 0;
+	return !(pst.st_mode & (S_IWOTH | S_IWGRP)) &&
+	       (pst.st_uid == 0 || pst.st_uid == OVERFLOW_UID);
+}
+
+static int
 follow_trusted(struct lx_launch *lx, const char *path, struct lx_object *o)
 {
 	char *cur = xstrdup(path);
@@ -145,7 +171,7 @@ follow_trusted(struct lx_launch *lx, const char *path, struct lx_object *o)
 		}
 		saved = cur[k];
 		cur[k] = '\0';
-		if (st.st_uid != 0 || beneath_writable(&lx->plan, cur)) {
+		if (!trusted_link(&lx->plan, cur, &st)) {
 			lx_warn(lx, "not following symlink '%s' (it is not a "
 				"root-owned system link); skipping '%s'", cur,
 				path);
