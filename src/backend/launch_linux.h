@@ -9,6 +9,7 @@
 
 #include "backend/backend.h"
 #include "backend/linux_plan.h"
+#include "backend/seccomp_linux.h"
 
 /* Where a plan path was found on the host. */
 struct lx_object {
@@ -31,6 +32,7 @@ struct lx_launch {
 	int alive_fd;            /* read end: EOF when the launcher died */
 	const char *cwd;         /* working directory inside */
 	char **envp;             /* scrubbed environment */
+	struct seccomp_bpf bpf;  /* built by the launcher, loaded inside */
 };
 
 /* Messages on the report pipe: one letter, then text or a number. */
