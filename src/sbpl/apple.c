@@ -385,6 +385,7 @@ inapplicable_leaf(struct interp *in, const struct vocab_op *op,
 
 struct rule_parts {
 	const struct sval *ops[64];
+	struct src_loc op_locs[64];
 	size_t nops;
 	struct sval **filters;
 	size_t nfilters, filters_alloc;
@@ -403,6 +404,7 @@ classify_arg(struct interp *in, struct rule_parts *rp, struct sval *v,
 				     "too many operations in one rule");
 			return false;
 		}
+		rp->op_locs[rp->nops] = argloc(in, locs, i);
 		rp->ops[rp->nops++] = v;
 		return true;
 	case SV_FILTER:
@@ -551,7 +553,7 @@ add_rules(struct interp *in, struct rule_parts *rp, enum policy_action action,
 		const struct vocab_op *op = rp->ops[k]->u.op.op;
 
 		if (!op) {
-			interp_warn(in, DIAG_NOTE, rp->ops[k]->loc, "noop-operation",
+			interp_warn(in, DIAG_NOTE, rp->op_locs[k], "noop-operation",
 				    "%s is a no-op on macOS %s: this rule has no effect",
 				    rp->ops[k]->u.op.written, vocab_release_name(in->vocab));
 			continue;

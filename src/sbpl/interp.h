@@ -169,6 +169,7 @@ struct interp {
 	const struct builtin *calling; /* builtin being called */
 	struct src_loc action_loc;   /* innermost (allow ...)/(deny ...) form */
 	const struct src_file *main_file;
+	struct src_loc first_form;   /* first form of the main file */
 	struct sbpl_file_state *file_state;
 
 	/* (version N) */
