@@ -21,25 +21,26 @@ sbox=$(cd "$(dirname "$sbox")" && pwd)/$(basename "$sbox")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# One line per checked file: "ARGS<TAB>FILE", from EXPECT.tsv.
+# One line per checked file: "ARGS|FILE", from EXPECT.tsv ('|' rather
+# than a tab: read would merge an empty ARGS field into FILE).
 tab=$(printf '\t')
 while IFS= read -r line; do
 	file=${line%%"$tab"*};   rest=${line#*"$tab"}
 	expect=${rest%%"$tab"*}; rest=${rest#*"$tab"}
 	args=${rest%%"$tab"*}
 	[ "$file" = file ] || [ "$expect" = skip ] && continue
-	printf '%s\t%s\n' "$args" "$file"
+	printf '%s|%s\n' "$args" "$file"
 done <"$corpus/EXPECT.tsv" >"$tmp/list"
 
 cat >"$tmp/check.sh" <<SH
 cd "$corpus"
-while IFS="$tab" read -r args file; do
+while IFS='|' read -r args file; do
 	"$sbox" check \$args "\$file" >/dev/null 2>&1 || true
 done <"$tmp/list"
 SH
 cat >"$tmp/grep.sh" <<SH
 cd "$corpus"
-while IFS="$tab" read -r args file; do
+while IFS='|' read -r args file; do
 	grep -c '(' "\$file" >/dev/null 2>&1 || true
 done <"$tmp/list"
 SH
@@ -54,11 +55,11 @@ c, g = r["sbox check"]["median"], r["grep -c '('"]["median"]
 print("median: sbox check %.3fs, grep %.3fs, ratio %.2f (target <= 5)" % (c, g, c / g))
 PY
 
-largest=$(cd "$corpus" && while IFS="$tab" read -r args file; do
-	printf '%s\t%s\t%s\n' "$(wc -c <"$file")" "$args" "$file"; done <"$tmp/list" |
+largest=$(cd "$corpus" && while IFS='|' read -r args file; do
+	printf '%s|%s|%s\n' "$(wc -c <"$file")" "$args" "$file"; done <"$tmp/list" |
 	sort -n | tail -1)
-size=${largest%%"$tab"*}; rest=${largest#*"$tab"}
-args=${rest%%"$tab"*}; file=${rest#*"$tab"}
+size=${largest%%|*}; rest=${largest#*|}
+args=${rest%%|*}; file=${rest#*|}
 cd "$corpus"
 # shellcheck disable=SC2086 # args holds several words
 /usr/bin/time -v "$sbox" check $args "$file" >/dev/null 2>"$tmp/time" || true
