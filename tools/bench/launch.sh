@@ -23,7 +23,8 @@ FLOOR_C=${2:-/work/shared/bench/floor.c}
 RUNS=${RUNS:-200}
 WARM=${WARM:-5}
 PAYLOAD=${PAYLOAD:-/bin/true}
-W=$(mktemp -d /tmp/sbox-launch-bench.XXXXXX)
+# not under /tmp, which is the container's own (see coalesce_linux.c)
+W=$(mktemp -d /var/tmp/sbox-launch-bench.XXXXXX)
 OUT=${OUT:-$W/results}
 trap 'rm -rf "$W"' EXIT
 mkdir -p "$OUT" "$W/proj" "$W/rw" "$W/rules" "$W/store"
