@@ -155,7 +155,8 @@ export_tree(struct exporter *x, int dirfd, struct strbuf *path,
 		ALLOC_GROW(names, nr + 1, alloc);
 		names[nr++] = xstrdup(de->d_name);
 	}
-	qsort(names, nr, sizeof(*names), name_cmp);
+	if (nr > 1)
+		qsort(names, nr, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < nr; i++) {
 		strbuf_addf(path, "/%s", names[i]);
 		if (export_one(x, dirfd, names[i], path, depth, err) < 0)
