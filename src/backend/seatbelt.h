@@ -1,0 +1,170 @@
+/*
+ * The macOS launch sequence (DESIGN.md "Launch order", MACOS.md §6) as
+ * pure logic. Every Apple call and every system call it makes goes through
+ * struct darwin_sys, so the same code runs against the real system
+ * (backend/launch_darwin.c, the only file that sees Apple declarations)
+ * and against a recording fake in tests/unit/test_darwin_launch.c, which
+ * checks the exact order and arguments on Linux where nobody can run
+ * macOS.
+ *
+ * Parent: refuse inside a sandbox -> canonical paths -> profile text with
+ * imports resolved -> fork -> forward signals, wait, return the status.
+ * Child: setsid -> chroot (root only) -> drop to the invoking user,
+ * verified -> chdir -> limits -> close descriptors ->
+ * sandbox_init_with_parameters -> execve.
+ */
+#ifndef SBOX_BACKEND_SEATBELT_H
+#define SBOX_BACKEND_SEATBELT_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "backend/backend.h"
+#include "def/def.h"
+#include "util/err.h"
+#include "util/strbuf.h"
+
+/* Resource numbers for darwin_sys.setrlimit, mapped to RLIMIT_* there. */
+enum seatbelt_limit {
+	SEATBELT_LIMIT_CPU,
+	SEATBELT_LIMIT_NOFILE,
+	SEATBELT_LIMIT_NPROC,
+	SEATBELT_LIMIT_AS,
+	SEATBELT_LIMIT_FSIZE,
+};
+
+/*
+ * The outside world. ctx is passed back to every call; the calls return
+ * what their namesakes return and set errno the same way.
+ */
+struct darwin_sys {
+	void *ctx;
+
+	/* Apple: MACOS.md §1.3 prototypes, §1.5 error conventions. */
+	int (*sandbox_check)(void *ctx, pid_t pid); /* 1 = sandboxed */
+	int (*sandbox_init_with_parameters)(void *ctx, const char *profile,
+					    uint64_t flags,
+					    const char *const params[],
+					    char **errorbuf);
+	void (*sandbox_free_error)(void *ctx, char *errorbuf);
+
+	/* Process identity. */
+	pid_t (*getpid)(void *ctx);
+	uid_t (*getuid)(void *ctx);
+	uid_t (*geteuid)(void *ctx);
+	gid_t (*getgid)(void *ctx);
+	gid_t (*getegid)(void *ctx);
+
+	/* Files. realpath returns a heap string or NULL with errno. */
+	char *(*realpath)(void *ctx, const char *path);
+	int (*read_file)(void *ctx, const char *path, struct strbuf *out);
+
+	/* The child's setup. */
+	int (*pipe_cloexec)(void *ctx, int fds[2]);
+	pid_t (*fork)(void *ctx);
+	pid_t (*setsid)(void *ctx);
+	int (*chroot)(void *ctx, const char *path);
+	int (*chdir)(void *ctx, const char *path);
+	int (*setgroups)(void *ctx, int n, const gid_t *groups);
+	int (*setgid)(void *ctx, gid_t gid);
+	int (*setuid)(void *ctx, uid_t uid);
+	int (*setrlimit)(void *ctx, enum seatbelt_limit which, uint64_t value);
+	/* Close every descriptor >= lowfd except keepfd. */
+	int (*close_fds)(void *ctx, int lowfd, int keepfd);
+	int (*execve)(void *ctx, const char *path, char *const argv[],
+		      char *const envp[]);
+	void (*exit)(void *ctx, int code); /* _exit: never returns for real */
+
+	/* The parent's wait. */
+	ssize_t (*read)(void *ctx, int fd, void *buf, size_t n);
+	ssize_t (*write)(void *ctx, int fd, const void *buf, size_t n);
+	int (*close)(void *ctx, int fd);
+	int (*sigprocmask)(void *ctx, int how, const sigset_t *set,
+			   sigset_t *old);
+	int (*sigwait)(void *ctx, const sigset_t *set, int *sig);
+	/* on: a handler that does nothing; off: SIG_DFL. */
+	int (*sigcatch)(void *ctx, int sig, int on);
+	unsigned (*alarm)(void *ctx, unsigned seconds);
+	pid_t (*waitpid)(void *ctx, pid_t pid, int *status, int options);
+	int (*kill)(void *ctx, pid_t pid, int sig);
+
+	/*
+	 * sbox's own steps, as hooks so the sequence can be tested without
+	 * them: def_resolve and sbpl_emit_def in the real build.
+	 */
+	int (*resolve)(struct container_def *def, const struct def_vars *vars,
+		       struct sbox_err *err);
+	int (*emit)(const struct container_def *def, struct strbuf *out,
+		    struct def_strlist *params, struct sbox_err *err);
+};
+
+/* Everything the child needs, computed in the parent before fork. */
+struct seatbelt_plan {
+	char *profile;       /* SBPL text, imports resolved when needed */
+	char **params;       /* KEY, VALUE, ..., NULL */
+	size_t nparams;      /* entries before the NULL */
+	char *chroot_dir;    /* canonical root/, or NULL: no chroot */
+	char *workdir;       /* chdir here (in-root path when chrooted) */
+	int drop;            /* switch to uid/gid */
+	uid_t uid;
+	gid_t gid;
+	char **argv;         /* copy of the request's argv */
+	char **envp;         /* scrubbed environment, NULL-terminated */
+	size_t nenv;
+	struct def_limits limits;
+};
+
+void seatbelt_plan_init(struct seatbelt_plan *plan);
+void seatbelt_plan_release(struct seatbelt_plan *plan);
+
+/*
+ * Canonical form of an absolute path (MACOS.md §1.8 item 10): symlinks
+ * resolved with sys->realpath (/tmp -> /private/tmp), trailing slashes
+ * gone; a missing tail is appended to its canonical existing ancestor
+ * with "." and ".." folded there. Heap string, or NULL with err.
+ */
+char *seatbelt_canon_path(const struct darwin_sys *sys, const char *path,
+			  struct sbox_err *err);
+
+/* Value of NAME in a NULL-terminated environment, or NULL. */
+const char *seatbelt_env_get(char *const *envp, const char *name);
+
+/*
+ * Replace (import "NAME") forms in profile with the files they name, read
+ * now, before any chroot makes them unreachable (MACOS.md §1.7). Names
+ * are looked up in dirs in order (absolute names as they are); a name
+ * found in none of dirs is kept as written when keep_unfound is set
+ * (libsandbox resolves Apple's own profiles itself), else it is an error.
+ */
+int seatbelt_imports_resolve(const struct darwin_sys *sys, const char *profile,
+			     const char *const *dirs, int keep_unfound,
+			     struct strbuf *out, struct sbox_err *err);
+
+/*
+ * The program's environment (DESIGN.md "Definitions", environment): only
+ * the definition's inherit names (NAME or PREFIX*) from req->envp, then
+ * its set values, then HOME, CFFIXED_USER_HOME (when cf_home is not
+ * NULL) and TMPDIR (MACOS.md §3.3), SBOX_CONTAINER, and PATH when none
+ * came through. Fills plan->envp and plan->nenv.
+ */
+void seatbelt_env_build(const struct launch_request *req, const char *home,
+			const char *cf_home, const char *tmpdir,
+			struct seatbelt_plan *plan);
+
+/* Build the plan for one launch request (the parent's work before fork). */
+int seatbelt_plan_build(const struct darwin_sys *sys,
+			const struct launch_request *req,
+			struct seatbelt_plan *plan, struct sbox_err *err);
+
+/*
+ * The whole launch: returns 0 with the CLI status in *status (the
+ * program's code, 128+N for signal N) or -1 with err
+ * (SBOX_E_UNSUPPORTED: exit 3; otherwise 125).
+ */
+int seatbelt_launch(const struct darwin_sys *sys,
+		    const struct launch_request *req, int *status,
+		    struct sbox_err *err);
+
+#endif

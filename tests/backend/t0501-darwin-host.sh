@@ -1,0 +1,152 @@
+#!/bin/sh
+# The real macOS launcher (src/backend/launch_darwin.c, built against
+# tests/shim) run on Linux: tests/backend/darwin_host.c stands in for
+# libsandbox and the definition steps, everything else is real -- exit
+# status, signals, the timeout, environment, descriptors, canonical paths,
+# import inlining, and (as root) the privilege drop and chroot.
+. "$TOP/tests/lib/test-lib.sh"
+
+[ "$(uname -s)" = Linux ] || skip_all "Linux-only harness"
+CC=${CC:-cc}
+command -v "$CC" >/dev/null 2>&1 || skip_all "no C compiler"
+ls "$BUILD"/obj/backend/seatbelt_seq.o >/dev/null 2>&1 || skip_all "no $BUILD objects"
+SAN=
+nm "$BUILD/obj/util/err.o" 2>/dev/null | grep -q __asan_ &&
+	SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+H=$T_TMP/darwin_host
+# shellcheck disable=SC2086
+if ! $CC -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g $SAN \
+	-I"$TOP/src" -I"$TOP/tests/shim" -o "$H" "$TOP/tests/backend/darwin_host.c" \
+	"$TOP/src/backend/launch_darwin.c" "$BUILD"/obj/backend/seatbelt_*.o \
+	"$BUILD"/obj/util/*.o 2>"$T_TMP/cc.err"; then
+	not_ok "darwin_host builds"; cat "$T_TMP/cc.err"; done_testing
+fi
+ok "darwin_host builds from launch_darwin.c"
+
+mkdir -p "$T_TMP/real/Data/tmp" "$T_TMP/defs"
+ln -s real "$T_TMP/link"
+printf '(version 1)\n(allow network*)\n' >"$T_TMP/defs/host-extra.sb"
+export HOST_DATA="$T_TMP/link/Data" HOST_DEFDIR="$T_TMP/defs"
+real=$(cd "$T_TMP/real" && pwd -P)
+data=$real/Data
+
+expect_rc 0 "/bin/true exits 0" "$H" -- /bin/true
+expect_rc 7 "the program's exit status comes back" "$H" -- /bin/sh -c 'exit 7'
+expect_rc 143 "killed by SIGTERM is 128+15" "$H" -- /bin/sh -c 'kill -TERM $$'
+expect_rc 0 "a bare name is found in PATH" "$H" -- true
+expect_rc 125 "a missing program is sbox's failure" "$H" -- no-such-program-xyz
+expect_grep "not found" "$T_TMP/err" "... and says so"
+
+# Environment: scrubbed to the definition, pointed at the canonical Data/.
+(cd "$T_TMP/link" && SECRET_TOKEN=hunter2 "$H" -- /usr/bin/env) >"$T_TMP/env" 2>&1
+expect_grep "^HOME=$data\$" "$T_TMP/env" "HOME is the canonical Data/"
+expect_grep "^CFFIXED_USER_HOME=$data\$" "$T_TMP/env" "CFFIXED_USER_HOME too"
+expect_grep "^TMPDIR=$data/tmp/\$" "$T_TMP/env" "TMPDIR is Data/tmp/"
+expect_grep "^CI=1\$" "$T_TMP/env" "set values are there"
+expect_grep "^PATH=" "$T_TMP/env" "inherited PATH is there"
+if grep -q "SECRET_TOKEN\|HOST_DATA" "$T_TMP/env"; then
+	not_ok "variables outside the definition leak"; else ok "others are scrubbed"; fi
+
+# The working directory is the canonical project folder.
+(cd "$T_TMP/link" && "$H" -- /bin/pwd) >"$T_TMP/pwd" 2>&1
+expect_grep "^$real\$" "$T_TMP/pwd" "cwd is the project, symlinks resolved"
+
+# What sandbox_init_with_parameters received.
+(cd "$T_TMP/link" && HOST_RECORD="$T_TMP/rec" "$H" -- /bin/true)
+expect_grep "^flags=0\$" "$T_TMP/rec" "flags 0: the profile is SBPL text"
+expect_grep "^param READ_0=$real\$" "$T_TMP/rec" "\${PROJECT} arrives canonical"
+expect_grep "^param WRITE_0=$data\$" "$T_TMP/rec" "\${CONTAINER} arrives canonical"
+expect_grep "(allow network\*)" "$T_TMP/rec" "the definition's import is inlined"
+if grep -q '(import "host-extra.sb")' "$T_TMP/rec"; then
+	not_ok "the import form is still there"; else ok "no import left to resolve later"; fi
+
+# Descriptors: an inherited fd 7 is closed before the program starts.
+exec 7<"$T_TMP/defs/host-extra.sb"
+/bin/sh -c '[ -e /proc/self/fd/7 ] && echo open || echo closed' >"$T_TMP/fd0"
+"$H" -- /bin/sh -c '[ -e /proc/self/fd/7 ] && echo open || echo closed' >"$T_TMP/fd1"
+exec 7<&-
+expect_grep "^open\$" "$T_TMP/fd0" "control: without sbox fd 7 is inherited"
+expect_grep "^closed\$" "$T_TMP/fd1" "with the launcher fd 7 is closed"
+
+# Failures before the program starts.
+HOST_INIT_FAIL=1 expect_rc 125 "sandbox_init failing is exit 125" \
+	"$H" -- /bin/sh -c "touch '$T_TMP/ran'"
+expect_grep "unbound variable READ_9" "$T_TMP/err" "... with Apple's message"
+[ -e "$T_TMP/ran" ] && not_ok "the program ran anyway" || ok "the program did not run"
+HOST_SANDBOXED=1 expect_rc 3 "inside a sandbox: exit 3" "$H" -- /bin/true
+expect_grep "already running inside a Seatbelt sandbox" "$T_TMP/err" "... saying why"
+
+# Signals reach the program; the timeout kills it.
+rm -f "$T_TMP/ready"
+"$H" -- /bin/sh -c "trap 'exit 42' TERM; touch '$T_TMP/ready'; sleep 30 & wait" &
+hp=$!
+n=0; while [ ! -e "$T_TMP/ready" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+kill -TERM $hp; wait $hp; rc=$?
+[ $rc -eq 42 ] && ok "SIGTERM is forwarded to the program" ||
+	not_ok "SIGTERM forwarding (exit $rc, wanted 42)"
+start=$(date +%s)
+HOST_TIMEOUT=1 expect_rc 137 "the wall-clock limit kills: 128+9" "$H" -- /bin/sleep 30
+[ $(( $(date +%s) - start )) -lt 10 ] && ok "... promptly" || not_ok "the timeout took too long"
+expect_grep "wall-clock" "$T_TMP/err" "... and warns"
+
+if [ "$(id -u)" -ne 0 ]; then
+	HOST_ROOT="$T_TMP/real" expect_rc 3 "unprivileged: a root filesystem needs root" \
+		"$H" -- /bin/true
+	expect_grep "needs root" "$T_TMP/err" "... saying so"
+	done_testing
+fi
+
+# As root via sudo: drop to SUDO_UID/SUDO_GID, verified, groups cleared.
+(cd / && SUDO_UID=65534 SUDO_GID=65534 "$H" -- /bin/sh -c 'echo "$(id -u):$(id -g):$(id -G)"') \
+	>"$T_TMP/ids" 2>&1
+expect_grep "^65534:65534:65534\$" "$T_TMP/ids" "root -> SUDO_UID/SUDO_GID, no other groups"
+SUDO_UID=65x SUDO_GID=1 expect_rc 125 "a malformed SUDO_UID is refused" "$H" -- /bin/true
+
+# As an unprivileged user (setpriv), the same binary refuses a chroot.
+if command -v setpriv >/dev/null 2>&1; then
+	pub=$(mktemp -d /tmp/sbox-host.XXXXXX); chmod 755 "$pub"
+	cp "$H" "$T_TMP/defs/host-extra.sb" "$pub/"; mkdir -p "$pub/Data/tmp"
+	chmod 644 "$pub/host-extra.sb"
+	(cd "$pub" && HOST_DATA="$pub/Data" HOST_ROOT="$pub" HOST_DEFDIR="$pub" setpriv --reuid=65534 \
+		--regid=65534 --clear-groups "$pub/darwin_host" -- /bin/true) 2>"$T_TMP/err"
+	rc=$?
+	[ $rc -eq 3 ] && ok "unprivileged: a root filesystem needs root (exit 3)" ||
+		not_ok "unprivileged chroot (exit $rc, wanted 3)"
+	expect_grep "needs root" "$T_TMP/err" "... saying so"
+	(cd "$pub" && HOST_DATA="$pub/Data" HOST_DEFDIR="$pub" setpriv --reuid=65534 --regid=65534 \
+		--clear-groups "$pub/darwin_host" -- /bin/sh -c 'id -u') >"$T_TMP/uid" 2>&1
+	expect_grep "^65534\$" "$T_TMP/uid" "unprivileged: launches without a drop"
+	rm -rf "$pub"
+fi
+
+# A real chroot with a static probe; the container's Data/ lies inside it.
+root=$T_TMP/root
+mkdir -p "$root/home/Data/tmp"
+chmod 755 "$root" "$root/home" "$root/home/Data"
+cat >"$T_TMP/probe.c" <<'PROBE'
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+	char cwd[512];
+	const char *h = getenv("HOME");
+	(void)argc;
+	printf("cwd=%s uid=%d home=%s host=%s\n", getcwd(cwd, sizeof cwd) ? cwd : "?",
+	       (int)getuid(), h ? h : "-", access(argv[1], F_OK) == 0 ? "visible" : "gone");
+	return 0;
+}
+PROBE
+if $CC -static -o "$root/probe" "$T_TMP/probe.c" 2>/dev/null; then
+	HOST_ROOT=$root HOST_DATA=$root/home/Data SUDO_UID=65534 SUDO_GID=65534 \
+		"$H" -- /probe "$T_TMP/defs/host-extra.sb" >"$T_TMP/chroot" 2>&1
+	expect_grep "^cwd=/home/Data uid=65534 home=/home/Data host=gone\$" "$T_TMP/chroot" \
+		"chroot, then drop: in-root HOME and cwd, host files gone"
+	HOST_ROOT=$root HOST_DATA=$T_TMP/real/Data expect_rc 3 \
+		"a Data/ outside the root cannot be HOME" "$H" -- /probe
+	expect_grep "outside the root" "$T_TMP/err" "... saying why"
+else
+	ok "# skip chroot probe: no static linking here"
+fi
+
+done_testing
