@@ -210,13 +210,12 @@ set_filter(struct archive *a, const char *path)
 }
 
 static int
-export_to_fd(struct container_store *st, const struct container_info *ci,
-	     int cfd, int fd, const char *path, struct sbox_err *err)
+export_to_fd(const struct container_info *ci, int cfd, int fd,
+	     const char *path, struct sbox_err *err)
 {
 	struct exporter x = { archive_write_new(), NULL, path };
 	int rc = -1;
 
-	(void)st;
 	archive_write_set_format_pax_restricted(x.a);
 	set_filter(x.a, path);
 	x.links = archive_entry_linkresolver_new();
@@ -258,7 +257,7 @@ container_export(struct container_store *st, const char *name,
 		err_sys(err, "cannot create '%s'", tmp);
 		goto out;
 	}
-	if (export_to_fd(st, &ci, cfd, fd, path, err) < 0) {
+	if (export_to_fd(&ci, cfd, fd, path, err) < 0) {
 		unlink(tmp);
 		goto out;
 	}

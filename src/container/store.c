@@ -530,14 +530,13 @@ store_build_abort(struct container_store *st, int tmpfd, const char *tmp)
 }
 
 int
-store_write_metadata(struct container_store *st, int dirfd,
-		     const struct container_meta *m, struct sbox_err *err)
+store_write_metadata(int dirfd, const struct container_meta *m,
+		     struct sbox_err *err)
 {
 	size_t len;
 	char *text = container_meta_to_plist(m, &len);
 	int rc;
 
-	(void)st;
 	rc = fs_write_file(dirfd, CONTAINER_METADATA, text, len, 0644, err);
 	free(text);
 	return rc;
