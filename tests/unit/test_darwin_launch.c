@@ -1129,11 +1129,16 @@ test_env_home_real(void **state)
 	fixture_release(&fx);
 }
 
+#define TEN(x) x x x x x x x x x x
+#define FAN(n) TEN("(import \"" n "\")")
+
 static const struct fake_file import_files[] = {
 	{ "/defs/extra.sb",
 	  "(version 1)\n(allow network-outbound)\n(import \"inner.sb\")\n" },
 	{ "/defs/inner.sb", "(allow ipc-posix-shm) ; (import \"x\")\n" },
 	{ "/defs/loop.sb", "(import \"loop.sb\")\n" },
+	{ "/defs/fan1.sb", FAN("fan2.sb") }, { "/defs/fan2.sb", FAN("fan3.sb") },
+	{ "/defs/fan3.sb", FAN("fan4.sb") }, { "/defs/fan4.sb", "(allow)" },
 	{ "/sys/system.sb", "(version 1)\n(allow sysctl-read)\n" },
 	{ NULL, NULL },
 };
@@ -1188,7 +1193,16 @@ test_imports(void **state)
 	assert_int_equal(resolve("(import \"loop.sb\")", defs, 0, &out, &err),
 			 -1);
 	assert_int_equal(err.code, SBOX_E_INVALID);
-	assert_non_null(strstr(err.msg, "nested"));
+	assert_non_null(strstr(err.msg, "\"loop.sb\" imports itself"));
+
+	/* Fan-out: every level imports the next one ten times. */
+	assert_int_equal(resolve("(import \"fan1.sb\")", defs, 0, &out, &err),
+			 -1);
+	assert_non_null(strstr(err.msg, "in all"));
+
+	/* The same file twice, side by side, is fine. */
+	assert_int_equal(resolve("(import \"inner.sb\")(import \"inner.sb\")",
+				 defs, 0, &out, &err), 0);
 
 	/* Malformed forms are left for the SBPL compiler to report. */
 	assert_int_equal(resolve("(import extra.sb)(import \"x\"", defs, 0,
