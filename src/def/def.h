@@ -84,6 +84,10 @@ struct container_def {
 	char *macos_min_version;          /* macos.min-version */
 	struct def_strlist sbpl_import;   /* sbpl.import */
 	char *sbpl_raw;                   /* sbpl.raw: appended verbatim */
+	/* keys written explicitly (an extending file overrides a base) */
+	int has_home, has_network;
+	/* where scalar keys were written, for later diagnostics */
+	struct src_loc name_loc, network_loc, home_loc;
 };
 
 void def_init(struct container_def *d);
@@ -107,9 +111,19 @@ struct def_vars {
 	const char *tmpdir;    /* ${TMPDIR} */
 };
 
-/* Expand variables in every path of def, in place. */
+/* Collapse repeated slashes and drop a trailing one ("/" stays). */
+void def_path_normalise(char *path);
+
+/*
+ * Expand variables in every path of def (filesystem lists and root), in
+ * place, and normalise them. A variable whose value is NULL (or relative)
+ * is an error (SBOX_E_INVALID).
+ */
 int def_resolve(struct container_def *def, const struct def_vars *vars,
 		struct sbox_err *err);
+/* Same, but variables whose value is NULL stay in place (sbox compile -D). */
+int def_resolve_partial(struct container_def *def, const struct def_vars *vars,
+			struct sbox_err *err);
 
 /*
  * Stable, normalised JSON of a loaded definition (extends already merged,

@@ -1,0 +1,198 @@
+/*
+ * The per-user container store (DESIGN.md "Where containers live").
+ *
+ *   macOS  ~/Library/Application Support/sbox/Containers/<name>/
+ *   Linux  ${XDG_DATA_HOME:-~/.local/share}/sbox/containers/<name>/
+ *   $SBOX_HOME overrides both. The store folder is mode 0700.
+ *
+ * Run as root through sudo, the store is the invoking user's (SUDO_UID)
+ * and everything sbox makes there is chowned to that user.
+ *
+ * One container on disk:
+ *
+ *   <name>/metadata.plist    XML plist (Apple DOCTYPE): Name, Identifier,
+ *                            DefinitionDigest, Created, OwnerUID,
+ *                            SboxVersion, Template, HasRoot
+ *   <name>/definition.json   the normalised definition (def_to_json);
+ *                            DefinitionDigest is "sha256:<hex>" of it
+ *   <name>/Data/             the home tree, from a template
+ *   <name>/root/             only when the definition has "root"
+ *
+ * Names are [A-Za-z0-9][A-Za-z0-9._-]{0,63}. Entries starting with '.'
+ * are the store's own: ".lock", ".tmp-*" (a container being built),
+ * ".rm-*" (one being removed). Creation builds in .tmp-* and renames into
+ * place under the store lock, so a container is either absent or whole;
+ * any process that opens the store clears leftovers of killed ones.
+ *
+ * Call sequence (launcher):
+ *
+ *	struct container_store st = CONTAINER_STORE_INIT;
+ *	struct container_info ci = CONTAINER_INFO_INIT;
+ *	if (container_store_open(&st, &err) < 0) ...
+ *	if (container_lookup(&st, name, &ci, &err) < 0) ...   (or create)
+ *	if (container_hold(&st, &ci, &err) < 0) ...   (rm now refuses)
+ *	... use ci.data_dir, ci.root_dir, ci.definition_path ...
+ *	container_info_release(&ci);   (drops the hold)
+ *	container_store_release(&st);
+ */
+#ifndef SBOX_CONTAINER_CONTAINER_H
+#define SBOX_CONTAINER_CONTAINER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "util/diag.h"
+#include "util/err.h"
+
+struct container_def;
+
+#define CONTAINER_NAME_MAX 64
+
+struct container_store {
+	char *path;        /* absolute path of the store folder */
+	int dirfd;         /* O_DIRECTORY fd on it, -1 when closed */
+	uid_t uid;         /* the user the store belongs to */
+	gid_t gid;
+	int chown_to_user; /* root acting for SUDO_UID: chown what we make */
+	char *user_home;   /* that user's real home (links back, "~") */
+};
+
+#define CONTAINER_STORE_INIT { NULL, -1, 0, 0, 0, NULL }
+
+/*
+ * Open (creating if needed, mode 0700) the invoking user's store, then
+ * clear leftovers of killed creates, imports and removals.
+ */
+int container_store_open(struct container_store *st, struct sbox_err *err);
+/* The same for an explicit folder (tests, SBOX_HOME). */
+int container_store_open_path(struct container_store *st, const char *path,
+			      struct sbox_err *err);
+void container_store_release(struct container_store *st);
+
+/* 0 when name is a valid container name, else -1 with SBOX_E_INVALID. */
+int container_name_check(const char *name, struct sbox_err *err);
+
+struct container_info {
+	char *name;
+	char *identifier;
+	char *digest;          /* "sha256:<64 hex>" of definition.json */
+	int64_t created;       /* seconds since the epoch, UTC */
+	int64_t owner_uid;
+	char *sbox_version;
+	char *template_name;   /* as the definition named it */
+	int has_root;
+	char *dir;             /* <store>/<name> */
+	char *data_dir;        /* <dir>/Data */
+	char *root_dir;        /* <dir>/root, NULL when has_root is 0 */
+	char *definition_path; /* <dir>/definition.json */
+	char *metadata_path;   /* <dir>/metadata.plist */
+	int hold_fd;           /* container_hold's lock, -1 when not held */
+};
+
+#define CONTAINER_INFO_INIT { .owner_uid = -1, .hold_fd = -1 }
+
+void container_info_release(struct container_info *ci);
+
+/* SBOX_E_NOTFOUND when there is no container of that name. */
+int container_lookup(struct container_store *st, const char *name,
+		     struct container_info *out, struct sbox_err *err);
+
+/*
+ * Take a shared lock on the container for as long as ci lives, so that
+ * `sbox rm` refuses to remove it while a program runs in it.
+ */
+int container_hold(struct container_store *st, struct container_info *ci,
+		   struct sbox_err *err);
+
+struct container_list {
+	struct container_info *v;  /* sorted by name */
+	size_t nr, alloc;
+};
+
+void container_list_release(struct container_list *l);
+/* Every complete container (half-made ones are never listed). */
+int container_list_all(struct container_store *st, struct container_list *out,
+		       struct sbox_err *err);
+
+/*
+ * What to build. Everything the store needs from a definition, so the
+ * store can be used (and tested) without the definition loader.
+ */
+struct container_spec {
+	const char *name;            /* required, see container_name_check */
+	const char *identifier;      /* NULL: "sbox.<name>" */
+	const char *definition_json; /* normalised definition, stored as is */
+	const char *template_name;   /* "default", "minimal", a folder or an
+				      * archive; NULL means "default" */
+	const char *root;            /* folder or archive for root/, or NULL */
+	const char *base_dir;        /* relative template/root paths are
+				      * taken from here (the definition's
+				      * folder); NULL: current directory */
+	const char *const *home_links; /* NULL-terminated names under the
+					* real home to link from Data/
+					* (e.g. "Downloads"), or NULL */
+};
+
+/* SBOX_E_EXISTS when the name is taken (checked again at commit). */
+int container_create(struct container_store *st,
+		     const struct container_spec *spec,
+		     struct container_info *out, struct sbox_err *err);
+
+/*
+ * Load the definition at def_path (def_load: diagnostics go to diags) and
+ * create a container from it, named name, or the definition's "name"
+ * when name is NULL.
+ */
+int container_create_from_file(struct container_store *st,
+			       const char *def_path, const char *name,
+			       struct src_set *srcs, struct diag_list *diags,
+			       struct container_info *out,
+			       struct sbox_err *err);
+/* The same from an already loaded definition. */
+int container_create_from_def(struct container_store *st,
+			      const struct container_def *def,
+			      const char *name, struct container_info *out,
+			      struct sbox_err *err);
+
+/*
+ * Which of the real home's folders (Desktop, Downloads, Movies, Music,
+ * Pictures) the definition grants, i.e. which get a link in Data/
+ * (MACOS.md §3.1). Returns a NULL-terminated heap array of static strings.
+ */
+const char **container_home_links_for(const struct container_def *def);
+
+/* Remove a container; SBOX_E_EXISTS ("in use") while someone holds it. */
+int container_remove(struct container_store *st, const char *name,
+		     struct sbox_err *err);
+
+/* Limits applied to every archive sbox unpacks. 0 means the default. */
+struct container_limits {
+	uint64_t max_entries;  /* default 2,000,000 */
+	uint64_t max_bytes;    /* total file data, default 64 GiB */
+};
+
+/*
+ * Write the container to one archive at path (tar; .tar.gz/.tgz and
+ * .tar.zst compress): metadata.plist first, then definition.json, Data/,
+ * root/. Written to a temporary file next to path, then renamed.
+ */
+int container_export(struct container_store *st, const char *name,
+		     const char *path, struct sbox_err *err);
+
+/*
+ * Create a container from an archive written by container_export,
+ * trusting nothing in it (see archive_unpack.c). name NULL keeps the
+ * archived name. A refused import leaves nothing behind.
+ */
+int container_import(struct container_store *st, const char *path,
+		     const char *name, const struct container_limits *limits,
+		     struct container_info *out, struct sbox_err *err);
+
+/* The same from memory (fuzzing). */
+int container_import_memory(struct container_store *st, const void *buf,
+			    size_t len, const char *name,
+			    const struct container_limits *limits,
+			    struct container_info *out, struct sbox_err *err);
+
+#endif

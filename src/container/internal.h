@@ -1,0 +1,138 @@
+/*
+ * Private helpers of src/container/. Every file operation here works
+ * relative to a directory fd and never follows a symlink (O_NOFOLLOW,
+ * AT_SYMLINK_NOFOLLOW): a container's trees may hold links to anywhere,
+ * and sbox itself must never write through one (STYLE.md "File and fd
+ * hygiene", LINUX-SECURITY.md #5).
+ */
+#ifndef SBOX_CONTAINER_INTERNAL_H
+#define SBOX_CONTAINER_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "container/container.h"
+#include "util/err.h"
+
+struct archive;
+struct archive_entry;
+
+#define CONTAINER_METADATA "metadata.plist"
+#define CONTAINER_DEFINITION "definition.json"
+#define CONTAINER_DATA "Data"
+#define CONTAINER_ROOT "root"
+#define CONTAINER_FORMAT 1
+/* Deepest tree sbox builds or copies (one fd per level while walking). */
+#define FS_MAX_DEPTH 256
+/* metadata.plist and definition.json are small; refuse anything larger. */
+#define CONTAINER_SMALL_FILE_MAX (1024 * 1024)
+
+/* ---- fsops.c ---- */
+/* Open the folder name under dirfd; fails on a symlink. */
+int fs_open_dir(int dirfd, const char *name, struct sbox_err *err);
+/* Remove name under dirfd and everything below it; "" is not allowed. */
+int fs_remove_tree(int dirfd, const char *name, struct sbox_err *err);
+/*
+ * Copy the contents of folder srcfd into folder dstfd: files, folders
+ * and symlinks (as links) with their modes (setuid/setgid dropped) and
+ * times. Other file types, and files named ".sbox-keep" (placeholders
+ * that let git keep empty template folders), are skipped.
+ */
+int fs_copy_tree(int srcfd, int dstfd, struct sbox_err *err);
+/* chown dirfd and everything below it, links themselves included. */
+int fs_chown_tree(int dirfd, uid_t uid, gid_t gid, struct sbox_err *err);
+/* Create name (must not exist) holding buf; mode as given. */
+int fs_write_file(int dirfd, const char *name, const void *buf, size_t len,
+		  mode_t mode, struct sbox_err *err);
+/* Read name (a regular file of at most max bytes), NUL-terminated. */
+int fs_read_file(int dirfd, const char *name, size_t max, char **out,
+		 size_t *len, struct sbox_err *err);
+/* Make a fresh folder "<prefix><unique>" under dirfd; returns its name. */
+char *fs_make_unique_dir(int dirfd, const char *prefix, mode_t mode,
+			 struct sbox_err *err);
+/* flock(2) that retries on EINTR; returns 0 or -1 with errno. */
+int fs_flock(int fd, int op);
+
+/* ---- metadata.c ---- */
+struct container_meta {
+	char *name;
+	char *identifier;
+	char *digest;
+	int64_t created;
+	int64_t owner_uid;
+	char *sbox_version;
+	char *template_name;
+	int has_root;
+	int64_t format;
+};
+
+void container_meta_release(struct container_meta *m);
+/* The plist text (Apple DOCTYPE), heap string. */
+char *container_meta_to_plist(const struct container_meta *m, size_t *len);
+/* Parse plist text; src names it in messages. */
+int container_meta_parse(const char *text, size_t len, const char *src,
+			 struct container_meta *out, struct sbox_err *err);
+/* "2026-11-27T19:18:53Z" */
+void container_time_format(int64_t t, char buf[32]);
+char *container_digest_of(const char *text, size_t len);
+
+/* ---- store.c ---- */
+/* Exclusive store lock (the .lock file); returns its fd or -1. */
+int store_lock(struct container_store *st, struct sbox_err *err);
+void store_unlock(int lockfd);
+/*
+ * Start building: a locked ".tmp-<name>-*" folder. Returns its fd; *tmp
+ * gets its name. Leftovers of a killed build are cleared by the next
+ * container_store_open.
+ */
+int store_build_begin(struct container_store *st, const char *name,
+		      char **tmp, struct sbox_err *err);
+/* Chown (sudo) and rename tmp into place as name; SBOX_E_EXISTS if taken. */
+int store_build_commit(struct container_store *st, int tmpfd,
+		       const char *tmp, const char *name, struct sbox_err *err);
+/* Throw away a build that failed (keeps err as it is). */
+void store_build_abort(struct container_store *st, int tmpfd,
+		       const char *tmp);
+int store_write_metadata(struct container_store *st, int dirfd,
+			 const struct container_meta *m, struct sbox_err *err);
+
+/* ---- unpack.c ---- */
+struct unpacker {
+	int dirfd;                /* tree the entries land in */
+	int strict;               /* import: refuse devices and setuid bits
+				   * instead of skipping/stripping them */
+	const char *const *tops;  /* allowed first path components, or NULL */
+	uint64_t max_entries, max_bytes;
+	uint64_t entries, bytes;
+	char *label;              /* archive name for messages */
+	struct unpack_dir *dirs;  /* folders whose mode/times are set last */
+	size_t ndirs, dirs_alloc;
+};
+
+void unpacker_init(struct unpacker *u, int dirfd, const char *label,
+		   const struct container_limits *limits);
+void unpacker_release(struct unpacker *u);
+/* Write one entry (its data read from a); refuses anything unsafe. */
+int unpacker_entry(struct unpacker *u, struct archive *a,
+		   struct archive_entry *e, struct sbox_err *err);
+/* Apply folder modes and times; call after the last entry. */
+int unpacker_finish(struct unpacker *u, struct sbox_err *err);
+/* A reader for every format and filter libarchive knows. */
+struct archive *unpack_reader_new(void);
+/* Unpack a whole archive file (template, root) into dirfd. */
+int unpack_archive_file(const char *path, int dirfd, struct sbox_err *err);
+/* True when path names a file whose name says it is an archive. */
+int unpack_is_archive_name(const char *path);
+
+/* ---- home.c ---- */
+/* Fill dirfd from a folder or archive at path. */
+int home_fill_from(const char *path, int dirfd, struct sbox_err *err);
+/* Resolve a template name to a folder or archive path (heap). */
+char *home_template_path(const char *template_name, const char *base_dir,
+			 struct sbox_err *err);
+/* Make Data/<name> -> <home>/<name> for each granted name. */
+int home_make_links(int datafd, const char *home,
+		    const char *const *names, struct sbox_err *err);
+
+#endif

@@ -1,0 +1,261 @@
+#include "def/def_access.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Paths every program needs to start under (deny default). file-map-
+ * executable itself is allowed by default (SBPL-SEMANTICS.md §a.4); dyld
+ * still has to read the libraries and the shared cache.
+ */
+const struct def_base_path def_base_paths[] = {
+	/* MACOS.md §1.8.3: dyld, libSystem, frameworks, shared cache */
+	{ "/usr/lib", DEF_ACC_READ, "dyld and libSystem (MACOS.md §1.8.3)" },
+	{ "/System/Library/Frameworks", DEF_ACC_READ, "frameworks (MACOS.md §1.8.3)" },
+	{ "/System/Library/PrivateFrameworks", DEF_ACC_READ, "frameworks (MACOS.md §1.8.3)" },
+	{ "/System/Library/SubFrameworks", DEF_ACC_READ, "frameworks (MACOS.md §1.8.3)" },
+	{ "/Library/Apple/usr/lib", DEF_ACC_READ, "dyld (MACOS.md §1.8.3)" },
+	{ "/Library/Apple/System/Library/Frameworks", DEF_ACC_READ, "frameworks (MACOS.md §1.8.3)" },
+	{ "/Library/Apple/System/Library/PrivateFrameworks", DEF_ACC_READ, "frameworks (MACOS.md §1.8.3)" },
+	{ "/private/var/db/dyld", DEF_ACC_READ, "shared cache up to 10.15 (MACOS.md §1.8.3)" },
+	{ "/System/Library/dyld", DEF_ACC_READ, "shared cache 11+ (MACOS.md §1.8.3)" },
+	{ "/System/Cryptexes/App", DEF_ACC_READ, "cryptexes 13+ (MACOS.md §1.8.3)" },
+	{ "/System/Cryptexes/OS", DEF_ACC_READ, "cryptexes 13+ (MACOS.md §1.8.3)" },
+	{ "/System/Volumes/Preboot/Cryptexes/App/System", DEF_ACC_READ, "cryptexes 13+ (MACOS.md §1.8.3)" },
+	{ "/System/Volumes/Preboot/Cryptexes/OS", DEF_ACC_READ, "cryptexes 13+ (MACOS.md §1.8.3)" },
+	/* MACOS.md §1.8.5: devices every program opens */
+	{ "/dev/null", DEF_ACC_READ | DEF_ACC_WRITE, "/dev/null (MACOS.md §1.8.5)" },
+	{ "/dev/zero", DEF_ACC_READ | DEF_ACC_WRITE, "/dev/zero (MACOS.md §1.8.5)" },
+	{ "/dev/random", DEF_ACC_READ, "randomness (MACOS.md §1.8.5)" },
+	{ "/dev/urandom", DEF_ACC_READ, "randomness (MACOS.md §1.8.5)" },
+	{ "/dev/dtracehelper", DEF_ACC_READ | DEF_ACC_WRITE, "dyld opens it (MACOS.md §1.8.5)" },
+	{ "/dev/fd", DEF_ACC_READ | DEF_ACC_WRITE, "inherited descriptors (MACOS.md §1.8.5)" },
+	{ "/dev/stdin", DEF_ACC_READ, "standard input (MACOS.md §1.8.5)" },
+	{ "/dev/stdout", DEF_ACC_READ | DEF_ACC_WRITE, "standard output (MACOS.md §1.8.5)" },
+	{ "/dev/stderr", DEF_ACC_READ | DEF_ACC_WRITE, "standard error (MACOS.md §1.8.5)" },
+	{ "/dev/tty", DEF_ACC_READ | DEF_ACC_WRITE, "the controlling terminal (MACOS.md §1.8.5)" },
+	{ "/dev/autofs_nowait", DEF_ACC_READ, "path lookups (MACOS.md §1.8.5)" },
+	/* MACOS.md §1.8.7: getpwuid falls back to the files when libinfo is denied */
+	{ "/private/etc/passwd", DEF_ACC_READ, "getpwuid fallback (MACOS.md §1.8.7)" },
+	{ "/private/etc/localtime", DEF_ACC_READ, "time zone (MACOS.md §1.8.2)" },
+	{ "/private/var/select/sh", DEF_ACC_READ, "/bin/sh on 10.15+ (MACOS.md §1.8.9)" },
+	{ NULL, 0, NULL },
+};
+
+static const char *const private_links[] = { "/tmp", "/var", "/etc" };
+
+char *
+def_path_canonical(const char *path)
+{
+	/* SBPL-SEMANTICS.md §a.5: filters see kernel-resolved paths */
+	for (size_t i = 0; i < sizeof(private_links) / sizeof(private_links[0]); i++) {
+		size_t n = strlen(private_links[i]);
+
+		if (!strncmp(path, private_links[i], n) &&
+		    (path[n] == '/' || !path[n]))
+			return xasprintf("/private%s", path);
+	}
+	return xstrdup(path);
+}
+
+int
+def_path_covers(const char *anc, const char *path)
+{
+	size_t n = strlen(anc);
+
+	if (!strcmp(anc, "/"))
+		return path[0] == '/';
+	return !strncmp(anc, path, n) && (path[n] == '/' || !path[n]);
+}
+
+/*
+ * Sorting key for paths that still hold a variable: the depth its value
+ * usually has on macOS (~ = /Users/u; ${CONTAINER} = ~/Library/Application
+ * Support/sbox/Containers/<name>/Data). Resolved paths are exact.
+ */
+static unsigned
+path_depth(const char *p)
+{
+	static const struct {
+		const char *var;
+		unsigned depth;
+	} vars[] = {
+		{ "~", 2 }, { "${HOME}", 2 }, { "${PROJECT}", 3 },
+		{ "${TMPDIR}", 6 }, { "${CONTAINER}", 7 },
+	};
+	unsigned depth = 0;
+
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		size_t n = strlen(vars[i].var);
+
+		if (!strncmp(p, vars[i].var, n) && (!p[n] || p[n] == '/')) {
+			depth = vars[i].depth;
+			p += n;
+			break;
+		}
+	}
+	for (; *p; p++)
+		if (*p == '/' && p[1])
+			depth++;
+	return depth;
+}
+
+static struct def_access_entry *
+entry_get(struct def_access *a, const char *raw)
+{
+	char *path = def_path_canonical(raw);
+	struct def_access_entry *e;
+	size_t *at;
+
+	def_path_normalise(path);
+	at = def_strmap_get(&a->index, path);
+	if (at) {
+		free(path);
+		return &a->v[*at];
+	}
+	ALLOC_GROW(a->v, a->nr + 1, a->alloc);
+	e = &a->v[a->nr];
+	memset(e, 0, sizeof(*e));
+	e->path = path;
+	e->depth = path_depth(path);
+	def_strmap_put(&a->index, path, a->nr++);
+	return e;
+}
+
+static void
+add_list(struct def_access *a, const struct def_path_list *l, unsigned bits)
+{
+	for (size_t i = 0; i < l->nr; i++) {
+		struct def_access_entry *e = entry_get(a, l->v[i].path);
+
+		if (!e->bits || e->base)
+			e->loc = l->v[i].loc;
+		e->bits |= bits;
+		e->base = 0;
+	}
+}
+
+static int
+entry_cmp(const void *pa, const void *pb)
+{
+	const struct def_access_entry *a = pa, *b = pb;
+
+	if (a->depth != b->depth)
+		return a->depth < b->depth ? -1 : 1;
+	return strcmp(a->path, b->path);
+}
+
+void
+def_access_build(const struct container_def *def, struct def_access *out)
+{
+	memset(out, 0, sizeof(*out));
+	def_strmap_init(&out->index);
+	for (const struct def_base_path *b = def_base_paths; b->path; b++) {
+		struct def_access_entry *e = entry_get(out, b->path);
+
+		e->bits |= b->bits;
+		e->base = 1;
+		e->why = b->why;
+	}
+	add_list(out, &def->fs_read, DEF_ACC_READ);
+	add_list(out, &def->fs_write, DEF_ACC_READ | DEF_ACC_WRITE);
+	add_list(out, &def->fs_exec, DEF_ACC_READ | DEF_ACC_EXEC);
+	add_list(out, &def->fs_deny, DEF_ACC_DENY);
+	qsort(out->v, out->nr, sizeof(*out->v), entry_cmp);
+	def_strmap_release(&out->index);
+	for (size_t i = 0; i < out->nr; i++)
+		def_strmap_put(&out->index, out->v[i].path, i);
+}
+
+long
+def_access_parent(const struct def_access *a, size_t i)
+{
+	char *p = xstrdup(a->v[i].path);
+	long found = -1;
+
+	for (char *s = strrchr(p, '/'); s; s = strrchr(p, '/')) {
+		size_t *at;
+
+		/* "/x" has "/" above it */
+		if (s == p && p[1]) {
+			p[1] = '\0';
+		} else if (s == p) {
+			break;
+		} else {
+			*s = '\0';
+		}
+		at = def_strmap_get(&a->index, p);
+		if (at) {
+			found = (long)*at;
+			break;
+		}
+	}
+	free(p);
+	return found;
+}
+
+void
+def_access_release(struct def_access *a)
+{
+	for (size_t i = 0; i < a->nr; i++)
+		free(a->v[i].path);
+	free(a->v);
+	def_strmap_release(&a->index);
+	memset(a, 0, sizeof(*a));
+}
+
+/* Longest listed ancestor of path so far: its length and what it grants. */
+struct best {
+	size_t len;
+	int found;
+	unsigned grants;
+	int denied;
+};
+
+static void
+consider(struct best *b, const char *raw, unsigned grants, int deny,
+	 const char *path)
+{
+	char *p = def_path_canonical(raw);
+	size_t len;
+
+	def_path_normalise(p);
+	len = strlen(p);
+	if (def_path_covers(p, path)) {
+		if (!b->found || len > b->len) {
+			b->found = 1;
+			b->len = len;
+			b->grants = 0;
+			b->denied = 0;
+		}
+		if (len == b->len) {
+			b->grants |= grants;
+			b->denied |= deny;
+		}
+	}
+	free(p);
+}
+
+int
+def_access_decide(const struct container_def *def, unsigned cls,
+		  const char *path)
+{
+	struct best b = { 0, 0, 0, 0 };
+
+	for (const struct def_base_path *bp = def_base_paths; bp->path; bp++)
+		consider(&b, bp->path, bp->bits, 0, path);
+	for (size_t i = 0; i < def->fs_read.nr; i++)
+		consider(&b, def->fs_read.v[i].path, DEF_ACC_READ, 0, path);
+	for (size_t i = 0; i < def->fs_write.nr; i++)
+		consider(&b, def->fs_write.v[i].path, DEF_ACC_READ | DEF_ACC_WRITE, 0, path);
+	for (size_t i = 0; i < def->fs_exec.nr; i++)
+		consider(&b, def->fs_exec.v[i].path, DEF_ACC_READ | DEF_ACC_EXEC, 0, path);
+	for (size_t i = 0; i < def->fs_deny.nr; i++)
+		consider(&b, def->fs_deny.v[i].path, 0, 1, path);
+	/* "/" itself is readable unless an entry for "/" says otherwise
+	 * (SBPL-LINTS.md D2: dyld reads it) */
+	if (!strcmp(path, "/") && cls == DEF_ACC_READ && !(b.found && b.len == 1))
+		return 1;
+	return b.found && !b.denied && (b.grants & cls);
+}

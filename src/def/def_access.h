@@ -1,0 +1,76 @@
+/*
+ * What a definition's filesystem section means, independent of SBPL:
+ * every listed path names itself and everything below it; for a path the
+ * most specific (longest) listed ancestor decides, and at that path a deny
+ * beats every grant (the unveil model, DESIGN.md "Definitions"). read
+ * grants reading, write grants reading and writing, exec grants reading
+ * and executing.
+ *
+ * The emitter turns this into ordered SBPL rules (sbpl/emit.c); the
+ * property test compares def_access_decide() with decisions on the
+ * evaluated emitted profile.
+ */
+#ifndef SBOX_DEF_DEF_ACCESS_H
+#define SBOX_DEF_DEF_ACCESS_H
+
+#include <stddef.h>
+
+#include "def/def.h"
+#include "def/def_strmap.h"
+
+enum {
+	DEF_ACC_READ = 1,
+	DEF_ACC_WRITE = 2,
+	DEF_ACC_EXEC = 4,
+	DEF_ACC_DENY = 8,
+};
+
+/* One distinct canonical path with everything the definition says of it. */
+struct def_access_entry {
+	char *path;        /* canonical (macOS spelling), may start with ${VAR} */
+	unsigned bits;     /* DEF_ACC_* */
+	unsigned depth;    /* components, variables counted by their usual depth */
+	int base;          /* from the built-in start-up set, not the definition */
+	const char *why;   /* base entries: the reason, cited */
+	struct src_loc loc; /* first place the definition wrote it */
+};
+
+struct def_access {
+	struct def_access_entry *v;
+	size_t nr, alloc;
+	struct def_strmap index;   /* path -> position in v */
+};
+
+/*
+ * Entries of def plus the built-in start-up paths a program needs under
+ * (deny default) (MACOS.md §1.8), sorted general first: depth ascending,
+ * then path. Paths are canonicalised for macOS (/tmp -> /private/tmp).
+ */
+void def_access_build(const struct container_def *def, struct def_access *out);
+void def_access_release(struct def_access *a);
+/* Position of the nearest entry strictly above entry i (textually), or -1. */
+long def_access_parent(const struct def_access *a, size_t i);
+
+/*
+ * The decision of the definition's own semantics for one access class
+ * (DEF_ACC_READ, _WRITE or _EXEC) on a canonical absolute path: 1 allow,
+ * 0 deny. Computed straight from the definition's lists, not from
+ * def_access_build, so the two can be checked against each other.
+ */
+int def_access_decide(const struct container_def *def, unsigned cls,
+		      const char *path);
+
+/* /tmp, /var, /etc -> /private/...; heap string. */
+char *def_path_canonical(const char *path);
+/* 1 if anc is path or one of its ancestors (subpath match). */
+int def_path_covers(const char *anc, const char *path);
+
+/* The built-in start-up paths (MACOS.md §1.8), NULL-terminated. */
+struct def_base_path {
+	const char *path;
+	unsigned bits;
+	const char *why;
+};
+extern const struct def_base_path def_base_paths[];
+
+#endif

@@ -1,0 +1,410 @@
+/*
+ * Lookups over the generated tables (vocab_data.c). Operation and filter
+ * names are resolved per release; derived filter names (-prefix, -regex,
+ * -subpath) and aliases follow SBPL-SEMANTICS.md §c, modifiers §d.
+ */
+#include "policy/vocab.h"
+#include "policy/vocab_data.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct vocab {
+	const char *name;
+	unsigned bit;
+};
+
+static const struct vocab releases[] = {
+	{ "10.12", 1u << 0 },
+	{ "10.13", 1u << 1 },
+	{ "10.14", 1u << 2 },
+	{ "10.15", 1u << 3 },
+	{ "latest", 1u << 4 },
+};
+#define NRELEASES (sizeof(releases) / sizeof(releases[0]))
+#define LATEST (&releases[NRELEASES - 1])
+
+const struct vocab *
+vocab_latest(void)
+{
+	return LATEST;
+}
+
+const char *
+vocab_release_name(const struct vocab *v)
+{
+	return v->name;
+}
+
+/* "10.15", "10.15.7", "11", "14.2", "latest"; codenames for the old ones. */
+const struct vocab *
+vocab_for_release(const char *release)
+{
+	static const char *const codenames[] = { "sierra", "high_sierra",
+						 "mojave", "catalina" };
+	char *end;
+	long major, minor = 0;
+
+	if (!release || !strcmp(release, "latest"))
+		return LATEST;
+	for (size_t i = 0; i < 4; i++)
+		if (!strcmp(release, codenames[i]))
+			return &releases[i];
+	if (release[0] < '0' || release[0] > '9')
+		return NULL;
+	major = strtol(release, &end, 10);
+	if (*end == '.') {
+		if (end[1] < '0' || end[1] > '9')
+			return NULL;
+		minor = strtol(end + 1, &end, 10);
+		if (*end == '.')
+			strtol(end + 1, &end, 10);
+	}
+	if (*end)
+		return NULL;
+	if (major >= 11 && major < 100)
+		return LATEST;
+	if (major == 10 && minor >= 16)
+		return LATEST;
+	if (major == 10 && minor >= 12 && minor <= 15)
+		return &releases[minor - 12];
+	return NULL;
+}
+
+static const struct vocab_op_entry *
+op_entry_find(const char *name)
+{
+	size_t lo = 0, hi = vocab_op_table_len;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(name, vocab_op_table[mid].op.name);
+
+		if (!c)
+			return &vocab_op_table[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+bool
+vocab_op_alias(const struct vocab *v, const char *name, const char **target)
+{
+	/* The prelude rebinds these names after the table is loaded, so an
+	 * alias wins over a table entry of the same name (sysctl-write). */
+	for (size_t i = 0; i < vocab_alias_table_len; i++) {
+		const struct vocab_alias_entry *a = &vocab_alias_table[i];
+
+		if ((a->releases & v->bit) && !strcmp(a->alias, name)) {
+			*target = a->target;
+			return true;
+		}
+	}
+	return false;
+}
+
+const struct vocab_op *
+vocab_op_find(const struct vocab *v, const char *name)
+{
+	const struct vocab_op_entry *e;
+	const char *target;
+
+	if (!v || !name)
+		return NULL;
+	if (vocab_op_alias(v, name, &target)) {
+		if (!target)
+			return NULL;
+		name = target;
+	}
+	e = op_entry_find(name);
+	if (!e || !(e->releases & v->bit))
+		return NULL;
+	return &e->op;
+}
+
+size_t
+vocab_op_count(const struct vocab *v)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < vocab_op_table_len; i++)
+		if (vocab_op_table[i].releases & v->bit)
+			n++;
+	return n;
+}
+
+const struct vocab_op *
+vocab_op_at(const struct vocab *v, size_t i)
+{
+	for (size_t k = 0; k < vocab_op_table_len; k++) {
+		if (!(vocab_op_table[k].releases & v->bit))
+			continue;
+		if (i-- == 0)
+			return &vocab_op_table[k].op;
+	}
+	return NULL;
+}
+
+/* Is word an element of the comma-separated list? */
+static bool
+list_has(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (list && *list) {
+		const char *comma = strchr(list, ',');
+		size_t len = comma ? (size_t)(comma - list) : strlen(list);
+
+		if (len == n && !strncmp(list, word, n))
+			return true;
+		list = comma ? comma + 1 : NULL;
+	}
+	return false;
+}
+
+bool
+vocab_op_accepts_category(const struct vocab_op *op, const char *cat)
+{
+	/* "any": a filter newer than the tables, category unknown */
+	if (!op->filter_categories || !strcmp(cat, "any"))
+		return true;
+	return list_has(op->filter_categories, cat);
+}
+
+bool
+vocab_op_accepts_modifier(const struct vocab_op *op, const char *mod)
+{
+	return list_has(op->modifiers, mod);
+}
+
+static const struct vocab_filter_entry *
+filter_entry_find(const struct vocab *v, const char *name, size_t len)
+{
+	for (size_t i = 0; i < vocab_filter_table_len; i++) {
+		const struct vocab_filter_entry *e = &vocab_filter_table[i];
+
+		if ((e->releases & v->bit) && strlen(e->name) == len &&
+		    !strncmp(e->name, name, len))
+			return e;
+	}
+	return NULL;
+}
+
+static bool
+is_pattern(enum vocab_argtype t)
+{
+	return t == VOCAB_ARG_PATTERN_LITERAL || t == VOCAB_ARG_PATTERN_PREFIX ||
+	       t == VOCAB_ARG_PATTERN_SUBPATH || t == VOCAB_ARG_PATTERN_REGEX;
+}
+
+/* Filter aliases of the prelude (SBPL-SEMANTICS §c, sbpl_v1.scm). */
+static const struct {
+	const char *alias, *target;
+} filter_aliases[] = {
+	{ "literal", "path" },
+	{ "path-literal", "path" },   /* old (remote unix-socket ...) syntax */
+	{ "prefix", "path-prefix" },
+	{ "regex", "path-regex" },
+	{ "subpath", "path-subpath" },
+	{ "from", "local" },
+	{ "to", "remote" },
+	{ "iokit-user-client-class", "iokit-registry-entry-class" },
+	{ "iokit-user-client-class-regex", "iokit-registry-entry-class-regex" },
+	{ "iokit-user-client-class-prefix", "iokit-registry-entry-class-prefix" },
+	{ "mach-extension", "extension" },
+	{ "granted-extensions", "extension" },
+};
+
+/* IR names of the path family: the names profiles write. */
+static const char *
+path_canonical(enum vocab_match m)
+{
+	switch (m) {
+	case VOCAB_MATCH_PREFIX: return "prefix";
+	case VOCAB_MATCH_SUBPATH: return "subpath";
+	case VOCAB_MATCH_REGEX: return "regex";
+	case VOCAB_MATCH_PLAIN: break;
+	}
+	return "literal";
+}
+
+static const char *
+mount_relative_canonical(enum vocab_match m)
+{
+	switch (m) {
+	case VOCAB_MATCH_PREFIX: return "mount-relative-prefix";
+	case VOCAB_MATCH_SUBPATH: return "mount-relative-subpath";
+	case VOCAB_MATCH_REGEX: return "mount-relative-regex";
+	case VOCAB_MATCH_PLAIN: break;
+	}
+	return "mount-relative-literal";
+}
+
+/* Canonical names of derived filters, interned for the process lifetime. */
+static const char *
+intern_name(const char *base, const char *suffix)
+{
+	static struct {
+		char name[80];
+	} pool[256];
+	static size_t npool;
+	char buf[80];
+
+	snprintf(buf, sizeof(buf), "%s%s", base, suffix);
+	for (size_t i = 0; i < npool; i++)
+		if (!strcmp(pool[i].name, buf))
+			return pool[i].name;
+	if (npool == sizeof(pool) / sizeof(pool[0]))
+		return "filter";
+	memcpy(pool[npool].name, buf, sizeof(buf));
+	return pool[npool++].name;
+}
+
+static bool
+fill_filter(const struct vocab_filter_entry *e, enum vocab_match m,
+	    struct vocab_filter *out)
+{
+	static const char *const suffixes[] = { "", "-prefix", "-subpath",
+						"-regex" };
+
+	if (m != VOCAB_MATCH_PLAIN && !is_pattern(e->type))
+		return false;
+	/* Subpath variants only where the base accepts subpath patterns. */
+	if (m == VOCAB_MATCH_SUBPATH && e->type != VOCAB_ARG_PATTERN_SUBPATH &&
+	    e->type != VOCAB_ARG_PATTERN_REGEX)
+		return false;
+	out->base = e->name;
+	out->category = e->category;
+	out->type = e->type;
+	out->match = m;
+	out->named_table = e->named_table;
+	if (!strcmp(e->name, "path"))
+		out->canonical = path_canonical(m);
+	else if (!strcmp(e->name, "mount-relative-path"))
+		out->canonical = mount_relative_canonical(m);
+	else
+		out->canonical = intern_name(e->name, suffixes[m]);
+	return true;
+}
+
+bool
+vocab_filter_find(const struct vocab *v, const char *name,
+		  struct vocab_filter *out)
+{
+	static const struct {
+		const char *suffix;
+		enum vocab_match match;
+	} variants[] = {
+		{ "-prefix", VOCAB_MATCH_PREFIX },
+		{ "-subpath", VOCAB_MATCH_SUBPATH },
+		{ "-regex", VOCAB_MATCH_REGEX },
+		{ "-literal", VOCAB_MATCH_PLAIN },
+	};
+	const struct vocab_filter_entry *e;
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < sizeof(filter_aliases) / sizeof(filter_aliases[0]); i++)
+		if (!strcmp(name, filter_aliases[i].alias)) {
+			name = filter_aliases[i].target;
+			len = strlen(name);
+			break;
+		}
+	e = filter_entry_find(v, name, len);
+	if (e)
+		return fill_filter(e, VOCAB_MATCH_PLAIN, out);
+	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+		size_t sl = strlen(variants[i].suffix);
+		char stem[80];
+
+		if (len <= sl || strcmp(name + len - sl, variants[i].suffix))
+			continue;
+		e = filter_entry_find(v, name, len - sl);
+		if (!e && len - sl + 5 < sizeof(stem)) {
+			/* mount-relative-regex: the stem drops "-path" */
+			snprintf(stem, sizeof(stem), "%.*s-path",
+				 (int)(len - sl), name);
+			e = filter_entry_find(v, stem, strlen(stem));
+		}
+		if (e && variants[i].match == VOCAB_MATCH_PLAIN &&
+		    strcmp(e->name, "mount-relative-path"))
+			return false;
+		if (e)
+			return fill_filter(e, variants[i].match, out);
+	}
+	return false;
+}
+
+static int
+named_arg_cmp(const void *key, const void *elem)
+{
+	const struct vocab_named_arg *k = key, *e = elem;
+	int c = strcmp(k->table, e->table);
+
+	return c ? c : strcmp(k->name, e->name);
+}
+
+bool
+vocab_named_arg_find(const char *table, const char *name, long long *value)
+{
+	struct vocab_named_arg key = { table, name, 0 };
+	const struct vocab_named_arg *e;
+
+	if (!table)
+		return false;
+	e = bsearch(&key, vocab_named_arg_table, vocab_named_arg_table_len,
+		    sizeof(key), named_arg_cmp);
+	if (!e)
+		return false;
+	if (value)
+		*value = e->value;
+	return true;
+}
+
+bool
+vocab_named_arg_known(const char *name)
+{
+	for (size_t i = 0; i < vocab_named_arg_table_len; i++)
+		if (!strcmp(vocab_named_arg_table[i].name, name))
+			return true;
+	return false;
+}
+
+/* SBPL-SEMANTICS §d: action compatibility from 10.10.5 sbpl1.scm. */
+static const struct vocab_modifier modifiers[] = {
+	{ "report", VOCAB_MOD_ALLOW_ONLY, 0, 0, false },
+	{ "no-report", VOCAB_MOD_DENY_ONLY, 0, 0, false },
+	{ "no-sandbox", VOCAB_MOD_ALLOW_ONLY, 0, 0, false },
+	{ "default-sandbox", VOCAB_MOD_ALLOW_ONLY, 0, 0, false },
+	{ "grant", VOCAB_MOD_ALLOW_ONLY, 0, 0, false },
+	{ "rootless", VOCAB_MOD_DENY_ONLY, 0, 0, false },
+	{ "send-signal", VOCAB_MOD_ANY, 1, 1, false },
+	{ "message", VOCAB_MOD_ANY, 1, 1, false },
+	{ "telemetry", VOCAB_MOD_ANY, 0, 1, false },
+	{ "deprecated", VOCAB_MOD_ANY, 0, 1, false },
+	{ "user-approval", VOCAB_MOD_ANY, 0, 1, false },
+	{ "no-approval-prompt", VOCAB_MOD_ANY, 0, 0, false },
+	{ "authority", VOCAB_MOD_ANY, 0, 1, false },
+	{ "assign-storage-class", VOCAB_MOD_ANY, 1, 1, false },
+	{ "no-times", VOCAB_MOD_ANY, 0, 0, false },
+	{ "no-callout", VOCAB_MOD_ANY, 0, 0, true },
+	{ "partial-symbolication", VOCAB_MOD_ANY, 0, 0, true },
+	{ "termination", VOCAB_MOD_ANY, 0, 0, false },
+};
+
+const struct vocab_modifier *
+vocab_modifier_find(const char *name)
+{
+	/* sbpl_v1.scm l.323-324 */
+	if (!strcmp(name, "no-log"))
+		name = "no-report";
+	else if (!strcmp(name, "no-profile"))
+		name = "no-sandbox";
+	for (size_t i = 0; i < sizeof(modifiers) / sizeof(modifiers[0]); i++)
+		if (!strcmp(modifiers[i].name, name))
+			return &modifiers[i];
+	return NULL;
+}

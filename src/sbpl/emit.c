@@ -1,0 +1,174 @@
+/*
+ * Definition -> canonical SBPL (issue 3, "Emission").
+ *
+ * Shape of the output:
+ *   (version 1), (deny default) tagged with the container's name,
+ *   the start-up rules any program needs (each with its reason),
+ *   filesystem rules per operation, general paths first and specific
+ *   ones last, so that last-match-wins among filtered rules
+ *   (SBPL-SEMANTICS.md §a.1) yields most-specific-wins,
+ *   metadata of the ancestors of readable paths (path resolution),
+ *   network, extra mach services, imports and the raw escape hatch.
+ * Every path is a (param "SBOX_Pn"); its value goes to params.
+ */
+#include "sbpl/emit.h"
+#include "def/def_access.h"
+#include "sbpl/emit_int.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *op;
+	unsigned cls;
+} file_ops[] = {
+	{ "file-read*", DEF_ACC_READ },
+	{ "file-write*", DEF_ACC_WRITE },
+	{ "process-exec*", DEF_ACC_EXEC },
+};
+
+/* The decision an entry gives an access class: 1 allow, 0 deny. */
+static int
+entry_allows(const struct def_access_entry *e, unsigned cls)
+{
+	return !(e->bits & DEF_ACC_DENY) && (e->bits & cls);
+}
+
+/*
+ * What the nearest earlier (more general) entry covering e decides; deny
+ * when none does. Only textual ancestors are known: paths under
+ * different variables are assumed not to nest (at launch every path is
+ * resolved, and then this is exact).
+ */
+static int
+inherited(const struct def_access *a, size_t i, unsigned cls)
+{
+	long parent = def_access_parent(a, i);
+
+	return parent >= 0 && entry_allows(&a->v[parent], cls);
+}
+
+/* Which entries need a rule of their own for one operation. */
+static int
+entry_needs_rule(const struct def_access *a, size_t i, unsigned cls)
+{
+	int allow = entry_allows(&a->v[i], cls);
+
+	/* explicit denials are always written: they carry the message tag
+	 * and stay correct if variables turn out to nest */
+	if (a->v[i].bits & DEF_ACC_DENY)
+		return 1;
+	return allow != inherited(a, i, cls);
+}
+
+static void
+emit_file_op(struct emitter *em, const struct def_access *a, const char *op,
+	     unsigned cls)
+{
+	struct emit_rule rule;
+
+	/* dyld reads / itself on macOS 26 (SBPL-LINTS.md D2); first, so that
+	 * an entry for / (a subpath) still decides after it */
+	if (cls == DEF_ACC_READ) {
+		emit_rule_begin(em, &rule, 1, op);
+		emit_rule_filter_path(em, &rule, 1, "literal", "/");
+		emit_rule_end(em, &rule);
+	}
+	emit_rule_begin(em, &rule, -1, op);
+	for (size_t i = 0; i < a->nr; i++) {
+		if (!entry_needs_rule(a, i, cls))
+			continue;
+		emit_rule_filter_path(em, &rule, entry_allows(&a->v[i], cls),
+				      "subpath", a->v[i].path);
+	}
+	emit_rule_end(em, &rule);
+}
+
+/*
+ * The kernel checks metadata of every directory on the way to a path
+ * (MACOS.md §1.8.4) and of the /tmp, /var, /etc symlinks themselves
+ * (SBPL-SEMANTICS.md §a.5).
+ */
+static void
+emit_ancestors(struct emitter *em, const struct def_access *a)
+{
+	struct def_strlist owned = { NULL, 0, 0 };
+	struct def_strmap seen;
+	struct emit_rule rule;
+	static const char *const links[] = { "/", "/tmp", "/var", "/etc" };
+
+	def_strmap_init(&seen);
+	emit_rule_begin(em, &rule, 1, "file-read-metadata");
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		emit_rule_filter_path(em, &rule, 1, "literal", links[i]);
+		def_strmap_put(&seen, links[i], 0);
+	}
+	for (size_t i = 0; i < a->nr; i++) {
+		char *p;
+
+		if (!entry_allows(&a->v[i], DEF_ACC_READ) || a->v[i].path[0] != '/')
+			continue;
+		p = xstrdup(a->v[i].path);
+		for (char *s = strrchr(p, '/'); s && s > p; s = strrchr(p, '/')) {
+			*s = '\0';
+			if (def_strmap_get(&seen, p))
+				break; /* its ancestors are in already */
+			ALLOC_GROW(owned.v, owned.nr + 1, owned.alloc);
+			owned.v[owned.nr] = xstrdup(p);
+			def_strmap_put(&seen, owned.v[owned.nr++], 0);
+			emit_rule_filter_path(em, &rule, 1, "literal", p);
+		}
+		free(p);
+	}
+	emit_rule_end(em, &rule);
+	for (size_t i = 0; i < owned.nr; i++)
+		free(owned.v[i]);
+	free(owned.v);
+	def_strmap_release(&seen);
+}
+
+static void
+emit_files(struct emitter *em, const struct container_def *def)
+{
+	struct def_access a;
+
+	def_access_build(def, &a);
+	strbuf_addstr(em->out,
+		      "\n;; Filesystem: general paths first, specific paths last, so that the\n"
+		      ";; last matching rule (SBPL-SEMANTICS.md §a.1) is the most specific one.\n"
+		      ";; Start-up paths (MACOS.md §1.8.3, §1.8.5): dyld, frameworks, the shared\n"
+		      ";; cache, /dev/null and friends; file-map-executable is allowed by default\n"
+		      ";; (SBPL-SEMANTICS.md §a.4).\n");
+	for (size_t i = 0; i < sizeof(file_ops) / sizeof(file_ops[0]); i++)
+		emit_file_op(em, &a, file_ops[i].op, file_ops[i].cls);
+	strbuf_addstr(em->out,
+		      "\n;; Path resolution: metadata of the ancestors of readable paths\n"
+		      ";; (MACOS.md §1.8.4) and of the /tmp /var /etc symlinks (SBPL-SEMANTICS.md §a.5).\n");
+	emit_ancestors(em, &a);
+	def_access_release(&a);
+}
+
+int
+sbpl_emit_def(const struct container_def *def, struct strbuf *out,
+	      struct def_strlist *params, struct sbox_err *err)
+{
+	struct emitter em;
+
+	(void)err;
+	emitter_init(&em, def, out, params);
+	strbuf_addf(out, ";; sbox profile for container \"%s\" (generated by sbox compile)\n",
+		    em.name);
+	strbuf_addstr(out, "(version 1)\n");
+	strbuf_addstr(out, "(deny default");
+	emit_message(&em);
+	strbuf_addstr(out, ")\n");
+	emit_startup(&em);
+	emit_files(&em, def);
+	emit_network(&em, def);
+	emit_mach(&em, def);
+	emit_escape_hatch(&em, def);
+	emit_param_list(&em);
+	emitter_release(&em);
+	return 0;
+}

@@ -1,0 +1,164 @@
+/* The non-filesystem parts of an emitted profile. */
+#include "sbpl/emit_int.h"
+
+#include <string.h>
+
+/* Mach services nearly every program looks up (MACOS.md §1.8.7). */
+static const char *const startup_services[] = {
+	"com.apple.system.opendirectoryd.libinfo", /* getpwuid, crbug 792228 */
+	"com.apple.system.logger",                 /* ASL */
+	"com.apple.logd",                          /* os_log */
+	"com.apple.diagnosticd",
+	"com.apple.system.notification_center",    /* notify(3) */
+	"com.apple.cfprefsd.daemon",               /* CFPreferences */
+	"com.apple.cfprefsd.agent",
+	"com.apple.bsd.dirhelper",                 /* confstr temp dirs */
+	NULL,
+};
+
+/* DNS and TLS, needed once any outbound traffic is allowed (§1.8.7). */
+static const char *const network_services[] = {
+	"com.apple.SystemConfiguration.configd",
+	"com.apple.SystemConfiguration.DNSConfiguration",
+	"com.apple.trustd",
+	"com.apple.trustd.agent",
+	NULL,
+};
+
+/* (allow mach-lookup (global-name ...) ...): several filters are OR
+ * (SBPL-SEMANTICS.md §a.2). */
+static void
+emit_global_names(struct emitter *em, const char *const *names, size_t n)
+{
+	struct emit_rule r;
+	struct strbuf f = STRBUF_INIT;
+
+	emit_rule_begin(em, &r, 1, "mach-lookup");
+	for (size_t i = 0; i < n && names[i]; i++) {
+		strbuf_reset(&f);
+		strbuf_addstr(&f, "(global-name ");
+		strbuf_add_quoted(&f, names[i]);
+		strbuf_addch(&f, ')');
+		emit_rule_filter_text(em, &r, 1, f.buf, strlen(names[i]));
+	}
+	emit_rule_end(em, &r);
+	strbuf_release(&f);
+}
+
+void
+emit_startup(struct emitter *em)
+{
+	struct emit_rule r;
+
+	strbuf_addstr(em->out,
+		      "\n;; Start-up rules: what any program needs under (deny default).\n"
+		      ";; Without them even /usr/bin/true dies with SIGABRT (MACOS.md §1.8).\n"
+		      ";; Process basics (MACOS.md §1.8.8).\n"
+		      "(allow process-fork)\n"
+		      "(allow signal (target same-sandbox))\n"
+		      ";; sysctl reads: hw.ncpu, kern.osrelease, ... (MACOS.md §1.8.6).\n"
+		      "(allow sysctl-read)\n"
+		      ";; notify(3) shared memory, as Apple's system.sb (MACOS.md §1.8.2).\n"
+		      "(allow ipc-posix-shm-read-data (ipc-posix-name \"apple.shm.notification_center\"))\n"
+		      ";; dyld opens /dev/dtracehelper (MACOS.md §1.8.5).\n");
+	emit_rule_begin(em, &r, 1, "file-ioctl");
+	emit_rule_filter_path(em, &r, 1, "literal", "/dev/dtracehelper");
+	emit_rule_end(em, &r);
+	strbuf_addstr(em->out,
+		      ";; Mach services nearly every program looks up (MACOS.md §1.8.7).\n");
+	emit_global_names(em, startup_services, (size_t)-1);
+}
+
+static void
+emit_port_rules(struct emitter *em, const char *op, const char *dir,
+		const struct def_ports *ports)
+{
+	struct emit_rule r;
+	struct strbuf f = STRBUF_INIT;
+
+	if (!ports->nr)
+		return;
+	emit_rule_begin(em, &r, 1, op);
+	for (size_t i = 0; i < ports->nr; i++) {
+		strbuf_reset(&f);
+		/* hosts in network filters are only * or localhost (§c, MXC #946) */
+		strbuf_addf(&f, "(%s ip \"*:%u\")", dir, ports->v[i]);
+		emit_rule_filter_text(em, &r, 1, f.buf, f.len);
+	}
+	emit_rule_end(em, &r);
+	strbuf_release(&f);
+}
+
+void
+emit_network(struct emitter *em, const struct container_def *def)
+{
+	int outbound = 0;
+
+	strbuf_addstr(em->out, "\n;; Network.\n");
+	switch (def->network) {
+	case DEF_NET_NONE:
+		strbuf_addstr(em->out, ";; none: everything is denied by default.\n");
+		break;
+	case DEF_NET_LOCALHOST:
+		/* network-bind falls back to network-inbound (SBPL-SEMANTICS.md §a.3) */
+		strbuf_addstr(em->out,
+			      "(allow network-outbound (remote ip \"localhost:*\"))\n"
+			      "(allow network-inbound (local ip \"localhost:*\"))\n");
+		break;
+	case DEF_NET_OUTBOUND:
+		strbuf_addstr(em->out, "(allow network-outbound (remote ip \"*:*\"))\n");
+		outbound = 1;
+		break;
+	case DEF_NET_ALL:
+		strbuf_addstr(em->out, "(allow network*)\n");
+		outbound = 1;
+		break;
+	case DEF_NET_PORTS:
+		emit_port_rules(em, "network-outbound", "remote", &def->net_outbound);
+		emit_port_rules(em, "network-inbound", "local", &def->net_bind);
+		outbound = def->net_outbound.nr > 0;
+		break;
+	}
+	if (!outbound)
+		return;
+	strbuf_addstr(em->out,
+		      ";; Name resolution and TLS (MACOS.md §1.8.7): mDNSResponder's socket\n"
+		      ";; is matched by path (SBPL-SEMANTICS.md §c).\n");
+	{
+		struct emit_rule r;
+
+		emit_rule_begin(em, &r, 1, "network-outbound");
+		emit_rule_filter_path(em, &r, 1, "literal", "/private/var/run/mDNSResponder");
+		emit_rule_end(em, &r);
+	}
+	emit_global_names(em, network_services, (size_t)-1);
+}
+
+void
+emit_mach(struct emitter *em, const struct container_def *def)
+{
+	if (!def->mach_lookup.nr)
+		return;
+	strbuf_addstr(em->out, "\n;; macos.mach-lookup from the definition.\n");
+	emit_global_names(em, (const char *const *)def->mach_lookup.v,
+			  def->mach_lookup.nr);
+}
+
+void
+emit_escape_hatch(struct emitter *em, const struct container_def *def)
+{
+	if (!def->sbpl_import.nr && !def->sbpl_raw)
+		return;
+	strbuf_addstr(em->out,
+		      "\n;; sbpl escape hatch from the definition (evaluated last, so its\n"
+		      ";; filtered rules take precedence).\n");
+	for (size_t i = 0; i < def->sbpl_import.nr; i++) {
+		strbuf_addstr(em->out, "(import ");
+		strbuf_add_quoted(em->out, def->sbpl_import.v[i]);
+		strbuf_addstr(em->out, ")\n");
+	}
+	if (def->sbpl_raw) {
+		strbuf_addstr(em->out, def->sbpl_raw);
+		strbuf_addch(em->out, '\n');
+	}
+}

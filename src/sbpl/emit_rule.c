@@ -1,0 +1,193 @@
+/* Parameters and rule forms for the SBPL emitter. */
+#include "sbpl/emit_int.h"
+#include "util/xalloc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Nix splits big allow lists at ~16 KiB to stay clear of the 64 KiB
+ * pattern limit (SBPL-SEMANTICS.md §g, MACOS.md §1.8.12): a form holds
+ * filters until the bytes of their values reach this budget. */
+#define RULE_BUDGET 16384
+#define FILTER_OVERHEAD 32
+
+static const struct {
+	const char *spelling;
+	const char *param;
+} path_vars[] = {
+	{ "~", "SBOX_HOME" },
+	{ "${HOME}", "SBOX_HOME" },
+	{ "${CONTAINER}", "SBOX_CONTAINER" },
+	{ "${PROJECT}", "SBOX_PROJECT" },
+	{ "${TMPDIR}", "SBOX_TMPDIR" },
+};
+
+void
+emitter_init(struct emitter *em, const struct container_def *def,
+	     struct strbuf *out, struct def_strlist *params)
+{
+	memset(em, 0, sizeof(*em));
+	em->out = out;
+	em->params = params;
+	em->name = def->name ? def->name : "sbox";
+	def_strmap_init(&em->param_index);
+}
+
+void
+emitter_release(struct emitter *em)
+{
+	def_strmap_release(&em->param_index);
+}
+
+int
+def_strlist_push_unique(struct def_strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->nr; i++)
+		if (!strcmp(l->v[i], s))
+			return 0;
+	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
+	l->v[l->nr++] = xstrdup(s);
+	return 1;
+}
+
+/* Index of the parameter holding value, adding it on first use. */
+static size_t
+param_for(struct emitter *em, const char *value)
+{
+	size_t *at = def_strmap_get(&em->param_index, value);
+	char *key;
+
+	if (at)
+		return *at;
+	key = xasprintf("SBOX_P%zu", em->nparams);
+	ALLOC_GROW(em->params->v, em->params->nr + 2, em->params->alloc);
+	em->params->v[em->params->nr++] = key;
+	em->params->v[em->params->nr++] = xstrdup(value);
+	/* the map borrows the value string owned by params */
+	def_strmap_put(&em->param_index, em->params->v[em->params->nr - 1],
+		       em->nparams);
+	return em->nparams++;
+}
+
+void
+emit_path_expr(struct emitter *em, const char *path, struct strbuf *out)
+{
+	for (size_t i = 0; i < sizeof(path_vars) / sizeof(path_vars[0]); i++) {
+		size_t n = strlen(path_vars[i].spelling);
+
+		if (strncmp(path, path_vars[i].spelling, n) ||
+		    (path[n] && path[n] != '/'))
+			continue;
+		em->vars_used |= 1 << i;
+		if (!path[n]) {
+			strbuf_addf(out, "(param \"%s\")", path_vars[i].param);
+		} else {
+			strbuf_addf(out, "(string-append (param \"%s\") ",
+				    path_vars[i].param);
+			strbuf_add_quoted(out, path + n);
+			strbuf_addch(out, ')');
+		}
+		return;
+	}
+	strbuf_addf(out, "(param \"SBOX_P%zu\")", param_for(em, path));
+}
+
+void
+emit_message(struct emitter *em)
+{
+	struct strbuf tag = STRBUF_INIT;
+
+	strbuf_addf(&tag, "sbox:%s", em->name);
+	strbuf_addstr(em->out, " (with message ");
+	strbuf_add_quoted(em->out, tag.buf);
+	strbuf_addch(em->out, ')');
+	strbuf_release(&tag);
+}
+
+void
+emit_rule_begin(struct emitter *em, struct emit_rule *r, int fixed,
+		const char *op)
+{
+	(void)em;
+	r->op = op;
+	r->fixed = fixed;
+	r->open = -1;
+	r->cost = 0;
+}
+
+void
+emit_rule_end(struct emitter *em, struct emit_rule *r)
+{
+	if (r->open < 0)
+		return;
+	/* denials carry the container's tag so logs can be filtered */
+	if (r->open == 0) {
+		strbuf_addstr(em->out, "\n   ");
+		emit_message(em);
+	}
+	strbuf_addstr(em->out, ")\n");
+	r->open = -1;
+	r->cost = 0;
+}
+
+static void
+rule_prepare(struct emitter *em, struct emit_rule *r, int allow, size_t cost)
+{
+	if (r->fixed >= 0)
+		allow = r->fixed;
+	if (r->open >= 0 && (r->open != allow || r->cost + cost > RULE_BUDGET))
+		emit_rule_end(em, r);
+	if (r->open < 0) {
+		strbuf_addf(em->out, "(%s %s", allow ? "allow" : "deny", r->op);
+		r->open = allow;
+	}
+	r->cost += cost;
+	strbuf_addstr(em->out, "\n    ");
+}
+
+void
+emit_rule_filter_path(struct emitter *em, struct emit_rule *r, int allow,
+		      const char *filter, const char *path)
+{
+	/* the value counts for the compiled pattern and, with its comment,
+	 * twice in the text */
+	rule_prepare(em, r, allow, 2 * strlen(path) + 2 * FILTER_OVERHEAD);
+	/* the value, for the reader; a newline cannot occur (def_path_check) */
+	if (path[0] == '/')
+		strbuf_addf(em->out, "; %s\n    ", path);
+	strbuf_addf(em->out, "(%s ", filter);
+	emit_path_expr(em, path, em->out);
+	strbuf_addch(em->out, ')');
+}
+
+void
+emit_rule_filter_text(struct emitter *em, struct emit_rule *r, int allow,
+		      const char *text, size_t cost)
+{
+	rule_prepare(em, r, allow, cost + FILTER_OVERHEAD);
+	strbuf_addstr(em->out, text);
+}
+
+void
+emit_param_list(struct emitter *em)
+{
+	static const char *const var_names[] = { "~", "${HOME}", "${CONTAINER}",
+						 "${PROJECT}", "${TMPDIR}" };
+
+	if (em->vars_used) {
+		strbuf_addstr(em->out,
+			      "\n;; Variables left for launch time (pass them as parameters):\n");
+		for (size_t i = 0; i < sizeof(path_vars) / sizeof(path_vars[0]); i++)
+			if (em->vars_used & (1 << i))
+				strbuf_addf(em->out, ";;   %s = the value of %s\n",
+					    path_vars[i].param, var_names[i]);
+	}
+	if (!em->params->nr)
+		return;
+	strbuf_addstr(em->out,
+		      "\n;; Parameters (sandbox_init_with_parameters, sandbox-exec -D KEY=VALUE):\n");
+	for (size_t i = 0; i + 1 < em->params->nr; i += 2)
+		strbuf_addf(em->out, ";;   %s=%s\n", em->params->v[i],
+			    em->params->v[i + 1]);
+}

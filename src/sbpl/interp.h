@@ -1,0 +1,273 @@
+/*
+ * Internals of the SBPL evaluator: values, the arena they live in,
+ * environments and the interpreter state. Not used outside src/sbpl.
+ *
+ * Every value is allocated from one arena per evaluation and freed with
+ * it: profiles run once, at compile time, so there is no garbage
+ * collector; the step limit bounds how much a profile can allocate.
+ */
+#ifndef SBOX_SBPL_INTERP_H
+#define SBOX_SBPL_INTERP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy/policy.h"
+#include "policy/vocab.h"
+#include "sbpl/sbpl.h"
+#include "util/diag.h"
+#include "util/strbuf.h"
+
+/* ---- arena ---- */
+
+struct arena_chunk;
+
+struct arena {
+	struct arena_chunk *head;
+	size_t used, cap;
+	size_t total;
+};
+
+void arena_init(struct arena *a);
+void arena_release(struct arena *a);
+void *arena_alloc(struct arena *a, size_t n);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+
+/* ---- values ---- */
+
+enum sv_type {
+	SV_NIL,       /* the empty list */
+	SV_BOOL,
+	SV_INT,
+	SV_CHAR,
+	SV_STRING,
+	SV_SYMBOL,
+	SV_PAIR,
+	SV_CLOSURE,
+	SV_MACRO,
+	SV_BUILTIN,
+	SV_OP,        /* an SBPL operation */
+	SV_FILTER,    /* an SBPL filter (policy_filter tree) */
+	SV_MODIFIER,  /* (with ...) */
+	SV_CONST,     /* a symbolic filter argument: AF_INET, DIRECTORY */
+	SV_UNKNOWN,   /* derived from a (param) that was not supplied */
+	SV_VOID,      /* unspecified result */
+};
+
+#define SVF_RAW 1u      /* string written as #"..." */
+#define SVF_DEFMACRO 2u /* define-macro: arguments destructured */
+
+struct sval;
+struct interp;
+struct env;
+
+struct ssym {
+	const char *name;
+	struct sval *global;   /* global binding, NULL when unbound */
+	struct ssym *next;     /* intern hash chain */
+	struct sval *self;     /* the symbol value */
+	uint8_t special;       /* enum special_form, 0 for none */
+};
+
+/* Builtin procedure: args already evaluated; locs[i] is where args[i]
+ * was written (the call's location when not known). */
+typedef struct sval *(*builtin_fn)(struct interp *in, struct sval **args,
+				   size_t n, const struct src_loc *locs);
+
+struct builtin {
+	const char *name;
+	builtin_fn fn;
+	int min_args, max_args;   /* max -1: variadic */
+};
+
+struct sval {
+	uint8_t type;
+	uint8_t flags;
+	struct src_loc loc;
+	union {
+		int b;
+		long long i;
+		int ch;
+		struct {
+			const char *s;
+			size_t len;
+		} str;                      /* SV_STRING; SV_UNKNOWN: param name */
+		struct ssym *sym;
+		struct {
+			struct sval *car, *cdr;
+		} pair;
+		struct {
+			struct sval *params;
+			struct sval *body;  /* list of expressions */
+			struct env *env;
+			const char *name;
+		} clo;                      /* SV_CLOSURE, SV_MACRO */
+		const struct builtin *bi;
+		struct {
+			const struct vocab_op *op; /* NULL: no-op alias */
+			const char *written;
+		} op;
+		struct {
+			struct policy_filter *f;
+			bool has_unknown;
+			unsigned depth;     /* require-* nesting */
+		} filter;
+		struct {
+			const char *name;   /* canonical */
+			struct sval *args;  /* list */
+		} mod;
+		struct {
+			const char *name;
+			long long value;
+		} cnst;
+	} u;
+};
+
+/* ---- environments ---- */
+
+struct binding {
+	struct ssym *sym;
+	struct sval *val;
+	struct binding *next;
+};
+
+/* A local frame; the global environment is NULL (bindings live in the
+ * symbols themselves). */
+struct env {
+	struct env *parent;
+	struct binding *vars;
+};
+
+/* ---- interpreter ---- */
+
+struct sbpl_file_state {
+	const struct src_file *file;
+	unsigned forms;           /* top-level forms evaluated so far */
+};
+
+struct interp {
+	struct arena arena;
+	struct ssym **symtab;
+	size_t symtab_size;
+	const struct sbpl_opts *opts;
+	const struct vocab *vocab;
+	struct src_set *srcs;
+	struct diag_list *diags;
+	struct policy *policy;
+
+	struct sval nil, t, f, voidv;
+
+	/* failure state: set by interp_error, unwinds evaluation of one
+	 * top-level form */
+	bool failed;
+	unsigned long steps, max_steps;
+	unsigned depth, max_depth;
+	unsigned import_depth;
+
+	struct src_loc cur;          /* innermost call being evaluated */
+	const struct builtin *calling; /* builtin being called */
+	struct src_loc action_loc;   /* innermost (allow ...)/(deny ...) form */
+	const struct src_file *main_file;
+	struct sbpl_file_state *file_state;
+
+	/* (version N) */
+	long long version;
+	struct src_loc version_loc;
+	bool version_seen;
+
+	/* with-filter / with-modifier stacks */
+	struct sval *extra_filters;  /* list of SV_FILTER */
+	struct sval *extra_mods;     /* list of SV_MODIFIER */
+
+	/* every policy_filter created, freed at the end */
+	struct policy_filter **filters;
+	size_t nfilters, filters_alloc;
+
+	/* missing parameters, in order of first use */
+	const char **missing;
+	size_t nmissing, missing_alloc;
+	struct src_loc missing_loc;
+
+	bool traced;                 /* (trace ...) seen */
+	bool in_defined_guard;
+	size_t string_bytes;         /* estimate of literal data (size lint) */
+	unsigned nrules_filtered;
+};
+
+/* interp lifecycle (sbpl.c) */
+void interp_init(struct interp *in, const struct sbpl_opts *opts,
+		 struct src_set *srcs, struct diag_list *diags,
+		 struct policy *out);
+void interp_release(struct interp *in);
+
+/* values (values.c) */
+struct ssym *sym_intern(struct interp *in, const char *name, size_t len);
+struct sval *sv_new(struct interp *in, enum sv_type t, struct src_loc loc);
+struct sval *sv_int(struct interp *in, long long i);
+struct sval *sv_bool(struct interp *in, bool b);
+struct sval *sv_string(struct interp *in, const char *s, size_t len,
+		       struct src_loc loc);
+struct sval *sv_symbol(struct interp *in, const char *name);
+struct sval *sv_cons(struct interp *in, struct sval *car, struct sval *cdr);
+struct sval *sv_filter(struct interp *in, struct policy_filter *f,
+		       bool has_unknown, struct src_loc loc);
+struct sval *sv_unknown(struct interp *in, const char *param);
+bool sv_truthy(const struct sval *v);
+bool sv_is_list(const struct sval *v);
+size_t sv_list_len(const struct sval *v);
+bool sv_eqv(const struct sval *a, const struct sval *b);
+bool sv_equal(const struct sval *a, const struct sval *b);
+const char *sv_type_name(const struct sval *v);
+/* Short printed form for messages ("#f", "\"abc\"", "(a b)"). */
+void sv_print(const struct sval *v, struct strbuf *out, int depth);
+
+/* reader (reader.c): read every datum of f into a list; reader errors are
+ * diagnosed, and the return value is NULL when any was found. */
+struct sval *sbpl_read(struct interp *in, const struct src_file *f);
+
+/* evaluator (eval.c) */
+struct sval *eval(struct interp *in, struct sval *x, struct env *env);
+struct sval *apply_proc(struct interp *in, struct sval *proc,
+			struct sval **args, size_t n,
+			const struct src_loc *locs, struct src_loc loc);
+/* Evaluate every top-level form of a file. */
+void eval_toplevel(struct interp *in, const struct src_file *f,
+		   struct sval *forms);
+/* Record an error diagnostic and start unwinding; returns NULL. */
+struct sval *interp_error(struct interp *in, struct src_loc loc,
+			  const char *id, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+struct diag *interp_warn(struct interp *in, enum diag_level lvl,
+			 struct src_loc loc, const char *id,
+			 const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+bool env_lookup(struct interp *in, struct env *env, struct ssym *s,
+		struct sval **out);
+
+/* builtins: generic Scheme procedures (builtins.c), SBPL vocabulary
+ * (apple.c). Return the value for a global name not bound by the
+ * profile, or NULL. */
+struct sval *builtin_lookup(struct interp *in, struct ssym *s);
+struct sval *apple_lookup(struct interp *in, struct ssym *s);
+/* Why a name is unavailable in the chosen release, or NULL. */
+const char *apple_unavailable(struct interp *in, const char *name);
+
+/* SBPL special forms (apple.c) */
+struct sval *apple_with(struct interp *in, struct sval *x, struct env *env);
+struct sval *apple_with_filter(struct interp *in, struct sval *x,
+			       struct env *env, bool modifier);
+
+/* lints (lint.c) */
+void lint_prescan(struct interp *in, const struct src_file *f);
+void lint_string_literal(struct interp *in, const struct sval *s);
+void lint_path_arg(struct interp *in, const char *filter,
+		   enum vocab_match match, const struct sval *arg,
+		   struct src_loc loc);
+void lint_policy(struct interp *in);
+
+/* import resolution and loading (sbpl.c) */
+int interp_load_file(struct interp *in, const char *path,
+		     struct src_loc from);
+
+#endif

@@ -1,0 +1,508 @@
+/*
+ * The container store without the CLI: store folder, create from a spec
+ * (template folder, root archive, home links), lookup/list/hold/remove,
+ * leftovers of killed builds, metadata, export/import round trip.
+ */
+#include "unit/testutil.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "container/container.h"
+#include "container/internal.h"
+#include "def/def.h"
+#include "util/sha256.h"
+#include "util/xalloc.h"
+
+static char tmpdir[256];
+static char storedir[300];
+static char tpldir[300];
+
+static const char def_json[] = "{\"name\":\"t\"}\n";
+
+static void
+sh(const char *fmt, const char *arg)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), fmt, arg);
+	assert_int_equal(system(cmd), 0);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "%s/sbox-unit-XXXXXX",
+		 getenv("SBOX_TEST_TMP") ? getenv("SBOX_TEST_TMP") : "/tmp");
+	assert_non_null(mkdtemp(tmpdir));
+	snprintf(storedir, sizeof(storedir), "%s/store", tmpdir);
+	snprintf(tpldir, sizeof(tpldir), "%s/tpl", tmpdir);
+	sh("mkdir -p '%1$s/Library/Preferences' && cd '%1$s' && "
+	   "touch Library/Preferences/.sbox-keep && echo hi > note && "
+	   "chmod 640 note && ln -s note link", tpldir);
+	setenv("HOME", tmpdir, 1);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	sh("rm -rf '%s'", tmpdir);
+	return 0;
+}
+
+static void
+open_store(struct container_store *st)
+{
+	struct sbox_err err = SBOX_ERR_INIT;
+
+	assert_int_equal(container_store_open_path(st, storedir, &err), 0);
+}
+
+/* Entries of the store other than its lock file. */
+static int
+store_entries(void)
+{
+	DIR *d = opendir(storedir);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+		    strcmp(de->d_name, ".lock"))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static int
+make(struct container_store *st, const char *name, const char *root,
+     struct container_info *ci, struct sbox_err *err)
+{
+	static const char *const links[] = { "Downloads", NULL };
+	struct container_spec spec = { 0 };
+
+	spec.name = name;
+	spec.definition_json = def_json;
+	spec.template_name = tpldir;
+	spec.root = root;
+	spec.home_links = links;
+	return container_create(st, &spec, ci, err);
+}
+
+static void
+test_name_check(void **state)
+{
+	struct sbox_err err = SBOX_ERR_INIT;
+
+	(void)state;
+	assert_int_equal(container_name_check("web-1.x_y", &err), 0);
+	assert_int_equal(container_name_check("", &err), -1);
+	assert_int_equal(container_name_check(".tmp-x", &err), -1);
+	assert_int_equal(container_name_check("a/b", &err), -1);
+	assert_int_equal(container_name_check("..", &err), -1);
+	assert_int_equal(err.code, SBOX_E_INVALID);
+	char long_name[CONTAINER_NAME_MAX + 2];
+	memset(long_name, 'a', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	assert_int_equal(container_name_check(long_name, &err), -1);
+}
+
+static void
+test_store_private(void **state)
+{
+	struct container_store st = CONTAINER_STORE_INIT;
+	struct sbox_err err = SBOX_ERR_INIT;
+	struct stat sb;
+
+	(void)state;
+	open_store(&st);
+	assert_int_equal(stat(storedir, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0700);
+	container_store_release(&st);
+	chmod(storedir, 0777);
+	assert_int_equal(container_store_open_path(&st, storedir, &err), -1);
+	assert_non_null(strstr(err.msg, "writable by others"));
+	chmod(storedir, 0700);
+}
+
+static void
+test_create_lookup(void **state)
+{
+	struct container_store st = CONTAINER_STORE_INIT;
+	struct container_info ci = CONTAINER_INFO_INIT;
+	struct sbox_err err = SBOX_ERR_INIT;
+	char hex[SHA256_HEX_LEN + 1], path[600], buf[600];
+	struct stat sb;
+	ssize_t n;
+
+	(void)state;
+	open_store(&st);
+	assert_int_equal(make(&st, "alpha", NULL, &ci, &err), 0);
+	sha256_hex(def_json, strlen(def_json), hex);
+	assert_string_equal(ci.digest + 7, hex);
+	assert_string_equal(ci.identifier, "sbox.alpha");
+	assert_null(ci.root_dir);
+	assert_int_equal(ci.has_root, 0);
+	snprintf(path, sizeof(path), "%s/note", ci.data_dir);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0640);
+	snprintf(path, sizeof(path), "%s/Library/Preferences/.sbox-keep",
+		 ci.data_dir);
+	assert_int_equal(access(path, F_OK), -1);
+	snprintf(path, sizeof(path), "%s/link", ci.data_dir);
+	n = readlink(path, buf, sizeof(buf) - 1);
+	assert_int_equal(n, 4);
+	snprintf(path, sizeof(path), "%s/Downloads", ci.data_dir);
+	n = readlink(path, buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	snprintf(path, sizeof(path), "%s/Downloads", tmpdir);
+	assert_string_equal(buf, path);
+	assert_int_equal(stat(ci.data_dir, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0700);
+	container_info_release(&ci);
+
+	assert_int_equal(make(&st, "alpha", NULL, NULL, &err), -1);
+	assert_int_equal(err.code, SBOX_E_EXISTS);
+	assert_int_equal(container_lookup(&st, "nope", &ci, &err), -1);
+	assert_int_equal(err.code, SBOX_E_NOTFOUND);
+	assert_int_equal(container_remove(&st, "alpha", &err), 0);
+	assert_int_equal(store_entries(), 0);
+	container_store_release(&st);
+}
+
+static void
+test_failed_create_leaves_nothing(void **state)
+{
+	struct container_store st = CONTAINER_STORE_INIT;
+	struct container_spec spec = { 0 };
+	struct sbox_err err = SBOX_ERR_INIT;
+
+	(void)state;
+	open_store(&st);
+	spec.name = "broken";
+	spec.definition_json = def_json;
+	spec.template_name = "/nonexistent/template";
+	assert_int_equal(container_create(&st, &spec, NULL, &err), -1);
+	assert_int_equal(err.code, SBOX_E_NOTFOUND);
+	spec.template_name = tpldir;
+	spec.root = "/nonexistent/root.tar";
+	assert_int_equal(container_create(&st, &spec, NULL, &err), -1);
+	assert_int_equal(store_entries(), 0);
+	container_store_release(&st);
+}
+
+static void
+test_leftovers_cleared(void **state)
+{
+	struct container_store st = CONTAINER_STORE_INIT;
+	char path[600];
+	int live;
+
+	(void)state;
+	open_store(&st);
+	container_store_release(&st);
+	sh("mkdir -p '%1$s/.tmp-a-1/Data/x' '%1$s/.rm-b-2'", storedir);
+	/* A build still running holds its folder's lock: keep it. */
+	snprintf(path, sizeof(path), "%s/.tmp-c-3", storedir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	live = open(path, O_RDONLY | O_DIRECTORY);
+	assert_true(live >= 0);
+	assert_int_equal(flock(live, LOCK_EX), 0);
+	open_store(&st);
+	assert_int_equal(store_entries(), 1);
+	close(live);
+	container_store_release(&st);
+	open_store(&st);
+	assert_int_equal(store_entries(), 0);
+	container_store_release(&st);
+}
+
+static void
+test_list_hold_remove(void **state)
+{
+	struct container_store st = CONTAINER_STORE_INIT;
+	struct container_info ci = CONTAINER_INFO_INIT;
+	struct container_list l = { 0 };
+	struct sbox_err err = SBOX_ERR_INIT;
+
+	(void)state;
+	open_store(&st);
+	assert_int_equal(make(&st, "zeta", NULL, NULL, &err), 0);
+	assert_int_equal(make(&st, "beta", NULL, NULL, &err), 0);
+	sh("mkdir '%s/damaged'", storedir);
+	assert_int_equal(container_list_all(&st, &l, &err), 0);
+	assert_int_equal(l.nr, 2);
+	assert_string_equal(l.v[0].name, "beta");
+	assert_string_equal(l.v[1].name, "zeta");
+	container_list_release(&l);
+	assert_int_equal(container_lookup(&st, "damaged", &ci, &err), -1);
+	assert_non_null(strstr(err.msg, "damaged"));
+
+	assert_int_equal(container_lookup(&st, "beta", &ci, &err), 0);
+	assert_int_equal(container_hold(&st, &ci, &err), 0);
+	assert_int_equal(container_remove(&st, "beta", &err), -1);
+	assert_non_null(strstr(err.msg, "in use"));
+	container_info_release(&ci);
+	assert_int_equal(container_remove(&st, "beta", &err), 0);
+	assert_int_equal(container_remove(&st, "beta", &err), -1);
+	assert_int_equal(err.code, SBOX_E_NOTFOUND);
+	assert_int_equal(container_remove(&st, "zeta", &err), 0);
+	sh("rmdir '%s/damaged'", storedir);
+	container_store_release(&st);
+}
+
+static void
+test_metadata(void **state)
+{
+	struct container_meta m = { 0 }, back = { 0 };
+	struct sbox_err err = SBOX_ERR_INIT;
+	char *text;
+	size_t len;
+
+	(void)state;
+	m.name = xstrdup("n");
+	m.identifier = xstrdup("org.example.n");
+	m.digest = xstrdup("sha256:00");
+	m.created = 1700000000;
+	m.owner_uid = 501;
+	m.sbox_version = xstrdup("9.9");
+	m.template_name = xstrdup("minimal");
+	m.has_root = 1;
+	m.format = CONTAINER_FORMAT;
+	text = container_meta_to_plist(&m, &len);
+	assert_non_null(strstr(text, "<!DOCTYPE plist PUBLIC \"-//Apple//DTD "
+			       "PLIST 1.0//EN\""));
+	assert_non_null(strstr(text, "<date>2023-11-14T22:13:20Z</date>"));
+	assert_int_equal(container_meta_parse(text, len, "m", &back, &err), 0);
+	assert_string_equal(back.identifier, "org.example.n");
+	assert_int_equal(back.created, 1700000000);
+	assert_int_equal(back.owner_uid, 501);
+	assert_int_equal(back.has_root, 1);
+	assert_string_equal(back.template_name, "minimal");
+	container_meta_release(&back);
+	container_meta_release(&m);
+	free(text);
+
+	assert_int_equal(container_meta_parse("<plist>", 7, "m", &back, &err),
+			 -1);
+	assert_int_equal(err.code, SBOX_E_INVALID);
+	{
+		const char *t1 = "<plist><dict><key>Name</key><string>x"
+				 "</string></dict></plist>";
+		const char *t2 = "<plist><dict><key>Created</key><string>x"
+				 "</string></dict></plist>";
+
+		assert_int_equal(container_meta_parse(t1, strlen(t1), "m",
+						      &back, &err), -1);
+		assert_int_equal(container_meta_parse(t2, strlen(t2), "m",
+						      &back, &err), -1);
+	}
+}
+
+static void
+add_path(struct def_path_list *l, const char *p)
+{
+	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
+	memset(&l->v[l->nr], 0, sizeof(l->v[0]));
+	l->v[l->nr++].path = xstrdup(p);
+}
+
+static char *
+links_joined(const struct container_def *d)
+{
+	const char **v = container_home_links_for(d);
+	static char buf[200];
+
+	buf[0] = '\0';
+	for (size_t i = 0; v[i]; i++) {
+		strcat(buf, v[i]);
+		strcat(buf, " ");
+	}
+	free(v);
+	return buf;
+}
+
+static void
+test_home_links(void **state)
+{
+	struct container_def d;
+
+	(void)state;
+	def_init(&d);
+	assert_string_equal(links_joined(&d), "");
+	add_path(&d.fs_read, "~/Downloads");
+	add_path(&d.fs_write, "~/Pictures/Screenshots");
+	add_path(&d.fs_read, "~/Documents");  /* not a linked folder */
+	add_path(&d.fs_read, "/Users/x/Music");
+	assert_string_equal(links_joined(&d), "Downloads Pictures ");
+	add_path(&d.fs_deny, "~/Downloads");   /* equal: deny wins */
+	add_path(&d.fs_deny, "~/Pictures");    /* less specific than grant */
+	assert_string_equal(links_joined(&d), "Pictures ");
+	def_release(&d);
+
+	def_init(&d);
+	add_path(&d.fs_read, "~");
+	add_path(&d.fs_deny, "~/Music");
+	add_path(&d.fs_deny, "~/Movies/private");
+	assert_string_equal(links_joined(&d), "Desktop Downloads Movies Pictures ");
+	add_path(&d.fs_deny, "~/");
+	assert_string_equal(links_joined(&d), "");
+	def_release(&d);
+}
+
+/* A root filesystem tarball as debootstrap or `docker export` makes. */
+static void
+write_root_tar(const char *path)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	static const struct {
+		const char *path;
+		int type;
+		int mode;
+		const char *data;
+	} ents[] = {
+		{ "./", AE_IFDIR, 0755, NULL },
+		{ "./bin/", AE_IFDIR, 0755, NULL },
+		{ "./bin/sh", AE_IFREG, 0755, "#!sh" },
+		{ "./usr/bin/su", AE_IFREG, 04755, "su" },
+		{ "./dev/null", AE_IFCHR, 0666, NULL },
+		{ "./etc/alt", AE_IFLNK, 0777, "/etc/passwd" },
+		{ "./tmp/", AE_IFDIR, 01777, NULL },
+	};
+
+	archive_write_add_filter_gzip(a);
+	archive_write_set_format_pax_restricted(a);
+	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	for (size_t i = 0; i < sizeof(ents) / sizeof(ents[0]); i++) {
+		archive_entry_clear(e);
+		archive_entry_set_pathname(e, ents[i].path);
+		archive_entry_set_filetype(e, (unsigned)ents[i].type);
+		archive_entry_set_perm(e, (mode_t)ents[i].mode);
+		archive_entry_set_mtime(e, 1600000000, 0);
+		if (ents[i].type == AE_IFLNK)
+			archive_entry_set_symlink(e, ents[i].data);
+		if (ents[i].type == AE_IFREG)
+			archive_entry_set_size(e, (la_int64_t)strlen(ents[i].data));
+		archive_write_header(a, e);
+		if (ents[i].type == AE_IFREG)
+			archive_write_data(a, ents[i].data, strlen(ents[i].data));
+	}
+	archive_entry_clear(e);
+	archive_entry_set_pathname(e, "./bin/sh2");
+	archive_entry_set_hardlink(e, "./bin/sh");
+	archive_write_header(a, e);
+	archive_entry_free(e);
+	archive_write_close(a);
+	archive_write_free(a);
+}
+
+static void
+test_root_and_roundtrip(void **state)
+{
+	struct container_store st = CONTAINER_STORE_INIT;
+	struct container_info ci = CONTAINER_INFO_INIT, back = CONTAINER_INFO_INIT;
+	struct sbox_err err = SBOX_ERR_INIT;
+	char tar[600], path[700], buf[100];
+	struct stat sb, sb2;
+
+	(void)state;
+	snprintf(tar, sizeof(tar), "%s/root.tar.gz", tmpdir);
+	write_root_tar(tar);
+	open_store(&st);
+	assert_int_equal(make(&st, "rooted", tar, &ci, &err), 0);
+	assert_int_equal(ci.has_root, 1);
+	snprintf(path, sizeof(path), "%s/usr/bin/su", ci.root_dir);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0755);   /* setuid dropped */
+	snprintf(path, sizeof(path), "%s/dev/null", ci.root_dir);
+	assert_int_equal(lstat(path, &sb), -1);       /* device skipped */
+	snprintf(path, sizeof(path), "%s/tmp", ci.root_dir);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 01777);
+	assert_int_equal(sb.st_mtime, 1600000000);
+	snprintf(path, sizeof(path), "%s/bin/sh2", ci.root_dir);
+	assert_int_equal(stat(path, &sb2), 0);
+	snprintf(path, sizeof(path), "%s/bin/sh", ci.root_dir);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_ino, sb2.st_ino);
+
+	snprintf(tar, sizeof(tar), "%s/export.tar.zst", tmpdir);
+	assert_int_equal(container_export(&st, "rooted", tar, &err), 0);
+	assert_int_equal(container_import(&st, tar, "copy", NULL, &back, &err),
+			 0);
+	assert_string_equal(back.digest, ci.digest);
+	assert_string_equal(back.identifier, ci.identifier);
+	assert_int_equal(back.has_root, 1);
+	snprintf(path, sizeof(path), "%s/etc/alt", back.root_dir);
+	assert_int_equal(readlink(path, buf, sizeof(buf)), 11);
+	snprintf(path, sizeof(path), "%s/bin/sh", back.root_dir);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0755);
+	assert_int_equal(sb.st_mtime, 1600000000);
+	assert_int_equal(sb.st_nlink, 2);
+	snprintf(path, sizeof(path), "%s/note", back.data_dir);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0640);
+	container_info_release(&back);
+
+	/* Same name again: refused, nothing left behind. */
+	assert_int_equal(container_import(&st, tar, "copy", NULL, NULL, &err),
+			 -1);
+	assert_int_equal(err.code, SBOX_E_EXISTS);
+	assert_int_equal(container_remove(&st, "copy", &err), 0);
+	assert_int_equal(container_remove(&st, "rooted", &err), 0);
+	assert_int_equal(store_entries(), 0);
+	container_info_release(&ci);
+	container_store_release(&st);
+}
+
+static void
+test_import_garbage(void **state)
+{
+	struct container_store st = CONTAINER_STORE_INIT;
+	struct sbox_err err = SBOX_ERR_INIT;
+	static const char junk[] = "definitely not a tar archive, just text";
+
+	(void)state;
+	open_store(&st);
+	assert_int_equal(container_import_memory(&st, junk, sizeof(junk), NULL,
+						 NULL, NULL, &err), -1);
+	assert_int_equal(err.code, SBOX_E_INVALID);
+	assert_non_null(strstr(err.msg, "not an sbox container archive"));
+	assert_int_equal(store_entries(), 0);
+	container_store_release(&st);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_name_check),
+		cmocka_unit_test(test_store_private),
+		cmocka_unit_test(test_create_lookup),
+		cmocka_unit_test(test_failed_create_leaves_nothing),
+		cmocka_unit_test(test_leftovers_cleared),
+		cmocka_unit_test(test_list_hold_remove),
+		cmocka_unit_test(test_metadata),
+		cmocka_unit_test(test_home_links),
+		cmocka_unit_test(test_root_and_roundtrip),
+		cmocka_unit_test(test_import_garbage),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Generate src/policy/vocab_data.c from ../shared/sbpl-data (simbple's dump of
+libsandbox's operation/filter tables, macOS 10.12-10.15) plus the operations
+newer than 10.15 listed in SBPL-SEMANTICS.md section (b).
+
+Usage: tools/gen-vocab.py SBPL_DATA_DIR > src/policy/vocab_data.c
+The output is committed; this script only has to run when the data changes.
+"""
+import sys, os, csv
+
+RELEASES = ["10.12", "10.13", "10.14", "10.15", "latest"]
+OPS_FILES = ["sierra", "high_sierra", "mojave", "catalina"]
+
+# SBPL-SEMANTICS.md (b): "Operations used in the corpus but absent from the
+# 10.15 table (so introduced in macOS 11+)" plus syscall-mig ("newer").
+NEWER_OPS = ["fs-quota*", "fs-snapshot-mount", "iokit-open-service",
+             "iokit-open-user-client", "mach-bootstrap", "mach-kernel-endpoint",
+             "socket-option-get", "socket-option-set", "syscall-mach",
+             "syscall-mig", "system-fcntl", "system-mac-syscall",
+             "system-memorystatus-control"]
+
+# Filters newer than 10.15 seen in the corpus (codex, WebKit; SBPL-SEMANTICS
+# (c) "syscalls"). Their categories are unknown: category "any".
+NEWER_FILTERS = [("mac-policy-name", "SB_VALUE_TYPE_PATTERN_PREFIX"),
+                 ("mac-syscall-number", "SB_VALUE_TYPE_INTEGER"),
+                 ("kernel-mig-routine", "SB_VALUE_TYPE_STRING")]
+
+# SBPL-SEMANTICS.md (b), aliases from the prelude (simbple sbpl_v1.scm
+# l.308-376). Target None: neutered to 'no-op in 10.15 (rule dropped).
+ALIASES = [
+    ("process-exec", "process-exec*", None),
+    ("ipc-posix-sem", "ipc-posix-sem*", None),
+    ("ipc-posix-shm", "ipc-posix-shm*", None),
+    ("sysctl-write", "sysctl*", None),
+    ("system-misc", "system*", None),
+    ("time-set", "system-set-time", None),
+    ("file-fsctl", "system-fsctl", None),
+    ("file-unlink", "file-write-unlink", None),
+    ("file-write-mount", "file-mount", None),
+    ("file-write-unmount", "file-unmount", None),
+    ("file-write-umount", "file-unmount", None),
+    ("managed-preference*", "managed-preference-read", None),
+    ("file-issue-extension*", "file-issue-extension", None),
+    ("file-issue-extension-read", "file-issue-extension", None),
+    ("file-issue-extension-write", "file-issue-extension", None),
+    # 10.15 only: these names became no-ops / were folded
+    ("ipc-posix-shm-read-metadata", None, "10.15"),
+    ("mach-per-user-lookup", None, "10.15"),
+    ("system-chud", None, "10.15"),
+    ("qtn-download", None, "10.15"),
+    ("ipc-posix-shm-read*", "ipc-posix-shm-read-data", "10.15"),
+]
+
+def rel_mask(names):
+    m = 0
+    for n in names:
+        m |= 1 << RELEASES.index(n)
+    return m
+
+def cstr(s):
+    if s is None:
+        return "NULL"
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+def read_tsv(path):
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f, delimiter="\t"))
+    return rows[0], rows[1:]
+
+def main():
+    d = sys.argv[1]
+    present = {}
+    for i, plat in enumerate(OPS_FILES):
+        with open(os.path.join(d, "simbple-operations-%s.txt" % plat)) as f:
+            for line in f:
+                n = line.strip()
+                if n:
+                    present.setdefault(n, set()).add(RELEASES[i])
+    for n in present:
+        if "10.15" in present[n]:
+            present[n].add("latest")
+    for n in NEWER_OPS:
+        present.setdefault(n, set()).add("latest")
+
+    _, info_rows = read_tsv(os.path.join(d, "simbple-operation-info-catalina.tsv"))
+    info = {r[0]: r for r in info_rows}
+
+    def parent_guess(name):
+        base = name[:-1] if name.endswith("*") else name
+        while "-" in base:
+            base = base.rsplit("-", 1)[0]
+            for cand in (base + "*", base):
+                if cand != name and cand in present:
+                    return cand
+        return "default"
+
+    ops = []
+    for n in sorted(present):
+        if n in info:
+            r = info[n]
+            fallback = None if n == "default" else r[2]
+            builtin = int(r[3]) if r[1] == "TERMINAL_NODE" else -1
+            cats, mods = r[4], r[5]
+        else:
+            fallback = parent_guess(n)
+            builtin = -1
+            p = fallback
+            while p not in info and p != "default":
+                p = parent_guess(p)
+            if p != "default":
+                cats, mods = info[p][4], info[p][5]
+            else:
+                cats, mods = None, info["default"][5]
+        ops.append((n, fallback, builtin, cats, mods, rel_mask(present[n])))
+
+    # A rule on a parent operation applies to its children (SBPL-SEMANTICS
+    # a.3), so a parent accepts the filter categories of its descendants
+    # ((allow process-info* (target self)) ships in Apple profiles).
+    # simbple names the op-side category of iokit-registry-entry-class
+    # filters "iokit-user-client" (their old name, iokit-user-client-class).
+    cats_of = {}
+    for n, fb, bi, cats, mods, m in ops:
+        cats_of[n] = None if cats is None else set(cats.split(","))
+    for n, fb, bi, cats, mods, m in ops:
+        p = fb
+        while p and p in cats_of and cats_of[n] is not None:
+            if cats_of[p] is not None:
+                cats_of[p] |= cats_of[n]
+            p = next((o[1] for o in ops if o[0] == p), None)
+    def cat_list(n):
+        c = cats_of[n]
+        if c is None:
+            return None
+        if "iokit-user-client" in c:
+            c = c | {"iokit-registry-entry-class"}
+        return ",".join(sorted(c))
+    ops = [(n, fb, bi, cat_list(n), mods, m) for n, fb, bi, cats, mods, m in ops]
+
+    out = sys.stdout
+    out.write("/* Generated by tools/gen-vocab.py from ../shared/sbpl-data; do not edit. */\n")
+    out.write('#include "policy/vocab_data.h"\n\n')
+    out.write("const struct vocab_op_entry vocab_op_table[] = {\n")
+    for n, fb, bi, cats, mods, m in ops:
+        bname = {-1: "VOCAB_BUILTIN_NONE", 0: "VOCAB_BUILTIN_DENY", 1: "VOCAB_BUILTIN_ALLOW"}[bi]
+        out.write("\t{ { %s, %s, %s, %s, %s }, 0x%x },\n" % (
+            cstr(n), cstr(fb), bname, cstr(cats), cstr(mods), m))
+    out.write("};\nconst size_t vocab_op_table_len = sizeof(vocab_op_table) / sizeof(vocab_op_table[0]);\n\n")
+
+    out.write("const struct vocab_alias_entry vocab_alias_table[] = {\n")
+    for a, t, only in ALIASES:
+        m = rel_mask(["10.15", "latest"]) if only else rel_mask(RELEASES)
+        out.write("\t{ %s, %s, 0x%x },\n" % (cstr(a), cstr(t), m))
+    out.write("};\nconst size_t vocab_alias_table_len = sizeof(vocab_alias_table) / sizeof(vocab_alias_table[0]);\n\n")
+
+    # Filters: mojave's table for 10.12-10.14 (sierra/high_sierra were not
+    # parsed by the extraction, see sbpl-data/README.md), catalina's for
+    # 10.15 and later.
+    filters = {}
+    for plat, rels in (("mojave", ["10.12", "10.13", "10.14"]),
+                       ("catalina", ["10.15", "latest"])):
+        hdr, rows = read_tsv(os.path.join(d, "simbple-filters-%s.tsv" % plat))
+        for r in rows:
+            name, cat, typ = r[0], r[1], r[2]
+            named = r[6] if len(r) > 6 else ""
+            key = name
+            if key in filters:
+                filters[key][4] |= rel_mask(rels)
+                filters[key][3] = named or filters[key][3]
+            else:
+                filters[key] = [name, cat, typ.replace("SB_VALUE_TYPE_", "VOCAB_ARG_"), named, rel_mask(rels)]
+    for name, typ in NEWER_FILTERS:
+        filters.setdefault(name, [name, "any", typ.replace("SB_VALUE_TYPE_", "VOCAB_ARG_"), "", rel_mask(["latest"])])
+    out.write("const struct vocab_filter_entry vocab_filter_table[] = {\n")
+    for k in sorted(filters):
+        name, cat, typ, named, m = filters[k]
+        out.write("\t{ %s, %s, %s, %s, 0x%x },\n" % (cstr(name), cstr(cat), typ, cstr(named or None), m))
+    out.write("};\nconst size_t vocab_filter_table_len = sizeof(vocab_filter_table) / sizeof(vocab_filter_table[0]);\n\n")
+
+    _, nrows = read_tsv(os.path.join(d, "simbple-filter-named-args-catalina.tsv"))
+    out.write("const struct vocab_named_arg vocab_named_arg_table[] = {\n")
+    for r in sorted(nrows, key=lambda r: (r[0], r[1])):
+        out.write("\t{ %s, %s, %s },\n" % (cstr(r[0]), cstr(r[1]), r[2]))
+    out.write("};\nconst size_t vocab_named_arg_table_len = sizeof(vocab_named_arg_table) / sizeof(vocab_named_arg_table[0]);\n")
+
+main()
