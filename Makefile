@@ -30,6 +30,11 @@ endif
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+# sandbox_init_with_parameters and sandbox_check are private SPI; link
+# libsandbox rather than rely on libSystem re-exporting them (MACOS.md §1.3).
+ifeq ($(PLATFORM),darwin)
+PKG_LIBS += -lsandbox
+endif
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 

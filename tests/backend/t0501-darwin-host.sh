@@ -85,6 +85,12 @@ n=0; while [ ! -e "$T_TMP/ready" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1))
 kill -TERM $hp; wait $hp; rc=$?
 [ $rc -eq 42 ] && ok "SIGTERM is forwarded to the program" ||
 	not_ok "SIGTERM forwarding (exit $rc, wanted 42)"
+# What the program leaves behind in its process group ends with it.
+"$H" -- /bin/sh -c "sleep 30 & echo \$! >'$T_TMP/bg'; exit 0"
+bg=$(cat "$T_TMP/bg")
+n=0; while kill -0 "$bg" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+kill -0 "$bg" 2>/dev/null && { not_ok "a background process outlived the program"; kill "$bg"; } ||
+	ok "background processes end with the program"
 start=$(date +%s)
 HOST_TIMEOUT=1 expect_rc 137 "the wall-clock limit kills: 128+9" "$H" -- /bin/sleep 30
 [ $(( $(date +%s) - start )) -lt 10 ] && ok "... promptly" || not_ok "the timeout took too long"
