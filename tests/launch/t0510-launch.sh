@@ -47,6 +47,11 @@ case "$out" in
 *) not_ok "environment: $out" ;;
 esac
 
+sed 's/"lt"/"lt-real"/; s/"network"/"home": "real", "network"/' "$DEF" >"$T_TMP/real.json"
+out=$("$SBOX" launch "$T_TMP/real.json" -- /bin/sh -c 'echo "$HOME"')
+[ "$out" = "$HOME" ] && ok "home real: HOME stays the user's" ||
+	not_ok "home real: HOME is '$out', not '$HOME'"
+
 out=$("$SBOX" launch "$DEF" -- /bin/sh -c 'ulimit -n')
 [ "$out" = 17 ] && ok "limits.open-files becomes RLIMIT_NOFILE" ||
 	not_ok "open-files limit: got '$out'"
