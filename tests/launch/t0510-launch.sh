@@ -98,6 +98,18 @@ if pgrep -f "sleep 300" >/dev/null 2>&1; then
 	not_ok "a process survived its container"; pkill -f "sleep 300"
 else ok "no process survives the container"; fi
 
+# the container dies with the launcher, even on SIGKILL (#23)
+"$SBOX" launch "$DEF" -- /bin/sh -c 'echo ready; exec /bin/sleep 301' \
+	>"$T_TMP/k9.out" 2>&1 &
+pid=$!
+n=0; while [ $n -lt 100 ] && ! grep -q ready "$T_TMP/k9.out"; do sleep 0.05; n=$((n+1)); done
+kill -KILL $pid
+wait $pid 2>/dev/null
+sleep 0.3
+if pgrep -f "sleep 301" >/dev/null 2>&1; then
+	not_ok "the container outlived a SIGKILLed launcher"; pkill -f "sleep 301"
+else ok "the container dies with a SIGKILLed launcher"; fi
+
 expect_rc 0 "compile --target linux" "$SBOX" compile "$DEF" --target linux
 expect_grep '"namespaces": \["user", "mount", "pid", "ipc", "uts", "net"\]' \
 	"$T_TMP/out" "plan lists the namespaces"
