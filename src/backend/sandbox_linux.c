@@ -83,7 +83,7 @@ allow_inside(struct ll_ruleset *rs, const char *path, unsigned access,
 
 	if (fd < 0)
 		return 0;
-	ret = landlock_allow_fd(rs, fd, access, err);
+	ret = landlock_allow_fd(rs, fd, access, -1, err);
 	close(fd);
 	return ret;
 }
@@ -124,7 +124,8 @@ landlock_apply(struct lx_launch *lx, struct sbox_err *err)
 		    p->mount == LPM_PROC)
 			r = allow_special(&rs, p, err);
 		else if (p->access && lx->objs[i].fd >= 0)
-			r = landlock_allow_fd(&rs, lx->objs[i].fd, p->access, err);
+			r = landlock_allow_fd(&rs, lx->objs[i].fd, p->access,
+					      lx->objs[i].is_dir, err);
 		if (r < 0) {
 			err_wrap(err, "%s", p->path);
 			landlock_ruleset_close(&rs);
