@@ -265,6 +265,7 @@ lint_deny_default(struct interp *in)
  * (SBPL-SEMANTICS §g); warn when the literal data gets close. */
 #define SIZE_LIMIT 65535
 #define SIZE_WARN (SIZE_LIMIT / 10 * 9)
+#define MISSING_SHOWN 12
 
 void
 lint_policy(struct interp *in)
@@ -278,8 +279,10 @@ lint_policy(struct interp *in)
 	if (in->nmissing) {
 		struct strbuf sb = STRBUF_INIT;
 
-		for (size_t i = 0; i < in->nmissing; i++)
+		for (size_t i = 0; i < in->nmissing && i < MISSING_SHOWN; i++)
 			strbuf_addf(&sb, "%s%s", i ? ", " : "", in->missing[i]);
+		if (in->nmissing > MISSING_SHOWN)
+			strbuf_addf(&sb, " and %zu more", in->nmissing - MISSING_SHOWN);
 		interp_warn(in, DIAG_NOTE, in->missing_loc, "param-missing",
 			    "the profile needs parameters it was not given "
 			    "(%s: %s); supply them with -D KEY=VALUE", sb.buf,
