@@ -4,6 +4,7 @@
  * B3, B4), and checks over the evaluated policy (A5, D1).
  */
 #include "sbpl/interp.h"
+#include "sbpl/lint_decide.h"
 
 #include <string.h>
 
@@ -261,112 +262,6 @@ lint_deny_default(struct interp *in)
 		    "main; (import \"system.sb\") or allow file-read* on them");
 }
 
-/* ---- precedence: a deny that a later allow always overrides ---- */
-
-/* A path leaf with exactly one string argument, or NULL. */
-static const char *
-path_leaf(const struct policy_filter *f)
-{
-	if (f->kind != PF_MATCH || f->nargs != 1 || f->args[0].kind != PV_STRING)
-		return NULL;
-	if (strcmp(f->name, "literal") && strcmp(f->name, "subpath") &&
-	    strcmp(f->name, "prefix"))
-		return NULL;
-	return f->args[0].str;
-}
-
-/* Does every path `inner` matches also match `outer`? */
-static bool
-path_covers(const struct policy_filter *outer, const struct policy_filter *inner)
-{
-	const char *o = path_leaf(outer), *i = path_leaf(inner);
-	size_t on;
-
-	if (!o || !i)
-		return false;
-	on = strlen(o);
-	if (!strcmp(outer->name, "literal"))
-		return !strcmp(inner->name, "literal") && !strcmp(o, i);
-	if (!strcmp(outer->name, "prefix"))
-		return !strncmp(o, i, on);
-	/* subpath: the path itself and everything below it */
-	if (!strcmp(inner->name, "prefix"))
-		return false;
-	return !strcmp(o, i) || (!strncmp(o, i, on) &&
-				 (i[on] == '/' || (on == 1 && o[0] == '/')));
-}
-
-static bool
-filter_covers(const struct policy_filter *allow, const struct policy_filter *leaf)
-{
-	if (allow->kind == PF_REQUIRE_ANY) {
-		for (size_t k = 0; k < allow->nkids; k++)
-			if (filter_covers(allow->kids[k], leaf))
-				return true;
-		return false;
-	}
-	return path_covers(allow, leaf);
-}
-
-/* The later filtered allow on the same operation that covers every
- * path of deny's filter, or NULL. */
-static const struct policy_rule *
-shadowing_allow(const struct policy *p, size_t di)
-{
-	const struct policy_rule *d = &p->rules[di];
-	const struct policy_filter *f = d->filter;
-	const struct policy_filter *const *leaves = &f;
-	size_t nleaves = 1;
-
-	if (f->kind == PF_REQUIRE_ANY) {
-		leaves = (const struct policy_filter *const *)f->kids;
-		nleaves = f->nkids;
-	}
-	for (size_t k = 0; k < nleaves; k++)
-		if (!path_leaf(leaves[k]))
-			return NULL;
-	for (size_t j = p->nrules; j-- > di + 1;) {
-		const struct policy_rule *a = &p->rules[j];
-		size_t k;
-
-		if (a->action != POLICY_ALLOW || !a->filter || strcmp(a->op, d->op))
-			continue;
-		for (k = 0; k < nleaves && filter_covers(a->filter, leaves[k]); k++)
-			;
-		if (k == nleaves)
-			return a;
-	}
-	return NULL;
-}
-
-/* SBPL-LINTS C1: among filtered rules the last match wins (SBPL-SEMANTICS
- * §a.1), so a deny followed by an allow of a superset is dead. */
-static void
-lint_shadowed_denies(struct interp *in)
-{
-	const struct policy *p = in->policy;
-
-	for (size_t i = 0; i < p->nrules; i++) {
-		const struct policy_rule *d = &p->rules[i], *a;
-		struct diag *dg;
-		unsigned line, col;
-
-		if (d->action != POLICY_DENY || !d->filter)
-			continue;
-		a = shadowing_allow(p, i);
-		if (!a)
-			continue;
-		src_linecol(a->loc.file, a->loc.start, &line, &col);
-		dg = interp_warn(in, DIAG_WARNING, d->loc, "shadowed-deny",
-				 "this deny of %s never takes effect: the allow "
-				 "at line %u matches the same paths and comes "
-				 "later (the last matching rule wins)",
-				 d->op, line);
-		if (dg)
-			diag_add_related(dg, a->loc, "the allow that wins");
-	}
-}
-
 /* SBPL-LINTS B8: (local ...) on outbound traffic matches the local end
  * every connection has. */
 static const struct policy_filter *
@@ -417,8 +312,9 @@ void
 lint_policy(struct interp *in)
 {
 	lint_deny_default(in);
-	lint_shadowed_denies(in);
 	lint_local_outbound(in);
+	/* lints from the decision model: src/sbpl/lint_decide.c */
+	sbpl_lint_decide(in->policy, in->diags);
 	if (in->string_bytes >= SIZE_WARN)
 		interp_warn(in, DIAG_WARNING, in->first_form, "profile-size",
 			    "the profile holds about %zu bytes of strings and "

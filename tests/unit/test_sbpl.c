@@ -333,22 +333,22 @@ test_precedence_lints(void **state)
 	(void)state;
 	/* a later allow of a superset overrides the deny */
 	assert_true(has_diag("(deny file-read* (subpath \"/a/b\"))"
-			     "(allow file-read* (subpath \"/a\"))", "shadowed-deny"));
+			     "(allow file-read* (subpath \"/a\"))", "rule-shadowed"));
 	assert_true(has_diag("(deny file-read* (literal \"/a/x\") (literal \"/a/y\"))"
-			     "(allow file-read* (literal \"/q\") (prefix \"/a/\"))", "shadowed-deny"));
+			     "(allow file-read* (literal \"/q\") (prefix \"/a/\"))", "rule-shadowed"));
 	/* deny after allow: the deny wins, nothing to report */
 	assert_false(has_diag("(allow file-read* (subpath \"/a\"))"
-			      "(deny file-read* (subpath \"/a/b\"))", "shadowed-deny"));
+			      "(deny file-read* (subpath \"/a/b\"))", "rule-shadowed"));
 	/* the allow covers only part of the deny */
 	assert_false(has_diag("(deny file-read* (subpath \"/a\"))"
-			      "(allow file-read* (subpath \"/a/b\"))", "shadowed-deny"));
+			      "(allow file-read* (subpath \"/a/b\"))", "rule-shadowed"));
 	assert_false(has_diag("(deny file-read* (literal \"/ab\"))"
-			      "(allow file-read* (subpath \"/a\"))", "shadowed-deny"));
+			      "(allow file-read* (subpath \"/a\"))", "rule-shadowed"));
 	/* different operations, or an unfiltered allow (only a fallback) */
 	assert_false(has_diag("(deny file-read* (literal \"/a/b\"))"
-			      "(allow file-write* (subpath \"/a\"))", "shadowed-deny"));
+			      "(allow file-write* (subpath \"/a\"))", "rule-shadowed"));
 	assert_false(has_diag("(deny file-read* (literal \"/a/b\")) (allow file-read*)",
-			      "shadowed-deny"));
+			      "rule-shadowed"));
 	assert_true(has_diag("(allow network* (local ip))", "local-outbound"));
 	assert_false(has_diag("(allow network-outbound (remote ip \"localhost:*\"))", "local-outbound"));
 	assert_false(has_diag("(allow network-bind (local ip \"localhost:*\"))", "local-outbound"));
