@@ -61,7 +61,7 @@ out=$("$SBOX" launch "$DEF" -- /bin/sh -c 'ulimit -n')
 	'trap "exit 42" TERM; echo ready; while :; do sleep 0.05; done' \
 	>"$T_TMP/sig.out" 2>&1 &
 pid=$!
-n=0; while [ $n -lt 100 ] && ! grep -q ready "$T_TMP/sig.out"; do sleep 0.05; n=$((n+1)); done
+n=0; while [ $n -lt 300 ] && ! grep -q ready "$T_TMP/sig.out"; do sleep 0.05; n=$((n+1)); done
 kill -TERM $pid
 wait $pid; rc=$?
 [ $rc -eq 42 ] && ok "SIGTERM forwarded to the program's handler" ||
@@ -72,7 +72,7 @@ wait $pid; rc=$?
 env --default-signal=INT "$SBOX" launch "$DEF" -- /bin/sh -c \
 	'echo ready; exec sleep 30' >"$T_TMP/sig2.out" 2>&1 &
 pid=$!
-n=0; while [ $n -lt 100 ] && ! grep -q ready "$T_TMP/sig2.out"; do sleep 0.05; n=$((n+1)); done
+n=0; while [ $n -lt 300 ] && ! grep -q ready "$T_TMP/sig2.out"; do sleep 0.05; n=$((n+1)); done
 sleep 0.1
 kill -INT $pid
 wait $pid; rc=$?
@@ -102,7 +102,7 @@ else ok "no process survives the container"; fi
 "$SBOX" launch "$DEF" -- /bin/sh -c 'echo ready; exec /bin/sleep 301' \
 	>"$T_TMP/k9.out" 2>&1 &
 pid=$!
-n=0; while [ $n -lt 100 ] && ! grep -q ready "$T_TMP/k9.out"; do sleep 0.05; n=$((n+1)); done
+n=0; while [ $n -lt 300 ] && ! grep -q ready "$T_TMP/k9.out"; do sleep 0.05; n=$((n+1)); done
 kill -KILL $pid
 wait $pid 2>/dev/null
 sleep 0.3
