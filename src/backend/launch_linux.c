@@ -45,16 +45,17 @@ static const int forwarded[] = {
 void
 lx_report(const struct lx_launch *lx, char kind, const char *text)
 {
-	struct strbuf sb = STRBUF_INIT;
+	/* no allocation: this also runs in the vfork()ed program process;
+	 * one write of at most PIPE_BUF bytes is atomic */
+	char buf[4000];
+	size_t n = strlen(text);
 
-	strbuf_addch(&sb, kind);
-	strbuf_addstr(&sb, text);
-	/* one write of at most PIPE_BUF bytes is atomic */
-	if (sb.len > 4000)
-		sb.len = 4000;
-	sb.buf[sb.len++] = '\0';
-	(void)!write(lx->report_fd, sb.buf, sb.len);
-	strbuf_release(&sb);
+	if (n > sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	buf[0] = kind;
+	memcpy(buf + 1, text, n);
+	buf[n + 1] = '\0';
+	(void)!write(lx->report_fd, buf, n + 2);
 }
 
 void
@@ -229,7 +230,9 @@ child_main(struct lx_launch *lx, uid_t uid, gid_t gid)
 	if (rootfs_resolve(lx, &err) < 0 || rootfs_enter(lx, &err) < 0 ||
 	    sandbox_apply(lx, &err) < 0)
 		child_fail(lx, &err);
-	prog = fork();
+	/* vfork: no copy of this process's page tables, and init resumes
+	 * only once the program is exec'd (program_exec allocates nothing) */
+	prog = vfork();
 	if (prog < 0) {
 		err_sys(&err, "cannot fork the program");
 		child_fail(lx, &err);
@@ -526,12 +529,13 @@ backend_launch(const struct launch_request *req, int *status,
 		goto out;
 	lx.objs = xcalloc(lx.plan.npaths + 1, sizeof(*lx.objs));
 	lx.envp = env_scrub(req->def, req->envp, lx.plan.home, tmpdir);
-	if (spawn(&lx, &rs, err) < 0)
+	if (seccomp_filter_build(&lx.bpf, err) < 0 || spawn(&lx, &rs, err) < 0)
 		goto out;
 	ret = finish(&lx, &rs, start, status, err);
 out:
 	run_state_release(&rs);
 	env_free(lx.envp);
+	seccomp_bpf_release(&lx.bpf);
 	free(lx.objs);
 	linux_plan_release(&lx.plan);
 	free(tmpdir);

@@ -9,6 +9,7 @@
 
 #include "backend/backend.h"
 #include "backend/linux_plan.h"
+#include "backend/seccomp_linux.h"
 
 /* Where a plan path was found on the host. */
 struct lx_object {
@@ -17,6 +18,17 @@ struct lx_object {
 	char *link;      /* first trusted symlink on the way ... */
 	char *link_text; /* ... and what it says, recreated inside */
 	int is_dir;
+	int coalesced;   /* shown by its folder's bind (coalesce_linux.c) */
+};
+
+/* A folder bound once for many rules in it, its other entries masked. */
+struct lx_group {
+	size_t first;            /* plan index where the folder is mounted */
+	char *folder;
+	int folder_fd;
+	enum lplan_mount kind;   /* LPM_BIND_RO or LPM_BIND_RW */
+	struct { char *name; int is_dir; } *others;
+	size_t nothers, others_alloc;
 };
 
 struct lx_launch {
@@ -31,6 +43,9 @@ struct lx_launch {
 	int alive_fd;            /* read end: EOF when the launcher died */
 	const char *cwd;         /* working directory inside */
 	char **envp;             /* scrubbed environment */
+	struct seccomp_bpf bpf;  /* built by the launcher, loaded inside */
+	struct lx_group *groups;
+	size_t ngroups, groups_alloc;
 };
 
 /* Messages on the report pipe: one letter, then text or a number. */
@@ -46,6 +61,9 @@ void lx_warn(const struct lx_launch *lx, const char *fmt, ...)
 int rootfs_resolve(struct lx_launch *lx, struct sbox_err *err);
 int rootfs_enter(struct lx_launch *lx, struct sbox_err *err);
 void rootfs_close_objects(struct lx_launch *lx);
+/* coalesce_linux.c: group many sibling rules into one bind. */
+void rootfs_coalesce(struct lx_launch *lx);
+void rootfs_groups_release(struct lx_launch *lx);
 
 /* sandbox_linux.c: what happens inside after the new root. */
 int sandbox_apply(struct lx_launch *lx, struct sbox_err *err);

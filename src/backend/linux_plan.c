@@ -91,11 +91,18 @@ linux_plan_normalize(const char *path, struct sbox_err *err)
 	struct strbuf sb = STRBUF_INIT;
 	const char *p = path;
 
-	if (!path || path[0] != '/') {
+	/* a variable left for later (sbox compile without -D) counts as a
+	 * root of its own: "${CONTAINER}/x" stays as written */
+	if (!path || (path[0] != '/' && strncmp(path, "${", 2) &&
+		      strncmp(path, "~", 1))) {
 		err_set(err, SBOX_E_INVALID, "path '%s' is not absolute",
 			path ? path : "");
 		return NULL;
 	}
+	if (path[0] != '/')
+		strbuf_add(&sb, path, (size_t)(strchrnul(path, '/') - path));
+	if (path[0] != '/')
+		p = strchrnul(path, '/');
 	while (*p) {
 		const char *end;
 		size_t n;

@@ -247,6 +247,7 @@ rootfs_resolve(struct lx_launch *lx, struct sbox_err *err)
 	lx->devnull_fd = lx->dev_fds[0];
 	if (lx->devnull_fd < 0)
 		return err_sys(err, "cannot open /dev/null");
+	rootfs_coalesce(lx);
 	return 0;
 }
 
@@ -264,4 +265,5 @@ rootfs_close_objects(struct lx_launch *lx)
 		lx->dev_fds[i] = -1;
 	}
 	lx->devnull_fd = -1;
+	rootfs_groups_release(lx);
 }

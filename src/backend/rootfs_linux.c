@@ -12,6 +12,7 @@
 #include "backend/launch_linux.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <string.h>
@@ -253,7 +254,7 @@ mount_one(struct lx_launch *lx, struct rootfs *fs, size_t i)
 		      p->mount == LPM_PROC;
 	int dst, ret;
 
-	if (p->mount == LPM_NONE || (!special && o->fd < 0))
+	if (p->mount == LPM_NONE || o->coalesced || (!special && o->fd < 0))
 		return 0;
 	dst = dest[1] ? mountpoint_open(fs, dest + 1, special || o->is_dir)
 		      : fcntl(fs->root_fd, F_DUPFD_CLOEXEC, 0);
@@ -275,6 +276,42 @@ mount_one(struct lx_launch *lx, struct rootfs *fs, size_t i)
 	}
 	if (ret == 0)
 		mount_alias(fs, o);
+	return ret;
+}
+
+/* One bind for a folder of many rules, masks over its other entries. */
+static int
+mount_group(struct lx_launch *lx, struct rootfs *fs, const struct lx_group *g)
+{
+	int dst = mountpoint_open(fs, g->folder + 1, 1), ret;
+
+	if (dst < 0)
+		return -1;
+	ret = bind_object(g->folder_fd, dst, ATTR_BASE |
+			  (g->kind == LPM_BIND_RO ? MOUNT_ATTR_RDONLY : 0));
+	close(dst);
+	for (size_t i = 0; ret == 0 && i < g->nothers; i++) {
+		char rel[4096];
+		int mnt;
+
+		snprintf(rel, sizeof(rel), "%s/%s", g->folder + 1, g->others[i].name);
+		dst = open_beneath(fs->root_fd, rel, O_PATH);
+		if (dst < 0 && errno == ENOENT)
+			continue;      /* gone since the listing: nothing to hide */
+		if (dst < 0)
+			return -1;
+		if (g->others[i].is_dir) {
+			mnt = new_fs("tmpfs", "0000", ATTR_BASE | MOUNT_ATTR_NOEXEC |
+				     MOUNT_ATTR_RDONLY, dst);
+			ret = mnt < 0 ? -1 : 0;
+			if (mnt >= 0)
+				close(mnt);
+		} else {
+			ret = bind_object(lx->devnull_fd, dst, ATTR_BASE |
+					  MOUNT_ATTR_NOEXEC | MOUNT_ATTR_RDONLY);
+		}
+		close(dst);
+	}
 	return ret;
 }
 
@@ -304,12 +341,19 @@ rootfs_enter(struct lx_launch *lx, struct sbox_err *err)
 		err_sys(err, "cannot open the container root");
 		goto out;
 	}
-	for (size_t i = 0; i < lx->plan.npaths; i++)
+	for (size_t i = 0, g = 0; i < lx->plan.npaths; i++) {
+		for (; g < lx->ngroups && lx->groups[g].first == i; g++)
+			if (mount_group(lx, &fs, &lx->groups[g]) < 0) {
+				err_sys(err, "cannot mount '%s' in the container",
+					lx->groups[g].folder);
+				goto out;
+			}
 		if (mount_one(lx, &fs, i) < 0) {
 			err_sys(err, "cannot mount '%s' in the container",
 				lx->plan.paths[i].path);
 			goto out;
 		}
+	}
 	for (size_t i = 0; i < fs.nlate; i++)
 		if (set_ro(fs.late_ro[i]) < 0) {
 			err_sys(err, "cannot make a mask read-only");

@@ -157,5 +157,5 @@ sandbox_apply(struct lx_launch *lx, struct sbox_err *err)
 	if (!lx->weaker && landlock_apply(lx, err) < 0)
 		return -1;
 	rootfs_close_objects(lx);
-	return seccomp_filter_apply(err);
+	return seccomp_filter_load(&lx->bpf, err);
 }

@@ -7,9 +7,18 @@
 #include "backend/seccomp_linux.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util/xalloc.h"
 
 #include "backend/linux_plan.h"
 
@@ -53,26 +62,80 @@ add_argument_rules(scmp_filter_ctx ctx)
 	return 0;
 }
 
+/* Read the exported program back from the pipe libseccomp wrote it to. */
+static int
+read_program(int fd, struct seccomp_bpf *out)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = xmalloc(cap);
+	ssize_t n;
+
+	while ((n = read(fd, buf + len, cap - len)) > 0) {
+		len += (size_t)n;
+		if (len == cap)
+			buf = xrealloc(buf, cap *= 2);
+	}
+	if (n < 0 || !len || len % sizeof(struct sock_filter)) {
+		free(buf);
+		return -1;
+	}
+	out->insns = buf;
+	out->len = len / sizeof(struct sock_filter);
+	return 0;
+}
+
 int
-seccomp_filter_apply(struct sbox_err *err)
+seccomp_filter_build(struct seccomp_bpf *out, struct sbox_err *err)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	int ret = -1;
+	int pfd[2] = { -1, -1 }, ret = -1;
 
+	out->insns = NULL;
+	out->len = 0;
 	if (!ctx)
 		return err_set(err, SBOX_E_INTERNAL, "seccomp_init failed");
 	if (add_deny_list(ctx) < 0 || add_argument_rules(ctx) < 0) {
 		err_set(err, SBOX_E_INTERNAL, "cannot build the seccomp filter");
 		goto out_release;
 	}
-	if (seccomp_load(ctx) < 0) {
-		err_set(err, SBOX_E_UNSUPPORTED,
-			"cannot load the seccomp filter (Hint: the kernel needs "
-			"CONFIG_SECCOMP_FILTER)");
+	/* the program is a few hundred bytes: it fits in the pipe */
+	if (pipe2(pfd, O_CLOEXEC) < 0 || seccomp_export_bpf(ctx, pfd[1]) < 0) {
+		err_set(err, SBOX_E_INTERNAL, "cannot export the seccomp filter");
+		goto out_release;
+	}
+	close(pfd[1]);
+	pfd[1] = -1;
+	if (read_program(pfd[0], out) < 0) {
+		err_set(err, SBOX_E_INTERNAL, "cannot read the seccomp filter");
 		goto out_release;
 	}
 	ret = 0;
 out_release:
+	if (pfd[0] >= 0)
+		close(pfd[0]);
+	if (pfd[1] >= 0)
+		close(pfd[1]);
 	seccomp_release(ctx);
 	return ret;
+}
+
+void
+seccomp_bpf_release(struct seccomp_bpf *bpf)
+{
+	free(bpf->insns);
+	bpf->insns = NULL;
+	bpf->len = 0;
+}
+
+int
+seccomp_filter_load(const struct seccomp_bpf *bpf, struct sbox_err *err)
+{
+	struct sock_fprog prog = { (unsigned short)bpf->len, bpf->insns };
+
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		return err_set(err, SBOX_E_UNSUPPORTED,
+			       "cannot load the seccomp filter: %s (Hint: the "
+			       "kernel needs CONFIG_SECCOMP_FILTER)",
+			       strerror(errno));
+	return 0;
 }

@@ -63,6 +63,7 @@ launch_in_container(struct container_def *def,
 {
 	struct sbox_err err = SBOX_ERR_INIT;
 	struct launch_request req;
+	struct launch_result local;
 	struct def_vars vars;
 	char *cwd = getcwd(NULL, 0);
 	char *tmpdir = xasprintf("%s/tmp", ci->data_dir);
@@ -70,6 +71,9 @@ launch_in_container(struct container_def *def,
 	char **prog = NULL;
 
 	memset(&req, 0, sizeof(req));
+	memset(&local, 0, sizeof(local));
+	if (!res)
+		res = &local;
 	vars.home = st->user_home;
 	vars.container = ci->data_dir;
 	vars.project = cwd;
@@ -106,7 +110,7 @@ launch_in_container(struct container_def *def,
 		status = cli_report(&err);
 		goto out;
 	}
-	if (res && res->timed_out)
+	if (res->timed_out)
 		cli_error("the program ran out of time (%llu s) and was killed",
 			  (unsigned long long)def->limits.wall_seconds);
 out:

@@ -270,13 +270,11 @@ lint_deny_default(struct interp *in)
 void
 lint_policy(struct interp *in)
 {
-	struct src_loc top = { in->main_file, 0, 0 };
-
 	lint_deny_default(in);
 	/* lints from the decision model: src/sbpl/lint_decide.c */
 	sbpl_lint_decide(in->policy, in->diags);
 	if (in->string_bytes >= SIZE_WARN)
-		interp_warn(in, DIAG_WARNING, top, "profile-size",
+		interp_warn(in, DIAG_WARNING, in->first_form, "profile-size",
 			    "the profile holds about %zu bytes of strings and "
 			    "patterns; macOS refuses more than %d: split it or "
 			    "shorten it", in->string_bytes, SIZE_LIMIT);
