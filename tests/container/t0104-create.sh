@@ -89,6 +89,9 @@ if [ "$(id -u)" -eq 0 ]; then
 	[ "$others" -eq 0 ] && ok "everything chowned to SUDO_UID" || not_ok "$others not chowned"
 	python3 -c 'import plistlib,sys; assert plistlib.load(open(sys.argv[1],"rb"))["OwnerUID"]==65534' \
 		"$T_TMP/sudo-store/dirs/metadata.plist" && ok "OwnerUID is the user" || not_ok "OwnerUID"
+	SBOX_HOME="$T_TMP/sudo-store" SUDO_UID=65534 SUDO_GID=65534 \
+		expect_rc 0 "export as root for SUDO_UID" "$SBOX" export dirs "$T_TMP/sudo.tar"
+	[ "$(stat -c %u "$T_TMP/sudo.tar")" = 65534 ] && ok "the archive is the user's" || not_ok "archive owner"
 	# A store that is really someone else's folder (here through a link) is refused.
 	mkdir -m 700 "$T_TMP/roots-folder"; ln -s "$T_TMP/roots-folder" "$T_TMP/sudo-link"
 	SBOX_HOME="$T_TMP/sudo-link" SUDO_UID=65534 SUDO_GID=65534 \
