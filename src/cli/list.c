@@ -112,6 +112,9 @@ cmd_list(int argc, char **argv)
 		rc = cli_report(&err);
 		goto out;
 	}
+	for (size_t i = 0; i < l.ndamaged; i++)
+		cli_warn("'%s' in the store is not a readable container "
+			 "(see 'sbox show %s')", l.damaged[i], l.damaged[i]);
 	if (json)
 		print_json(&l);
 	else

@@ -37,6 +37,13 @@ assert c["root"] is None and c["has_root"] is False
 assert c["digest"].startswith("sha256:") and len(c["digest"]) == 71
 PY
 
+mkdir "$SBOX_HOME/junk"
+expect_rc 0 "list with a damaged folder" "$SBOX" list
+expect_grep "warning: 'junk' in the store is not a readable container" "$T_TMP/err" "list warns about it"
+expect_rc 2 "show damaged" "$SBOX" show junk
+expect_grep "container 'junk' is damaged" "$T_TMP/err" "show says damaged"
+expect_rc 0 "rm damaged" "$SBOX" rm junk
+
 expect_rc 0 "show" "$SBOX" show imp
 expect_grep '^identifier:   org\.example\.imp$' "$T_TMP/out" "show identifier"
 expect_grep "^data:  *$SBOX_HOME/imp/Data\$" "$T_TMP/out" "show data path"

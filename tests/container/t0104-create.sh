@@ -76,6 +76,24 @@ printf '{ "name": "dirs", "template": "%s", "root": "%s" }\n' "$T_TMP/tpl" "$T_T
 expect_rc 0 "template and root from folders" "$SBOX" create "$D/dirs.json"
 [ -f "$SBOX_HOME/dirs/root/bin/sh" ] && [ -f "$SBOX_HOME/dirs/Data/Library/Preferences/p.plist" ] &&
 	ok "folders copied" || not_ok "folders copied"
+# A zip template; a template archive that tries to escape is refused.
+python3 - "$D" <<'PY'
+import io, sys, tarfile, zipfile
+with zipfile.ZipFile(sys.argv[1] + "/tpl.zip", "w") as z:
+    z.writestr("Library/Preferences/z.plist", "zipped\n")
+with tarfile.open(sys.argv[1] + "/evil.tar", "w") as t:
+    i = tarfile.TarInfo("../../escaped-template"); i.size = 1
+    t.addfile(i, io.BytesIO(b"x"))
+PY
+printf '{ "name": "zipped", "template": "tpl.zip" }\n' >"$D/zip.json"
+expect_rc 0 "zip template" "$SBOX" create "$D/zip.json"
+[ "$(cat "$SBOX_HOME/zipped/Data/Library/Preferences/z.plist")" = zipped ] && ok "zip unpacked" || not_ok "zip template"
+printf '{ "name": "evil", "template": "evil.tar" }\n' >"$D/evil.json"
+expect_rc 2 "escaping template refused" "$SBOX" create "$D/evil.json"
+expect_grep "contains '\.\.'" "$T_TMP/err" "says why"
+[ -e "$T_TMP/escaped-template" ] || [ -e "$SBOX_HOME/escaped-template" ] &&
+	not_ok "template wrote outside" || ok "template wrote nothing outside"
+
 printf '{ "name": "nope", "template": "no-such-template" }\n' >"$D/nope.json"
 expect_rc 2 "unknown template" "$SBOX" create "$D/nope.json"
 expect_grep "template 'no-such-template' not found" "$T_TMP/err" "unknown template message"

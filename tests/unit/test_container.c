@@ -246,6 +246,8 @@ test_list_hold_remove(void **state)
 	sh("mkdir '%s/damaged'", storedir);
 	assert_int_equal(container_list_all(&st, &l, &err), 0);
 	assert_int_equal(l.nr, 2);
+	assert_int_equal(l.ndamaged, 1);
+	assert_string_equal(l.damaged[0], "damaged");
 	assert_string_equal(l.v[0].name, "beta");
 	assert_string_equal(l.v[1].name, "zeta");
 	container_list_release(&l);
