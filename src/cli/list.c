@@ -99,8 +99,13 @@ cmd_list(int argc, char **argv)
 	int c, json = 0, rc;
 
 	while ((c = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
-		if (c != 'f' || (json = container_out_format(optarg)) < 0)
-			return cli_usage_error("list", "bad option or format");
+		if (c != 'f')
+			return cli_usage_error("list", "unknown option '%s'",
+					       argv[optind - 1]);
+		json = container_out_format(optarg);
+		if (json < 0)
+			return cli_usage_error("list", "unknown format '%s' "
+					       "(use text or json)", optarg);
 	}
 	if (optind != argc)
 		return cli_usage_error("list", "unexpected argument '%s'",

@@ -53,6 +53,8 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["name"]=="
 expect_rc 2 "show unknown" "$SBOX" show nope
 expect_grep "no container named 'nope'" "$T_TMP/err" "show unknown message"
 expect_rc 2 "show bad format" "$SBOX" show imp --format yaml
+expect_grep "unknown format 'yaml' (use text or json)" "$T_TMP/err" "bad format message"
+expect_rc 2 "list bad option" "$SBOX" list --frob
 
 python3 - "$SBOX_HOME/imp/metadata.plist" <<'PY' && ok "metadata is a plist" || not_ok "metadata is a plist"
 import plistlib, sys
