@@ -313,6 +313,17 @@ test_metadata(void **state)
 		assert_int_equal(container_meta_parse(t2, strlen(t2), "m",
 						      &back, &err), -1);
 	}
+	{
+		/* Entity declarations are refused before anything expands. */
+		const char *t3 = "<!DOCTYPE plist [<!ENTITY a \"aaaaaaaa\">"
+				 "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
+				 "<plist><dict><key>Name</key><string>&b;"
+				 "</string></dict></plist>";
+
+		assert_int_equal(container_meta_parse(t3, strlen(t3), "m",
+						      &back, &err), -1);
+		assert_non_null(strstr(err.msg, "without DTD declarations"));
+	}
 }
 
 static void
