@@ -15,7 +15,10 @@
  * HOST_SANDBOXED (sandbox_check says yes), HOST_INIT_FAIL (sandbox_init
  * fails with an Apple-style message).
  */
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <libproc.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -102,6 +105,32 @@ void
 sandbox_free_error(char *errorbuf)
 {
 	free(errorbuf);
+}
+
+/* ---- libproc, stood in with /proc (HOST_NO_LIBPROC: unavailable) ---- */
+
+int
+proc_pidinfo(int pid, int flavor, uint64_t arg, void *buffer, int buffersize)
+{
+	struct proc_fdinfo *out = buffer;
+	size_t n = 0, max = (size_t)buffersize / sizeof(*out);
+	struct dirent *e;
+	DIR *d;
+
+	(void)arg;
+	if (getenv("HOST_NO_LIBPROC") || pid != getpid() ||
+	    flavor != PROC_PIDLISTFDS || !(d = opendir("/proc/self/fd"))) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	while ((e = readdir(d)) && n < max) {
+		if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
+			continue;
+		out[n].proc_fd = atoi(e->d_name);
+		out[n++].proc_fdtype = 0;
+	}
+	closedir(d);
+	return (int)(n * sizeof(*out));
 }
 
 /* ---- main ---------------------------------------------------------- */

@@ -65,9 +65,26 @@ if grep -q '(import "host-extra.sb")' "$T_TMP/rec.sb"; then
 exec 7<"$T_TMP/defs/host-extra.sb"
 /bin/sh -c '[ -e /proc/self/fd/7 ] && echo open || echo closed' >"$T_TMP/fd0"
 "$H" -- /bin/sh -c '[ -e /proc/self/fd/7 ] && echo open || echo closed' >"$T_TMP/fd1"
+HOST_NO_LIBPROC=1 "$H" -- /bin/sh -c '[ -e /proc/self/fd/7 ] && echo open || echo closed' \
+	>"$T_TMP/fd2"
 exec 7<&-
 expect_grep "^open\$" "$T_TMP/fd0" "control: without sbox fd 7 is inherited"
-expect_grep "^closed\$" "$T_TMP/fd1" "with the launcher fd 7 is closed"
+expect_grep "^closed\$" "$T_TMP/fd1" "with the launcher fd 7 is closed (listed by libproc)"
+expect_grep "^closed\$" "$T_TMP/fd2" "... and without libproc (every number)"
+
+# Many descriptors, more than one listing holds: all of them go.
+if command -v bash >/dev/null 2>&1; then
+	count='ls /proc/self/fd | wc -l'
+	"$H" -- /bin/sh -c "$count" >"$T_TMP/fdbase" 2>&1
+	bash -c 'for i in $(seq 10 599); do eval "exec $i<\"$0\""; done; exec "$@"' \
+		"$T_TMP/defs/host-extra.sb" "$H" -- /bin/sh -c "$count" >"$T_TMP/fdn" 2>&1
+	bash -c 'for i in $(seq 10 599); do eval "exec $i<\"$0\""; done; exec "$@"' \
+		"$T_TMP/defs/host-extra.sb" /bin/sh -c "$count" >"$T_TMP/fdctl" 2>&1
+	[ "$(cat "$T_TMP/fdctl")" -gt 500 ] && ok "control: 590 descriptors are inherited" ||
+		not_ok "control: only $(cat "$T_TMP/fdctl") descriptors"
+	cmp -s "$T_TMP/fdbase" "$T_TMP/fdn" && ok "590 inherited descriptors are all closed" ||
+		not_ok "$(cat "$T_TMP/fdn") descriptors left, wanted $(cat "$T_TMP/fdbase")"
+fi
 
 # Failures before the program starts.
 HOST_INIT_FAIL=1 expect_rc 125 "sandbox_init failing is exit 125" \
