@@ -35,6 +35,19 @@ PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 ifeq ($(PLATFORM),darwin)
 PKG_LIBS += -lsandbox
 endif
+# build/sbox links its libraries statically on Linux (libc stays shared):
+# loading ~18 shared objects at every start was the largest part of
+# `sbox launch` (tools/bench/launch.sh; LINUX-BASELINES.md §4, §7.4).
+# STATIC_LIBS=0 links them dynamically, as the test binaries always do.
+ifeq ($(PLATFORM),linux)
+STATIC_LIBS ?= 1
+endif
+ifeq ($(STATIC_LIBS),1)
+SBOX_LIBS := -Wl,-Bstatic $(filter-out -lm,$(shell $(PKG_CONFIG) --static \
+	--libs $(PKGS))) -lstdc++ -Wl,-Bdynamic -lm
+else
+SBOX_LIBS := $(PKG_LIBS)
+endif
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
@@ -80,7 +93,7 @@ $(LIB): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(SBOX): $(MAIN_OBJ) $(LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJ) $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJ) $(LIB) $(ALL_LDFLAGS) $(SBOX_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/testutil.h
 	@mkdir -p $(dir $@)

@@ -16,6 +16,15 @@ enum launch_flags {
 	LAUNCH_VERBOSE = 1 << 1,
 };
 
+/* Details of how the program ended (for `sbox run --report`). */
+struct launch_result {
+	int exited;       /* 1: exit_code is valid */
+	int exit_code;
+	int signal;       /* killed by this signal, else 0 */
+	int timed_out;    /* killed at the wall-clock limit */
+	double seconds;   /* from launch to the end of the container */
+};
+
 struct launch_request {
 	const struct container_def *def;
 	const char *container_dir;  /* the container's folder in the store */
@@ -27,6 +36,7 @@ struct launch_request {
 	char *const *envp;          /* the caller's environment, to scrub */
 	unsigned flags;
 	void (*warn)(const char *msg); /* weaker isolation accepted, etc. */
+	struct launch_result *result;  /* optional: filled on success */
 };
 
 /*

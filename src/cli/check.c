@@ -7,6 +7,8 @@
  * Exit: 0 no errors, 1 errors found, 2 bad usage or unreadable input.
  */
 #include "cli/cli.h"
+#include "cli/cli_def.h"
+#include "sbpl/check_def.h"
 #include "policy/policy.h"
 #include "policy/vocab.h"
 #include "sbpl/sbpl.h"
@@ -178,6 +180,8 @@ check_one(const char *path, const struct check_opts *o, struct src_set *srcs,
 	so.params = o->params.v;
 	so.prepend = o->prepend.v;
 	so.strict_params = o->strict_params;
+	if (cli_is_definition(path))
+		return sbpl_check_def(path, &so, srcs, diags);
 	policy_init(&pol, o->vocab ? o->vocab : vocab_latest());
 	rc = sbpl_eval_file(path, &so, srcs, diags, &pol);
 	policy_release(&pol);

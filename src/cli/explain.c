@@ -1,13 +1,359 @@
+/*
+ * sbox explain PROFILE|DEFINITION OPERATION [ARGUMENT]: which rule decides
+ * one access, and the operations walked to find it (policy/decide.h).
+ */
 #include "cli/cli.h"
+#include "cli/cli_def.h"
+#include "def/def_access.h"
+#include "policy/decide.h"
+#include "policy/vocab.h"
+#include "sbpl/emit.h"
+#include "sbpl/sbpl.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 const char cmd_explain_usage[] =
-	"usage: sbox explain [options] PROFILE|DEFINITION OPERATION [ARGUMENT]\n";
+	"usage: sbox explain [options] PROFILE|DEFINITION OPERATION [ARGUMENT]\n"
+	"\n"
+	"  ARGUMENT            a path, host:port, or a name (mach service, sysctl, ...)\n"
+	"  --format text|json  output format (default text)\n"
+	"  -D KEY=VALUE        profile parameter; for a definition: HOME, CONTAINER,\n"
+	"                      PROJECT or TMPDIR (default: $HOME, the current folder, $TMPDIR)\n"
+	"  -I DIR              folder searched by (import \"x.sb\") in profiles\n"
+	"  --macos VERSION     the macOS release whose operation table applies (default latest)\n"
+	"\n"
+	"Exit status: 0 allow, 1 deny, 2 bad input.\n";
+
+#define MAX_PARAMS 64
+
+struct explain_opts {
+	const char *format;
+	const char *release;
+	const char *params[2 * MAX_PARAMS + 1];
+	size_t nparams;
+	const char *includes[MAX_PARAMS + 1];
+	size_t nincludes;
+	struct def_vars vars;
+};
+
+/* The text of a rule: its source line for profiles, SBPL for the rest. */
+static void
+rule_text(const struct policy_rule *r, struct strbuf *out)
+{
+	const struct policy_filter *f = r->filter;
+
+	strbuf_addf(out, "(%s %s", r->action == POLICY_ALLOW ? "allow" : "deny",
+		    r->op);
+	if (f && f->kind == PF_MATCH) {
+		strbuf_addf(out, " (%s", f->name);
+		for (size_t i = 0; i < f->nargs; i++) {
+			strbuf_addch(out, ' ');
+			if (f->args[i].kind == PV_STRING || f->args[i].kind == PV_REGEX)
+				strbuf_add_quoted(out, f->args[i].str);
+			else if (f->args[i].str)
+				strbuf_addstr(out, f->args[i].str);
+			else
+				strbuf_addf(out, "%lld", (long long)f->args[i].num);
+		}
+		strbuf_addch(out, ')');
+	} else if (f) {
+		strbuf_addstr(out, " ...");
+	}
+	strbuf_addch(out, ')');
+}
+
+static void
+rule_where(const struct policy_rule *r, struct strbuf *out)
+{
+	unsigned line, col;
+
+	if (!r->loc.file) {
+		strbuf_addstr(out, "built-in start-up rule");
+		return;
+	}
+	src_linecol(r->loc.file, r->loc.start, &line, &col);
+	strbuf_addf(out, "%s:%u:%u", r->loc.file->name, line, col);
+}
+
+static const char *
+how_name(enum decide_how how)
+{
+	static const char *const names[] = { "filtered", "unfiltered", "builtin", "default" };
+
+	return names[how];
+}
+
+static void
+print_text(const struct decision *d, const char *op, const char *arg)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	printf("%s %s%s%s\n", d->action == POLICY_ALLOW ? "allow" : "deny", op,
+	       arg ? " " : "", arg ? arg : "");
+	switch (d->how) {
+	case DECIDE_FILTERED:
+	case DECIDE_UNFILTERED:
+		rule_where(d->rule, &sb);
+		strbuf_addstr(&sb, ": ");
+		rule_text(d->rule, &sb);
+		printf("  decided by: %s\n", sb.buf);
+		printf("  because:    %s rule of %s%s\n",
+		       d->how == DECIDE_FILTERED ? "the last matching filtered"
+						 : "no filtered rule matched; the unfiltered",
+		       d->op,
+		       d->how == DECIDE_UNFILTERED ? " (the operation's fallback)" : "");
+		break;
+	case DECIDE_BUILTIN:
+		printf("  decided by: the built-in action of %s (SBPL-SEMANTICS.md §a.4: %s even under (deny default))\n",
+		       d->op, d->action == POLICY_ALLOW ? "allowed" : "denied");
+		break;
+	case DECIDE_ROOT:
+		printf("  decided by: no rule; default denies\n");
+		break;
+	}
+	printf("  chain:      ");
+	for (size_t i = 0; i < d->nchain; i++)
+		printf("%s%s", i ? " -> " : "", d->chain[i]);
+	printf("\n");
+	if (d->uncertain) {
+		strbuf_reset(&sb);
+		rule_where(d->uncertain, &sb);
+		strbuf_addstr(&sb, ": ");
+		rule_text(d->uncertain, &sb);
+		printf("  note:       %s has a filter that cannot be evaluated for this request; treated as not matching\n",
+		       sb.buf);
+	}
+	strbuf_release(&sb);
+}
+
+static json_t *
+rule_json(const struct policy_rule *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	json_t *o = json_object();
+
+	rule_text(r, &sb);
+	json_object_set_new(o, "text", json_string(sb.buf));
+	if (r->loc.file) {
+		unsigned line, col;
+
+		src_linecol(r->loc.file, r->loc.start, &line, &col);
+		json_object_set_new(o, "file", json_string(r->loc.file->name));
+		json_object_set_new(o, "line", json_integer(line));
+		json_object_set_new(o, "column", json_integer(col));
+	} else {
+		json_object_set_new(o, "file", json_null());
+	}
+	json_object_set_new(o, "operation", json_string(r->op));
+	strbuf_release(&sb);
+	return o;
+}
+
+static void
+print_json(const struct decision *d, const char *op, const char *arg)
+{
+	json_t *o = json_object(), *chain = json_array();
+	char *text;
+
+	json_object_set_new(o, "decision", json_string(
+		d->action == POLICY_ALLOW ? "allow" : "deny"));
+	json_object_set_new(o, "operation", json_string(op));
+	json_object_set_new(o, "argument", arg ? json_string(arg) : json_null());
+	json_object_set_new(o, "how", json_string(how_name(d->how)));
+	json_object_set_new(o, "decided-by-operation", json_string(d->op));
+	json_object_set_new(o, "rule", d->rule ? rule_json(d->rule) : json_null());
+	for (size_t i = 0; i < d->nchain; i++)
+		json_array_append_new(chain, json_string(d->chain[i]));
+	json_object_set_new(o, "chain", chain);
+	json_object_set_new(o, "uncertain",
+			    d->uncertain ? rule_json(d->uncertain) : json_null());
+	text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	printf("%s\n", text);
+	free(text);
+	json_decref(o);
+}
+
+/* The IR of a definition: the emitter's rules, located in the definition. */
+static int
+load_definition(const char *path, struct explain_opts *o, struct src_set *srcs,
+		struct policy *ir)
+{
+	struct container_def def;
+	struct strbuf text = STRBUF_INIT;
+	struct def_strlist params = { NULL, 0, 0 };
+	struct sbox_err err = SBOX_ERR_INIT;
+	int rc = cli_def_load(path, &o->vars, srcs, &def);
+
+	if (rc)
+		return rc;
+	if (sbpl_emit_def_ir(&def, &text, &params, ir, &err) < 0)
+		rc = cli_report(&err);
+	else if (def.sbpl_raw || def.sbpl_import.nr)
+		cli_warn("%s: the sbpl escape hatch (import, raw) is not part of this explanation",
+			 path);
+	for (size_t i = 0; i < params.nr; i++)
+		free(params.v[i]);
+	free(params.v);
+	strbuf_release(&text);
+	def_release(&def);
+	return rc;
+}
+
+static int
+load_profile(const char *path, struct explain_opts *o, struct src_set *srcs,
+	     struct policy *ir)
+{
+	struct sbpl_opts so = SBPL_OPTS_INIT;
+	struct diag_list diags;
+	int rc;
+
+	so.vocab = ir->vocab;
+	so.params = o->params;
+	so.include_dirs = o->includes;
+	diag_list_init(&diags);
+	rc = sbpl_eval_file(path, &so, srcs, &diags, ir);
+	/* a profile that does not evaluate cannot be explained; lint
+	 * findings of one that does are `sbox check`'s business */
+	if (rc != 0)
+		cli_print_diags(&diags);
+	diag_list_release(&diags);
+	return rc == 0 ? 0 : EXIT_USAGE;
+}
+
+static int
+parse_define(struct explain_opts *o, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+
+	if (!eq || eq == kv || o->nparams == MAX_PARAMS)
+		return -1;
+	/* the same -D serves both kinds of input */
+	cli_def_var(kv, &o->vars);
+	o->params[2 * o->nparams] = xstrndup(kv, (size_t)(eq - kv));
+	o->params[2 * o->nparams + 1] = eq + 1;
+	o->nparams++;
+	o->params[2 * o->nparams] = NULL;
+	return 0;
+}
+
+static int
+parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
+	      int *npos)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "macos", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while (optind < argc) {
+		if (argv[optind][0] != '-' || !argv[optind][1]) {
+			if (*npos == 3)
+				return cli_usage_error("explain", "too many arguments");
+			pos[(*npos)++] = argv[optind++];
+			continue;
+		}
+		c = getopt_long(argc, argv, "+D:I:h", opts, NULL);
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
+				return cli_usage_error("explain", "--format is text or json");
+			o->format = optarg;
+			break;
+		case 'm':
+			o->release = optarg;
+			break;
+		case 'D':
+			if (parse_define(o, optarg) < 0)
+				return cli_usage_error("explain", "-D wants KEY=VALUE, not '%s'", optarg);
+			break;
+		case 'I':
+			if (o->nincludes == MAX_PARAMS)
+				return cli_usage_error("explain", "too many -I");
+			o->includes[o->nincludes++] = optarg;
+			break;
+		case 'h':
+			fputs(cmd_explain_usage, stdout);
+			return -1;
+		default:
+			return cli_usage_error("explain", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	while (optind < argc && *npos < 3)
+		pos[(*npos)++] = argv[optind++];
+	if (optind < argc)
+		return cli_usage_error("explain", "too many arguments");
+	if (*npos < 2)
+		return cli_usage_error("explain", "expected PROFILE|DEFINITION OPERATION [ARGUMENT]");
+	return 0;
+}
+
+static void
+default_vars(struct def_vars *v, char *cwd, size_t cwdlen)
+{
+	if (!v->home)
+		v->home = getenv("HOME");
+	if (!v->project && getcwd(cwd, cwdlen))
+		v->project = cwd;
+	if (!v->tmpdir)
+		v->tmpdir = getenv("TMPDIR");
+}
 
 int
 cmd_explain(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error("'explain' is not available in this build yet");
-	return EXIT_USAGE;
+	struct explain_opts o;
+	char *pos[3] = { NULL, NULL, NULL }, cwd[4096], *arg = NULL;
+	int npos = 0, rc;
+	const struct vocab *vocab;
+	struct src_set srcs;
+	struct policy ir;
+	struct decision d;
+	struct sbox_err err = SBOX_ERR_INIT;
+
+	memset(&o, 0, sizeof(o));
+	o.format = "text";
+	rc = parse_options(argc, argv, &o, pos, &npos);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	vocab = o.release ? vocab_for_release(o.release) : vocab_latest();
+	if (!vocab)
+		return cli_usage_error("explain", "unknown macOS release '%s'", o.release);
+	default_vars(&o.vars, cwd, sizeof(cwd));
+	src_set_init(&srcs);
+	policy_init(&ir, vocab);
+	rc = cli_is_definition(pos[0]) ? load_definition(pos[0], &o, &srcs, &ir)
+				       : load_profile(pos[0], &o, &srcs, &ir);
+	if (rc)
+		goto out;
+	/* the kernel resolves /tmp, /var, /etc before matching (SBPL-SEMANTICS.md §a.5) */
+	if (pos[2])
+		arg = pos[2][0] == '/' ? def_path_canonical(pos[2]) : xstrdup(pos[2]);
+	if (policy_decide(&ir, pos[1], arg, &d, &err) < 0) {
+		rc = cli_report(&err);
+		goto out;
+	}
+	if (!strcmp(o.format, "json"))
+		print_json(&d, pos[1], arg);
+	else
+		print_text(&d, pos[1], arg);
+	rc = d.action == POLICY_ALLOW ? EXIT_OK : EXIT_FINDINGS;
+out:
+	free(arg);
+	for (size_t i = 0; i < o.nparams; i++)
+		free((char *)o.params[2 * i]);
+	policy_release(&ir);
+	src_set_release(&srcs);
+	return rc;
 }

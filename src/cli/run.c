@@ -1,13 +1,196 @@
+/*
+ * sbox run: a fresh container per run, uniquely named so that many runs
+ * of one definition never share anything, removed afterwards unless
+ * --keep; --report writes what happened as JSON.
+ */
 #include "cli/cli.h"
+#include "cli/cli_def.h"
+#include "cli/launch_util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "util/strbuf.h"
+#include "util/xalloc.h"
 
 const char cmd_run_usage[] =
-	"usage: sbox run DEFINITION [--keep] [--report FILE] -- PROGRAM ARGS...\n";
+	"usage: sbox run DEFINITION [OPTIONS] -- PROGRAM ARGS...\n"
+	"\n"
+	"Creates a new container from DEFINITION, runs PROGRAM in it, and\n"
+	"removes the container. Exits with the program's status.\n"
+	"\n"
+	"  --keep            keep the container afterwards (its name is printed)\n"
+	"  --report FILE     write a JSON report: container, exit status, signal,\n"
+	"                    duration\n"
+	"  --allow-weaker    run even when the kernel cannot enforce everything\n"
+	"  --timeout SECS    kill the container after SECS seconds (wall clock)\n";
+
+static const struct option run_options[] = {
+	{ "keep", no_argument, NULL, 'k' },
+	{ "report", required_argument, NULL, 'r' },
+	{ "allow-weaker", no_argument, NULL, 'W' },
+	{ "timeout", required_argument, NULL, 'T' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* "<definition name>-run-<12 random hex digits>", at most 64 characters. */
+static char *
+run_name(const struct container_def *def)
+{
+	unsigned char rnd[6];
+	const char *base = def->name ? def->name : "sbox";
+
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return NULL;
+	return xasprintf("%.46s-run-%02x%02x%02x%02x%02x%02x", base, rnd[0],
+			 rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]);
+}
+
+static int
+write_report(const char *path, const char *name, int kept, int status,
+	     const struct launch_result *res)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int fd, ret = -1;
+
+	strbuf_addstr(&sb, "{\n  \"container\": ");
+	strbuf_add_quoted(&sb, name);
+	strbuf_addf(&sb, ",\n  \"kept\": %s,\n  \"exit_status\": %d,\n",
+		    kept ? "true" : "false", status);
+	if (res->exited)
+		strbuf_addf(&sb, "  \"exit_code\": %d,\n  \"signal\": null,\n",
+			    res->exit_code);
+	else if (res->signal)
+		strbuf_addf(&sb, "  \"exit_code\": null,\n  \"signal\": %d,\n",
+			    res->signal);
+	else	/* the program never started */
+		strbuf_addstr(&sb, "  \"exit_code\": null,\n  \"signal\": null,\n");
+	strbuf_addf(&sb, "  \"timed_out\": %s,\n  \"duration_seconds\": %.6f\n}\n",
+		    res->timed_out ? "true" : "false", res->seconds);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0 && write(fd, sb.buf, sb.len) == (ssize_t)sb.len)
+		ret = 0;
+	if (fd >= 0 && close(fd) < 0)
+		ret = -1;
+	strbuf_release(&sb);
+	return ret;
+}
+
+struct run_args {
+	const char *defpath, *report;
+	int keep;
+	struct launch_opts opts;
+};
+
+static int
+parse_run_args(int argc, char **argv, struct run_args *a)
+{
+	int c, rc = EXIT_OK;
+
+	cli_getopt_reset();
+	while (optind < argc) {
+		if (argv[optind][0] != '-' && !a->defpath) {
+			a->defpath = argv[optind++];
+			continue;
+		}
+		if (!strcmp(argv[optind], "--")) {
+			a->opts.argv = argv + optind + 1;
+			break;
+		}
+		c = getopt_long(argc, argv, "+vh", run_options, NULL);
+		if (c == -1)
+			break;
+		if (launch_opt_parse(c, optarg, &a->opts, "run", &rc)) {
+			if (rc)
+				return rc;
+		} else if (c == 'k') {
+			a->keep = 1;
+		} else if (c == 'r') {
+			a->report = optarg;
+		} else if (c == 'h') {
+			fputs(cmd_run_usage, stdout);
+			return -1;
+		} else {
+			return cli_usage_error("run", "unknown option '%s'",
+					       argv[optind - 1]);
+		}
+	}
+	if (!a->defpath)
+		return cli_usage_error("run", "expected a DEFINITION");
+	if (!a->opts.argv || !a->opts.argv[0])
+		return cli_usage_error("run", "expected '--' and a PROGRAM");
+	return EXIT_OK;
+}
+
+static int
+run_in_new_container(struct container_store *st, struct container_def *def,
+		     const struct run_args *a)
+{
+	struct container_info ci = CONTAINER_INFO_INIT;
+	struct launch_result res;
+	struct sbox_err err = SBOX_ERR_INIT;
+	char *name = run_name(def);
+	int rc;
+
+	memset(&res, 0, sizeof(res));
+	if (!name) {
+		cli_error("cannot pick a container name: %s", strerror(errno));
+		return EXIT_LAUNCH_FAILED;
+	}
+	if (container_create_from_def(st, def, name, &ci, &err) < 0 ||
+	    container_hold(st, &ci, &err) < 0) {
+		rc = cli_report(&err);
+		goto out;
+	}
+	rc = launch_in_container(def, st, &ci, &a->opts, &res);
+	container_info_release(&ci);
+	if (a->keep)
+		fprintf(stderr, "sbox: kept container %s\n", name);
+	else if (container_remove(st, name, &err) < 0)
+		cli_warn("could not remove container %s: %s", name, err.msg);
+	if (a->report && write_report(a->report, name, a->keep, rc, &res) < 0)
+		cli_warn("cannot write report '%s': %s", a->report,
+			 strerror(errno));
+out:
+	container_info_release(&ci);
+	free(name);
+	return rc;
+}
 
 int
 cmd_run(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error("'run' is not available in this build yet");
-	return EXIT_USAGE;
+	struct run_args a;
+	struct container_store st = CONTAINER_STORE_INIT;
+	struct def_vars none = { NULL, NULL, NULL, NULL };
+	struct sbox_err err = SBOX_ERR_INIT;
+	struct container_def def;
+	struct src_set srcs;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	rc = parse_run_args(argc, argv, &a);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	src_set_init(&srcs);
+	rc = cli_def_load(a.defpath, &none, &srcs, &def);
+	if (rc)
+		goto out_srcs;
+	if (container_store_open(&st, &err) < 0)
+		rc = cli_report(&err);
+	else
+		rc = run_in_new_container(&st, &def, &a);
+	container_store_release(&st);
+	def_release(&def);
+out_srcs:
+	src_set_release(&srcs);
+	return rc;
 }

@@ -103,7 +103,7 @@ build(struct container_store *st, int cfd, const struct container_spec *spec,
 				  "default");
 	m.has_root = spec->root != NULL;
 	m.format = CONTAINER_FORMAT;
-	rc = store_write_metadata(st, cfd, &m, err);
+	rc = store_write_metadata(cfd, &m, err);
 out:
 	container_meta_release(&m);
 	return rc;

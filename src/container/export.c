@@ -155,7 +155,8 @@ export_tree(struct exporter *x, int dirfd, struct strbuf *path,
 		ALLOC_GROW(names, nr + 1, alloc);
 		names[nr++] = xstrdup(de->d_name);
 	}
-	qsort(names, nr, sizeof(*names), name_cmp);
+	if (nr > 1)
+		qsort(names, nr, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < nr; i++) {
 		strbuf_addf(path, "/%s", names[i]);
 		if (export_one(x, dirfd, names[i], path, depth, err) < 0)
@@ -209,13 +210,12 @@ set_filter(struct archive *a, const char *path)
 }
 
 static int
-export_to_fd(struct container_store *st, const struct container_info *ci,
-	     int cfd, int fd, const char *path, struct sbox_err *err)
+export_to_fd(const struct container_info *ci, int cfd, int fd,
+	     const char *path, struct sbox_err *err)
 {
 	struct exporter x = { archive_write_new(), NULL, path };
 	int rc = -1;
 
-	(void)st;
 	archive_write_set_format_pax_restricted(x.a);
 	set_filter(x.a, path);
 	x.links = archive_entry_linkresolver_new();
@@ -257,7 +257,7 @@ container_export(struct container_store *st, const char *name,
 		err_sys(err, "cannot create '%s'", tmp);
 		goto out;
 	}
-	if (export_to_fd(st, &ci, cfd, fd, path, err) < 0) {
+	if (export_to_fd(&ci, cfd, fd, path, err) < 0) {
 		unlink(tmp);
 		goto out;
 	}

@@ -6,11 +6,39 @@
 #include "container/internal.h"
 
 #include <libgen.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "def/def.h"
 #include "util/xalloc.h"
+
+/*
+ * "root" (and a template path) may start with ~ (the user's real home)
+ * or ${PROJECT} (the current folder, as at launch); the other variables
+ * name things that do not exist before the container does.
+ */
+static char *
+expand_source(const struct container_store *st, const char *what,
+	      const char *p, struct sbox_err *err)
+{
+	static const char project[] = "${PROJECT}";
+	char cwd[PATH_MAX];
+
+	if (!p)
+		return NULL;
+	if (p[0] == '~' && (p[1] == '/' || !p[1]) && st->user_home)
+		return xasprintf("%s%s", st->user_home, p + 1);
+	if (!strncmp(p, project, strlen(project)) && getcwd(cwd, sizeof(cwd)))
+		return xasprintf("%s%s", cwd, p + strlen(project));
+	if (strstr(p, "${")) {
+		err_set(err, SBOX_E_INVALID, "%s '%s': only ~ and ${PROJECT} "
+			"can be used here", what, p);
+		return NULL;
+	}
+	return xstrdup(p);
+}
 
 int
 container_create_from_def(struct container_store *st,
@@ -21,6 +49,7 @@ container_create_from_def(struct container_store *st,
 	char *json = def_to_json(def);
 	char *src = def->source ? xstrdup(def->source) : NULL;
 	const char **links = container_home_links_for(def);
+	char *root = NULL, *tpl = NULL;
 	int rc;
 
 	spec.name = name ? name : def->name;
@@ -31,13 +60,21 @@ container_create_from_def(struct container_store *st,
 	}
 	spec.identifier = def->identifier;
 	spec.definition_json = json;
-	spec.template_name = def->template_name;
-	spec.root = def->root;
+	root = expand_source(st, "root", def->root, err);
+	tpl = expand_source(st, "template", def->template_name, err);
+	if ((def->root && !root) || (def->template_name && !tpl)) {
+		rc = -1;
+		goto out;
+	}
+	spec.template_name = tpl;
+	spec.root = root;
 	/* Relative template and root paths are the definition's. */
 	spec.base_dir = src ? dirname(src) : NULL;
 	spec.home_links = links;
 	rc = container_create(st, &spec, out, err);
 out:
+	free(root);
+	free(tpl);
 	free(links);
 	free(src);
 	free(json);

@@ -192,7 +192,7 @@ import_archive(struct container_store *st, struct archive *a,
 			  err) < 0 ||
 	    unpack_rest(a, cfd, label, limits, err) < 0 ||
 	    settle_tree(cfd, &m, err) < 0 ||
-	    store_write_metadata(st, cfd, &m, err) < 0 ||
+	    store_write_metadata(cfd, &m, err) < 0 ||
 	    store_build_commit(st, cfd, tmp, m.name, err) < 0) {
 		store_build_abort(st, cfd, tmp);
 		cfd = -1;

@@ -94,8 +94,9 @@ int store_build_commit(struct container_store *st, int tmpfd,
 /* Throw away a build that failed (keeps err as it is). */
 void store_build_abort(struct container_store *st, int tmpfd,
 		       const char *tmp);
-int store_write_metadata(struct container_store *st, int dirfd,
-			 const struct container_meta *m, struct sbox_err *err);
+/* Write metadata.plist into the container folder dirfd. */
+int store_write_metadata(int dirfd, const struct container_meta *m,
+			 struct sbox_err *err);
 
 /* ---- unpack.c ---- */
 struct unpacker {

@@ -108,32 +108,44 @@ store_default_path(const struct container_store *st, struct sbox_err *err)
 #endif
 }
 
-/* mkdir -p, new folders 0700 and owned by the store's user. */
+/*
+ * mkdir -p by fds, returning an fd on the last folder. Folders it makes
+ * are 0700, reopened with O_NOFOLLOW and chowned through that fd: as root
+ * acting for a user, a folder swapped for a symlink after mkdir must not
+ * make us chown (or build in) whatever the link names.
+ */
 static int
 store_make_path(const struct container_store *st, const char *path,
 		struct sbox_err *err)
 {
-	char *p = xstrdup(path);
-	int rc = 0;
+	char *p = xstrdup(path), *save = NULL;
+	int cur = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	for (char *s = p + 1; rc == 0; s++) {
-		int last = (*s == '\0');
+	for (char *c = strtok_r(p, "/", &save); c && cur >= 0;
+	     c = strtok_r(NULL, "/", &save)) {
+		int made = 0, fd;
 
-		if (*s != '/' && !last)
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0700) == 0) {
-			if (st->chown_to_user && chown(p, st->uid, st->gid) < 0)
-				rc = err_sys(err, "cannot chown '%s'", p);
-		} else if (errno != EEXIST) {
-			rc = err_sys(err, "cannot create '%s'", p);
+		fd = openat(cur, c, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT) {
+			if (mkdirat(cur, c, 0700) == 0)
+				made = 1;
+			else if (errno != EEXIST)
+				break;
+			fd = openat(cur, c, O_RDONLY | O_DIRECTORY |
+				    O_NOFOLLOW | O_CLOEXEC);
 		}
-		if (last)
-			break;
-		*s = '/';
+		if (fd >= 0 && made && st->chown_to_user &&
+		    fchown(fd, st->uid, st->gid) < 0) {
+			close(fd);
+			fd = -1;
+		}
+		close(cur);
+		cur = fd;
 	}
+	if (cur < 0)
+		err_sys(err, "cannot create store '%s'", path);
 	free(p);
-	return rc;
+	return cur;
 }
 
 static int
@@ -257,13 +269,9 @@ container_store_open_path(struct container_store *st, const char *path,
 		return err_set(err, SBOX_E_INVALID,
 			       "store path '%s' is not absolute", path);
 	st->path = xstrdup(path);
-	if (store_make_path(st, path, err) < 0)
+	st->dirfd = store_make_path(st, path, err);
+	if (st->dirfd < 0)
 		goto fail;
-	st->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (st->dirfd < 0) {
-		err_sys(err, "cannot open store '%s'", path);
-		goto fail;
-	}
 	if (store_check_owner(st, err) < 0 ||
 	    store_clear_leftovers(st, err) < 0)
 		goto fail;
@@ -522,14 +530,13 @@ store_build_abort(struct container_store *st, int tmpfd, const char *tmp)
 }
 
 int
-store_write_metadata(struct container_store *st, int dirfd,
-		     const struct container_meta *m, struct sbox_err *err)
+store_write_metadata(int dirfd, const struct container_meta *m,
+		     struct sbox_err *err)
 {
 	size_t len;
 	char *text = container_meta_to_plist(m, &len);
 	int rc;
 
-	(void)st;
 	rc = fs_write_file(dirfd, CONTAINER_METADATA, text, len, 0644, err);
 	free(text);
 	return rc;

@@ -250,7 +250,7 @@ intern_name(const char *base, const char *suffix)
 {
 	static struct {
 		char name[80];
-	} pool[256];
+	} pool[512];
 	static size_t npool;
 	char buf[80];
 

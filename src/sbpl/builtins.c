@@ -20,8 +20,8 @@ argloc(struct interp *in, const struct src_loc *locs, size_t i)
 	return locs ? locs[i] : in->cur;
 }
 
-static struct sval *
-type_error(struct interp *in, const struct src_loc *locs, size_t i,
+struct sval *
+builtin_type_error(struct interp *in, const struct src_loc *locs, size_t i,
 	   const char *fn, const char *want, const struct sval *got)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -34,8 +34,8 @@ type_error(struct interp *in, const struct src_loc *locs, size_t i,
 	return NULL;
 }
 
-static struct sval *
-first_unknown(struct sval **a, size_t n)
+struct sval *
+builtin_first_unknown(struct sval **a, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (a[i]->type == SV_UNKNOWN)
@@ -46,7 +46,7 @@ first_unknown(struct sval **a, size_t n)
 #define NEED(i, T, want, fn)                                              \
 	do {                                                              \
 		if (a[i]->type != (T))                                    \
-			return type_error(in, locs, i, fn, want, a[i]);   \
+			return builtin_type_error(in, locs, i, fn, want, a[i]);   \
 	} while (0)
 
 /* ---- pairs and lists ---- */
@@ -76,7 +76,7 @@ cxr(struct interp *in, struct sval *v, const char *name,
 
 	for (size_t i = len - 2; i >= 1; i--) {
 		if (v->type != SV_PAIR)
-			return type_error(in, locs, 0, name, "a pair", v);
+			return builtin_type_error(in, locs, 0, name, "a pair", v);
 		v = name[i] == 'a' ? v->u.pair.car : v->u.pair.cdr;
 	}
 	return v;
@@ -108,7 +108,7 @@ bi_cons(ARGS)
 	return sv_cons(in, a[0], a[1]);
 }
 
-static struct sval *
+struct sval *
 bi_list(ARGS)
 {
 	struct sval *r = &in->nil;
@@ -124,7 +124,7 @@ bi_length(ARGS)
 {
 	(void)n;
 	if (!sv_is_list(a[0]))
-		return type_error(in, locs, 0, "length", "a list", a[0]);
+		return builtin_type_error(in, locs, 0, "length", "a list", a[0]);
 	return sv_int(in, (long long)sv_list_len(a[0]));
 }
 
@@ -141,7 +141,7 @@ bi_append(ARGS)
 			break;
 		}
 		if (!sv_is_list(l))
-			return type_error(in, locs, i, "append", "a list", l);
+			return builtin_type_error(in, locs, i, "append", "a list", l);
 		for (; l->type == SV_PAIR; l = l->u.pair.cdr) {
 			*tail = sv_cons(in, l->u.pair.car, &in->nil);
 			tail = &(*tail)->u.pair.cdr;
@@ -157,7 +157,7 @@ bi_reverse(ARGS)
 
 	(void)n;
 	if (!sv_is_list(a[0]))
-		return type_error(in, locs, 0, "reverse", "a list", a[0]);
+		return builtin_type_error(in, locs, 0, "reverse", "a list", a[0]);
 	for (struct sval *l = a[0]; l->type == SV_PAIR; l = l->u.pair.cdr)
 		r = sv_cons(in, l->u.pair.car, r);
 	return r;
@@ -172,7 +172,7 @@ bi_list_tail(ARGS)
 	NEED(1, SV_INT, "an integer", "list-tail");
 	for (long long k = a[1]->u.i; k > 0; k--) {
 		if (l->type != SV_PAIR)
-			return type_error(in, locs, 0, "list-tail", "a long enough list", a[0]);
+			return builtin_type_error(in, locs, 0, "list-tail", "a long enough list", a[0]);
 		l = l->u.pair.cdr;
 	}
 	return l;
@@ -186,7 +186,7 @@ bi_list_ref(ARGS)
 	if (!l)
 		return NULL;
 	if (l->type != SV_PAIR)
-		return type_error(in, locs, 0, "list-ref", "a long enough list", a[0]);
+		return builtin_type_error(in, locs, 0, "list-ref", "a long enough list", a[0]);
 	return l->u.pair.car;
 }
 
@@ -214,7 +214,7 @@ member_of(struct interp *in, struct sval **a, const struct src_loc *locs,
 		if (compare(a[0], l->u.pair.car, k))
 			return l;
 	if (l->type != SV_NIL)
-		return type_error(in, locs, 1, fn, "a list", a[1]);
+		return builtin_type_error(in, locs, 1, fn, "a list", a[1]);
 	return &in->f;
 }
 
@@ -228,12 +228,12 @@ assoc_of(struct interp *in, struct sval **a, const struct src_loc *locs,
 		struct sval *e = l->u.pair.car;
 
 		if (e->type != SV_PAIR)
-			return type_error(in, locs, 1, fn, "a list of pairs", a[1]);
+			return builtin_type_error(in, locs, 1, fn, "a list of pairs", a[1]);
 		if (compare(a[0], e->u.pair.car, k))
 			return e;
 	}
 	if (l->type != SV_NIL)
-		return type_error(in, locs, 1, fn, "a list", a[1]);
+		return builtin_type_error(in, locs, 1, fn, "a list", a[1]);
 	return &in->f;
 }
 
@@ -256,7 +256,7 @@ map_lists(struct interp *in, struct sval **a, size_t n,
 
 	for (size_t i = 1; i < n; i++) {
 		if (!sv_is_list(a[i])) {
-			type_error(in, locs, i, fn, "a list", a[i]);
+			builtin_type_error(in, locs, i, fn, "a list", a[i]);
 			goto out;
 		}
 		lists[i] = a[i];
@@ -296,7 +296,7 @@ bi_apply(ARGS)
 	size_t total, k = 0;
 
 	if (!sv_is_list(last))
-		return type_error(in, locs, n - 1, "apply", "a list", last);
+		return builtin_type_error(in, locs, n - 1, "apply", "a list", last);
 	total = n - 2 + sv_list_len(last);
 	args = xcalloc(total ? total : 1, sizeof(*args));
 	for (size_t i = 1; i + 1 < n; i++)
@@ -347,7 +347,7 @@ check_ints(struct interp *in, struct sval **a, size_t n,
 			continue;
 		}
 		if (a[i]->type != SV_INT) {
-			type_error(in, locs, i, fn, "a number", a[i]);
+			builtin_type_error(in, locs, i, fn, "a number", a[i]);
 			return false;
 		}
 	}
@@ -366,7 +366,7 @@ arith(struct interp *in, struct sval **a, size_t n,
 	if (!check_ints(in, a, n, locs, fn, &unknown))
 		return NULL;
 	if (unknown)
-		return first_unknown(a, n);
+		return builtin_first_unknown(a, n);
 	if (n == 0)
 		return sv_int(in, op == AR_MUL ? 1 : 0);
 	acc = (unsigned long long)a[0]->u.i;
@@ -503,250 +503,6 @@ bi_string_to_number(ARGS)
 	return sv_int(in, v);
 }
 
-/* ---- strings and characters ---- */
-
-#define NEED_STR(i, fn)                                                   \
-	do {                                                              \
-		if (a[i]->type == SV_UNKNOWN)                             \
-			return a[i];                                      \
-		NEED(i, SV_STRING, "a string", fn);                       \
-	} while (0)
-
-static struct sval *
-bi_string_append(ARGS)
-{
-	struct strbuf sb = STRBUF_INIT;
-	struct sval *u = NULL, *r;
-
-	for (size_t i = 0; i < n; i++) {
-		if (a[i]->type == SV_UNKNOWN) {
-			u = u ? u : a[i];
-			continue;
-		}
-		if (a[i]->type != SV_STRING) {
-			strbuf_release(&sb);
-			return type_error(in, locs, i, "string-append", "a string", a[i]);
-		}
-		strbuf_add(&sb, a[i]->u.str.s, a[i]->u.str.len);
-	}
-	r = u ? u : sv_string(in, sb.buf, sb.len, in->cur);
-	strbuf_release(&sb);
-	return r;
-}
-
-static struct sval *
-bi_string_length(ARGS)
-{
-	(void)n;
-	NEED_STR(0, "string-length");
-	return sv_int(in, (long long)a[0]->u.str.len);
-}
-
-static struct sval *
-bi_string_ref(ARGS)
-{
-	struct sval *c;
-
-	(void)n;
-	NEED_STR(0, "string-ref");
-	if (a[1]->type == SV_UNKNOWN)
-		return a[1];
-	NEED(1, SV_INT, "an integer", "string-ref");
-	if (a[1]->u.i < 0 || (size_t)a[1]->u.i >= a[0]->u.str.len)
-		return interp_error(in, argloc(in, locs, 1), "type",
-				    "string-ref: index %lld out of range", a[1]->u.i);
-	c = sv_new(in, SV_CHAR, in->cur);
-	c->u.ch = (unsigned char)a[0]->u.str.s[a[1]->u.i];
-	return c;
-}
-
-static struct sval *
-bi_substring(ARGS)
-{
-	long long from, to;
-
-	NEED_STR(0, "substring");
-	for (size_t i = 1; i < n; i++) {
-		if (a[i]->type == SV_UNKNOWN)
-			return a[i];
-		NEED(i, SV_INT, "an integer", "substring");
-	}
-	from = a[1]->u.i;
-	to = n > 2 ? a[2]->u.i : (long long)a[0]->u.str.len;
-	if (from < 0 || to < from || (size_t)to > a[0]->u.str.len)
-		return interp_error(in, in->cur, "type",
-				    "substring: range %lld..%lld out of bounds", from, to);
-	return sv_string(in, a[0]->u.str.s + from, (size_t)(to - from), in->cur);
-}
-
-static struct sval *
-str_compare(struct interp *in, struct sval **a, size_t n,
-	    const struct src_loc *locs, int mode, const char *fn)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (a[i]->type == SV_UNKNOWN)
-			return &in->f;
-		NEED(i, SV_STRING, "a string", fn);
-	}
-	for (size_t i = 0; i + 1 < n; i++) {
-		const struct sval *x = a[i], *y = a[i + 1];
-		int c;
-
-		switch (mode) {
-		case 0: /* = */
-			if (x->u.str.len != y->u.str.len ||
-			    memcmp(x->u.str.s, y->u.str.s, x->u.str.len))
-				return &in->f;
-			break;
-		case 1: /* < */
-			c = strcmp(x->u.str.s, y->u.str.s);
-			if (c >= 0)
-				return &in->f;
-			break;
-		case 2: /* prefix? a b: a is a prefix of b */
-			if (x->u.str.len > y->u.str.len ||
-			    memcmp(x->u.str.s, y->u.str.s, x->u.str.len))
-				return &in->f;
-			break;
-		default: /* suffix? */
-			if (x->u.str.len > y->u.str.len ||
-			    memcmp(x->u.str.s, y->u.str.s + y->u.str.len - x->u.str.len,
-				   x->u.str.len))
-				return &in->f;
-		}
-	}
-	return &in->t;
-}
-
-static struct sval *bi_string_eq(ARGS) { return str_compare(in, a, n, locs, 0, "string=?"); }
-static struct sval *bi_string_lt(ARGS) { return str_compare(in, a, n, locs, 1, "string<?"); }
-static struct sval *bi_string_prefix(ARGS) { return str_compare(in, a, n, locs, 2, "string-prefix?"); }
-static struct sval *bi_string_suffix(ARGS) { return str_compare(in, a, n, locs, 3, "string-suffix?"); }
-
-static struct sval *
-bi_string_to_symbol(ARGS)
-{
-	(void)n;
-	NEED_STR(0, "string->symbol");
-	return sym_intern(in, a[0]->u.str.s, a[0]->u.str.len)->self;
-}
-
-static struct sval *
-bi_symbol_to_string(ARGS)
-{
-	(void)n;
-	NEED(0, SV_SYMBOL, "a symbol", "symbol->string");
-	return sv_string(in, a[0]->u.sym->name, strlen(a[0]->u.sym->name), in->cur);
-}
-
-static struct sval *
-bi_string_to_list(ARGS)
-{
-	struct sval *r = &in->nil;
-
-	(void)n;
-	NEED_STR(0, "string->list");
-	for (size_t i = a[0]->u.str.len; i > 0; i--) {
-		struct sval *c = sv_new(in, SV_CHAR, in->cur);
-
-		c->u.ch = (unsigned char)a[0]->u.str.s[i - 1];
-		r = sv_cons(in, c, r);
-	}
-	return r;
-}
-
-static struct sval *
-chars_to_string(struct interp *in, struct sval *l, const struct src_loc *locs,
-		const char *fn)
-{
-	struct strbuf sb = STRBUF_INIT;
-	struct sval *r;
-
-	for (; l->type == SV_PAIR; l = l->u.pair.cdr) {
-		if (l->u.pair.car->type != SV_CHAR) {
-			strbuf_release(&sb);
-			return type_error(in, locs, 0, fn, "a list of characters",
-					  l->u.pair.car);
-		}
-		strbuf_addch(&sb, l->u.pair.car->u.ch);
-	}
-	r = sv_string(in, sb.buf, sb.len, in->cur);
-	strbuf_release(&sb);
-	return r;
-}
-
-static struct sval *
-bi_list_to_string(ARGS)
-{
-	(void)n;
-	if (!sv_is_list(a[0]))
-		return type_error(in, locs, 0, "list->string", "a list", a[0]);
-	return chars_to_string(in, a[0], locs, "list->string");
-}
-
-static struct sval *
-bi_string(ARGS)
-{
-	return chars_to_string(in, bi_list(in, a, n, locs), locs, "string");
-}
-
-static struct sval *
-bi_char_eq(ARGS)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (a[i]->type == SV_UNKNOWN)
-			return &in->f;
-		NEED(i, SV_CHAR, "a character", "char=?");
-	}
-	for (size_t i = 0; i + 1 < n; i++)
-		if (a[i]->u.ch != a[i + 1]->u.ch)
-			return &in->f;
-	return &in->t;
-}
-
-static struct sval *
-bi_char_to_integer(ARGS)
-{
-	(void)n;
-	if (a[0]->type == SV_UNKNOWN)
-		return a[0];
-	NEED(0, SV_CHAR, "a character", "char->integer");
-	return sv_int(in, a[0]->u.ch);
-}
-
-static struct sval *
-bi_integer_to_char(ARGS)
-{
-	struct sval *c;
-
-	(void)n;
-	NEED(0, SV_INT, "an integer", "integer->char");
-	c = sv_new(in, SV_CHAR, in->cur);
-	c->u.ch = (int)(a[0]->u.i & 0xff);
-	return c;
-}
-
-static struct sval *
-bi_string_case(struct interp *in, struct sval **a, const struct src_loc *locs,
-	       bool upper, const char *fn)
-{
-	struct sval *r;
-	char *s;
-
-	NEED_STR(0, fn);
-	r = sv_string(in, a[0]->u.str.s, a[0]->u.str.len, in->cur);
-	s = (char *)r->u.str.s;
-	for (size_t i = 0; i < r->u.str.len; i++)
-		if (upper && s[i] >= 'a' && s[i] <= 'z')
-			s[i] = (char)(s[i] - 32);
-		else if (!upper && s[i] >= 'A' && s[i] <= 'Z')
-			s[i] = (char)(s[i] + 32);
-	return r;
-}
-
-static struct sval *bi_string_upcase(ARGS) { (void)n; return bi_string_case(in, a, locs, true, "string-upcase"); }
-static struct sval *bi_string_downcase(ARGS) { (void)n; return bi_string_case(in, a, locs, false, "string-downcase"); }
-
 /* ---- misc ---- */
 
 static struct sval *
@@ -814,23 +570,6 @@ static const struct builtin builtins[] = {
 	{ "odd?", bi_odd_p, 1, 1 },
 	{ "number->string", bi_number_to_string, 1, 1 },
 	{ "string->number", bi_string_to_number, 1, 1 },
-	{ "string-append", bi_string_append, 0, -1 },
-	{ "string-length", bi_string_length, 1, 1 },
-	{ "string-ref", bi_string_ref, 2, 2 },
-	{ "substring", bi_substring, 2, 3 },
-	{ "string=?", bi_string_eq, 1, -1 }, { "string<?", bi_string_lt, 1, -1 },
-	{ "string-prefix?", bi_string_prefix, 2, 2 },
-	{ "string-suffix?", bi_string_suffix, 2, 2 },
-	{ "string->symbol", bi_string_to_symbol, 1, 1 },
-	{ "symbol->string", bi_symbol_to_string, 1, 1 },
-	{ "string->list", bi_string_to_list, 1, 1 },
-	{ "list->string", bi_list_to_string, 1, 1 },
-	{ "string", bi_string, 0, -1 },
-	{ "string-upcase", bi_string_upcase, 1, 1 },
-	{ "string-downcase", bi_string_downcase, 1, 1 },
-	{ "char=?", bi_char_eq, 1, -1 },
-	{ "char->integer", bi_char_to_integer, 1, 1 },
-	{ "integer->char", bi_integer_to_char, 1, 1 },
 	{ "error", bi_error, 0, -1 },
 	{ "display", bi_ignore, 1, 2 }, { "write", bi_ignore, 1, 2 },
 	{ "newline", bi_ignore, 0, 1 },
@@ -839,6 +578,14 @@ static const struct builtin builtins[] = {
 struct sval *
 builtin_lookup(struct interp *in, struct ssym *s)
 {
+	const struct builtin *text = builtin_text_lookup(s->name);
+
+	if (text) {
+		struct sval *v = sv_new(in, SV_BUILTIN, in->cur);
+
+		v->u.bi = text;
+		return v;
+	}
 	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
 		if (!strcmp(builtins[i].name, s->name)) {
 			struct sval *v = sv_new(in, SV_BUILTIN, in->cur);

@@ -20,4 +20,17 @@
 int sbpl_emit_def(const struct container_def *def, struct strbuf *out,
 		  struct def_strlist *params, struct sbox_err *err);
 
+struct policy;
+
+/*
+ * The same, also appending to ir (policy_init'ed by the caller) the rules
+ * written, in the same order, with path filters holding the paths
+ * themselves and locations pointing into the definition: what
+ * `sbox explain DEFINITION` decides on. sbpl.import and sbpl.raw are
+ * written to out but not added to ir.
+ */
+int sbpl_emit_def_ir(const struct container_def *def, struct strbuf *out,
+		     struct def_strlist *params, struct policy *ir,
+		     struct sbox_err *err);
+
 #endif

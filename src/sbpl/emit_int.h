@@ -8,8 +8,11 @@
 #include "def/def_strmap.h"
 #include "util/strbuf.h"
 
+struct policy;
+
 struct emitter {
 	struct strbuf *out;
+	struct policy *ir;            /* optional: the same rules as IR */
 	struct def_strlist *params;   /* KEY, VALUE pairs */
 	const char *name;             /* container name for the message tag */
 	struct def_strmap param_index; /* value -> n of SBOX_Pn */
@@ -27,7 +30,8 @@ struct emit_rule {
 };
 
 void emitter_init(struct emitter *em, const struct container_def *def,
-		  struct strbuf *out, struct def_strlist *params);
+		  struct strbuf *out, struct def_strlist *params,
+		  struct policy *ir);
 void emitter_release(struct emitter *em);
 
 /* SBPL expression for a path: (param "SBOX_Pn") or a string-append of a
@@ -38,10 +42,14 @@ void emit_message(struct emitter *em);
 void emit_rule_begin(struct emitter *em, struct emit_rule *r, int fixed,
 		     const char *op);
 void emit_rule_filter_path(struct emitter *em, struct emit_rule *r, int allow,
-			   const char *filter, const char *path);
-/* A non-path filter, written as given; cost is its share of the budget. */
-void emit_rule_filter_text(struct emitter *em, struct emit_rule *r, int allow,
-			   const char *text, size_t cost);
+			   const char *filter, const char *path,
+			   struct src_loc loc);
+/* A non-path filter: (filter [sym] ["str"]). */
+void emit_rule_filter(struct emitter *em, struct emit_rule *r, int allow,
+		      const char *filter, const char *sym, const char *str);
+/* One rule on one line: (allow|deny op [(filter [sym] ["str"])]). */
+void emit_single(struct emitter *em, int allow, const char *op,
+		 const char *filter, const char *sym, const char *str);
 void emit_rule_end(struct emitter *em, struct emit_rule *r);
 
 void emit_startup(struct emitter *em);

@@ -1,6 +1,7 @@
 /* The non-filesystem parts of an emitted profile. */
 #include "sbpl/emit_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Mach services nearly every program looks up (MACOS.md §1.8.7). */
@@ -31,18 +32,11 @@ static void
 emit_global_names(struct emitter *em, const char *const *names, size_t n)
 {
 	struct emit_rule r;
-	struct strbuf f = STRBUF_INIT;
 
 	emit_rule_begin(em, &r, 1, "mach-lookup");
-	for (size_t i = 0; i < n && names[i]; i++) {
-		strbuf_reset(&f);
-		strbuf_addstr(&f, "(global-name ");
-		strbuf_add_quoted(&f, names[i]);
-		strbuf_addch(&f, ')');
-		emit_rule_filter_text(em, &r, 1, f.buf, strlen(names[i]));
-	}
+	for (size_t i = 0; i < n && names[i]; i++)
+		emit_rule_filter(em, &r, 1, "global-name", NULL, names[i]);
 	emit_rule_end(em, &r);
-	strbuf_release(&f);
 }
 
 void
@@ -50,19 +44,22 @@ emit_startup(struct emitter *em)
 {
 	struct emit_rule r;
 
+	struct src_loc none = { NULL, 0, 0 };
+
 	strbuf_addstr(em->out,
 		      "\n;; Start-up rules: what any program needs under (deny default).\n"
 		      ";; Without them even /usr/bin/true dies with SIGABRT (MACOS.md §1.8).\n"
-		      ";; Process basics (MACOS.md §1.8.8).\n"
-		      "(allow process-fork)\n"
-		      "(allow signal (target same-sandbox))\n"
-		      ";; sysctl reads: hw.ncpu, kern.osrelease, ... (MACOS.md §1.8.6).\n"
-		      "(allow sysctl-read)\n"
-		      ";; notify(3) shared memory, as Apple's system.sb (MACOS.md §1.8.2).\n"
-		      "(allow ipc-posix-shm-read-data (ipc-posix-name \"apple.shm.notification_center\"))\n"
-		      ";; dyld opens /dev/dtracehelper (MACOS.md §1.8.5).\n");
+		      ";; Process basics (MACOS.md §1.8.8).\n");
+	emit_single(em, 1, "process-fork", NULL, NULL, NULL);
+	emit_single(em, 1, "signal", "target", "same-sandbox", NULL);
+	strbuf_addstr(em->out, ";; sysctl reads: hw.ncpu, kern.osrelease, ... (MACOS.md §1.8.6).\n");
+	emit_single(em, 1, "sysctl-read", NULL, NULL, NULL);
+	strbuf_addstr(em->out, ";; notify(3) shared memory, as Apple's system.sb (MACOS.md §1.8.2).\n");
+	emit_single(em, 1, "ipc-posix-shm-read-data", "ipc-posix-name", NULL,
+		    "apple.shm.notification_center");
+	strbuf_addstr(em->out, ";; dyld opens /dev/dtracehelper (MACOS.md §1.8.5).\n");
 	emit_rule_begin(em, &r, 1, "file-ioctl");
-	emit_rule_filter_path(em, &r, 1, "literal", "/dev/dtracehelper");
+	emit_rule_filter_path(em, &r, 1, "literal", "/dev/dtracehelper", none);
 	emit_rule_end(em, &r);
 	strbuf_addstr(em->out,
 		      ";; Mach services nearly every program looks up (MACOS.md §1.8.7).\n");
@@ -74,19 +71,17 @@ emit_port_rules(struct emitter *em, const char *op, const char *dir,
 		const struct def_ports *ports)
 {
 	struct emit_rule r;
-	struct strbuf f = STRBUF_INIT;
+	char hostport[16];
 
 	if (!ports->nr)
 		return;
 	emit_rule_begin(em, &r, 1, op);
 	for (size_t i = 0; i < ports->nr; i++) {
-		strbuf_reset(&f);
 		/* hosts in network filters are only * or localhost (§c, MXC #946) */
-		strbuf_addf(&f, "(%s ip \"*:%u\")", dir, ports->v[i]);
-		emit_rule_filter_text(em, &r, 1, f.buf, f.len);
+		snprintf(hostport, sizeof(hostport), "*:%u", ports->v[i]);
+		emit_rule_filter(em, &r, 1, dir, "ip", hostport);
 	}
 	emit_rule_end(em, &r);
-	strbuf_release(&f);
 }
 
 void
@@ -101,16 +96,15 @@ emit_network(struct emitter *em, const struct container_def *def)
 		break;
 	case DEF_NET_LOCALHOST:
 		/* network-bind falls back to network-inbound (SBPL-SEMANTICS.md §a.3) */
-		strbuf_addstr(em->out,
-			      "(allow network-outbound (remote ip \"localhost:*\"))\n"
-			      "(allow network-inbound (local ip \"localhost:*\"))\n");
+		emit_single(em, 1, "network-outbound", "remote", "ip", "localhost:*");
+		emit_single(em, 1, "network-inbound", "local", "ip", "localhost:*");
 		break;
 	case DEF_NET_OUTBOUND:
-		strbuf_addstr(em->out, "(allow network-outbound (remote ip \"*:*\"))\n");
+		emit_single(em, 1, "network-outbound", "remote", "ip", "*:*");
 		outbound = 1;
 		break;
 	case DEF_NET_ALL:
-		strbuf_addstr(em->out, "(allow network*)\n");
+		emit_single(em, 1, "network*", NULL, NULL, NULL);
 		outbound = 1;
 		break;
 	case DEF_NET_PORTS:
@@ -128,7 +122,9 @@ emit_network(struct emitter *em, const struct container_def *def)
 		struct emit_rule r;
 
 		emit_rule_begin(em, &r, 1, "network-outbound");
-		emit_rule_filter_path(em, &r, 1, "literal", "/private/var/run/mDNSResponder");
+		struct src_loc none = { NULL, 0, 0 };
+
+		emit_rule_filter_path(em, &r, 1, "literal", "/private/var/run/mDNSResponder", none);
 		emit_rule_end(em, &r);
 	}
 	emit_global_names(em, network_services, (size_t)-1);

@@ -1,5 +1,6 @@
 /* Parameters and rule forms for the SBPL emitter. */
 #include "sbpl/emit_int.h"
+#include "policy/policy.h"
 #include "util/xalloc.h"
 
 #include <stdint.h>
@@ -25,11 +26,12 @@ static const struct {
 
 void
 emitter_init(struct emitter *em, const struct container_def *def,
-	     struct strbuf *out, struct def_strlist *params)
+	     struct strbuf *out, struct def_strlist *params, struct policy *ir)
 {
 	memset(em, 0, sizeof(*em));
 	em->out = out;
 	em->params = params;
+	em->ir = ir;
 	em->name = def->name ? def->name : "sbox";
 	def_strmap_init(&em->param_index);
 }
@@ -105,6 +107,72 @@ emit_message(struct emitter *em)
 	strbuf_release(&tag);
 }
 
+/* The IR twin of what is written: one rule per filter (merging rules of
+ * one form changes nothing, SBPL-SEMANTICS.md §a.1 point 3). */
+static void
+ir_add(struct emitter *em, int allow, const char *op,
+       struct policy_filter *filter, struct src_loc loc)
+{
+	struct policy_modifier *mods = NULL;
+	size_t nmods = 0;
+
+	if (!em->ir) {
+		if (filter)
+			policy_filter_free(filter);
+		return;
+	}
+	if (!allow) {
+		char *tag = xasprintf("sbox:%s", em->name);
+
+		mods = xcalloc(1, sizeof(*mods));
+		mods->name = xstrdup("message");
+		mods->args = xcalloc(1, sizeof(*mods->args));
+		mods->args[0] = policy_value_str(PV_STRING, tag);
+		mods->nargs = 1;
+		nmods = 1;
+		free(tag);
+	}
+	policy_add_rule(em->ir, allow ? POLICY_ALLOW : POLICY_DENY, op, filter,
+			mods, nmods, loc);
+}
+
+static struct policy_filter *
+ir_filter(const char *name, const char *sym, const char *str,
+	  struct src_loc loc)
+{
+	struct policy_filter *f = policy_filter_new(PF_MATCH, name, loc);
+
+	if (sym)
+		policy_filter_add_arg(f, policy_value_str(PV_SYMBOL, sym));
+	if (str)
+		policy_filter_add_arg(f, policy_value_str(PV_STRING, str));
+	return f;
+}
+
+void
+emit_single(struct emitter *em, int allow, const char *op, const char *filter,
+	    const char *sym, const char *str)
+{
+	struct src_loc none = { NULL, 0, 0 };
+
+	strbuf_addf(em->out, "(%s %s", allow ? "allow" : "deny", op);
+	if (filter) {
+		strbuf_addf(em->out, " (%s", filter);
+		if (sym)
+			strbuf_addf(em->out, " %s", sym);
+		if (str) {
+			strbuf_addch(em->out, ' ');
+			strbuf_add_quoted(em->out, str);
+		}
+		strbuf_addch(em->out, ')');
+	}
+	if (!allow)
+		emit_message(em);
+	strbuf_addstr(em->out, ")\n");
+	ir_add(em, allow, op, filter ? ir_filter(filter, sym, str, none) : NULL,
+	       none);
+}
+
 void
 emit_rule_begin(struct emitter *em, struct emit_rule *r, int fixed,
 		const char *op)
@@ -148,7 +216,7 @@ rule_prepare(struct emitter *em, struct emit_rule *r, int allow, size_t cost)
 
 void
 emit_rule_filter_path(struct emitter *em, struct emit_rule *r, int allow,
-		      const char *filter, const char *path)
+		      const char *filter, const char *path, struct src_loc loc)
 {
 	/* the value counts for the compiled pattern and, with its comment,
 	 * twice in the text */
@@ -159,14 +227,25 @@ emit_rule_filter_path(struct emitter *em, struct emit_rule *r, int allow,
 	strbuf_addf(em->out, "(%s ", filter);
 	emit_path_expr(em, path, em->out);
 	strbuf_addch(em->out, ')');
+	ir_add(em, r->open, r->op, ir_filter(filter, NULL, path, loc), loc);
 }
 
 void
-emit_rule_filter_text(struct emitter *em, struct emit_rule *r, int allow,
-		      const char *text, size_t cost)
+emit_rule_filter(struct emitter *em, struct emit_rule *r, int allow,
+		 const char *filter, const char *sym, const char *str)
 {
-	rule_prepare(em, r, allow, cost + FILTER_OVERHEAD);
-	strbuf_addstr(em->out, text);
+	struct src_loc none = { NULL, 0, 0 };
+
+	rule_prepare(em, r, allow, (str ? strlen(str) : 0) + FILTER_OVERHEAD);
+	strbuf_addf(em->out, "(%s", filter);
+	if (sym)
+		strbuf_addf(em->out, " %s", sym);
+	if (str) {
+		strbuf_addch(em->out, ' ');
+		strbuf_add_quoted(em->out, str);
+	}
+	strbuf_addch(em->out, ')');
+	ir_add(em, r->open, r->op, ir_filter(filter, sym, str, none), none);
 }
 
 void

@@ -11,13 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum special_form {
-	SF_NONE, SF_QUOTE, SF_QUASIQUOTE, SF_UNQUOTE, SF_UNQUOTE_SPLICING,
-	SF_IF, SF_DEFINE, SF_SET, SF_LAMBDA, SF_LET, SF_LETSTAR, SF_LETREC,
-	SF_BEGIN, SF_COND, SF_CASE, SF_WHEN, SF_UNLESS, SF_AND, SF_OR,
-	SF_MACRO, SF_DEFINE_MACRO, SF_DEFINED, SF_WITH, SF_WITH_FILTER,
-	SF_WITH_MODIFIER, SF_ALLOW_DENY, SF_DEBUG,
-};
 
 static const struct {
 	const char *name;
@@ -80,8 +73,8 @@ interp_warn(struct interp *in, enum diag_level lvl, struct src_loc loc,
 	return diag_add(in->diags, lvl, loc, id, "%s", msg);
 }
 
-static struct binding *
-frame_find(struct env *env, struct ssym *s)
+struct binding *
+env_find(struct env *env, struct ssym *s)
 {
 	for (; env; env = env->parent)
 		for (struct binding *b = env->vars; b; b = b->next)
@@ -92,8 +85,8 @@ frame_find(struct env *env, struct ssym *s)
 
 /* Global names the profile did not bind come from the vocabulary and the
  * builtin procedures; cache them so set! and defined? see them. */
-static struct sval *
-global_resolve(struct interp *in, struct ssym *s)
+struct sval *
+env_global(struct interp *in, struct ssym *s)
 {
 	struct sval *v;
 
@@ -111,17 +104,17 @@ bool
 env_lookup(struct interp *in, struct env *env, struct ssym *s,
 	   struct sval **out)
 {
-	struct binding *b = frame_find(env, s);
+	struct binding *b = env_find(env, s);
 
 	if (b) {
 		*out = b->val;
 		return true;
 	}
-	*out = global_resolve(in, s);
+	*out = env_global(in, s);
 	return *out != NULL;
 }
 
-static void
+void
 env_define(struct interp *in, struct env *env, struct ssym *s, struct sval *v)
 {
 	struct binding *b;
@@ -142,7 +135,7 @@ env_define(struct interp *in, struct env *env, struct ssym *s, struct sval *v)
 	env->vars = b;
 }
 
-static struct env *
+struct env *
 env_new(struct interp *in, struct env *parent)
 {
 	struct env *e = arena_alloc(&in->arena, sizeof(*e));
@@ -151,8 +144,8 @@ env_new(struct interp *in, struct env *parent)
 	return e;
 }
 
-static struct sval *
-unbound(struct interp *in, struct sval *sym)
+struct sval *
+eval_unbound(struct interp *in, struct sval *sym)
 {
 	const char *why = apple_unavailable(in, sym->u.sym->name);
 
@@ -165,8 +158,8 @@ unbound(struct interp *in, struct sval *sym)
 			    "unbound variable: %s", sym->u.sym->name);
 }
 
-static struct sval *
-syntax_error(struct interp *in, struct sval *x, const char *what)
+struct sval *
+eval_bad_form(struct interp *in, struct sval *x, const char *what)
 {
 	return interp_error(in, x->loc, "bad-form", "bad %s form", what);
 }
@@ -194,7 +187,7 @@ is_pair(const struct sval *x)
 /* Evaluate a body (list of expressions) but the last; returns the last
  * expression for the caller to evaluate in tail position, NULL on error,
  * or &in->voidv for an empty body. */
-static struct sval *
+struct sval *
 eval_body_but_last(struct interp *in, struct sval *body, struct env *env)
 {
 	if (!is_pair(body))
@@ -210,8 +203,8 @@ eval_body_but_last(struct interp *in, struct sval *body, struct env *env)
 
 /* ---- closures ---- */
 
-static struct sval *
-make_closure(struct interp *in, enum sv_type t, struct sval *params,
+struct sval *
+eval_make_closure(struct interp *in, enum sv_type t, struct sval *params,
 	     struct sval *body, struct env *env, const char *name,
 	     struct src_loc loc)
 {
@@ -224,8 +217,8 @@ make_closure(struct interp *in, enum sv_type t, struct sval *params,
 	return c;
 }
 
-static bool
-valid_params(struct sval *p)
+bool
+eval_valid_params(struct sval *p)
 {
 	while (is_pair(p)) {
 		if (car(p)->type != SV_SYMBOL)
@@ -326,363 +319,6 @@ apply_proc(struct interp *in, struct sval *proc, struct sval **args,
 	}
 }
 
-/* ---- quasiquote ---- */
-
-static struct sval *qq_expand(struct interp *in, struct sval *x,
-			      struct env *env, int level);
-
-static bool
-is_tagged(struct interp *in, struct sval *x, const char *tag)
-{
-	return is_pair(x) && car(x)->type == SV_SYMBOL &&
-	       car(x)->u.sym == sv_symbol(in, tag)->u.sym && is_pair(cdr(x));
-}
-
-static struct sval *
-qq_list(struct interp *in, struct sval *x, struct env *env, int level)
-{
-	struct sval *head = &in->nil, **tail = &head;
-
-	while (is_pair(x)) {
-		struct sval *item = car(x);
-
-		if (is_tagged(in, x, "unquote") && level == 1) {
-			/* `(a . ,b) */
-			*tail = eval(in, car(cdr(x)), env);
-			return in->failed ? NULL : head;
-		}
-		if (is_tagged(in, item, "unquote-splicing") && level == 1) {
-			struct sval *spliced = eval(in, car(cdr(item)), env);
-
-			if (in->failed)
-				return NULL;
-			if (!sv_is_list(spliced))
-				return interp_error(in, item->loc, "type",
-						    "unquote-splicing: not a list");
-			for (; is_pair(spliced); spliced = cdr(spliced)) {
-				*tail = sv_cons(in, car(spliced), &in->nil);
-				(*tail)->loc = car(spliced)->loc;
-				tail = &(*tail)->u.pair.cdr;
-			}
-		} else {
-			struct sval *e = qq_expand(in, item, env, level);
-
-			if (in->failed)
-				return NULL;
-			*tail = sv_cons(in, e, &in->nil);
-			(*tail)->loc = item->loc;
-			tail = &(*tail)->u.pair.cdr;
-		}
-		x = cdr(x);
-	}
-	*tail = x;
-	return head;
-}
-
-static struct sval *
-qq_expand(struct interp *in, struct sval *x, struct env *env, int level)
-{
-	if (!is_pair(x))
-		return x;
-	if (is_tagged(in, x, "unquote")) {
-		if (level == 1)
-			return eval(in, car(cdr(x)), env);
-		return qq_list(in, x, env, level - 1);
-	}
-	if (is_tagged(in, x, "quasiquote"))
-		return qq_list(in, x, env, level + 1);
-	return qq_list(in, x, env, level);
-}
-
-/* ---- special forms ---- */
-
-static struct sval *
-sf_define(struct interp *in, struct sval *x, struct env *env)
-{
-	struct sval *target, *v;
-
-	if (!is_pair(cdr(x)))
-		return syntax_error(in, x, "define");
-	target = car(cdr(x));
-	if (is_pair(target)) {
-		/* (define (f . params) body...) */
-		struct sval *name = car(target);
-
-		if (name->type != SV_SYMBOL || !valid_params(cdr(target)))
-			return syntax_error(in, x, "define");
-		v = make_closure(in, SV_CLOSURE, cdr(target), cdr(cdr(x)), env,
-				 name->u.sym->name, x->loc);
-		env_define(in, env, name->u.sym, v);
-		return name;
-	}
-	if (target->type != SV_SYMBOL)
-		return syntax_error(in, x, "define");
-	if (!is_pair(cdr(cdr(x)))) {
-		v = &in->voidv;
-	} else {
-		if (is_pair(cdr(cdr(cdr(x)))))
-			interp_warn(in, DIAG_WARNING, car(cdr(cdr(cdr(x))))->loc,
-				    "ignored-expression",
-				    "define takes one value: the expressions "
-				    "after the first are ignored");
-		v = eval(in, car(cdr(cdr(x))), env);
-		if (in->failed)
-			return NULL;
-		if (v->type == SV_CLOSURE && !v->u.clo.name)
-			v->u.clo.name = target->u.sym->name;
-	}
-	env_define(in, env, target->u.sym, v);
-	return target;
-}
-
-static struct sval *
-sf_set(struct interp *in, struct sval *x, struct env *env)
-{
-	struct sval *sym, *v;
-	struct binding *b;
-
-	if (sv_list_len(x) != 3 || car(cdr(x))->type != SV_SYMBOL)
-		return syntax_error(in, x, "set!");
-	sym = car(cdr(x));
-	v = eval(in, car(cdr(cdr(x))), env);
-	if (in->failed)
-		return NULL;
-	b = frame_find(env, sym->u.sym);
-	if (b) {
-		b->val = v;
-		return &in->voidv;
-	}
-	if (!global_resolve(in, sym->u.sym))
-		return unbound(in, sym);
-	sym->u.sym->global = v;
-	return &in->voidv;
-}
-
-static struct sval *
-sf_lambda(struct interp *in, struct sval *x, struct env *env)
-{
-	if (!is_pair(cdr(x)) || !valid_params(car(cdr(x))))
-		return syntax_error(in, x, "lambda");
-	return make_closure(in, SV_CLOSURE, car(cdr(x)), cdr(cdr(x)), env,
-			    NULL, x->loc);
-}
-
-static struct sval *
-sf_macro(struct interp *in, struct sval *x, struct env *env, bool defmacro)
-{
-	struct sval *spec, *m;
-
-	if (!is_pair(cdr(x)) || !is_pair(car(cdr(x))))
-		return syntax_error(in, x, "macro");
-	spec = car(cdr(x));
-	if (car(spec)->type != SV_SYMBOL || !valid_params(cdr(spec)) ||
-	    (!defmacro && sv_list_len(cdr(spec)) != 1))
-		return syntax_error(in, x, "macro");
-	m = make_closure(in, SV_MACRO, cdr(spec), cdr(cdr(x)), env,
-			 car(spec)->u.sym->name, x->loc);
-	if (defmacro)
-		m->flags |= SVF_DEFMACRO;
-	env_define(in, env, car(spec)->u.sym, m);
-	return car(spec);
-}
-
-static struct sval *
-macro_expand(struct interp *in, struct sval *m, struct sval *x)
-{
-	struct sval *clo = sv_new(in, SV_CLOSURE, m->loc);
-	struct sval *one[1] = { x };
-	struct sval **args = one;
-	size_t n = 1;
-	struct sval *r;
-
-	*clo = *m;
-	clo->type = SV_CLOSURE;
-	if (m->flags & SVF_DEFMACRO) {
-		n = sv_list_len(cdr(x));
-		args = xcalloc(n ? n : 1, sizeof(*args));
-		n = 0;
-		for (struct sval *a = cdr(x); is_pair(a); a = cdr(a))
-			args[n++] = car(a);
-	}
-	r = apply_proc(in, clo, args, n, NULL, x->loc);
-	if (args != one)
-		free(args);
-	return r;
-}
-
-/* (let ((v e) ...) body) and named let; returns the env for the body. */
-static struct env *
-let_bindings(struct interp *in, struct sval *bindings, struct env *env,
-	     struct env *target, bool sequential, struct sval *x)
-{
-	for (; is_pair(bindings); bindings = cdr(bindings)) {
-		struct sval *b = car(bindings), *v;
-
-		if (b->type == SV_SYMBOL) {
-			env_define(in, target, b->u.sym, &in->voidv);
-			continue;
-		}
-		if (!is_pair(b) || car(b)->type != SV_SYMBOL) {
-			syntax_error(in, x, "let");
-			return NULL;
-		}
-		if (is_pair(cdr(b)) && is_pair(cdr(cdr(b))))
-			interp_warn(in, DIAG_WARNING, car(cdr(cdr(b)))->loc,
-				    "ignored-expression",
-				    "a let binding takes one value: the "
-				    "expressions after the first are ignored");
-		v = is_pair(cdr(b)) ? eval(in, car(cdr(b)), sequential ? target : env)
-				    : &in->voidv;
-		if (in->failed)
-			return NULL;
-		if (v->type == SV_CLOSURE && !v->u.clo.name)
-			v->u.clo.name = car(b)->u.sym->name;
-		env_define(in, target, car(b)->u.sym, v);
-	}
-	if (bindings->type != SV_NIL) {
-		syntax_error(in, x, "let");
-		return NULL;
-	}
-	return target;
-}
-
-static struct sval *
-named_let(struct interp *in, struct sval *x, struct env *env,
-	  struct env **body_env)
-{
-	struct sval *name = car(cdr(x)), *bindings, *params = &in->nil, **pt = &params;
-	struct env *loop_env = env_new(in, env), *e;
-	struct sval *clo;
-
-	if (!is_pair(cdr(cdr(x))))
-		return syntax_error(in, x, "let");
-	bindings = car(cdr(cdr(x)));
-	for (struct sval *b = bindings; is_pair(b); b = cdr(b)) {
-		if (!is_pair(car(b)) || car(car(b))->type != SV_SYMBOL)
-			return syntax_error(in, x, "let");
-		*pt = sv_cons(in, car(car(b)), &in->nil);
-		pt = &(*pt)->u.pair.cdr;
-	}
-	clo = make_closure(in, SV_CLOSURE, params, cdr(cdr(cdr(x))), loop_env,
-			   name->u.sym->name, x->loc);
-	env_define(in, loop_env, name->u.sym, clo);
-	e = env_new(in, loop_env);
-	if (!let_bindings(in, bindings, env, e, false, x))
-		return NULL;
-	*body_env = e;
-	return cdr(cdr(cdr(x)));
-}
-
-/* Returns the body to evaluate; *body_env is set. */
-static struct sval *
-sf_let(struct interp *in, struct sval *x, struct env *env, int kind,
-       struct env **body_env)
-{
-	struct env *e;
-
-	if (!is_pair(cdr(x)))
-		return syntax_error(in, x, "let");
-	if (kind == SF_LET && car(cdr(x))->type == SV_SYMBOL)
-		return named_let(in, x, env, body_env);
-	e = env_new(in, env);
-	if (kind == SF_LETREC) {
-		for (struct sval *b = car(cdr(x)); is_pair(b); b = cdr(b))
-			if (is_pair(car(b)) && car(car(b))->type == SV_SYMBOL)
-				env_define(in, e, car(car(b))->u.sym, &in->voidv);
-	}
-	if (!let_bindings(in, car(cdr(x)), kind == SF_LETREC ? e : env, e,
-			  kind != SF_LET, x))
-		return NULL;
-	*body_env = e;
-	return cdr(cdr(x));
-}
-
-/* cond: returns the expression to evaluate in tail position, or a value
- * via *value when a clause has no body. */
-static struct sval *
-sf_cond(struct interp *in, struct sval *x, struct env *env,
-	struct sval **value)
-{
-	for (struct sval *c = cdr(x); is_pair(c); c = cdr(c)) {
-		struct sval *clause = car(c), *test;
-
-		if (!is_pair(clause))
-			return syntax_error(in, x, "cond");
-		if (car(clause)->type == SV_SYMBOL &&
-		    !strcmp(car(clause)->u.sym->name, "else")) {
-			test = &in->t;
-		} else {
-			test = eval(in, car(clause), env);
-			if (in->failed)
-				return NULL;
-		}
-		if (!sv_truthy(test))
-			continue;
-		if (!is_pair(cdr(clause))) {
-			*value = test;
-			return NULL;
-		}
-		if (car(cdr(clause))->type == SV_SYMBOL &&
-		    !strcmp(car(cdr(clause))->u.sym->name, "=>")) {
-			struct sval *f;
-
-			if (!is_pair(cdr(cdr(clause))))
-				return syntax_error(in, x, "cond");
-			f = eval(in, car(cdr(cdr(clause))), env);
-			if (in->failed)
-				return NULL;
-			*value = apply_proc(in, f, &test, 1, NULL, clause->loc);
-			return NULL;
-		}
-		return cdr(clause);
-	}
-	*value = &in->nil;   /* no clause: () in TinyScheme */
-	return NULL;
-}
-
-static struct sval *
-sf_case(struct interp *in, struct sval *x, struct env *env,
-	struct sval **value)
-{
-	struct sval *key;
-
-	if (!is_pair(cdr(x)))
-		return syntax_error(in, x, "case");
-	key = eval(in, car(cdr(x)), env);
-	if (in->failed)
-		return NULL;
-	for (struct sval *c = cdr(cdr(x)); is_pair(c); c = cdr(c)) {
-		struct sval *clause = car(c);
-
-		if (!is_pair(clause))
-			return syntax_error(in, x, "case");
-		if (car(clause)->type == SV_SYMBOL &&
-		    !strcmp(car(clause)->u.sym->name, "else"))
-			return cdr(clause);
-		for (struct sval *d = car(clause); is_pair(d); d = cdr(d))
-			if (sv_eqv(car(d), key))
-				return cdr(clause);
-	}
-	*value = &in->nil;
-	return NULL;
-}
-
-static struct sval *
-sf_defined(struct interp *in, struct sval *x, struct env *env)
-{
-	struct sval *sym, *v;
-
-	if (sv_list_len(x) != 2)
-		return syntax_error(in, x, "defined?");
-	sym = eval(in, car(cdr(x)), env);
-	if (in->failed)
-		return NULL;
-	if (sym->type != SV_SYMBOL)
-		return interp_error(in, car(cdr(x))->loc, "type",
-				    "defined?: argument must be a symbol");
-	return sv_bool(in, env_lookup(in, env, sym->u.sym, &v));
-}
-
 /* ---- application ---- */
 
 #define ARGBUF 16
@@ -751,7 +387,7 @@ eval_inner(struct interp *in, struct sval *x, struct env *env)
 					    "more than 512 MiB");
 		if (x->type == SV_SYMBOL) {
 			if (!env_lookup(in, env, x->u.sym, &v))
-				return unbound(in, x);
+				return eval_unbound(in, x);
 			return v;
 		}
 		if (x->type != SV_PAIR)
@@ -791,18 +427,18 @@ eval_pair(struct interp *in, struct sval *x, struct env **envp,
 	struct sval *head = car(x), *f, *v = NULL, *body;
 	int sf = head->type == SV_SYMBOL ? head->u.sym->special : SF_NONE;
 
-	if (sf != SF_NONE && sf != SF_ALLOW_DENY && frame_find(env, head->u.sym))
+	if (sf != SF_NONE && sf != SF_ALLOW_DENY && env_find(env, head->u.sym))
 		sf = SF_NONE;   /* a local variable shadows the keyword */
 	if (!sv_is_list(x))
-		return syntax_error(in, x, "call");
+		return eval_bad_form(in, x, "call");
 	switch (sf) {
 	case SF_QUOTE:
 		if (sv_list_len(x) != 2)
-			return syntax_error(in, x, "quote");
+			return eval_bad_form(in, x, "quote");
 		return car(cdr(x));
 	case SF_QUASIQUOTE:
 		if (sv_list_len(x) != 2)
-			return syntax_error(in, x, "quasiquote");
+			return eval_bad_form(in, x, "quasiquote");
 		return qq_expand(in, car(cdr(x)), env, 1);
 	case SF_UNQUOTE:
 	case SF_UNQUOTE_SPLICING:
@@ -812,7 +448,7 @@ eval_pair(struct interp *in, struct sval *x, struct env **envp,
 		size_t n = sv_list_len(x);
 
 		if (n < 2 || n > 4)
-			return syntax_error(in, x, "if");
+			return eval_bad_form(in, x, "if");
 		v = eval(in, car(cdr(x)), env);
 		if (in->failed)
 			return NULL;
@@ -842,7 +478,7 @@ eval_pair(struct interp *in, struct sval *x, struct env **envp,
 		return apple_with(in, x, env);
 	case SF_WITH_FILTER:
 	case SF_WITH_MODIFIER:
-		if (frame_find(env, head->u.sym) || head->u.sym->global)
+		if (env_find(env, head->u.sym) || head->u.sym->global)
 			break;  /* the profile defined its own (application.sb) */
 		return apple_with_filter(in, x, env, sf == SF_WITH_MODIFIER);
 	case SF_LET:
@@ -857,7 +493,7 @@ eval_pair(struct interp *in, struct sval *x, struct env **envp,
 	case SF_WHEN:
 	case SF_UNLESS:
 		if (!is_pair(cdr(x)))
-			return syntax_error(in, x, sf == SF_WHEN ? "when" : "unless");
+			return eval_bad_form(in, x, sf == SF_WHEN ? "when" : "unless");
 		v = eval(in, car(cdr(x)), env);
 		if (in->failed)
 			return NULL;
@@ -897,7 +533,7 @@ eval_pair(struct interp *in, struct sval *x, struct env **envp,
 	/* application */
 	if (head->type == SV_SYMBOL) {
 		if (!env_lookup(in, env, head->u.sym, &f))
-			return unbound(in, head);
+			return eval_unbound(in, head);
 	} else {
 		f = eval(in, head, env);
 		if (in->failed)

@@ -169,6 +169,7 @@ struct interp {
 	const struct builtin *calling; /* builtin being called */
 	struct src_loc action_loc;   /* innermost (allow ...)/(deny ...) form */
 	const struct src_file *main_file;
+	struct src_loc first_form;   /* first form of the main file */
 	struct sbpl_file_state *file_state;
 
 	/* (version N) */
@@ -226,6 +227,15 @@ void sv_print(const struct sval *v, struct strbuf *out, int depth);
  * diagnosed, and the return value is NULL when any was found. */
 struct sval *sbpl_read(struct interp *in, const struct src_file *f);
 
+/* special forms, recognised by the head symbol (ssym.special) */
+enum special_form {
+	SF_NONE, SF_QUOTE, SF_QUASIQUOTE, SF_UNQUOTE, SF_UNQUOTE_SPLICING,
+	SF_IF, SF_DEFINE, SF_SET, SF_LAMBDA, SF_LET, SF_LETSTAR, SF_LETREC,
+	SF_BEGIN, SF_COND, SF_CASE, SF_WHEN, SF_UNLESS, SF_AND, SF_OR,
+	SF_MACRO, SF_DEFINE_MACRO, SF_DEFINED, SF_WITH, SF_WITH_FILTER,
+	SF_WITH_MODIFIER, SF_ALLOW_DENY, SF_DEBUG,
+};
+
 /* evaluator (eval.c) */
 struct sval *eval(struct interp *in, struct sval *x, struct env *env);
 struct sval *apply_proc(struct interp *in, struct sval *proc,
@@ -244,16 +254,65 @@ struct diag *interp_warn(struct interp *in, enum diag_level lvl,
 	__attribute__((format(printf, 5, 6)));
 bool env_lookup(struct interp *in, struct env *env, struct ssym *s,
 		struct sval **out);
+struct binding *env_find(struct env *env, struct ssym *s);
+struct sval *env_global(struct interp *in, struct ssym *s);
+void env_define(struct interp *in, struct env *env, struct ssym *s,
+		struct sval *v);
+struct env *env_new(struct interp *in, struct env *parent);
+struct sval *eval_unbound(struct interp *in, struct sval *sym);
+struct sval *eval_bad_form(struct interp *in, struct sval *x, const char *what);
+struct sval *eval_body_but_last(struct interp *in, struct sval *body,
+				struct env *env);
+struct sval *eval_make_closure(struct interp *in, enum sv_type t,
+			       struct sval *params, struct sval *body,
+			       struct env *env, const char *name,
+			       struct src_loc loc);
+bool eval_valid_params(struct sval *p);
+
+/* special forms (forms.c) */
+struct sval *qq_expand(struct interp *in, struct sval *x, struct env *env,
+		       int level);
+struct sval *sf_define(struct interp *in, struct sval *x, struct env *env);
+struct sval *sf_set(struct interp *in, struct sval *x, struct env *env);
+struct sval *sf_lambda(struct interp *in, struct sval *x, struct env *env);
+struct sval *sf_macro(struct interp *in, struct sval *x, struct env *env,
+		      bool defmacro);
+struct sval *macro_expand(struct interp *in, struct sval *m, struct sval *x);
+struct sval *sf_let(struct interp *in, struct sval *x, struct env *env,
+		    int kind, struct env **body_env);
+struct sval *sf_cond(struct interp *in, struct sval *x, struct env *env,
+		     struct sval **value);
+struct sval *sf_case(struct interp *in, struct sval *x, struct env *env,
+		     struct sval **value);
+struct sval *sf_defined(struct interp *in, struct sval *x, struct env *env);
 
 /* builtins: generic Scheme procedures (builtins.c), SBPL vocabulary
  * (apple.c). Return the value for a global name not bound by the
  * profile, or NULL. */
 struct sval *builtin_lookup(struct interp *in, struct ssym *s);
+const struct builtin *builtin_text_lookup(const char *name);
+struct sval *builtin_type_error(struct interp *in, const struct src_loc *locs,
+				size_t i, const char *fn, const char *want,
+				const struct sval *got);
+struct sval *builtin_first_unknown(struct sval **a, size_t n);
+struct sval *bi_list(struct interp *in, struct sval **a, size_t n,
+		     const struct src_loc *locs);
 struct sval *apple_lookup(struct interp *in, struct ssym *s);
 /* Why a name is unavailable in the chosen release, or NULL. */
 const char *apple_unavailable(struct interp *in, const char *name);
 
-/* SBPL special forms (apple.c) */
+/* helpers shared by the SBPL files (apple.c) */
+struct src_loc sbpl_argloc(struct interp *in, const struct src_loc *locs,
+			   size_t i);
+struct sval *sbpl_arg_type_error(struct interp *in, const struct src_loc *locs,
+				 size_t i, const char *what,
+				 const struct sval *got);
+/* filters.c, rules.c: builtins by name, or NULL */
+struct policy_value sbpl_policy_value(const struct sval *v, bool regex);
+const struct builtin *filters_lookup(struct interp *in, const char *name);
+const struct builtin *rules_lookup(const char *name);
+
+/* SBPL special forms (rules.c) */
 struct sval *apple_with(struct interp *in, struct sval *x, struct env *env);
 struct sval *apple_with_filter(struct interp *in, struct sval *x,
 			       struct env *env, bool modifier);

@@ -4,6 +4,7 @@
  * B3, B4), and checks over the evaluated policy (A5, D1).
  */
 #include "sbpl/interp.h"
+#include "sbpl/lint_decide.h"
 
 #include <string.h>
 
@@ -269,11 +270,11 @@ lint_deny_default(struct interp *in)
 void
 lint_policy(struct interp *in)
 {
-	struct src_loc top = { in->main_file, 0, 0 };
-
 	lint_deny_default(in);
+	/* lints from the decision model: src/sbpl/lint_decide.c */
+	sbpl_lint_decide(in->policy, in->diags);
 	if (in->string_bytes >= SIZE_WARN)
-		interp_warn(in, DIAG_WARNING, top, "profile-size",
+		interp_warn(in, DIAG_WARNING, in->first_form, "profile-size",
 			    "the profile holds about %zu bytes of strings and "
 			    "patterns; macOS refuses more than %d: split it or "
 			    "shorten it", in->string_bytes, SIZE_LIMIT);

@@ -56,6 +56,9 @@ const struct sbpl_check sbpl_checks[] = {
 	{ "string-escape", DIAG_WARNING, "an unknown escape like \\. in a plain string loses its backslash: use #\"...\"" },
 	{ "deny-default-unusable", DIAG_WARNING, "(deny default) with nothing that lets dyld read /System or /usr/lib: the program cannot start" },
 	{ "profile-size", DIAG_WARNING, "the profile's literal data is near Apple's 64 KiB limit" },
+	{ "rule-shadowed", DIAG_WARNING, "a filtered rule every path of which is decided by later rules of the opposite action (SBPL-SEMANTICS §a.1)" },
+	{ "child-op-precedence", DIAG_WARNING, "a rule on a child operation that wins over a later rule on its parent operation (SBPL-SEMANTICS §a.3)" },
+	{ "unfiltered-fallback", DIAG_NOTE, "an unfiltered rule after filtered rules of the opposite action: it is only the operation's fallback" },
 	{ "param-missing", DIAG_NOTE, "the parameters the profile reads but were not given with -D" },
 	{ "noop-operation", DIAG_NOTE, "an operation name that is a no-op on the chosen release" },
 	{ "deprecated", DIAG_NOTE, "a deprecated modifier ((with no-callout), (with partial-symbolication))" },
@@ -153,7 +156,8 @@ fail:
 }
 
 static void
-eval_source(struct interp *in, const struct src_file *f, bool *read_ok)
+eval_source(struct interp *in, const struct src_file *f, bool *read_ok,
+	    struct src_loc *first_form)
 {
 	struct sval *forms;
 
@@ -163,6 +167,8 @@ eval_source(struct interp *in, const struct src_file *f, bool *read_ok)
 		*read_ok = false;
 		return;
 	}
+	if (first_form && forms->type == SV_PAIR)
+		*first_form = forms->u.pair.car->loc;
 	eval_toplevel(in, f, forms);
 }
 
@@ -231,7 +237,7 @@ interp_load_file(struct interp *in, const char *name, struct src_loc from)
 	f = src_set_add(in->srcs, path, text, len);
 	free(path);
 	in->import_depth++;
-	eval_source(in, f, &read_ok);
+	eval_source(in, f, &read_ok, NULL);
 	in->import_depth--;
 	return 0;
 }
@@ -240,6 +246,7 @@ static int
 eval_main(struct interp *in, struct src_file *main_file)
 {
 	size_t errors_before = in->diags->nerrors;
+	struct src_loc first = { main_file, 0, 0 };
 	bool read_ok = true;
 
 	for (const char *const *p = in->opts->prepend; p && *p; p++) {
@@ -255,14 +262,14 @@ eval_main(struct interp *in, struct src_file *main_file)
 			return -1;
 		}
 		f = src_set_add(in->srcs, *p, text, len);
-		eval_source(in, f, &read_ok);
+		eval_source(in, f, &read_ok, NULL);
 	}
 	in->main_file = main_file;
-	eval_source(in, main_file, &read_ok);
+	eval_source(in, main_file, &read_ok, &first);
+	in->first_form = first;
 	if (read_ok && !in->version_seen) {
-		struct src_loc top = { main_file, 0, 0 };
-
-		diag_add(in->diags, DIAG_ERROR, top, "version-missing",
+		/* at the first form: that is where (version 1) belongs */
+		diag_add(in->diags, DIAG_ERROR, first, "version-missing",
 			 "no version specified: the profile must start with (version 1)");
 	}
 	if (read_ok)

@@ -232,11 +232,17 @@ sv_eqv(const struct sval *a, const struct sval *b)
 	}
 }
 
-bool
-sv_equal(const struct sval *a, const struct sval *b)
+/* Structures built at run time can nest deeper than the reader allows;
+ * past this depth they compare unequal rather than overflow the stack. */
+#define EQUAL_MAX_DEPTH 2000
+
+static bool
+equal_depth(const struct sval *a, const struct sval *b, unsigned depth)
 {
+	if (depth > EQUAL_MAX_DEPTH)
+		return false;
 	while (a->type == SV_PAIR && b->type == SV_PAIR) {
-		if (!sv_equal(a->u.pair.car, b->u.pair.car))
+		if (!equal_depth(a->u.pair.car, b->u.pair.car, depth + 1))
 			return false;
 		a = a->u.pair.cdr;
 		b = b->u.pair.cdr;
@@ -245,6 +251,12 @@ sv_equal(const struct sval *a, const struct sval *b)
 		return a->u.str.len == b->u.str.len &&
 		       !memcmp(a->u.str.s, b->u.str.s, a->u.str.len);
 	return sv_eqv(a, b);
+}
+
+bool
+sv_equal(const struct sval *a, const struct sval *b)
+{
+	return equal_depth(a, b, 0);
 }
 
 const char *

@@ -72,7 +72,7 @@ def good(tar):
 def large(tar):
     """Slow enough to unpack that a kill lands in the middle."""
     head(tar)
-    for d in range(40):
+    for d in range(20):
         add_dir(tar, "Data/d%d" % d)
         for i in range(50):
             add_file(tar, "Data/d%d/f%d" % (d, i), b"z" * 4096)
@@ -155,9 +155,22 @@ def stray_top(tar):
     add_file(tar, "profile.sb", b"(version 1)")
 
 
+KINDS = ["good", "large", "traversal", "absolute", "symlink-write",
+         "hardlink-out", "hardlink-dotdot", "device", "fifo", "setuid", "many",
+         "big", "no-metadata", "bad-digest", "data-symlink", "stray-top",
+         "not-an-archive", "zip", "truncated"]
+
+
 def main():
-    kind, out = sys.argv[1], sys.argv[2]
-    outside = sys.argv[3] if len(sys.argv) > 3 else "/tmp"
+    if sys.argv[1] == "--all":
+        # mkarchive.py --all DIR OUTSIDE: every kind as DIR/KIND.tar
+        for kind in KINDS:
+            build(kind, "%s/%s.tar" % (sys.argv[2], kind), sys.argv[3])
+        return
+    build(sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "/tmp")
+
+
+def build(kind, out, outside):
     if kind == "not-an-archive":
         open(out, "wb").write(b"hello, this is not an archive\n" * 10)
         return

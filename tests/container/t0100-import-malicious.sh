@@ -10,14 +10,13 @@ mkdir -p "$OUT" && echo secret >"$OUT/victim"
 snapshot() { (cd "$T_TMP" && find outside -exec ls -ld --time-style=+%s {} + | sort); }
 before=$(snapshot)
 
+$MK --all "$T_TMP" "$OUT"
 # Positive control: the well-formed archive is accepted.
-$MK good "$T_TMP/good.tar"
 expect_rc 0 "well-formed archive imports" "$SBOX" import "$T_TMP/good.tar" --name ctl
 expect_rc 0 "control removed" "$SBOX" rm ctl
 
 refused() {
 	kind=$1 pattern=$2
-	$MK "$kind" "$T_TMP/$kind.tar" "$OUT"
 	SBOX_IMPORT_MAX_ENTRIES=100 SBOX_IMPORT_MAX_BYTES=1000000 \
 		expect_rc 2 "$kind: refused" "$SBOX" import "$T_TMP/$kind.tar" --name x
 	expect_grep "$pattern" "$T_TMP/err" "$kind: says why"

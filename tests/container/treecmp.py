@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Compare two folder trees: names, types, modes, mtimes, symlink targets,
-file contents and hard-link groups. usage: treecmp.py A B; exit 1 and a
-list of differences when they differ."""
+"""Compare folder trees: names, types, modes, mtimes, symlink targets,
+file contents and hard-link groups. usage: treecmp.py REF DIR...; each DIR
+is compared with REF; exit 1 and a list of differences when any differs."""
 import os
 import sys
 
@@ -27,10 +27,13 @@ def walk(top):
 
 
 a, ga = walk(sys.argv[1])
-b, gb = walk(sys.argv[2])
-bad = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
-for k in bad:
-    print("differs:", k, a.get(k, "missing")[:2], b.get(k, "missing")[:2])
-if ga != gb:
-    print("hard links differ:", ga, gb)
-sys.exit(1 if bad or ga != gb else 0)
+failed = False
+for other in sys.argv[2:]:
+    b, gb = walk(other)
+    bad = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+    for k in bad:
+        print(other, "differs:", k, a.get(k, "missing")[:2], b.get(k, "missing")[:2])
+    if ga != gb:
+        print(other, "hard links differ:", ga, gb)
+    failed = failed or bool(bad) or ga != gb
+sys.exit(1 if failed else 0)

@@ -1,0 +1,71 @@
+/*
+ * State shared by the pieces of one Linux launch (launch_linux.c drives
+ * them): the plan, the host objects it names, and the report pipe through
+ * which the container's first process tells the launcher about warnings,
+ * errors and the program's wait status.
+ */
+#ifndef SBOX_BACKEND_LAUNCH_LINUX_H
+#define SBOX_BACKEND_LAUNCH_LINUX_H
+
+#include "backend/backend.h"
+#include "backend/linux_plan.h"
+#include "backend/seccomp_linux.h"
+
+/* Where a plan path was found on the host. */
+struct lx_object {
+	int fd;          /* O_PATH, -1 when absent or refused */
+	char *dest;      /* canonical path, when a trusted symlink led there */
+	char *link;      /* first trusted symlink on the way ... */
+	char *link_text; /* ... and what it says, recreated inside */
+	int is_dir;
+	int coalesced;   /* shown by its folder's bind (coalesce_linux.c) */
+};
+
+/* A folder bound once for many rules in it, its other entries masked. */
+struct lx_group {
+	size_t first;            /* plan index where the folder is mounted */
+	char *folder;
+	int folder_fd;
+	enum lplan_mount kind;   /* LPM_BIND_RO or LPM_BIND_RW */
+	struct { char *name; int is_dir; } *others;
+	size_t nothers, others_alloc;
+};
+
+struct lx_launch {
+	const struct launch_request *req;
+	struct linux_plan plan;
+	int abi;                 /* Landlock ABI, 0 if none */
+	int weaker;              /* run without Landlock (--allow-weaker) */
+	struct lx_object *objs;  /* one per plan path */
+	int devnull_fd;          /* host /dev/null, for file masks */
+	int dev_fds[6];          /* host device nodes bound into /dev */
+	int report_fd;           /* write end of the report pipe */
+	int alive_fd;            /* read end: EOF when the launcher died */
+	const char *cwd;         /* working directory inside */
+	char **envp;             /* scrubbed environment */
+	struct seccomp_bpf bpf;  /* built by the launcher, loaded inside */
+	struct lx_group *groups;
+	size_t ngroups, groups_alloc;
+};
+
+/* Messages on the report pipe: one letter, then text or a number. */
+#define LX_MSG_WARN 'W'
+#define LX_MSG_ERROR 'E'     /* followed by the sbox_errcode digit */
+#define LX_MSG_STATUS 'S'    /* the program's wait status */
+
+void lx_report(const struct lx_launch *lx, char kind, const char *text);
+void lx_warn(const struct lx_launch *lx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* rootfs_linux.c: open every plan path, then build and enter the root. */
+int rootfs_resolve(struct lx_launch *lx, struct sbox_err *err);
+int rootfs_enter(struct lx_launch *lx, struct sbox_err *err);
+void rootfs_close_objects(struct lx_launch *lx);
+/* coalesce_linux.c: group many sibling rules into one bind. */
+void rootfs_coalesce(struct lx_launch *lx);
+void rootfs_groups_release(struct lx_launch *lx);
+
+/* sandbox_linux.c: what happens inside after the new root. */
+int sandbox_apply(struct lx_launch *lx, struct sbox_err *err);
+
+#endif

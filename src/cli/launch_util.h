@@ -1,0 +1,34 @@
+/*
+ * What `sbox launch` and `sbox run` share: resolving a definition against
+ * a container, filling the launch request, calling backend_launch() and
+ * mapping the outcome to an exit status. Backend-neutral.
+ */
+#ifndef SBOX_CLI_LAUNCH_UTIL_H
+#define SBOX_CLI_LAUNCH_UTIL_H
+
+#include "backend/backend.h"
+#include "container/container.h"
+#include "def/def.h"
+
+struct launch_opts {
+	unsigned flags;          /* LAUNCH_ALLOW_WEAKER, LAUNCH_VERBOSE */
+	uint64_t timeout;        /* --timeout seconds, 0 = the definition's */
+	char **argv;             /* program after "--", or NULL */
+};
+
+/*
+ * Resolve def's variables for container ci, run the program (opts->argv,
+ * else the definition's program) and return the exit status sbox must
+ * end with. res, when given, receives the details.
+ */
+int launch_in_container(struct container_def *def,
+			const struct container_store *st,
+			const struct container_info *ci,
+			const struct launch_opts *opts,
+			struct launch_result *res);
+
+/* Parse the options launch and run share; returns 1 if c was one of them. */
+int launch_opt_parse(int c, const char *arg, struct launch_opts *opts,
+		     const char *cmd, int *rc);
+
+#endif

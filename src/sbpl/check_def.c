@@ -1,0 +1,117 @@
+#include "sbpl/check_def.h"
+#include "sbpl/emit.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *
+param_value(const char *const *params, const char *key)
+{
+	for (size_t i = 0; params && params[i] && params[i + 1]; i += 2)
+		if (!strcmp(params[i], key))
+			return params[i + 1];
+	return NULL;
+}
+
+/* Values for the path variables: -D first, then the environment. */
+static void
+check_vars(const struct sbpl_opts *opts, const struct container_def *d,
+	   struct def_vars *v, char *cwd, size_t cwdlen, char **container)
+{
+	const char *home = getenv("HOME");
+
+	v->home = param_value(opts->params, "HOME");
+	if (!v->home)
+		v->home = home && home[0] == '/' ? home : "/Users/sbox";
+	v->project = param_value(opts->params, "PROJECT");
+	if (!v->project)
+		v->project = getcwd(cwd, cwdlen) ? cwd : "/";
+	v->tmpdir = param_value(opts->params, "TMPDIR");
+	if (!v->tmpdir)
+		v->tmpdir = "/private/tmp";
+	v->container = param_value(opts->params, "CONTAINER");
+	if (!v->container) {
+		/* where the store puts it on macOS (DESIGN.md "Where containers live") */
+		*container = xasprintf("%s/Library/Application Support/sbox/Containers/%s/Data",
+				       v->home, d->name ? d->name : "check");
+		v->container = *container;
+	}
+}
+
+static int
+lint_compiled(const char *path, const struct container_def *d,
+	      const struct sbpl_opts *opts, struct src_set *srcs,
+	      struct diag_list *diags)
+{
+	struct strbuf text = STRBUF_INIT;
+	struct def_strlist params = { NULL, 0, 0 };
+	struct sbox_err err = SBOX_ERR_INIT;
+	struct sbpl_opts so = *opts;
+	struct policy pol;
+	const char **pv;
+	char *name = xasprintf("%s (compiled)", path);
+	int rc;
+
+	if (sbpl_emit_def(d, &text, &params, &err) < 0) {
+		struct src_loc none = { NULL, 0, 0 };
+
+		diag_add(diags, DIAG_ERROR, none, "def-compile", "%s: %s", path, err.msg);
+		rc = 1;
+		goto out;
+	}
+	pv = xcalloc(params.nr + 1, sizeof(*pv));
+	for (size_t i = 0; i < params.nr; i++)
+		pv[i] = params.v[i];
+	so.params = pv;
+	so.prepend = NULL;
+	policy_init(&pol, opts->vocab ? opts->vocab : vocab_latest());
+	rc = sbpl_eval_string(name, text.buf, &so, srcs, diags, &pol);
+	policy_release(&pol);
+	free(pv);
+out:
+	for (size_t i = 0; i < params.nr; i++)
+		free(params.v[i]);
+	free(params.v);
+	strbuf_release(&text);
+	free(name);
+	return rc;
+}
+
+int
+sbpl_check_def(const char *path, const struct sbpl_opts *opts,
+	       struct src_set *srcs, struct diag_list *diags)
+{
+	static const struct sbpl_opts defaults = SBPL_OPTS_INIT;
+	struct container_def d;
+	struct def_vars vars;
+	struct sbox_err err = SBOX_ERR_INIT;
+	char cwd[PATH_MAX], *container = NULL;
+	int rc;
+
+	if (!opts)
+		opts = &defaults;
+	if (access(path, R_OK) < 0) {
+		struct src_loc none = { NULL, 0, 0 };
+
+		diag_add(diags, DIAG_ERROR, none, "io", "cannot read '%s'", path);
+		return -1;
+	}
+	if (def_load(path, srcs, diags, &d) < 0)
+		return 1;
+	check_vars(opts, &d, &vars, cwd, sizeof(cwd), &container);
+	if (def_resolve(&d, &vars, &err) < 0) {
+		struct src_loc none = { NULL, 0, 0 };
+
+		diag_add(diags, DIAG_ERROR, none, "def-variable", "%s: %s", path, err.msg);
+		rc = 1;
+	} else {
+		rc = lint_compiled(path, &d, opts, srcs, diags);
+	}
+	free(container);
+	def_release(&d);
+	return rc;
+}

@@ -1,0 +1,67 @@
+#!/bin/sh
+# Fault test: kill -9 creates and imports at random moments. Afterwards every
+# container `list` shows is whole, and the next command clears the
+# leftovers of the killed ones.
+. "$TOP/tests/lib/test-lib.sh"
+command -v python3 >/dev/null || skip_all "python3 is needed"
+export SBOX_HOME="$T_TMP/store"
+python3 "$TOP/tests/container/mkarchive.py" large "$T_TMP/large.tar"
+t0=$(date +%s%N)
+expect_rc 0 "reference import" "$SBOX" import "$T_TMP/large.tar" --name ref
+ms=$(( ($(date +%s%N) - t0) / 1000000 + 1 ))
+
+killed=0 i=0
+while [ $i -lt 8 ]; do
+	"$SBOX" import "$T_TMP/large.tar" --name "k$i" >/dev/null 2>&1 &
+	pid=$!
+	# Anywhere from before to just after one import's duration.
+	sleep "$(od -An -N2 -tu2 /dev/urandom |
+		awk -v ms="$ms" '{ printf "%.3f", ($1 % (ms * 13 / 10 + 1)) / 1000 }')"
+	kill -9 $pid 2>/dev/null && killed=$((killed + 1))
+	wait $pid 2>/dev/null
+	i=$((i + 1))
+done
+echo "# killed $killed of 8 imports while running"
+
+# Creates, slowed down by a root filesystem of 2000 files.
+printf '{ "name": "big", "root": "%s" }\n' "$T_TMP/large.tar" >"$T_TMP/big.json"
+t0=$(date +%s%N)
+expect_rc 0 "reference create" "$SBOX" create "$T_TMP/big.json" --name cref
+ms=$(( ($(date +%s%N) - t0) / 1000000 + 1 ))
+killed=0 i=0
+while [ $i -lt 8 ]; do
+	"$SBOX" create "$T_TMP/big.json" --name "c$i" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$(od -An -N2 -tu2 /dev/urandom |
+		awk -v ms="$ms" '{ printf "%.3f", ($1 % (ms * 13 / 10 + 1)) / 1000 }')"
+	kill -9 $pid 2>/dev/null && killed=$((killed + 1))
+	wait $pid 2>/dev/null
+	i=$((i + 1))
+done
+echo "# killed $killed of 8 creates while running"
+expect_rc 0 "list after the kills" "$SBOX" list
+bad=0 roots= datas=
+for name in $(tail -n +2 "$T_TMP/out" | awk '{print $1}'); do
+	"$SBOX" show "$name" >/dev/null 2>&1 || bad=$((bad + 1))
+	case $name in
+	c*) roots="$roots $SBOX_HOME/$name/root" ;;
+	*) datas="$datas $SBOX_HOME/$name/Data" ;;
+	esac
+done
+# shellcheck disable=SC2086
+python3 "$TOP/tests/container/treecmp.py" "$SBOX_HOME/cref/root" $roots || bad=$((bad + 1))
+# shellcheck disable=SC2086
+python3 "$TOP/tests/container/treecmp.py" "$SBOX_HOME/ref/Data" $datas || bad=$((bad + 1))
+[ "$bad" -eq 0 ] && ok "every listed container is whole" || not_ok "$bad damaged"
+left=$(ls -A "$SBOX_HOME" | grep -c '^\.tmp-\|^\.rm-')
+[ "$left" -eq 0 ] && ok "leftovers cleared by the next command" || not_ok "$left leftovers"
+# Every killed command either landed whole or left nothing at all.
+i=0 free=0
+while [ $i -lt 8 ]; do
+	[ -d "$SBOX_HOME/k$i" ] || free=$((free + 1))
+	[ -d "$SBOX_HOME/c$i" ] || free=$((free + 1))
+	i=$((i + 1))
+done
+n=$(tail -n +2 "$T_TMP/out" | wc -l)
+[ $((n - 2 + free)) -eq 16 ] && ok "each run either landed or left nothing" || not_ok "count mismatch"
+done_testing

@@ -1,0 +1,278 @@
+/* The Linux plan: rights, mounts, network and notes from a definition. */
+#include "unit/testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/env_scrub.h"
+#include "backend/linux_plan.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+static void
+add_path(struct def_path_list *l, const char *p)
+{
+	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
+	memset(&l->v[l->nr], 0, sizeof(l->v[0]));
+	l->v[l->nr++].path = xstrdup(p);
+}
+
+static void
+add_str(struct def_strlist *l, const char *s)
+{
+	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
+	l->v[l->nr++] = xstrdup(s);
+}
+
+static const struct lplan_path *
+must_find(const struct linux_plan *plan, const char *path)
+{
+	const struct lplan_path *p = linux_plan_find(plan, path);
+
+	assert_non_null(p);
+	return p;
+}
+
+static void
+build(struct linux_plan *plan, const struct container_def *d)
+{
+	struct sbox_err err = SBOX_ERR_INIT;
+
+	linux_plan_init(plan);
+	assert_int_equal(linux_plan_build(plan, d, "/s/c/Data", "/s/c/Data/tmp",
+					  &err), 0);
+}
+
+static void
+test_most_specific_wins(void **state)
+{
+	struct container_def d;
+	struct linux_plan plan;
+
+	(void)state;
+	def_init(&d);
+	add_path(&d.fs_read, "/home/u");
+	add_path(&d.fs_deny, "/home/u/.ssh");
+	add_path(&d.fs_read, "/home/u/.ssh/pub");
+	add_path(&d.fs_write, "/home/u/proj/");
+	add_path(&d.fs_read, "/home/u/proj/docs");
+	add_path(&d.fs_exec, "/opt/tool");
+	build(&plan, &d);
+	assert_int_equal(must_find(&plan, "/home/u")->access, LP_READ);
+	assert_int_equal(must_find(&plan, "/home/u")->mount, LPM_BIND_RO);
+	/* deny inside a readable tree: no rights, an empty mask */
+	assert_int_equal(must_find(&plan, "/home/u/.ssh")->access, 0);
+	assert_int_equal(must_find(&plan, "/home/u/.ssh")->mount, LPM_MASK);
+	/* re-allowed beneath the deny: bound again over the mask */
+	assert_int_equal(must_find(&plan, "/home/u/.ssh/pub")->access, LP_READ);
+	assert_int_equal(must_find(&plan, "/home/u/.ssh/pub")->mount,
+			 LPM_BIND_RO);
+	/* trailing slash normalised; write implies read */
+	assert_int_equal(must_find(&plan, "/home/u/proj")->access,
+			 LP_READ | LP_WRITE);
+	assert_int_equal(must_find(&plan, "/home/u/proj")->mount, LPM_BIND_RW);
+	/* read listed inside a writable tree stays writable (write is
+	 * inherited from the less specific rule: nothing denies it) */
+	assert_int_equal(must_find(&plan, "/home/u/proj/docs")->access,
+			 LP_READ | LP_WRITE);
+	assert_int_equal(must_find(&plan, "/home/u/proj/docs")->mount, LPM_NONE);
+	/* exec implies read */
+	assert_int_equal(must_find(&plan, "/opt/tool")->access,
+			 LP_READ | LP_EXEC);
+	/* the container's Data/ is writable and HOME */
+	assert_int_equal(must_find(&plan, "/s/c/Data")->mount, LPM_BIND_RW);
+	assert_string_equal(plan.home, "/s/c/Data");
+	/* the launcher's own mounts */
+	assert_int_equal(must_find(&plan, "/tmp")->mount, LPM_TMPFS);
+	assert_int_equal(must_find(&plan, "/dev")->mount, LPM_DEV);
+	assert_int_equal(must_find(&plan, "/proc")->mount, LPM_PROC);
+	linux_plan_release(&plan);
+	def_release(&d);
+}
+
+static void
+test_deny_beats_allow_at_equal_specificity(void **state)
+{
+	struct container_def d;
+	struct linux_plan plan;
+
+	(void)state;
+	def_init(&d);
+	add_path(&d.fs_read, "/srv");
+	add_path(&d.fs_write, "/srv/x");
+	add_path(&d.fs_deny, "/srv/x");
+	add_path(&d.fs_deny, "/nowhere");
+	build(&plan, &d);
+	assert_int_equal(must_find(&plan, "/srv/x")->access, 0);
+	assert_int_equal(must_find(&plan, "/srv/x")->mount, LPM_MASK);
+	/* a deny outside every visible tree needs no mask */
+	assert_int_equal(must_find(&plan, "/nowhere")->mount, LPM_NONE);
+	linux_plan_release(&plan);
+	def_release(&d);
+}
+
+static void
+test_parent_before_children(void **state)
+{
+	struct container_def d;
+	struct linux_plan plan;
+
+	(void)state;
+	def_init(&d);
+	add_path(&d.fs_read, "/a/b");
+	add_path(&d.fs_read, "/a-b");
+	add_path(&d.fs_write, "/a");
+	add_path(&d.fs_read, "/a/b/c");
+	build(&plan, &d);
+	for (size_t i = 0; i < plan.npaths; i++)
+		for (size_t j = i + 1; j < plan.npaths; j++)
+			assert_false(linux_plan_beneath(plan.paths[j].path,
+							plan.paths[i].path) &&
+				     strcmp(plan.paths[j].path, plan.paths[i].path));
+	linux_plan_release(&plan);
+	def_release(&d);
+}
+
+static void
+test_network_modes(void **state)
+{
+	struct container_def d;
+	struct linux_plan plan;
+
+	(void)state;
+	def_init(&d);
+	d.network = DEF_NET_NONE;
+	build(&plan, &d);
+	assert_true(plan.namespaces & LPNS_NET);
+	assert_false(plan.loopback_up);
+	assert_true(plan.tcp_bind_handled && plan.tcp_connect_handled);
+	linux_plan_release(&plan);
+
+	d.network = DEF_NET_LOCALHOST;
+	build(&plan, &d);
+	assert_true((plan.namespaces & LPNS_NET) && plan.loopback_up);
+	linux_plan_release(&plan);
+
+	d.network = DEF_NET_OUTBOUND;
+	build(&plan, &d);
+	assert_false(plan.namespaces & LPNS_NET);
+	assert_true(plan.tcp_bind_handled && !plan.tcp_connect_handled);
+	assert_true(plan.needs & LPN_LANDLOCK_TCP);
+	linux_plan_release(&plan);
+
+	d.network = DEF_NET_PORTS;
+	ALLOC_GROW(d.net_outbound.v, 1, d.net_outbound.alloc);
+	d.net_outbound.v[d.net_outbound.nr++] = 443;
+	build(&plan, &d);
+	assert_true(plan.tcp_connect_handled);
+	assert_int_equal(plan.tcp_connect.nr, 1);
+	assert_int_equal(plan.tcp_connect.v[0], 443);
+	assert_int_equal(plan.tcp_bind.nr, 0);
+	linux_plan_release(&plan);
+
+	d.network = DEF_NET_ALL;
+	build(&plan, &d);
+	assert_false(plan.namespaces & LPNS_NET);
+	assert_false(plan.tcp_bind_handled || plan.tcp_connect_handled);
+	linux_plan_release(&plan);
+	def_release(&d);
+}
+
+static void
+test_bad_paths(void **state)
+{
+	struct container_def d;
+	struct linux_plan plan;
+	struct sbox_err err = SBOX_ERR_INIT;
+
+	(void)state;
+	def_init(&d);
+	add_path(&d.fs_read, "relative/path");
+	linux_plan_init(&plan);
+	assert_int_equal(linux_plan_build(&plan, &d, NULL, NULL, &err), -1);
+	assert_int_equal(err.code, SBOX_E_INVALID);
+	assert_non_null(strstr(err.msg, "not absolute"));
+	linux_plan_release(&plan);
+	free(d.fs_read.v[0].path);
+	d.fs_read.v[0].path = xstrdup("/a/../etc");
+	assert_int_equal(linux_plan_build(&plan, &d, NULL, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, ".."));
+	linux_plan_release(&plan);
+	def_release(&d);
+}
+
+static void
+test_json_and_notes(void **state)
+{
+	struct container_def d;
+	struct linux_plan plan;
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	def_init(&d);
+	add_path(&d.fs_read, "/home/u");
+	add_path(&d.fs_deny, "/home/u/.ssh");
+	add_path(&d.fs_exec, "/usr/bin");
+	d.network = DEF_NET_OUTBOUND;
+	build(&plan, &d);
+	linux_plan_to_json(&plan, &sb);
+	assert_non_null(strstr(sb.buf, "{\"path\": \"/home/u/.ssh\", \"mount\": "
+			       "\"mask\", \"landlock\": []}"));
+	assert_non_null(strstr(sb.buf, "\"own_namespace\": false"));
+	assert_non_null(strstr(sb.buf, "\"tcp_connect\": \"any\", "
+			       "\"tcp_bind\": []"));
+	assert_non_null(strstr(sb.buf, "\"io_uring_setup\""));
+	assert_non_null(strstr(sb.buf, "deny /home/u/.ssh inside an allowed tree"));
+	assert_non_null(strstr(sb.buf, "UDP"));
+	assert_non_null(strstr(sb.buf, "mmap(PROT_EXEC)"));
+	strbuf_release(&sb);
+	linux_plan_release(&plan);
+	def_release(&d);
+}
+
+static void
+test_env_scrub(void **state)
+{
+	struct container_def d;
+	char e0[] = "PATH=/bin", e1[] = "SSH_AUTH_SOCK=/run/agent",
+	     e2[] = "LC_ALL=C", e3[] = "LC_TIME=x", e4[] = "TOKEN=secret",
+	     e5[] = "HOME=/root";
+	char *envp[] = { e0, e1, e2, e3, e4, e5, NULL };
+	char **env;
+
+	(void)state;
+	def_init(&d);
+	add_str(&d.env_inherit, "PATH");
+	add_str(&d.env_inherit, "LC_*");
+	d.env_set = xcalloc(1, sizeof(*d.env_set));
+	d.env_set[0].key = xstrdup("CI");
+	d.env_set[0].value = xstrdup("1");
+	d.nenv_set = 1;
+	env = env_scrub(&d, envp, "/s/c/Data", "/s/c/Data/tmp");
+	assert_string_equal(env_get(env, "PATH"), "/bin");
+	assert_string_equal(env_get(env, "LC_ALL"), "C");
+	assert_string_equal(env_get(env, "LC_TIME"), "x");
+	assert_string_equal(env_get(env, "CI"), "1");
+	assert_string_equal(env_get(env, "HOME"), "/s/c/Data");
+	assert_string_equal(env_get(env, "TMPDIR"), "/s/c/Data/tmp");
+	assert_null(env_get(env, "SSH_AUTH_SOCK"));
+	assert_null(env_get(env, "TOKEN"));
+	env_free(env);
+	def_release(&d);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_most_specific_wins),
+		cmocka_unit_test(test_deny_beats_allow_at_equal_specificity),
+		cmocka_unit_test(test_parent_before_children),
+		cmocka_unit_test(test_network_modes),
+		cmocka_unit_test(test_bad_paths),
+		cmocka_unit_test(test_json_and_notes),
+		cmocka_unit_test(test_env_scrub),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
