@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "def/def.h"
@@ -258,6 +259,16 @@ sys_waitpid(void *ctx, pid_t pid, int *status, int options)
 
 static int sys_kill(void *ctx, pid_t p, int s) { (void)ctx; return kill(p, s); }
 
+static double
+sys_now(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static const struct darwin_sys darwin_sys_real = {
 	.ctx = NULL,
 	.sandbox_check = sys_sandbox_check,
@@ -291,6 +302,7 @@ static const struct darwin_sys darwin_sys_real = {
 	.alarm = sys_alarm,
 	.waitpid = sys_waitpid,
 	.kill = sys_kill,
+	.now = sys_now,
 	.resolve = def_resolve,
 	.emit = sbpl_emit_def,
 };

@@ -147,6 +147,7 @@ main(int argc, char **argv)
 	struct container_def def;
 	struct launch_request req;
 	struct sbox_err err = SBOX_ERR_INIT;
+	struct launch_result result;
 	char cwd[PATH_MAX];
 	int status = 0, rc;
 
@@ -168,7 +169,13 @@ main(int argc, char **argv)
 	req.argv = argv + 2;
 	req.envp = environ;
 	req.warn = host_warn;
+	req.result = &result;
 	rc = backend_launch(&req, &status, &err);
+	if (rc == 0)
+		fprintf(stderr, "darwin_host: result exited=%d code=%d signal=%d "
+			"timed_out=%d seconds=%.0f\n", result.exited,
+			result.exit_code, result.signal, result.timed_out,
+			result.seconds);
 	host_def_release(&def);
 	if (rc < 0) {
 		fprintf(stderr, "darwin_host: %s\n", err.msg);

@@ -18,7 +18,7 @@ H=$T_TMP/darwin_host
 if ! $CC -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g $SAN \
 	-I"$TOP/src" -I"$TOP/tests/shim" -o "$H" "$TOP/tests/backend/darwin_host.c" \
 	"$TOP/tests/backend/darwin_host_fixed.c" \
-	"$TOP/src/backend/launch_darwin.c" "$BUILD"/obj/backend/seatbelt_*.o \
+	"$TOP/src/backend/launch_darwin.c" "$BUILD"/obj/backend/seatbelt_*.o "$BUILD"/obj/backend/env_scrub.o \
 	"$BUILD"/obj/util/*.o 2>"$T_TMP/cc.err"; then
 	not_ok "darwin_host builds"; cat "$T_TMP/cc.err"; done_testing
 fi
@@ -112,6 +112,10 @@ start=$(date +%s)
 HOST_TIMEOUT=1 expect_rc 137 "the wall-clock limit kills: 128+9" "$H" -- /bin/sleep 30
 [ $(( $(date +%s) - start )) -lt 10 ] && ok "... promptly" || not_ok "the timeout took too long"
 expect_grep "wall-clock" "$T_TMP/err" "... and warns"
+expect_grep "result exited=0 code=0 signal=9 timed_out=1 seconds=1\$" "$T_TMP/err" \
+	"... and reports it: signal 9, timed out, after about a second"
+expect_rc 3 "exit 3 reported" "$H" -- /bin/sh -c 'exit 3'
+expect_grep "result exited=1 code=3 signal=0 timed_out=0" "$T_TMP/err" "... as an exit"
 
 if [ "$(id -u)" -ne 0 ]; then
 	HOST_ROOT="$T_TMP/real" expect_rc 3 "unprivileged: a root filesystem needs root" \
