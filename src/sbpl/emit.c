@@ -70,14 +70,11 @@ emit_file_op(struct emitter *em, const struct def_access *a, const char *op,
 {
 	struct emit_rule rule;
 
+	emit_rule_begin(em, &rule, -1, op);
 	/* dyld reads / itself on macOS 26 (SBPL-LINTS.md D2); first, so that
 	 * an entry for / (a subpath) still decides after it */
-	if (cls == DEF_ACC_READ) {
-		emit_rule_begin(em, &rule, 1, op);
+	if (cls == DEF_ACC_READ)
 		emit_rule_filter_path(em, &rule, 1, "literal", "/", nowhere);
-		emit_rule_end(em, &rule);
-	}
-	emit_rule_begin(em, &rule, -1, op);
 	for (size_t i = 0; i < a->nr; i++) {
 		if (!entry_needs_rule(a, i, cls))
 			continue;
