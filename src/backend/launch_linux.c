@@ -528,7 +528,9 @@ backend_launch(const struct launch_request *req, int *status,
 	    check_kernel(&lx, err) < 0)
 		goto out;
 	lx.objs = xcalloc(lx.plan.npaths + 1, sizeof(*lx.objs));
-	lx.envp = env_scrub(req->def, req->envp, lx.plan.home, tmpdir);
+	/* home "real": HOME stays the user's own home */
+	lx.envp = env_scrub(req->def, req->envp,
+			    lx.plan.home ? lx.plan.home : req->real_home, tmpdir);
 	if (seccomp_filter_build(&lx.bpf, err) < 0 || spawn(&lx, &rs, err) < 0)
 		goto out;
 	ret = finish(&lx, &rs, start, status, err);

@@ -40,9 +40,13 @@ caps_drop(void)
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2];
 
+	/* EINVAL past the last capability this kernel knows */
 	for (int cap = 0; cap < 64; cap++)
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-			return -1;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+			if (errno != EINVAL)
+				return -1;
+			break;
+		}
 	if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
 		  SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
 		  SECBIT_KEEP_CAPS_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE |
@@ -79,7 +83,7 @@ allow_inside(struct ll_ruleset *rs, const char *path, unsigned access,
 
 	if (fd < 0)
 		return 0;
-	ret = landlock_allow_fd(rs, fd, access, err);
+	ret = landlock_allow_fd(rs, fd, access, -1, err);
 	close(fd);
 	return ret;
 }
@@ -120,7 +124,8 @@ landlock_apply(struct lx_launch *lx, struct sbox_err *err)
 		    p->mount == LPM_PROC)
 			r = allow_special(&rs, p, err);
 		else if (p->access && lx->objs[i].fd >= 0)
-			r = landlock_allow_fd(&rs, lx->objs[i].fd, p->access, err);
+			r = landlock_allow_fd(&rs, lx->objs[i].fd, p->access,
+					      lx->objs[i].is_dir, err);
 		if (r < 0) {
 			err_wrap(err, "%s", p->path);
 			landlock_ruleset_close(&rs);

@@ -99,8 +99,13 @@ cmd_list(int argc, char **argv)
 	int c, json = 0, rc;
 
 	while ((c = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
-		if (c != 'f' || (json = container_out_format(optarg)) < 0)
-			return cli_usage_error("list", "bad option or format");
+		if (c != 'f')
+			return cli_usage_error("list", "unknown option '%s'",
+					       argv[optind - 1]);
+		json = container_out_format(optarg);
+		if (json < 0)
+			return cli_usage_error("list", "unknown format '%s' "
+					       "(use text or json)", optarg);
 	}
 	if (optind != argc)
 		return cli_usage_error("list", "unexpected argument '%s'",
@@ -112,6 +117,9 @@ cmd_list(int argc, char **argv)
 		rc = cli_report(&err);
 		goto out;
 	}
+	for (size_t i = 0; i < l.ndamaged; i++)
+		cli_warn("'%s' in the store is not a readable container "
+			 "(see 'sbox show %s')", l.damaged[i], l.damaged[i]);
 	if (json)
 		print_json(&l);
 	else

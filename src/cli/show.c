@@ -47,8 +47,13 @@ cmd_show(int argc, char **argv)
 	int c, json = 0, rc;
 
 	while ((c = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
-		if (c != 'f' || (json = container_out_format(optarg)) < 0)
-			return cli_usage_error("show", "bad option or format");
+		if (c != 'f')
+			return cli_usage_error("show", "unknown option '%s'",
+					       argv[optind - 1]);
+		json = container_out_format(optarg);
+		if (json < 0)
+			return cli_usage_error("show", "unknown format '%s' "
+					       "(use text or json)", optarg);
 	}
 	if (argc - optind != 1)
 		return cli_usage_error("show", "expected one container name");

@@ -108,6 +108,9 @@ int container_hold(struct container_store *st, struct container_info *ci,
 struct container_list {
 	struct container_info *v;  /* sorted by name */
 	size_t nr, alloc;
+	char **damaged;            /* names of folders that are not readable
+				    * containers (made by hand, edited) */
+	size_t ndamaged, damaged_alloc;
 };
 
 void container_list_release(struct container_list *l);

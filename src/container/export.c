@@ -254,7 +254,13 @@ container_export(struct container_store *st, const char *name,
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		  0600);
 	if (fd < 0) {
-		err_sys(err, "cannot create '%s'", tmp);
+		err_sys(err, "cannot create '%s'", path);
+		goto out;
+	}
+	/* Under sudo the archive is the user's, like the store. */
+	if (st->chown_to_user && fchown(fd, st->uid, st->gid) < 0) {
+		err_sys(err, "cannot chown '%s'", path);
+		unlink(tmp);
 		goto out;
 	}
 	if (export_to_fd(&ci, cfd, fd, path, err) < 0) {

@@ -234,6 +234,15 @@ container_meta_parse(const char *text, size_t len, const char *src,
 		bad = "well-formed XML";
 		goto invalid;
 	}
+	/*
+	 * An internal DTD subset could declare entities that
+	 * xmlNodeGetContent would expand without limit (billion laughs);
+	 * sbox's plists never have one.
+	 */
+	if (doc->intSubset && doc->intSubset->children) {
+		bad = "a plist without DTD declarations";
+		goto invalid;
+	}
 	root = xmlDocGetRootElement(doc);
 	dict = root ? next_element(root->children) : NULL;
 	if (!node_is(root, "plist") || !node_is(dict, "dict"))

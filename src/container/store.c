@@ -422,6 +422,9 @@ container_list_release(struct container_list *l)
 {
 	for (size_t i = 0; i < l->nr; i++)
 		container_info_release(&l->v[i]);
+	for (size_t i = 0; i < l->ndamaged; i++)
+		free(l->damaged[i]);
+	free(l->damaged);
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }
@@ -445,9 +448,14 @@ container_list_all(struct container_store *st, struct container_list *out,
 		struct sbox_err ignored = SBOX_ERR_INIT;
 
 		/* Dot entries are the store's own (locks, builds). */
-		if (de->d_name[0] == '.' ||
-		    container_lookup(st, de->d_name, &ci, &ignored) < 0)
+		if (de->d_name[0] == '.')
 			continue;
+		if (container_lookup(st, de->d_name, &ci, &ignored) < 0) {
+			ALLOC_GROW(out->damaged, out->ndamaged + 1,
+				   out->damaged_alloc);
+			out->damaged[out->ndamaged++] = xstrdup(de->d_name);
+			continue;
+		}
 		ALLOC_GROW(out->v, out->nr + 1, out->alloc);
 		out->v[out->nr++] = ci;
 	}

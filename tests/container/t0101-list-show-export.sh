@@ -37,6 +37,13 @@ assert c["root"] is None and c["has_root"] is False
 assert c["digest"].startswith("sha256:") and len(c["digest"]) == 71
 PY
 
+mkdir "$SBOX_HOME/junk"
+expect_rc 0 "list with a damaged folder" "$SBOX" list
+expect_grep "warning: 'junk' in the store is not a readable container" "$T_TMP/err" "list warns about it"
+expect_rc 2 "show damaged" "$SBOX" show junk
+expect_grep "container 'junk' is damaged" "$T_TMP/err" "show says damaged"
+expect_rc 0 "rm damaged" "$SBOX" rm junk
+
 expect_rc 0 "show" "$SBOX" show imp
 expect_grep '^identifier:   org\.example\.imp$' "$T_TMP/out" "show identifier"
 expect_grep "^data:  *$SBOX_HOME/imp/Data\$" "$T_TMP/out" "show data path"
@@ -46,6 +53,8 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["name"]=="
 expect_rc 2 "show unknown" "$SBOX" show nope
 expect_grep "no container named 'nope'" "$T_TMP/err" "show unknown message"
 expect_rc 2 "show bad format" "$SBOX" show imp --format yaml
+expect_grep "unknown format 'yaml' (use text or json)" "$T_TMP/err" "bad format message"
+expect_rc 2 "list bad option" "$SBOX" list --frob
 
 python3 - "$SBOX_HOME/imp/metadata.plist" <<'PY' && ok "metadata is a plist" || not_ok "metadata is a plist"
 import plistlib, sys

@@ -64,4 +64,19 @@ while [ $i -lt 8 ]; do
 done
 n=$(tail -n +2 "$T_TMP/out" | wc -l)
 [ $((n - 2 + free)) -eq 16 ] && ok "each run either landed or left nothing" || not_ok "count mismatch"
+# kill -9 a removal: the container is whole or gone, never half there.
+expect_rc 0 "import a victim" "$SBOX" import "$T_TMP/large.tar" --name victim
+"$SBOX" rm victim >/dev/null 2>&1 &
+pid=$!
+sleep "$(od -An -N2 -tu2 /dev/urandom | awk -v ms="$ms" '{ printf "%.3f", ($1 % (ms + 1)) / 1000 }')"
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+expect_rc 0 "list after killing rm" "$SBOX" list
+if grep -q '^victim ' "$T_TMP/out"; then
+	python3 "$TOP/tests/container/treecmp.py" "$SBOX_HOME/ref/Data" "$SBOX_HOME/victim/Data" >/dev/null &&
+		ok "victim still whole" || not_ok "victim half removed"
+else
+	ok "victim gone"
+fi
+[ -z "$(ls -A "$SBOX_HOME" | grep '^\.rm-')" ] && ok "removal leftovers cleared" || not_ok "removal leftovers"
 done_testing

@@ -76,6 +76,24 @@ printf '{ "name": "dirs", "template": "%s", "root": "%s" }\n' "$T_TMP/tpl" "$T_T
 expect_rc 0 "template and root from folders" "$SBOX" create "$D/dirs.json"
 [ -f "$SBOX_HOME/dirs/root/bin/sh" ] && [ -f "$SBOX_HOME/dirs/Data/Library/Preferences/p.plist" ] &&
 	ok "folders copied" || not_ok "folders copied"
+# A zip template; a template archive that tries to escape is refused.
+python3 - "$D" <<'PY'
+import io, sys, tarfile, zipfile
+with zipfile.ZipFile(sys.argv[1] + "/tpl.zip", "w") as z:
+    z.writestr("Library/Preferences/z.plist", "zipped\n")
+with tarfile.open(sys.argv[1] + "/evil.tar", "w") as t:
+    i = tarfile.TarInfo("../../escaped-template"); i.size = 1
+    t.addfile(i, io.BytesIO(b"x"))
+PY
+printf '{ "name": "zipped", "template": "tpl.zip" }\n' >"$D/zip.json"
+expect_rc 0 "zip template" "$SBOX" create "$D/zip.json"
+[ "$(cat "$SBOX_HOME/zipped/Data/Library/Preferences/z.plist")" = zipped ] && ok "zip unpacked" || not_ok "zip template"
+printf '{ "name": "evil", "template": "evil.tar" }\n' >"$D/evil.json"
+expect_rc 2 "escaping template refused" "$SBOX" create "$D/evil.json"
+expect_grep "contains '\.\.'" "$T_TMP/err" "says why"
+[ -e "$T_TMP/escaped-template" ] || [ -e "$SBOX_HOME/escaped-template" ] &&
+	not_ok "template wrote outside" || ok "template wrote nothing outside"
+
 printf '{ "name": "nope", "template": "no-such-template" }\n' >"$D/nope.json"
 expect_rc 2 "unknown template" "$SBOX" create "$D/nope.json"
 expect_grep "template 'no-such-template' not found" "$T_TMP/err" "unknown template message"
@@ -89,6 +107,9 @@ if [ "$(id -u)" -eq 0 ]; then
 	[ "$others" -eq 0 ] && ok "everything chowned to SUDO_UID" || not_ok "$others not chowned"
 	python3 -c 'import plistlib,sys; assert plistlib.load(open(sys.argv[1],"rb"))["OwnerUID"]==65534' \
 		"$T_TMP/sudo-store/dirs/metadata.plist" && ok "OwnerUID is the user" || not_ok "OwnerUID"
+	SBOX_HOME="$T_TMP/sudo-store" SUDO_UID=65534 SUDO_GID=65534 \
+		expect_rc 0 "export as root for SUDO_UID" "$SBOX" export dirs "$T_TMP/sudo.tar"
+	[ "$(stat -c %u "$T_TMP/sudo.tar")" = 65534 ] && ok "the archive is the user's" || not_ok "archive owner"
 	# A store that is really someone else's folder (here through a link) is refused.
 	mkdir -m 700 "$T_TMP/roots-folder"; ln -s "$T_TMP/roots-folder" "$T_TMP/sudo-link"
 	SBOX_HOME="$T_TMP/sudo-link" SUDO_UID=65534 SUDO_GID=65534 \

@@ -246,6 +246,8 @@ test_list_hold_remove(void **state)
 	sh("mkdir '%s/damaged'", storedir);
 	assert_int_equal(container_list_all(&st, &l, &err), 0);
 	assert_int_equal(l.nr, 2);
+	assert_int_equal(l.ndamaged, 1);
+	assert_string_equal(l.damaged[0], "damaged");
 	assert_string_equal(l.v[0].name, "beta");
 	assert_string_equal(l.v[1].name, "zeta");
 	container_list_release(&l);
@@ -310,6 +312,17 @@ test_metadata(void **state)
 						      &back, &err), -1);
 		assert_int_equal(container_meta_parse(t2, strlen(t2), "m",
 						      &back, &err), -1);
+	}
+	{
+		/* Entity declarations are refused before anything expands. */
+		const char *t3 = "<!DOCTYPE plist [<!ENTITY a \"aaaaaaaa\">"
+				 "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
+				 "<plist><dict><key>Name</key><string>&b;"
+				 "</string></dict></plist>";
+
+		assert_int_equal(container_meta_parse(t3, strlen(t3), "m",
+						      &back, &err), -1);
+		assert_non_null(strstr(err.msg, "without DTD declarations"));
 	}
 }
 
