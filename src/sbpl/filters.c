@@ -82,7 +82,6 @@ check_pattern_arg(struct interp *in, const struct vocab_filter *vf,
 		strbuf_release(&sb);
 		return false;
 	}
-	in->string_bytes += v->u.str.len;
 	if (vf->match == VOCAB_MATCH_REGEX)
 		check_regex(in, v->u.str.s, loc);
 	if (!strcmp(vf->category, "path"))

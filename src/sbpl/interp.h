@@ -190,7 +190,6 @@ struct interp {
 	struct src_loc missing_loc;
 
 	bool traced;                 /* (trace ...) seen */
-	size_t string_bytes;         /* estimate of literal data (size lint) */
 };
 
 /* interp lifecycle (sbpl.c) */

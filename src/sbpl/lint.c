@@ -302,10 +302,55 @@ lint_local_outbound(struct interp *in)
 	}
 }
 
-/* Apple refuses profiles whose pattern/literal data exceeds 65535 bytes
- * (SBPL-SEMANTICS §g); warn when the literal data gets close. */
+/*
+ * Apple refuses a profile when one serialised pattern or data object
+ * exceeds 65535 bytes ("pattern serialization length N exceeds maximum",
+ * "data object length N exceeds maximum"), and Nix's fix is to split one
+ * huge rule into several (SBPL-LINTS.md A5, SBPL-SEMANTICS.md §g): the
+ * limit is per rule, not per profile. Warn when one rule's literal data
+ * gets close.
+ */
 #define SIZE_LIMIT 65535
 #define SIZE_WARN (SIZE_LIMIT / 10 * 9)
+
+static size_t
+filter_bytes(const struct policy_filter *f)
+{
+	size_t n = 0;
+
+	if (!f)
+		return 0;
+	for (size_t i = 0; i < f->nargs; i++)
+		if (f->args[i].str)
+			n += strlen(f->args[i].str);
+	for (size_t i = 0; i < f->nkids; i++)
+		n += filter_bytes(f->kids[i]);
+	return n;
+}
+
+static void
+lint_rule_size(struct interp *in)
+{
+	const struct policy *p = in->policy;
+
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct policy_rule *r = &p->rules[i];
+		size_t n;
+
+		/* One (allow op1 op2 ...) form yields a rule per operation. */
+		if (i > 0 && r->loc.file == p->rules[i - 1].loc.file &&
+		    r->loc.start == p->rules[i - 1].loc.start)
+			continue;
+		n = filter_bytes(r->filter);
+		if (n >= SIZE_WARN)
+			interp_warn(in, DIAG_WARNING, r->loc, "profile-size",
+				    "this rule holds about %zu bytes of strings "
+				    "and patterns; macOS refuses more than %d in "
+				    "one rule: split it into several rules", n,
+				    SIZE_LIMIT);
+	}
+}
+
 #define MISSING_SHOWN 12
 
 void
@@ -315,11 +360,7 @@ lint_policy(struct interp *in)
 	lint_local_outbound(in);
 	/* lints from the decision model: src/sbpl/lint_decide.c */
 	sbpl_lint_decide(in->policy, in->diags);
-	if (in->string_bytes >= SIZE_WARN)
-		interp_warn(in, DIAG_WARNING, in->first_form, "profile-size",
-			    "the profile holds about %zu bytes of strings and "
-			    "patterns; macOS refuses more than %d: split it or "
-			    "shorten it", in->string_bytes, SIZE_LIMIT);
+	lint_rule_size(in);
 	if (in->nmissing) {
 		struct strbuf sb = STRBUF_INIT;
 

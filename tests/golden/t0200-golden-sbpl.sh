@@ -1,6 +1,7 @@
 #!/bin/sh
 # Hand-written broken profiles: each tests/golden/sbpl/*.sb starts with
 #   ;! expect LEVEL ID LINE:COL     (one or more)
+#   ;! absent ID                    (a check that must not fire)
 #   ;! args OPTIONS...              (optional)
 # and `sbox check` must report exactly that diagnostic, with exit status 1
 # when an expected diagnostic is an error and 0 otherwise.
@@ -23,10 +24,19 @@ for f in *.sb; do
 		continue
 	fi
 	sed -n 's/^;! expect \([a-z]*\) \([a-z-]*\) \([0-9]*:[0-9]*\)$/\1 \2 \3/p' "$f" >"$T_TMP/exp"
-	if [ ! -s "$T_TMP/exp" ]; then
-		not_ok "$f has no ';! expect' line"
+	sed -n 's/^;! absent \([a-z-]*\)$/\1/p' "$f" >"$T_TMP/absent"
+	if [ ! -s "$T_TMP/exp" ] && [ ! -s "$T_TMP/absent" ]; then
+		not_ok "$f has no ';! expect' or ';! absent' line"
 		continue
 	fi
+	while read -r id; do
+		if grep -qF "[$id]" "$T_TMP/out"; then
+			not_ok "$f: [$id] reported, wanted none"
+			sed 's/^/#   /' "$T_TMP/out" | head -10
+		else
+			ok "$f: no [$id]"
+		fi
+	done <"$T_TMP/absent"
 	while read -r level id pos; do
 		if grep -F "$f:$pos: $level: " "$T_TMP/out" | grep -qF "[$id]"; then
 			ok "$f: $level $id at $pos"
