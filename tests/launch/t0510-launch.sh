@@ -56,6 +56,17 @@ out=$("$SBOX" launch "$DEF" -- /bin/sh -c 'ulimit -n')
 [ "$out" = 17 ] && ok "limits.open-files becomes RLIMIT_NOFILE" ||
 	not_ok "open-files limit: got '$out'"
 
+# root through sudo: the program runs as the invoking user, who owns Data/
+if [ "$(id -u)" -eq 0 ]; then
+	out=$(SUDO_UID=65534 SUDO_GID=65534 SBOX_HOME="$T_TMP/sudo-store" \
+	      "$SBOX" launch "$DEF" -- /bin/sh -c \
+	      'echo "$(id -u):$(id -g):$(id -G)"; touch "$HOME/w" && echo wrote' 2>&1 |
+	      tr '\n' ' ')
+	[ "$out" = "65534:65534:65534 wrote " ] &&
+		ok "under sudo the program runs as SUDO_UID and writes its HOME" ||
+		not_ok "under sudo: got '$out'"
+fi
+
 # signals sent to sbox reach the program (not pid 1: see launch_linux.c)
 "$SBOX" launch "$DEF" -- /bin/sh -c \
 	'trap "exit 42" TERM; echo ready; while :; do sleep 0.05; done' \
