@@ -30,6 +30,11 @@ endif
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+# sandbox_init_with_parameters and sandbox_check are private SPI; link
+# libsandbox rather than rely on libSystem re-exporting them (MACOS.md §1.3).
+ifeq ($(PLATFORM),darwin)
+PKG_LIBS += -lsandbox
+endif
 # build/sbox links its libraries statically on Linux (libc stays shared):
 # loading ~18 shared objects at every start was the largest part of
 # `sbox launch` (tools/bench/launch.sh; LINUX-BASELINES.md §4, §7.4).

@@ -71,6 +71,17 @@ env_inherited(const struct container_def *def, const char *entry, size_t n)
 	return 0;
 }
 
+const char *
+seatbelt_env_get(char *const *envp, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; envp && envp[i]; i++)
+		if (!strncmp(envp[i], name, n) && envp[i][n] == '=')
+			return envp[i] + n + 1;
+	return NULL;
+}
+
 void
 seatbelt_env_build(const struct launch_request *req, const char *home,
 		   const char *cf_home, const char *tmpdir,

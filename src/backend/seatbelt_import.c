@@ -17,12 +17,17 @@
 #include "util/xalloc.h"
 
 #define IMPORT_MAX_DEPTH 8
+/* A file imported many times, each importing it again, would grow
+ * exponentially before the depth limit stops it. */
+#define IMPORT_MAX_TOTAL 256
 
 struct import_ctx {
 	const struct darwin_sys *sys;
 	const char *const *dirs;
 	int keep_unfound;
 	struct sbox_err *err;
+	const char *open[IMPORT_MAX_DEPTH]; /* files being inlined: cycles */
+	size_t total;
 };
 
 static int
@@ -160,11 +165,18 @@ inline_import(struct import_ctx *ic, const char *name, int depth,
 	int rc = -1, found;
 
 	*kept = 0;
-	if (depth >= IMPORT_MAX_DEPTH) {
+	if (depth >= IMPORT_MAX_DEPTH || ic->total >= IMPORT_MAX_TOTAL) {
 		err_set(ic->err, SBOX_E_INVALID,
-			"SBPL import \"%s\": imports nested more than %d deep "
-			"(a cycle?)", name, IMPORT_MAX_DEPTH);
+			"SBPL import \"%s\": more than %d nested or %d in all",
+			name, IMPORT_MAX_DEPTH, IMPORT_MAX_TOTAL);
 		goto out;
+	}
+	for (int d = 0; d < depth; d++) {
+		if (!strcmp(ic->open[d], name)) {
+			err_set(ic->err, SBOX_E_INVALID,
+				"SBPL import \"%s\" imports itself", name);
+			goto out;
+		}
 	}
 	found = import_read(ic, name, &body, &where);
 	if (found < 0) {
@@ -184,6 +196,8 @@ inline_import(struct import_ctx *ic, const char *name, int depth,
 	}
 	strbuf_addf(out, "\n; sbox: begin import \"%s\" (%s)\n", name,
 		    where.buf);
+	ic->total++;
+	ic->open[depth] = name;
 	if (resolve_text(ic, body.buf, depth + 1, out) < 0)
 		goto out;
 	strbuf_addstr(out, "\n; sbox: end import\n");
@@ -272,7 +286,13 @@ seatbelt_imports_resolve(const struct darwin_sys *sys, const char *profile,
 			 const char *const *dirs, int keep_unfound,
 			 struct strbuf *out, struct sbox_err *err)
 {
-	struct import_ctx ic = { sys, dirs, keep_unfound, err };
+	struct import_ctx ic;
+
+	memset(&ic, 0, sizeof(ic));
+	ic.sys = sys;
+	ic.dirs = dirs;
+	ic.keep_unfound = keep_unfound;
+	ic.err = err;
 
 	return resolve_text(&ic, profile, 0, out);
 }

@@ -19,7 +19,6 @@ static const char *const system_profile_dirs[] = {
 	"/usr/share/sandbox",
 };
 
-
 void
 seatbelt_plan_init(struct seatbelt_plan *plan)
 {
@@ -44,17 +43,6 @@ seatbelt_plan_release(struct seatbelt_plan *plan)
 	strv_free(plan->argv);
 	strv_free(plan->envp);
 	seatbelt_plan_init(plan);
-}
-
-const char *
-seatbelt_env_get(char *const *envp, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (size_t i = 0; envp && envp[i]; i++)
-		if (!strncmp(envp[i], name, n) && envp[i][n] == '=')
-			return envp[i] + n + 1;
-	return NULL;
 }
 
 /* Strict decimal id (no sign, no spaces); -1 when malformed. */

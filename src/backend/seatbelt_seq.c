@@ -295,9 +295,15 @@ parent_wait(const struct darwin_sys *sys, const struct launch_request *req,
 		if (sig == SIGCHLD) {
 			pid_t w = sys->waitpid(c, pid, &ws, WNOHANG);
 
-			if (w == pid)
-				break;
-			continue;
+			if (w != pid)
+				continue;
+			/*
+			 * What the program left running in its process group
+			 * goes with it, as a Linux PID namespace ends with its
+			 * first process.
+			 */
+			sys->kill(c, -pid, SIGKILL);
+			break;
 		}
 		if (sig == SIGALRM) {
 			if (req->warn)

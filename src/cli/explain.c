@@ -75,7 +75,8 @@ rule_where(const struct policy_rule *r, struct strbuf *out)
 	unsigned line, col;
 
 	if (!r->loc.file) {
-		strbuf_addstr(out, "built-in start-up rule");
+		/* (deny default), start-up rules: sbox wrote them */
+		strbuf_addstr(out, "the compiled profile");
 		return;
 	}
 	src_linecol(r->loc.file, r->loc.start, &line, &col);
@@ -180,6 +181,42 @@ print_json(const struct decision *d, const char *op, const char *arg)
 	json_decref(o);
 }
 
+/*
+ * The definition's sbpl escape hatch (imports, raw), evaluated after the
+ * emitted rules exactly where the compiled profile has it: at the end.
+ */
+static int
+append_escape_hatch(const char *path, const struct container_def *def,
+		    struct explain_opts *o, struct src_set *srcs,
+		    struct policy *ir)
+{
+	struct sbpl_opts so = SBPL_OPTS_INIT;
+	struct strbuf text = STRBUF_INIT;
+	struct diag_list diags;
+	char *name = xasprintf("%s (sbpl)", path);
+	int rc;
+
+	strbuf_addstr(&text, "(version 1)\n");
+	for (size_t i = 0; i < def->sbpl_import.nr; i++) {
+		strbuf_addstr(&text, "(import ");
+		strbuf_add_quoted(&text, def->sbpl_import.v[i]);
+		strbuf_addstr(&text, ")\n");
+	}
+	if (def->sbpl_raw)
+		strbuf_addstr(&text, def->sbpl_raw);
+	so.vocab = ir->vocab;
+	so.params = o->params;
+	so.include_dirs = o->includes;
+	diag_list_init(&diags);
+	rc = sbpl_eval_string(name, text.buf, &so, srcs, &diags, ir);
+	if (rc != 0)
+		cli_print_diags(&diags);
+	diag_list_release(&diags);
+	strbuf_release(&text);
+	free(name);
+	return rc == 0 ? 0 : EXIT_USAGE;
+}
+
 /* The IR of a definition: the emitter's rules, located in the definition. */
 static int
 load_definition(const char *path, struct explain_opts *o, struct src_set *srcs,
@@ -196,8 +233,7 @@ load_definition(const char *path, struct explain_opts *o, struct src_set *srcs,
 	if (sbpl_emit_def_ir(&def, &text, &params, ir, &err) < 0)
 		rc = cli_report(&err);
 	else if (def.sbpl_raw || def.sbpl_import.nr)
-		cli_warn("%s: the sbpl escape hatch (import, raw) is not part of this explanation",
-			 path);
+		rc = append_escape_hatch(path, &def, o, srcs, ir);
 	for (size_t i = 0; i < params.nr; i++)
 		free(params.v[i]);
 	free(params.v);

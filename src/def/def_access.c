@@ -259,3 +259,40 @@ def_access_decide(const struct container_def *def, unsigned cls,
 		return 1;
 	return b.found && !b.denied && (b.grants & cls);
 }
+
+/* Is path a strict ancestor of listed path p that grants reading? */
+static int
+ancestor_of_readable(const struct container_def *def, const char *path,
+		     const char *raw)
+{
+	char *p = def_path_canonical(raw);
+	int yes;
+
+	def_path_normalise(p);
+	yes = strcmp(p, path) && def_path_covers(path, p) && p[0] == '/' &&
+	      def_access_decide(def, DEF_ACC_READ, p);
+	free(p);
+	return yes;
+}
+
+int
+def_access_decide_metadata(const struct container_def *def, const char *path)
+{
+	static const char *const nodes[] = { "/", "/tmp", "/var", "/etc" };
+	const struct def_path_list *lists[] = { &def->fs_read, &def->fs_write,
+						&def->fs_exec };
+
+	if (def_access_decide(def, DEF_ACC_READ, path))
+		return 1;
+	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++)
+		if (!strcmp(path, nodes[i]))
+			return 1;
+	for (const struct def_base_path *b = def_base_paths; b->path; b++)
+		if ((b->bits & DEF_ACC_READ) && ancestor_of_readable(def, path, b->path))
+			return 1;
+	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++)
+		for (size_t i = 0; i < lists[l]->nr; i++)
+			if (ancestor_of_readable(def, path, lists[l]->v[i].path))
+				return 1;
+	return 0;
+}

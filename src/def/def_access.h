@@ -60,6 +60,15 @@ long def_access_parent(const struct def_access *a, size_t i);
 int def_access_decide(const struct container_def *def, unsigned cls,
 		      const char *path);
 
+/*
+ * file-read-metadata on a canonical path: readable paths, and also the
+ * ancestors of every readable listed path and the / /tmp /var /etc nodes,
+ * which path resolution must be able to stat (MACOS.md §1.8.4,
+ * SBPL-SEMANTICS.md §a.5). 1 allow, 0 deny.
+ */
+int def_access_decide_metadata(const struct container_def *def,
+			       const char *path);
+
 /* /tmp, /var, /etc -> /private/...; heap string. */
 char *def_path_canonical(const char *path);
 /* 1 if anc is path or one of its ancestors (subpath match). */

@@ -59,7 +59,6 @@ bi_version(ARGS)
 		return &in->voidv;
 	}
 	in->version_seen = true;
-	in->version = a[0]->u.i;
 	in->version_loc = in->cur;
 	if (in->file_state && in->file_state->forms > 0)
 		interp_warn(in, DIAG_WARNING, in->cur, "version-not-first",

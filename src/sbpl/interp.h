@@ -172,8 +172,7 @@ struct interp {
 	struct src_loc first_form;   /* first form of the main file */
 	struct sbpl_file_state *file_state;
 
-	/* (version N) */
-	long long version;
+	/* (version 1) of the evaluated profile */
 	struct src_loc version_loc;
 	bool version_seen;
 
@@ -191,9 +190,7 @@ struct interp {
 	struct src_loc missing_loc;
 
 	bool traced;                 /* (trace ...) seen */
-	bool in_defined_guard;
 	size_t string_bytes;         /* estimate of literal data (size lint) */
-	unsigned nrules_filtered;
 };
 
 /* interp lifecycle (sbpl.c) */

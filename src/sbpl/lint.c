@@ -262,15 +262,57 @@ lint_deny_default(struct interp *in)
 		    "main; (import \"system.sb\") or allow file-read* on them");
 }
 
+/* SBPL-LINTS B8: (local ...) on outbound traffic matches the local end
+ * every connection has. */
+static const struct policy_filter *
+local_leaf(const struct policy_filter *f)
+{
+	if (!f)
+		return NULL;
+	if (f->kind == PF_MATCH)
+		return !strcmp(f->name, "local") ? f : NULL;
+	if (f->kind == PF_REQUIRE_NOT)
+		return NULL;
+	for (size_t k = 0; k < f->nkids; k++) {
+		const struct policy_filter *l = local_leaf(f->kids[k]);
+
+		if (l && (f->kind == PF_REQUIRE_ANY || f->nkids == 1))
+			return l;
+	}
+	return NULL;
+}
+
+static void
+lint_local_outbound(struct interp *in)
+{
+	for (size_t i = 0; i < in->policy->nrules; i++) {
+		const struct policy_rule *r = &in->policy->rules[i];
+		const struct policy_filter *l;
+
+		if (r->action != POLICY_ALLOW || (strcmp(r->op, "network-outbound") &&
+						  strcmp(r->op, "network*")))
+			continue;
+		l = local_leaf(r->filter);
+		if (l)
+			interp_warn(in, DIAG_WARNING, l->loc, "local-outbound",
+				    "(local ...) on %s matches the local end of "
+				    "the connection, which every outbound "
+				    "connection has: this allows all outbound "
+				    "traffic; use (remote ...)", r->op);
+	}
+}
+
 /* Apple refuses profiles whose pattern/literal data exceeds 65535 bytes
  * (SBPL-SEMANTICS §g); warn when the literal data gets close. */
 #define SIZE_LIMIT 65535
 #define SIZE_WARN (SIZE_LIMIT / 10 * 9)
+#define MISSING_SHOWN 12
 
 void
 lint_policy(struct interp *in)
 {
 	lint_deny_default(in);
+	lint_local_outbound(in);
 	/* lints from the decision model: src/sbpl/lint_decide.c */
 	sbpl_lint_decide(in->policy, in->diags);
 	if (in->string_bytes >= SIZE_WARN)
@@ -281,8 +323,10 @@ lint_policy(struct interp *in)
 	if (in->nmissing) {
 		struct strbuf sb = STRBUF_INIT;
 
-		for (size_t i = 0; i < in->nmissing; i++)
+		for (size_t i = 0; i < in->nmissing && i < MISSING_SHOWN; i++)
 			strbuf_addf(&sb, "%s%s", i ? ", " : "", in->missing[i]);
+		if (in->nmissing > MISSING_SHOWN)
+			strbuf_addf(&sb, " and %zu more", in->nmissing - MISSING_SHOWN);
 		interp_warn(in, DIAG_NOTE, in->missing_loc, "param-missing",
 			    "the profile needs parameters it was not given "
 			    "(%s: %s); supply them with -D KEY=VALUE", sb.buf,

@@ -112,7 +112,7 @@ classify_arg(struct interp *in, struct rule_parts *rp, struct sval *v,
 
 static bool
 check_modifiers(struct interp *in, struct rule_parts *rp,
-		enum policy_action action, struct src_loc loc)
+		enum policy_action action)
 {
 	for (size_t i = 0; i < rp->nmods; i++) {
 		const struct vocab_modifier *m = vocab_modifier_find(rp->mods[i]->u.mod.name);
@@ -145,7 +145,6 @@ check_modifiers(struct interp *in, struct rule_parts *rp,
 			}
 		}
 	}
-	(void)loc;
 	return true;
 }
 
@@ -261,7 +260,7 @@ bi_rule(ARGS)
 		interp_error(in, loc, "arity", "at least one operation required");
 		goto out;
 	}
-	if (!check_modifiers(in, &rp, action, loc))
+	if (!check_modifiers(in, &rp, action))
 		goto out;
 	check_filters(in, &rp, loc);
 	add_rules(in, &rp, action, loc);

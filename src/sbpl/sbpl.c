@@ -54,6 +54,7 @@ const struct sbpl_check sbpl_checks[] = {
 	{ "relative-path", DIAG_WARNING, "a path filter whose path is not absolute: never matches" },
 	{ "trailing-slash", DIAG_WARNING, "a subpath ending in '/'" },
 	{ "string-escape", DIAG_WARNING, "an unknown escape like \\. in a plain string loses its backslash: use #\"...\"" },
+	{ "local-outbound", DIAG_WARNING, "(local ...) on network-outbound/network* allows every outbound connection" },
 	{ "deny-default-unusable", DIAG_WARNING, "(deny default) with nothing that lets dyld read /System or /usr/lib: the program cannot start" },
 	{ "profile-size", DIAG_WARNING, "the profile's literal data is near Apple's 64 KiB limit" },
 	{ "rule-shadowed", DIAG_WARNING, "a filtered rule every path of which is decided by later rules of the opposite action (SBPL-SEMANTICS §a.1)" },

@@ -17,6 +17,7 @@ H=$T_TMP/darwin_host
 # shellcheck disable=SC2086
 if ! $CC -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g $SAN \
 	-I"$TOP/src" -I"$TOP/tests/shim" -o "$H" "$TOP/tests/backend/darwin_host.c" \
+	"$TOP/tests/backend/darwin_host_fixed.c" \
 	"$TOP/src/backend/launch_darwin.c" "$BUILD"/obj/backend/seatbelt_*.o \
 	"$BUILD"/obj/util/*.o 2>"$T_TMP/cc.err"; then
 	not_ok "darwin_host builds"; cat "$T_TMP/cc.err"; done_testing
@@ -53,11 +54,11 @@ expect_grep "^$real\$" "$T_TMP/pwd" "cwd is the project, symlinks resolved"
 
 # What sandbox_init_with_parameters received.
 (cd "$T_TMP/link" && HOST_RECORD="$T_TMP/rec" "$H" -- /bin/true)
-expect_grep "^flags=0\$" "$T_TMP/rec" "flags 0: the profile is SBPL text"
-expect_grep "^param READ_0=$real\$" "$T_TMP/rec" "\${PROJECT} arrives canonical"
-expect_grep "^param WRITE_0=$data\$" "$T_TMP/rec" "\${CONTAINER} arrives canonical"
-expect_grep "(allow network\*)" "$T_TMP/rec" "the definition's import is inlined"
-if grep -q '(import "host-extra.sb")' "$T_TMP/rec"; then
+expect_grep "^0\$" "$T_TMP/rec.flags" "flags 0: the profile is SBPL text"
+expect_grep "^READ_0=$real\$" "$T_TMP/rec.params" "\${PROJECT} arrives canonical"
+expect_grep "^WRITE_0=$data\$" "$T_TMP/rec.params" "\${CONTAINER} arrives canonical"
+expect_grep "(allow network\*)" "$T_TMP/rec.sb" "the definition's import is inlined"
+if grep -q '(import "host-extra.sb")' "$T_TMP/rec.sb"; then
 	not_ok "the import form is still there"; else ok "no import left to resolve later"; fi
 
 # Descriptors: an inherited fd 7 is closed before the program starts.
@@ -84,6 +85,12 @@ n=0; while [ ! -e "$T_TMP/ready" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1))
 kill -TERM $hp; wait $hp; rc=$?
 [ $rc -eq 42 ] && ok "SIGTERM is forwarded to the program" ||
 	not_ok "SIGTERM forwarding (exit $rc, wanted 42)"
+# What the program leaves behind in its process group ends with it.
+"$H" -- /bin/sh -c "sleep 30 & echo \$! >'$T_TMP/bg'; exit 0"
+bg=$(cat "$T_TMP/bg")
+n=0; while kill -0 "$bg" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+kill -0 "$bg" 2>/dev/null && { not_ok "a background process outlived the program"; kill "$bg"; } ||
+	ok "background processes end with the program"
 start=$(date +%s)
 HOST_TIMEOUT=1 expect_rc 137 "the wall-clock limit kills: 128+9" "$H" -- /bin/sleep 30
 [ $(( $(date +%s) - start )) -lt 10 ] && ok "... promptly" || not_ok "the timeout took too long"

@@ -313,6 +313,47 @@ test_import(void **state)
 	free(path);
 }
 
+static bool
+has_diag(const char *program, const char *id)
+{
+	struct run r;
+	char *text = xasprintf("(version 1)\n%s\n", program);
+	bool found;
+
+	run(&r, text);
+	found = find_diag(&r, id) != NULL;
+	done(&r);
+	free(text);
+	return found;
+}
+
+static void
+test_precedence_lints(void **state)
+{
+	(void)state;
+	/* a later allow of a superset overrides the deny */
+	assert_true(has_diag("(deny file-read* (subpath \"/a/b\"))"
+			     "(allow file-read* (subpath \"/a\"))", "rule-shadowed"));
+	assert_true(has_diag("(deny file-read* (literal \"/a/x\") (literal \"/a/y\"))"
+			     "(allow file-read* (literal \"/q\") (prefix \"/a/\"))", "rule-shadowed"));
+	/* deny after allow: the deny wins, nothing to report */
+	assert_false(has_diag("(allow file-read* (subpath \"/a\"))"
+			      "(deny file-read* (subpath \"/a/b\"))", "rule-shadowed"));
+	/* the allow covers only part of the deny */
+	assert_false(has_diag("(deny file-read* (subpath \"/a\"))"
+			      "(allow file-read* (subpath \"/a/b\"))", "rule-shadowed"));
+	assert_false(has_diag("(deny file-read* (literal \"/ab\"))"
+			      "(allow file-read* (subpath \"/a\"))", "rule-shadowed"));
+	/* different operations, or an unfiltered allow (only a fallback) */
+	assert_false(has_diag("(deny file-read* (literal \"/a/b\"))"
+			      "(allow file-write* (subpath \"/a\"))", "rule-shadowed"));
+	assert_false(has_diag("(deny file-read* (literal \"/a/b\")) (allow file-read*)",
+			      "rule-shadowed"));
+	assert_true(has_diag("(allow network* (local ip))", "local-outbound"));
+	assert_false(has_diag("(allow network-outbound (remote ip \"localhost:*\"))", "local-outbound"));
+	assert_false(has_diag("(allow network-bind (local ip \"localhost:*\"))", "local-outbound"));
+}
+
 int
 main(void)
 {
@@ -325,6 +366,7 @@ main(void)
 		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_import),
+		cmocka_unit_test(test_precedence_lints),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,84 @@
+#!/bin/sh
+# The real macOS launcher with the real definition loader, def_resolve and
+# SBPL emitter, on Linux (libsandbox stood in by tests/backend/darwin_host.c):
+# for the shipped presets and a definition with an import, what reaches
+# sandbox_init_with_parameters is self-consistent -- every (param) has a
+# value, every value is a canonical path, the import is inlined -- and
+# passes `sbox check --strict-params` with exactly those values.
+. "$TOP/tests/lib/test-lib.sh"
+
+[ "$(uname -s)" = Linux ] || skip_all "Linux-only harness"
+CC=${CC:-cc}
+command -v "$CC" >/dev/null 2>&1 || skip_all "no C compiler"
+[ -f "$BUILD/libsbox.a" ] || skip_all "no $BUILD/libsbox.a"
+SAN=
+nm "$BUILD/obj/util/err.o" 2>/dev/null | grep -q __asan_ &&
+	SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+LIBS=$(pkg-config --libs libxml-2.0 jansson libarchive libseccomp 2>/dev/null)
+H=$T_TMP/darwin_host
+# shellcheck disable=SC2086
+if ! $CC -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g $SAN \
+	-I"$TOP/src" -I"$TOP/tests/shim" -o "$H" "$TOP/tests/backend/darwin_host.c" \
+	"$TOP/tests/backend/darwin_host_load.c" "$TOP/src/backend/launch_darwin.c" \
+	"$BUILD/libsbox.a" $LIBS 2>"$T_TMP/cc.err"; then
+	not_ok "darwin_host (real definitions) builds"; cat "$T_TMP/cc.err"; done_testing
+fi
+ok "darwin_host builds with the real loader and emitter"
+
+export SBOX_DATADIR="$TOP"
+mkdir -p "$T_TMP/Data/tmp" "$T_TMP/real/proj" "$T_TMP/defs"
+ln -s real "$T_TMP/link"
+export HOST_DATA="$T_TMP/Data"
+printf '(version 1)\n(allow mach-lookup (global-name "org.example.extra"))\n' \
+	>"$T_TMP/defs/extra.sb"
+cat >"$T_TMP/defs/imports.json" <<'DEF'
+{
+  "extends": ["base"],
+  "filesystem": { "read": ["${PROJECT}"], "write": ["${PROJECT}/build/"] },
+  "sbpl": { "import": ["extra.sb"] }
+}
+DEF
+
+# check_record NAME: the recorded profile and parameters agree and pass check.
+check_record() {
+	n=$1 r=$T_TMP/rec
+	grep -o '(param "[^"]*")' "$r.sb" | sed 's/(param "\(.*\)")/\1/' | sort -u >"$T_TMP/used"
+	cut -d= -f1 "$r.params" | sort >"$T_TMP/given"
+	if cmp -s "$T_TMP/used" "$T_TMP/given" && [ -s "$T_TMP/given" ]; then
+		ok "$1: every (param) has exactly one value"
+	else
+		not_ok "$1: params used and given differ"; diff "$T_TMP/used" "$T_TMP/given" | head
+	fi
+	if cut -d= -f2- "$r.params" | grep -Ev '^/$|^/[^/]' >"$T_TMP/badv" ||
+	   cut -d= -f2- "$r.params" | grep -E '//|/\./|/\.\./|/\.\.?$|./$' >>"$T_TMP/badv"; then
+		not_ok "$1: values not canonical:"; sed 's/^/#   /' "$T_TMP/badv" | head
+	else ok "$1: every value is an absolute canonical path"; fi
+	set --
+	while IFS= read -r kv; do set -- "$@" -D "$kv"; done <"$r.params"
+	if "$SBOX" check --strict-params "$@" "$r.sb" >"$T_TMP/check" 2>&1; then
+		ok "$n: sbox check --strict-params accepts what sandbox_init gets"
+	else not_ok "$n: sbox check rejects it"; sed 's/^/#   /' "$T_TMP/check" | head -20; fi
+}
+
+for def in "$TOP"/profiles/*.json "$T_TMP/defs/imports.json"; do
+	name=$(basename "$def" .json)
+	rm -f "$T_TMP"/rec.*
+	(cd "$T_TMP/link/proj" && HOST_DEF=$def HOST_DEFDIR= HOST_RECORD="$T_TMP/rec" \
+		"$H" -- /bin/true) >"$T_TMP/out" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ]; then not_ok "$name: launch (exit $rc)"; sed 's/^/#   /' "$T_TMP/out"
+		continue; fi
+	ok "$name: launches"
+	check_record "$name"
+done
+
+# The last one was imports.json: its project entered through a symlink.
+expect_grep "org.example.extra" "$T_TMP/rec.sb" "the definition's import is inlined"
+if grep -q '(import "extra.sb")' "$T_TMP/rec.sb"; then not_ok "the import form is left"
+else ok "no import left for libsandbox to resolve after chroot"; fi
+expect_grep "=.*/real/proj\$" "$T_TMP/rec.params" "\${PROJECT} is the physical path"
+if grep -q "/link/" "$T_TMP/rec.params"; then not_ok "a symlinked path reached the profile"
+else ok "no symlinked path reached the profile"; fi
+expect_grep "=.*/real/proj/build\$" "$T_TMP/rec.params" "a path that does not exist yet is canonical too"
+
+done_testing
