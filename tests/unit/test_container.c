@@ -328,6 +328,7 @@ test_metadata(void **state)
 	assert_int_equal(container_meta_parse(text, len, "m", &back, &err), -1);
 	assert_non_null(strstr(err.msg, "without control characters"));
 	free(text);
+	container_meta_release(&m);
 }
 
 static void
