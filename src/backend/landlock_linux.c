@@ -160,7 +160,7 @@ rights_of(const struct ll_ruleset *rs, unsigned access)
 
 int
 landlock_allow_fd(struct ll_ruleset *rs, int fd, unsigned access,
-		  struct sbox_err *err)
+		  int is_dir, struct sbox_err *err)
 {
 	struct ll_path_beneath_attr pb;
 	struct stat st;
@@ -169,9 +169,13 @@ landlock_allow_fd(struct ll_ruleset *rs, int fd, unsigned access,
 	pb.allowed_access = rights_of(rs, access);
 	if (!pb.allowed_access)
 		return 0;
-	if (fstat(fd, &st) < 0)
-		return err_sys(err, "fstat");
-	if (!S_ISDIR(st.st_mode))
+	if (is_dir < 0) {
+		if (fstat(fd, &st) < 0)
+			return err_sys(err, "fstat");
+		is_dir = S_ISDIR(st.st_mode);
+	}
+	/* directory rights on a file make landlock_add_rule fail */
+	if (!is_dir)
 		pb.allowed_access &= LL_FILE_RIGHTS;
 	if (syscall(__NR_landlock_add_rule, rs->fd, LL_RULE_PATH_BENEATH,
 		    &pb, 0) < 0)

@@ -27,9 +27,10 @@ unsigned landlock_missing(const struct linux_plan *plan, int abi);
 
 int landlock_ruleset_open(struct ll_ruleset *rs, int abi,
 			  const struct linux_plan *plan, struct sbox_err *err);
-/* Allow LP_* rights (plus LL_DEVICE_IOCTL) beneath the object of fd. */
+/* Allow LP_* rights (plus LL_DEVICE_IOCTL) beneath the object of fd;
+ * is_dir 1 or 0 when known, -1 to look. */
 int landlock_allow_fd(struct ll_ruleset *rs, int fd, unsigned access,
-		      struct sbox_err *err);
+		      int is_dir, struct sbox_err *err);
 int landlock_allow_ports(struct ll_ruleset *rs, const struct linux_plan *plan,
 			 struct sbox_err *err);
 /* Restrict the calling thread (no_new_privs must be set) and close. */

@@ -9,12 +9,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <libproc.h>
 #include <limits.h>
 #include <sandbox.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "def/def.h"
@@ -144,20 +146,49 @@ sys_setrlimit(void *ctx, enum seatbelt_limit which, uint64_t value)
 	return setrlimit(resource[which], &rl);
 }
 
+/* Every possible descriptor up to the current limit (the sequence closes
+ * before it lowers that limit). */
+static void
+close_fds_by_number(int lowfd, int keepfd)
+{
+	int max = getdtablesize();
+
+	for (int fd = lowfd; fd < max; fd++)
+		if (fd != keepfd)
+			close(fd);
+}
+
 /*
  * Descriptors opened before the sandbox keep working inside it (sandbox(7)
- * in MACOS.md §1.7), so everything above stderr goes. getdtablesize() is
- * the current descriptor limit; the sequence closes before it lowers it.
+ * in MACOS.md §1.7), so everything above stderr goes. The kernel's list of
+ * open descriptors (libproc) avoids a close() per possible number, which
+ * is slow when the limit is raised to the tens of thousands; a full buffer
+ * may mean more, so list again until a pass closes nothing.
  */
 static int
 sys_close_fds(void *ctx, int lowfd, int keepfd)
 {
-	int max = getdtablesize();
+	struct proc_fdinfo fds[256];
+	int bytes, closed;
 
 	(void)ctx;
-	for (int fd = lowfd; fd < max; fd++)
-		if (fd != keepfd)
-			close(fd);
+	do {
+		bytes = proc_pidinfo(getpid(), PROC_PIDLISTFDS, 0, fds,
+				     (int)sizeof(fds));
+		if (bytes <= 0) {
+			close_fds_by_number(lowfd, keepfd);
+			return 0;
+		}
+		closed = 0;
+		for (size_t i = 0; i < (size_t)bytes / PROC_PIDLISTFD_SIZE; i++) {
+			int fd = fds[i].proc_fd;
+
+			if (fd >= lowfd && fd != keepfd) {
+				close(fd);
+				closed++;
+			}
+		}
+	} while (closed && (size_t)bytes >= sizeof(fds));
 	return 0;
 }
 
@@ -228,6 +259,16 @@ sys_waitpid(void *ctx, pid_t pid, int *status, int options)
 
 static int sys_kill(void *ctx, pid_t p, int s) { (void)ctx; return kill(p, s); }
 
+static double
+sys_now(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static const struct darwin_sys darwin_sys_real = {
 	.ctx = NULL,
 	.sandbox_check = sys_sandbox_check,
@@ -261,6 +302,7 @@ static const struct darwin_sys darwin_sys_real = {
 	.alarm = sys_alarm,
 	.waitpid = sys_waitpid,
 	.kill = sys_kill,
+	.now = sys_now,
 	.resolve = def_resolve,
 	.emit = sbpl_emit_def,
 };

@@ -177,19 +177,64 @@ write_file(const char *path, const char *text)
 	return ret;
 }
 
-/* The program keeps its own uid and gid inside (not root: #25). */
+/*
+ * The program keeps its own uid and gid inside (not root: #25). Root
+ * acting for a user through sudo also maps that user, whom the program
+ * runs as (sandbox_linux.c switches before dropping capabilities), so it
+ * can write the user's container. A map of two ids needs CAP_SETUID in
+ * the parent namespace: the launcher writes that one (maps_for_sudo).
+ */
 static int
-map_ids(uid_t uid, gid_t gid)
+map_ids(const struct lx_launch *lx)
 {
 	char buf[64];
 
 	if (write_file("/proc/self/setgroups", "deny") < 0 && errno != ENOENT)
 		return -1;
-	snprintf(buf, sizeof(buf), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+	snprintf(buf, sizeof(buf), "%u %u 1\n", (unsigned)lx->uid,
+		 (unsigned)lx->uid);
 	if (write_file("/proc/self/uid_map", buf) < 0)
 		return -1;
-	snprintf(buf, sizeof(buf), "%u %u 1\n", (unsigned)gid, (unsigned)gid);
+	snprintf(buf, sizeof(buf), "%u %u 1\n", (unsigned)lx->gid,
+		 (unsigned)lx->gid);
 	return write_file("/proc/self/gid_map", buf);
+}
+
+static int
+maps_for_sudo(const struct lx_launch *lx, pid_t child)
+{
+	char path[64], buf[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)child);
+	snprintf(buf, sizeof(buf), "0 0 1\n%u %u 1\n", (unsigned)lx->run_uid,
+		 (unsigned)lx->run_uid);
+	if (write_file(path, buf) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)child);
+	snprintf(buf, sizeof(buf), "0 0 1\n%u %u 1\n", (unsigned)lx->run_gid,
+		 (unsigned)lx->run_gid);
+	return write_file(path, buf);
+}
+
+/* Root through sudo: run as the invoking user (as the store does). */
+static void
+run_ids(struct lx_launch *lx)
+{
+	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+	char *end1 = NULL, *end2 = NULL;
+	unsigned long u, g;
+
+	lx->uid = lx->run_uid = geteuid();
+	lx->gid = lx->run_gid = getegid();
+	if (lx->uid != 0 || !su || !sg)
+		return;
+	u = strtoul(su, &end1, 10);
+	g = strtoul(sg, &end2, 10);
+	if (*su && *sg && !*end1 && !*end2 && u && g && u < 0xfffffffful &&
+	    g < 0xfffffffful) {
+		lx->run_uid = (uid_t)u;
+		lx->run_gid = (gid_t)g;
+	}
 }
 
 static int
@@ -211,15 +256,19 @@ child_fail(struct lx_launch *lx, const struct sbox_err *err)
 }
 
 static void __attribute__((noreturn))
-child_main(struct lx_launch *lx, uid_t uid, gid_t gid)
+child_main(struct lx_launch *lx)
 {
 	struct sbox_err err = SBOX_ERR_INIT;
 	pid_t prog;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (!launcher_alive(lx))
-		_exit(125);
-	if (map_ids(uid, gid) < 0) {
+	if (lx->run_uid != lx->uid) {
+		char go;
+
+		/* the launcher writes the maps, then one byte (EOF: it died) */
+		if (read(lx->alive_fd, &go, 1) != 1)
+			_exit(125);
+	} else if (!launcher_alive(lx) || map_ids(lx) < 0) {
 		err_sys(&err, "cannot map user and group ids");
 		child_fail(lx, &err);
 	}
@@ -411,8 +460,6 @@ struct run_state {
 static int
 spawn(struct lx_launch *lx, struct run_state *rs, struct sbox_err *err)
 {
-	uid_t uid = geteuid();
-	gid_t gid = getegid();
 	long pid;
 
 	if (pipe2(rs->report, O_CLOEXEC) < 0 || pipe2(rs->alive, O_CLOEXEC) < 0)
@@ -436,9 +483,18 @@ spawn(struct lx_launch *lx, struct run_state *rs, struct sbox_err *err)
 		close(rs->w.sfd);
 		close(rs->report[0]);
 		close(rs->alive[1]);
-		child_main(lx, uid, gid);
+		child_main(lx);
 	}
 	rs->w.child = (pid_t)pid;
+	if (lx->run_uid != lx->uid) {
+		if (maps_for_sudo(lx, rs->w.child) < 0 ||
+		    write(rs->alive[1], "g", 1) != 1) {
+			err_sys(err, "cannot map the ids of the container");
+			kill(rs->w.child, SIGKILL);
+			waitpid(rs->w.child, NULL, 0);
+			return -1;
+		}
+	}
 	close(rs->report[1]);
 	close(rs->alive[0]);
 	rs->report[1] = rs->alive[0] = -1;
@@ -520,6 +576,7 @@ backend_launch(const struct launch_request *req, int *status,
 	sigprocmask(SIG_SETMASK, NULL, &rs.old);
 	lx.req = req;
 	lx.cwd = req->project_dir;
+	run_ids(&lx);
 	if (!req->argv || !req->argv[0]) {
 		err_set(err, SBOX_E_INVALID, "no program to run");
 		goto out;
@@ -528,7 +585,9 @@ backend_launch(const struct launch_request *req, int *status,
 	    check_kernel(&lx, err) < 0)
 		goto out;
 	lx.objs = xcalloc(lx.plan.npaths + 1, sizeof(*lx.objs));
-	lx.envp = env_scrub(req->def, req->envp, lx.plan.home, tmpdir);
+	/* home "real": HOME stays the user's own home */
+	lx.envp = env_scrub(req->def, req->envp,
+			    lx.plan.home ? lx.plan.home : req->real_home, tmpdir);
 	if (seccomp_filter_build(&lx.bpf, err) < 0 || spawn(&lx, &rs, err) < 0)
 		goto out;
 	ret = finish(&lx, &rs, start, status, err);

@@ -7,6 +7,8 @@
 #ifndef SBOX_BACKEND_LAUNCH_LINUX_H
 #define SBOX_BACKEND_LAUNCH_LINUX_H
 
+#include <sys/types.h>
+
 #include "backend/backend.h"
 #include "backend/linux_plan.h"
 #include "backend/seccomp_linux.h"
@@ -46,6 +48,10 @@ struct lx_launch {
 	struct seccomp_bpf bpf;  /* built by the launcher, loaded inside */
 	struct lx_group *groups;
 	size_t ngroups, groups_alloc;
+	uid_t uid;               /* the caller's ids, mapped to themselves */
+	gid_t gid;
+	uid_t run_uid;           /* root through sudo: the program runs as */
+	gid_t run_gid;           /* SUDO_UID/SUDO_GID; else uid/gid */
 };
 
 /* Messages on the report pipe: one letter, then text or a number. */

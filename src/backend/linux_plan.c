@@ -49,11 +49,17 @@ enum listing {
  * exec wherever the definition lets it be read.
  */
 static const char *const elf_loaders[] = {
-	"/lib64/ld-linux-x86-64.so.2", "/lib/ld-linux-aarch64.so.1",
-	"/lib/ld-linux-armhf.so.3", "/lib/ld-linux.so.2",
-	"/lib/ld-musl-x86_64.so.1", "/lib/ld-musl-aarch64.so.1", NULL,
+#if defined(__aarch64__)
+	"/lib/ld-linux-aarch64.so.1", "/lib/ld-musl-aarch64.so.1",
+#elif defined(__arm__)
+	"/lib/ld-linux-armhf.so.3",
+#else
+	/* x86_64, and the plan printed anywhere else (other architectures'
+	 * programs are killed by the seccomp filter, so no i386 loader) */
+	"/lib64/ld-linux-x86-64.so.2", "/lib/ld-musl-x86_64.so.1",
+#endif
+	NULL,
 };
-
 struct entry {
 	char *path;
 	unsigned listed;

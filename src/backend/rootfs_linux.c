@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <string.h>
@@ -21,14 +22,16 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "util/xalloc.h"
+
 #define STAGING "/tmp"
 #define ATTR_BASE (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
 
 struct rootfs {
 	int staging_fd;   /* the staged tmpfs, made read-only at the end */
 	int root_fd;      /* top of the root, for lookups */
-	int late_ro[64];  /* masks and /dev to make read-only at the end */
-	size_t nlate;
+	int *late_ro;     /* masks and /dev to make read-only at the end */
+	size_t nlate, late_alloc;
 };
 
 static int
@@ -133,10 +136,8 @@ new_fs(const char *type, const char *mode, unsigned attrs, int dst)
 static void
 late_ro_add(struct rootfs *fs, int mnt)
 {
-	if (fs->nlate < sizeof(fs->late_ro) / sizeof(fs->late_ro[0]))
-		fs->late_ro[fs->nlate++] = mnt;
-	else
-		close(mnt);
+	ALLOC_GROW(fs->late_ro, fs->nlate + 1, fs->late_alloc);
+	fs->late_ro[fs->nlate++] = mnt;
 }
 
 static int
@@ -327,7 +328,7 @@ pivot_into_staging(void)
 int
 rootfs_enter(struct lx_launch *lx, struct sbox_err *err)
 {
-	struct rootfs fs = { -1, -1, { 0 }, 0 };
+	struct rootfs fs = { -1, -1, NULL, 0, 0 };
 	int ret = -1;
 
 	if (mount("sbox-root", STAGING, "tmpfs", MS_NOSUID | MS_NODEV,
@@ -367,6 +368,7 @@ rootfs_enter(struct lx_launch *lx, struct sbox_err *err)
 out:
 	for (size_t i = 0; i < fs.nlate; i++)
 		close(fs.late_ro[i]);
+	free(fs.late_ro);
 	if (fs.root_fd >= 0)
 		close(fs.root_fd);
 	if (fs.staging_fd >= 0)

@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <grp.h>
 #include <unistd.h>
 
 #include "backend/landlock_linux.h"
@@ -35,18 +36,28 @@
  * program from getting them back at execve.
  */
 static int
-caps_drop(void)
+caps_drop(const struct lx_launch *lx)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2];
 
+	/* EINVAL past the last capability this kernel knows */
 	for (int cap = 0; cap < 64; cap++)
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-			return -1;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+			if (errno != EINVAL)
+				return -1;
+			break;
+		}
 	if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
 		  SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
 		  SECBIT_KEEP_CAPS_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE |
 		  SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED, 0, 0, 0) < 0)
+		return -1;
+	/* still holding CAP_SETUID/SETGID; NO_SETUID_FIXUP keeps the rest */
+	if (lx->run_uid != lx->uid &&
+	    (setgroups(0, NULL) < 0 ||
+	     setresgid(lx->run_gid, lx->run_gid, lx->run_gid) < 0 ||
+	     setresuid(lx->run_uid, lx->run_uid, lx->run_uid) < 0))
 		return -1;
 	memset(data, 0, sizeof(data));
 	return (int)syscall(SYS_capset, &hdr, data);
@@ -79,7 +90,7 @@ allow_inside(struct ll_ruleset *rs, const char *path, unsigned access,
 
 	if (fd < 0)
 		return 0;
-	ret = landlock_allow_fd(rs, fd, access, err);
+	ret = landlock_allow_fd(rs, fd, access, -1, err);
 	close(fd);
 	return ret;
 }
@@ -120,7 +131,8 @@ landlock_apply(struct lx_launch *lx, struct sbox_err *err)
 		    p->mount == LPM_PROC)
 			r = allow_special(&rs, p, err);
 		else if (p->access && lx->objs[i].fd >= 0)
-			r = landlock_allow_fd(&rs, lx->objs[i].fd, p->access, err);
+			r = landlock_allow_fd(&rs, lx->objs[i].fd, p->access,
+					      lx->objs[i].is_dir, err);
 		if (r < 0) {
 			err_wrap(err, "%s", p->path);
 			landlock_ruleset_close(&rs);
@@ -150,7 +162,7 @@ sandbox_apply(struct lx_launch *lx, struct sbox_err *err)
 	if (lx->plan.loopback_up && loopback_up() < 0)
 		return err_sys(err, "cannot bring up the loopback interface");
 	enter_workdir(lx);
-	if (caps_drop() < 0)
+	if (caps_drop(lx) < 0)
 		return err_sys(err, "cannot drop capabilities");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return err_sys(err, "cannot set no_new_privs");

@@ -89,6 +89,7 @@ struct darwin_sys {
 	unsigned (*alarm)(void *ctx, unsigned seconds);
 	pid_t (*waitpid)(void *ctx, pid_t pid, int *status, int options);
 	int (*kill)(void *ctx, pid_t pid, int sig);
+	double (*now)(void *ctx); /* monotonic seconds */
 
 	/*
 	 * sbox's own steps, as hooks so the sequence can be tested without
@@ -143,11 +144,10 @@ int seatbelt_imports_resolve(const struct darwin_sys *sys, const char *profile,
 			     struct strbuf *out, struct sbox_err *err);
 
 /*
- * The program's environment (DESIGN.md "Definitions", environment): only
- * the definition's inherit names (NAME or PREFIX*) from req->envp, then
- * its set values, then HOME, CFFIXED_USER_HOME (when cf_home is not
- * NULL) and TMPDIR (MACOS.md §3.3), SBOX_CONTAINER, and PATH when none
- * came through. Fills plan->envp and plan->nenv.
+ * The program's environment: backend/env_scrub.h's (the definition's
+ * inherited and set variables, HOME, TMPDIR, a PATH), without DYLD_*,
+ * plus CFFIXED_USER_HOME when cf_home is not NULL (MACOS.md §3.3) and
+ * SBOX_CONTAINER. Fills plan->envp and plan->nenv.
  */
 void seatbelt_env_build(const struct launch_request *req, const char *home,
 			const char *cf_home, const char *tmpdir,

@@ -271,14 +271,29 @@ parent_child_failed(const struct darwin_sys *sys, pid_t pid,
 	return -1;
 }
 
+/* How the program ended, for `sbox run --report`. */
+static void
+fill_result(struct launch_result *res, int ws, int timed_out, double secs)
+{
+	if (!res)
+		return;
+	memset(res, 0, sizeof(*res));
+	res->exited = WIFEXITED(ws);
+	res->exit_code = res->exited ? WEXITSTATUS(ws) : 0;
+	res->signal = WIFSIGNALED(ws) ? WTERMSIG(ws) : 0;
+	res->timed_out = timed_out;
+	res->seconds = secs;
+}
+
 static int
 parent_wait(const struct darwin_sys *sys, const struct launch_request *req,
 	    const struct seatbelt_plan *plan, pid_t pid, const sigset_t *set,
 	    int *status, struct sbox_err *err)
 {
 	void *c = sys->ctx;
-	int ws = 0, sig, r;
+	int ws = 0, sig, r, timed_out = 0;
 	uint64_t wall = plan->limits.wall_seconds;
+	double start = sys->now(c);
 
 	if (wall)
 		sys->alarm(c, wall > UINT_MAX ? UINT_MAX : (unsigned)wall);
@@ -306,6 +321,7 @@ parent_wait(const struct darwin_sys *sys, const struct launch_request *req,
 			break;
 		}
 		if (sig == SIGALRM) {
+			timed_out = 1;
 			if (req->warn)
 				req->warn("wall-clock limit reached: killing "
 					  "the program");
@@ -316,6 +332,7 @@ parent_wait(const struct darwin_sys *sys, const struct launch_request *req,
 	if (wall)
 		sys->alarm(c, 0);
 	*status = wait_status(ws);
+	fill_result(req->result, ws, timed_out, sys->now(c) - start);
 	return 0;
 }
 

@@ -16,13 +16,11 @@ const char cmd_launch_usage[] =
 	"\n"
 	"  --allow-weaker    run even when the kernel cannot enforce everything\n"
 	"                    (warns); otherwise such a launch exits with 3\n"
-	"  --timeout SECS    kill the container after SECS seconds (wall clock)\n"
-	"  -v, --verbose     say what is being set up\n";
+	"  --timeout SECS    kill the container after SECS seconds (wall clock)\n";
 
 static const struct option launch_options[] = {
 	{ "allow-weaker", no_argument, NULL, 'W' },
 	{ "timeout", required_argument, NULL, 'T' },
-	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -87,7 +85,7 @@ cmd_launch(int argc, char **argv)
 	int c, rc = EXIT_OK;
 
 	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, "+vh", launch_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+h", launch_options, NULL)) != -1) {
 		if (launch_opt_parse(c, optarg, &opts, "launch", &rc)) {
 			if (rc)
 				return rc;

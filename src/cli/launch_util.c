@@ -27,9 +27,6 @@ launch_opt_parse(int c, const char *arg, struct launch_opts *opts,
 	case 'W':
 		opts->flags |= LAUNCH_ALLOW_WEAKER;
 		return 1;
-	case 'v':
-		opts->flags |= LAUNCH_VERBOSE;
-		return 1;
 	case 'T':
 		errno = 0;
 		opts->timeout = strtoull(arg, &end, 10);

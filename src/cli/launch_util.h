@@ -11,7 +11,7 @@
 #include "def/def.h"
 
 struct launch_opts {
-	unsigned flags;          /* LAUNCH_ALLOW_WEAKER, LAUNCH_VERBOSE */
+	unsigned flags;          /* LAUNCH_ALLOW_WEAKER */
 	uint64_t timeout;        /* --timeout seconds, 0 = the definition's */
 	char **argv;             /* program after "--", or NULL */
 };

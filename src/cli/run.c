@@ -36,7 +36,6 @@ static const struct option run_options[] = {
 	{ "report", required_argument, NULL, 'r' },
 	{ "allow-weaker", no_argument, NULL, 'W' },
 	{ "timeout", required_argument, NULL, 'T' },
-	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -105,7 +104,7 @@ parse_run_args(int argc, char **argv, struct run_args *a)
 			a->opts.argv = argv + optind + 1;
 			break;
 		}
-		c = getopt_long(argc, argv, "+vh", run_options, NULL);
+		c = getopt_long(argc, argv, "+h", run_options, NULL);
 		if (c == -1)
 			break;
 		if (launch_opt_parse(c, optarg, &a->opts, "run", &rc)) {

@@ -87,7 +87,7 @@ struct container_def {
 	/* keys written explicitly (an extending file overrides a base) */
 	int has_home, has_network;
 	/* where scalar keys were written, for later diagnostics */
-	struct src_loc name_loc, network_loc, home_loc;
+	struct src_loc name_loc, network_loc, home_loc, program_loc;
 };
 
 void def_init(struct container_def *d);

@@ -169,6 +169,33 @@ def_access_build(const struct container_def *def, struct def_access *out)
 }
 
 long
+def_access_lookup(const struct def_access *a, const char *path)
+{
+	size_t *at = def_strmap_get(&a->index, path);
+	char *p;
+	long found = -1;
+
+	if (at)
+		return (long)*at;
+	p = xstrdup(path);
+	for (char *s = strrchr(p, '/'); s; s = strrchr(p, '/')) {
+		if (s == p && p[1])
+			p[1] = '\0';
+		else if (s == p)
+			break;
+		else
+			*s = '\0';
+		at = def_strmap_get(&a->index, p);
+		if (at) {
+			found = (long)*at;
+			break;
+		}
+	}
+	free(p);
+	return found;
+}
+
+long
 def_access_parent(const struct def_access *a, size_t i)
 {
 	char *p = xstrdup(a->v[i].path);
@@ -295,4 +322,40 @@ def_access_decide_metadata(const struct container_def *def, const char *path)
 			if (ancestor_of_readable(def, path, lists[l]->v[i].path))
 				return 1;
 	return 0;
+}
+
+int
+def_access_decide_unlink(const struct container_def *def, const char *path)
+{
+	if (!def_access_decide(def, DEF_ACC_WRITE, path))
+		return 0;
+	for (size_t i = 0; i < def->fs_deny.nr; i++) {
+		char *d = def_path_canonical(def->fs_deny.v[i].path);
+		int above;
+
+		def_path_normalise(d);
+		above = strcmp(d, path) && def_path_covers(path, d);
+		free(d);
+		if (above)
+			return 0;
+	}
+	return 1;
+}
+
+int
+def_access_decide_link(const struct container_def *def, const char *path)
+{
+	struct best b = { 0, 0, 0, 0 };
+
+	for (const struct def_base_path *bp = def_base_paths; bp->path; bp++)
+		consider(&b, bp->path, bp->bits, 0, path);
+	for (size_t i = 0; i < def->fs_read.nr; i++)
+		consider(&b, def->fs_read.v[i].path, DEF_ACC_READ, 0, path);
+	for (size_t i = 0; i < def->fs_write.nr; i++)
+		consider(&b, def->fs_write.v[i].path, DEF_ACC_WRITE, 0, path);
+	for (size_t i = 0; i < def->fs_exec.nr; i++)
+		consider(&b, def->fs_exec.v[i].path, DEF_ACC_EXEC, 0, path);
+	for (size_t i = 0; i < def->fs_deny.nr; i++)
+		consider(&b, def->fs_deny.v[i].path, 0, 1, path);
+	return !b.found || !b.denied;
 }

@@ -69,6 +69,26 @@ int def_access_decide(const struct container_def *def, unsigned cls,
 int def_access_decide_metadata(const struct container_def *def,
 			       const char *path);
 
+/*
+ * Moving a folder that holds a denied path would carry the denied path
+ * out of its rule, so renaming or removing any writable ancestor of a
+ * denied path is refused (the move-blocking of SBPL-LINTS.md C7):
+ * file-write-unlink is allowed where writing is, except on strict
+ * ancestors of denied paths. 1 allow, 0 deny.
+ */
+int def_access_decide_unlink(const struct container_def *def, const char *path);
+
+/*
+ * file-link (hard links) is allowed by default even under (deny default)
+ * (SBPL-SEMANTICS.md §a.4); a definition refuses it where the most
+ * specific listed path is a deny, so a denied file cannot be linked out
+ * of its folder. 1 allow, 0 deny.
+ */
+int def_access_decide_link(const struct container_def *def, const char *path);
+
+/* Position of the most specific entry covering path (itself included), or -1. */
+long def_access_lookup(const struct def_access *a, const char *path);
+
 /* /tmp, /var, /etc -> /private/...; heap string. */
 char *def_path_canonical(const char *path);
 /* 1 if anc is path or one of its ancestors (subpath match). */

@@ -206,8 +206,10 @@ void
 def_merge(struct container_def *child, const struct container_def *base)
 {
 	/* name and identifier belong to the definition itself, not its bases */
-	if (!child->program.nr)
+	if (!child->program.nr) {
 		merge_strlist(&child->program, &base->program);
+		child->program_loc = base->program_loc;
+	}
 	if (!child->has_home && base->has_home) {
 		child->home = base->home;
 		child->has_home = 1;

@@ -246,6 +246,7 @@ key_program(const struct def_node *n, struct diag_list *diags,
 		}
 		def_strlist_add(&d->program, a->str);
 	}
+	d->program_loc = n->kids[0].loc;
 	return 0;
 }
 

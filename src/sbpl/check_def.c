@@ -1,4 +1,5 @@
 #include "sbpl/check_def.h"
+#include "def/def_access.h"
 #include "sbpl/emit.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -81,6 +82,22 @@ out:
 	return rc;
 }
 
+/* A program the definition itself does not let run (exec needs exec). */
+static void
+lint_program(const struct container_def *d, struct diag_list *diags)
+{
+	char *path;
+
+	if (!d->program.nr || d->program.v[0][0] != '/')
+		return;
+	path = def_path_canonical(d->program.v[0]);
+	if (!def_access_decide(d, DEF_ACC_EXEC, path))
+		diag_add(diags, DIAG_WARNING, d->program_loc, "def-program-not-executable",
+			 "the program '%s' is not in an exec path of this definition: launching it will be denied",
+			 d->program.v[0]);
+	free(path);
+}
+
 int
 sbpl_check_def(const char *path, const struct sbpl_opts *opts,
 	       struct src_set *srcs, struct diag_list *diags)
@@ -109,6 +126,7 @@ sbpl_check_def(const char *path, const struct sbpl_opts *opts,
 		diag_add(diags, DIAG_ERROR, none, "def-variable", "%s: %s", path, err.msg);
 		rc = 1;
 	} else {
+		lint_program(&d, diags);
 		rc = lint_compiled(path, &d, opts, srcs, diags);
 	}
 	free(container);

@@ -70,14 +70,11 @@ emit_file_op(struct emitter *em, const struct def_access *a, const char *op,
 {
 	struct emit_rule rule;
 
+	emit_rule_begin(em, &rule, -1, op);
 	/* dyld reads / itself on macOS 26 (SBPL-LINTS.md D2); first, so that
 	 * an entry for / (a subpath) still decides after it */
-	if (cls == DEF_ACC_READ) {
-		emit_rule_begin(em, &rule, 1, op);
+	if (cls == DEF_ACC_READ)
 		emit_rule_filter_path(em, &rule, 1, "literal", "/", nowhere);
-		emit_rule_end(em, &rule);
-	}
-	emit_rule_begin(em, &rule, -1, op);
 	for (size_t i = 0; i < a->nr; i++) {
 		if (!entry_needs_rule(a, i, cls))
 			continue;
@@ -85,6 +82,70 @@ emit_file_op(struct emitter *em, const struct def_access *a, const char *op,
 				      "subpath", a->v[i].path, a->v[i].loc);
 	}
 	emit_rule_end(em, &rule);
+}
+
+/*
+ * Hard links: file-link is allowed by default (SBPL-SEMANTICS.md §a.4),
+ * so denied paths refuse it explicitly, most specific last as above.
+ */
+static void
+emit_links(struct emitter *em, const struct def_access *a)
+{
+	struct emit_rule rule;
+
+	emit_rule_begin(em, &rule, -1, "file-link");
+	for (size_t i = 0; i < a->nr; i++) {
+		long parent = def_access_parent(a, i);
+		int allow = !(a->v[i].bits & DEF_ACC_DENY);
+		int above = parent < 0 || !(a->v[parent].bits & DEF_ACC_DENY);
+
+		if (allow != above || !allow)
+			emit_rule_filter_path(em, &rule, allow, "subpath",
+					      a->v[i].path, a->v[i].loc);
+	}
+	emit_rule_end(em, &rule);
+}
+
+/*
+ * Renaming a writable folder that holds a denied path would move the
+ * denied path out from under its rule: refuse unlink/rename of every
+ * writable ancestor (SBPL-LINTS.md C7, sandbox-runtime's move blocking).
+ */
+static void
+emit_move_blocking(struct emitter *em, const struct def_access *a)
+{
+	struct def_strmap seen;
+	struct def_strlist owned = { NULL, 0, 0 };
+	struct emit_rule rule;
+
+	def_strmap_init(&seen);
+	emit_rule_begin(em, &rule, 0, "file-write-unlink");
+	for (size_t i = 0; i < a->nr; i++) {
+		char *p;
+
+		if (!(a->v[i].bits & DEF_ACC_DENY))
+			continue;
+		p = xstrdup(a->v[i].path);
+		for (char *s = strrchr(p, '/'); s && s > p; s = strrchr(p, '/')) {
+			long at;
+
+			*s = '\0';
+			at = def_access_lookup(a, p);
+			if (at < 0 || !entry_allows(&a->v[at], DEF_ACC_WRITE) ||
+			    def_strmap_get(&seen, p))
+				continue;
+			ALLOC_GROW(owned.v, owned.nr + 1, owned.alloc);
+			owned.v[owned.nr] = xstrdup(p);
+			def_strmap_put(&seen, owned.v[owned.nr++], 0);
+			emit_rule_filter_path(em, &rule, 0, "literal", p, a->v[i].loc);
+		}
+		free(p);
+	}
+	emit_rule_end(em, &rule);
+	for (size_t i = 0; i < owned.nr; i++)
+		free(owned.v[i]);
+	free(owned.v);
+	def_strmap_release(&seen);
 }
 
 /*
@@ -144,6 +205,12 @@ emit_files(struct emitter *em, const struct container_def *def)
 		      ";; (SBPL-SEMANTICS.md §a.4).\n");
 	for (size_t i = 0; i < sizeof(file_ops) / sizeof(file_ops[0]); i++)
 		emit_file_op(em, &a, file_ops[i].op, file_ops[i].cls);
+	strbuf_addstr(em->out,
+		      "\n;; Denied paths stay put: no hard links out of them (file-link is allowed\n"
+		      ";; by default, SBPL-SEMANTICS.md §a.4) and no renaming of the writable\n"
+		      ";; folders above them (SBPL-LINTS.md C7).\n");
+	emit_links(em, &a);
+	emit_move_blocking(em, &a);
 	strbuf_addstr(em->out,
 		      "\n;; Path resolution: metadata of the ancestors of readable paths\n"
 		      ";; (MACOS.md §1.8.4) and of the /tmp /var /etc symlinks (SBPL-SEMANTICS.md §a.5).\n");

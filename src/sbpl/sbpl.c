@@ -57,6 +57,7 @@ const struct sbpl_check sbpl_checks[] = {
 	{ "local-outbound", DIAG_WARNING, "(local ...) on network-outbound/network* allows every outbound connection" },
 	{ "deny-default-unusable", DIAG_WARNING, "(deny default) with nothing that lets dyld read /System or /usr/lib: the program cannot start" },
 	{ "profile-size", DIAG_WARNING, "the profile's literal data is near Apple's 64 KiB limit" },
+	{ "def-program-not-executable", DIAG_WARNING, "a definition whose own program is outside its exec paths" },
 	{ "rule-shadowed", DIAG_WARNING, "a filtered rule every path of which is decided by later rules of the opposite action (SBPL-SEMANTICS §a.1)" },
 	{ "child-op-precedence", DIAG_WARNING, "a rule on a child operation that wins over a later rule on its parent operation (SBPL-SEMANTICS §a.3)" },
 	{ "unfiltered-fallback", DIAG_NOTE, "an unfiltered rule after filtered rules of the opposite action: it is only the operation's fallback" },

@@ -15,7 +15,10 @@
  * HOST_SANDBOXED (sandbox_check says yes), HOST_INIT_FAIL (sandbox_init
  * fails with an Apple-style message).
  */
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <libproc.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -104,6 +107,32 @@ sandbox_free_error(char *errorbuf)
 	free(errorbuf);
 }
 
+/* ---- libproc, stood in with /proc (HOST_NO_LIBPROC: unavailable) ---- */
+
+int
+proc_pidinfo(int pid, int flavor, uint64_t arg, void *buffer, int buffersize)
+{
+	struct proc_fdinfo *out = buffer;
+	size_t n = 0, max = (size_t)buffersize / sizeof(*out);
+	struct dirent *e;
+	DIR *d;
+
+	(void)arg;
+	if (getenv("HOST_NO_LIBPROC") || pid != getpid() ||
+	    flavor != PROC_PIDLISTFDS || !(d = opendir("/proc/self/fd"))) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	while ((e = readdir(d)) && n < max) {
+		if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
+			continue;
+		out[n].proc_fd = atoi(e->d_name);
+		out[n++].proc_fdtype = 0;
+	}
+	closedir(d);
+	return (int)(n * sizeof(*out));
+}
+
 /* ---- main ---------------------------------------------------------- */
 
 static void
@@ -118,6 +147,7 @@ main(int argc, char **argv)
 	struct container_def def;
 	struct launch_request req;
 	struct sbox_err err = SBOX_ERR_INIT;
+	struct launch_result result;
 	char cwd[PATH_MAX];
 	int status = 0, rc;
 
@@ -139,7 +169,13 @@ main(int argc, char **argv)
 	req.argv = argv + 2;
 	req.envp = environ;
 	req.warn = host_warn;
+	req.result = &result;
 	rc = backend_launch(&req, &status, &err);
+	if (rc == 0)
+		fprintf(stderr, "darwin_host: result exited=%d code=%d signal=%d "
+			"timed_out=%d seconds=%.0f\n", result.exited,
+			result.exit_code, result.signal, result.timed_out,
+			result.seconds);
 	host_def_release(&def);
 	if (rc < 0) {
 		fprintf(stderr, "darwin_host: %s\n", err.msg);

@@ -18,7 +18,7 @@ H=$T_TMP/darwin_host
 if ! $CC -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g $SAN \
 	-I"$TOP/src" -I"$TOP/tests/shim" -o "$H" "$TOP/tests/backend/darwin_host.c" \
 	"$TOP/tests/backend/darwin_host_fixed.c" \
-	"$TOP/src/backend/launch_darwin.c" "$BUILD"/obj/backend/seatbelt_*.o \
+	"$TOP/src/backend/launch_darwin.c" "$BUILD"/obj/backend/seatbelt_*.o "$BUILD"/obj/backend/env_scrub.o \
 	"$BUILD"/obj/util/*.o 2>"$T_TMP/cc.err"; then
 	not_ok "darwin_host builds"; cat "$T_TMP/cc.err"; done_testing
 fi
@@ -65,9 +65,26 @@ if grep -q '(import "host-extra.sb")' "$T_TMP/rec.sb"; then
 exec 7<"$T_TMP/defs/host-extra.sb"
 /bin/sh -c '[ -e /proc/self/fd/7 ] && echo open || echo closed' >"$T_TMP/fd0"
 "$H" -- /bin/sh -c '[ -e /proc/self/fd/7 ] && echo open || echo closed' >"$T_TMP/fd1"
+HOST_NO_LIBPROC=1 "$H" -- /bin/sh -c '[ -e /proc/self/fd/7 ] && echo open || echo closed' \
+	>"$T_TMP/fd2"
 exec 7<&-
 expect_grep "^open\$" "$T_TMP/fd0" "control: without sbox fd 7 is inherited"
-expect_grep "^closed\$" "$T_TMP/fd1" "with the launcher fd 7 is closed"
+expect_grep "^closed\$" "$T_TMP/fd1" "with the launcher fd 7 is closed (listed by libproc)"
+expect_grep "^closed\$" "$T_TMP/fd2" "... and without libproc (every number)"
+
+# Many descriptors, more than one listing holds: all of them go.
+if command -v bash >/dev/null 2>&1; then
+	count='ls /proc/self/fd | wc -l'
+	"$H" -- /bin/sh -c "$count" >"$T_TMP/fdbase" 2>&1
+	bash -c 'for i in $(seq 10 599); do eval "exec $i<\"$0\""; done; exec "$@"' \
+		"$T_TMP/defs/host-extra.sb" "$H" -- /bin/sh -c "$count" >"$T_TMP/fdn" 2>&1
+	bash -c 'for i in $(seq 10 599); do eval "exec $i<\"$0\""; done; exec "$@"' \
+		"$T_TMP/defs/host-extra.sb" /bin/sh -c "$count" >"$T_TMP/fdctl" 2>&1
+	[ "$(cat "$T_TMP/fdctl")" -gt 500 ] && ok "control: 590 descriptors are inherited" ||
+		not_ok "control: only $(cat "$T_TMP/fdctl") descriptors"
+	cmp -s "$T_TMP/fdbase" "$T_TMP/fdn" && ok "590 inherited descriptors are all closed" ||
+		not_ok "$(cat "$T_TMP/fdn") descriptors left, wanted $(cat "$T_TMP/fdbase")"
+fi
 
 # Failures before the program starts.
 HOST_INIT_FAIL=1 expect_rc 125 "sandbox_init failing is exit 125" \
@@ -95,6 +112,10 @@ start=$(date +%s)
 HOST_TIMEOUT=1 expect_rc 137 "the wall-clock limit kills: 128+9" "$H" -- /bin/sleep 30
 [ $(( $(date +%s) - start )) -lt 10 ] && ok "... promptly" || not_ok "the timeout took too long"
 expect_grep "wall-clock" "$T_TMP/err" "... and warns"
+expect_grep "result exited=0 code=0 signal=9 timed_out=1 seconds=1\$" "$T_TMP/err" \
+	"... and reports it: signal 9, timed out, after about a second"
+expect_rc 3 "exit 3 reported" "$H" -- /bin/sh -c 'exit 3'
+expect_grep "result exited=1 code=3 signal=0 timed_out=0" "$T_TMP/err" "... as an exit"
 
 if [ "$(id -u)" -ne 0 ]; then
 	HOST_ROOT="$T_TMP/real" expect_rc 3 "unprivileged: a root filesystem needs root" \

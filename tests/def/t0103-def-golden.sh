@@ -18,7 +18,7 @@ golden() {
 		sed 's/^/#   /' "$T_TMP/err"
 	fi
 }
-for def in minimal.json variables.json ports.plist; do
+for def in minimal.json variables.json ports.plist moveblock.json; do
 	golden "${def%.*}.sb" "$def" -D HOME=/Users/u -D PROJECT=/Users/u/src/app
 done
 golden variables-unresolved.sb variables.json

@@ -36,6 +36,14 @@ JSON
 expect_rc 0 "check a definition with a shadowed raw rule" "$SBOX" check "$T_TMP/shadow.json"
 expect_grep "shadow.json (compiled):[0-9]*:1: warning: .*never takes effect.*\[rule-shadowed\]" "$T_TMP/out" "rule-shadowed on the compiled profile"
 
+# a definition that cannot run its own program
+printf '{\n  "program": ["/opt/tool/bin/run", "-x"],\n  "filesystem": {"read": ["/opt/tool"]}\n}\n' >"$T_TMP/noexec.json"
+expect_rc 0 "check a definition whose program is not executable" "$SBOX" check "$T_TMP/noexec.json"
+expect_grep "noexec.json:2:15: warning: the program '/opt/tool/bin/run' is not in an exec path" "$T_TMP/out" "program not executable, located"
+printf '{\n  "program": ["/opt/tool/bin/run"],\n  "filesystem": {"exec": ["/opt/tool/bin"]}\n}\n' >"$T_TMP/exec.json"
+expect_rc 0 "check a definition whose program is executable" "$SBOX" check "$T_TMP/exec.json"
+if grep -q 'not-executable' "$T_TMP/out"; then not_ok "false alarm on an executable program"; else ok "no warning when the program may run"; fi
+
 # the decision lints on profiles
 cd "$TOP/tests/def/explain" || exit 1
 expect_rc 0 "check a1-order.sb" "$SBOX" check a1-order.sb

@@ -47,16 +47,32 @@ case "$out" in
 *) not_ok "environment: $out" ;;
 esac
 
+sed 's/"lt"/"lt-real"/; s/"network"/"home": "real", "network"/' "$DEF" >"$T_TMP/real.json"
+out=$("$SBOX" launch "$T_TMP/real.json" -- /bin/sh -c 'echo "$HOME"')
+[ "$out" = "$HOME" ] && ok "home real: HOME stays the user's" ||
+	not_ok "home real: HOME is '$out', not '$HOME'"
+
 out=$("$SBOX" launch "$DEF" -- /bin/sh -c 'ulimit -n')
 [ "$out" = 17 ] && ok "limits.open-files becomes RLIMIT_NOFILE" ||
 	not_ok "open-files limit: got '$out'"
+
+# root through sudo: the program runs as the invoking user, who owns Data/
+if [ "$(id -u)" -eq 0 ]; then
+	out=$(SUDO_UID=65534 SUDO_GID=65534 SBOX_HOME="$T_TMP/sudo-store" \
+	      "$SBOX" launch "$DEF" -- /bin/sh -c \
+	      'echo "$(id -u):$(id -g):$(id -G)"; touch "$HOME/w" && echo wrote' 2>&1 |
+	      tr '\n' ' ')
+	[ "$out" = "65534:65534:65534 wrote " ] &&
+		ok "under sudo the program runs as SUDO_UID and writes its HOME" ||
+		not_ok "under sudo: got '$out'"
+fi
 
 # signals sent to sbox reach the program (not pid 1: see launch_linux.c)
 "$SBOX" launch "$DEF" -- /bin/sh -c \
 	'trap "exit 42" TERM; echo ready; while :; do sleep 0.05; done' \
 	>"$T_TMP/sig.out" 2>&1 &
 pid=$!
-n=0; while [ $n -lt 100 ] && ! grep -q ready "$T_TMP/sig.out"; do sleep 0.05; n=$((n+1)); done
+n=0; while [ $n -lt 300 ] && ! grep -q ready "$T_TMP/sig.out"; do sleep 0.05; n=$((n+1)); done
 kill -TERM $pid
 wait $pid; rc=$?
 [ $rc -eq 42 ] && ok "SIGTERM forwarded to the program's handler" ||
@@ -67,7 +83,7 @@ wait $pid; rc=$?
 env --default-signal=INT "$SBOX" launch "$DEF" -- /bin/sh -c \
 	'echo ready; exec sleep 30' >"$T_TMP/sig2.out" 2>&1 &
 pid=$!
-n=0; while [ $n -lt 100 ] && ! grep -q ready "$T_TMP/sig2.out"; do sleep 0.05; n=$((n+1)); done
+n=0; while [ $n -lt 300 ] && ! grep -q ready "$T_TMP/sig2.out"; do sleep 0.05; n=$((n+1)); done
 sleep 0.1
 kill -INT $pid
 wait $pid; rc=$?
@@ -92,6 +108,18 @@ sleep 0.2
 if pgrep -f "sleep 300" >/dev/null 2>&1; then
 	not_ok "a process survived its container"; pkill -f "sleep 300"
 else ok "no process survives the container"; fi
+
+# the container dies with the launcher, even on SIGKILL (#23)
+"$SBOX" launch "$DEF" -- /bin/sh -c 'echo ready; exec /bin/sleep 301' \
+	>"$T_TMP/k9.out" 2>&1 &
+pid=$!
+n=0; while [ $n -lt 300 ] && ! grep -q ready "$T_TMP/k9.out"; do sleep 0.05; n=$((n+1)); done
+kill -KILL $pid
+wait $pid 2>/dev/null
+sleep 0.3
+if pgrep -f "sleep 301" >/dev/null 2>&1; then
+	not_ok "the container outlived a SIGKILLed launcher"; pkill -f "sleep 301"
+else ok "the container dies with a SIGKILLed launcher"; fi
 
 expect_rc 0 "compile --target linux" "$SBOX" compile "$DEF" --target linux
 expect_grep '"namespaces": \["user", "mount", "pid", "ipc", "uts", "net"\]' \

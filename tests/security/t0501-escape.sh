@@ -80,8 +80,8 @@ suite() {
 	$as "$d/bin/escape" listen-unix "$d/outside/host.sock" & PIDS="$PIDS $!"
 	$as "$d/bin/escape" listen-unix "$d/ro/masked/host.sock" & PIDS="$PIDS $!"
 	n=0
-	while [ $n -lt 50 ] && ! [ -S "$d/ro/masked/host.sock" ] ||
-	      ! [ -S "$d/outside/host.sock" ]; do
+	while [ $n -lt 100 ] && { ! [ -S "$d/ro/masked/host.sock" ] ||
+	      ! [ -S "$d/outside/host.sock" ]; }; do
 		sleep 0.1; n=$((n + 1))
 	done
 	# positive controls on the host: the bait is alive

@@ -422,6 +422,15 @@ f_waitpid(void *c, pid_t pid, int *status, int options)
 	return pid;
 }
 
+static double
+f_now(void *c)
+{
+	static double t;
+
+	(void)c;
+	return t += 1.5;
+}
+
 static int
 f_kill(void *c, pid_t pid, int sig)
 {
@@ -522,7 +531,7 @@ static const struct darwin_sys fake_sys = {
 	.read = f_read, .write = f_write, .close = f_close,
 	.sigprocmask = f_sigprocmask, .sigwait = f_sigwait,
 	.sigcatch = f_sigcatch, .alarm = f_alarm, .waitpid = f_waitpid,
-	.kill = f_kill, .resolve = f_resolve, .emit = f_emit,
+	.kill = f_kill, .now = f_now, .resolve = f_resolve, .emit = f_emit,
 };
 
 /* ---- fixtures ------------------------------------------------------ */
@@ -1000,6 +1009,7 @@ test_parent_forwards_signals(void **state)
 {
 	struct fixture fx;
 	struct sbox_err err = SBOX_ERR_INIT;
+	struct launch_result result;
 	int status = -1;
 	const char *want[] = {
 		"sandbox_check(777)", "read_file(/defs/system.sb)",
@@ -1020,18 +1030,27 @@ test_parent_forwards_signals(void **state)
 	F.sigs[1] = SIGINT;
 	F.nsigs = 2;
 	F.wait_status = SIGTERM;  /* killed by signal 15 */
+	fx.req.result = &result;
 	assert_int_equal(seatbelt_launch(&fake_sys, &fx.req, &status, &err),
 			 0);
 	expect_log(want);
 	assert_int_equal(status, 128 + SIGTERM);
+	assert_int_equal(result.exited, 0);
+	assert_int_equal(result.signal, SIGTERM);
+	assert_int_equal(result.timed_out, 0);
+	assert_true(result.seconds == 1.5);
 	fixture_release(&fx);
 
 	fixture_init(&fx);
 	F.fork_ret = CHILD_PID;
 	F.wait_status = 7 << 8;   /* exit(7) */
+	fx.req.result = &result;
 	assert_int_equal(seatbelt_launch(&fake_sys, &fx.req, &status, &err),
 			 0);
 	assert_int_equal(status, 7);
+	assert_int_equal(result.exited, 1);
+	assert_int_equal(result.exit_code, 7);
+	assert_int_equal(result.signal, 0);
 	fixture_release(&fx);
 }
 
@@ -1041,6 +1060,7 @@ test_parent_timeout(void **state)
 {
 	struct fixture fx;
 	struct sbox_err err = SBOX_ERR_INIT;
+	struct launch_result result;
 	int status = -1;
 	size_t i;
 
@@ -1048,6 +1068,7 @@ test_parent_timeout(void **state)
 	fixture_init(&fx);
 	fx.def.limits.wall_seconds = 5;
 	fx.req.warn = count_warning;
+	fx.req.result = &result;
 	warning_about = "wall-clock";
 	warnings = 0;
 	F.fork_ret = CHILD_PID;
@@ -1064,6 +1085,8 @@ test_parent_timeout(void **state)
 	assert_string_equal(F.log[i + 6], "kill(-4242,KILL)");
 	assert_string_equal(F.log[i + 7], "alarm(0)");
 	assert_int_equal(warnings, 1);
+	assert_int_equal(result.timed_out, 1);
+	assert_int_equal(result.signal, SIGKILL);
 	fixture_release(&fx);
 }
 
@@ -1122,10 +1145,17 @@ test_env_home_real(void **state)
 	seatbelt_plan_release(&plan);
 
 	fx.req.envp = NULL;
+	fx.def.env_set = xrealloc(fx.def.env_set, 2 * sizeof(*fx.def.env_set));
+	fx.def.env_set[1].key = xstrdup("DYLD_LIBRARY_PATH");
+	fx.def.env_set[1].value = xstrdup("/x");
+	fx.def.nenv_set = fx.def.env_set_alloc = 2;
 	seatbelt_plan_init(&plan);
 	seatbelt_env_build(&fx.req, "/h", "/h", "/h/tmp/", &plan);
-	assert_string_equal(strv_find(plan.envp, "PATH="),
-			    "PATH=/usr/bin:/bin:/usr/sbin:/sbin");
+	/* No PATH came through: the shared scrub gives one. */
+	assert_non_null(strv_find(plan.envp, "PATH=/"));
+	assert_null(strv_find(plan.envp, "DYLD_"));
+	assert_string_equal(strv_find(plan.envp, "CFFIXED_USER_HOME="),
+			    "CFFIXED_USER_HOME=/h");
 	seatbelt_plan_release(&plan);
 	fixture_release(&fx);
 }

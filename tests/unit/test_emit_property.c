@@ -78,9 +78,10 @@ static const struct {
 	{ "file-read-data", DEF_ACC_READ },
 	{ "file-read-xattr", DEF_ACC_READ },
 	{ "file-write-data", DEF_ACC_WRITE },
-	{ "file-write-unlink", DEF_ACC_WRITE },
 	{ "process-exec*", DEF_ACC_EXEC },
 	{ "file-read-metadata", 0 }, /* def_access_decide_metadata */
+	{ "file-write-unlink", 1 << 8 }, /* def_access_decide_unlink */
+	{ "file-link", 1 << 9 },         /* def_access_decide_link */
 };
 
 static int
@@ -139,8 +140,10 @@ check_one(const struct container_def *d, const struct vocab *v)
 	for (unsigned q = 0; q < NREQUESTS; q++) {
 		char *raw = random_path(1), *path = def_path_canonical(raw);
 		unsigned k = rnd(sizeof(ops) / sizeof(ops[0]));
-		int want = ops[k].cls ? def_access_decide(d, ops[k].cls, path)
-				      : def_access_decide_metadata(d, path);
+		int want = ops[k].cls == 0 ? def_access_decide_metadata(d, path) :
+			   ops[k].cls == 1 << 8 ? def_access_decide_unlink(d, path) :
+			   ops[k].cls == 1 << 9 ? def_access_decide_link(d, path) :
+			   def_access_decide(d, ops[k].cls, path);
 		int got_ir = decide_action(&ir, ops[k].op, path);
 		int got_sbpl = decide_action(&evaluated, ops[k].op, path);
 

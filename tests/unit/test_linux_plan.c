@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "backend/env_scrub.h"
+#ifdef __linux__
+#include "backend/landlock_linux.h"
+#endif
 #include "backend/linux_plan.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -261,6 +264,36 @@ test_env_scrub(void **state)
 	def_release(&d);
 }
 
+#ifdef __linux__
+/* What each network mode needs from Landlock, and the exit-3 decision. */
+static void
+test_landlock_needs(void **state)
+{
+	struct container_def d;
+	struct linux_plan plan;
+
+	(void)state;
+	def_init(&d);
+	d.network = DEF_NET_NONE;
+	build(&plan, &d);
+	assert_int_equal(landlock_missing(&plan, 0), LPN_LANDLOCK_FS);
+	assert_int_equal(landlock_missing(&plan, 1), 0);
+	linux_plan_release(&plan);
+	d.network = DEF_NET_OUTBOUND;
+	build(&plan, &d);
+	assert_int_equal(landlock_missing(&plan, 3),
+			 LPN_LANDLOCK_TCP | LPN_LANDLOCK_SCOPE);
+	assert_int_equal(landlock_missing(&plan, 5), LPN_LANDLOCK_SCOPE);
+	assert_int_equal(landlock_missing(&plan, 6), 0);
+	linux_plan_release(&plan);
+	d.network = DEF_NET_ALL;
+	build(&plan, &d);
+	assert_int_equal(landlock_missing(&plan, 4), LPN_LANDLOCK_SCOPE);
+	linux_plan_release(&plan);
+	def_release(&d);
+}
+#endif
+
 int
 main(void)
 {
@@ -272,6 +305,9 @@ main(void)
 		cmocka_unit_test(test_bad_paths),
 		cmocka_unit_test(test_json_and_notes),
 		cmocka_unit_test(test_env_scrub),
+#ifdef __linux__
+		cmocka_unit_test(test_landlock_needs),
+#endif
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
