@@ -181,6 +181,16 @@ meta_set(struct container_meta *m, const char *key, xmlNodePtr val,
 	return 0;
 }
 
+/* Control characters would reach terminals through `list` and `show`. */
+static int
+printable(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
 static int
 meta_from_dict(xmlNodePtr dict, struct container_meta *m, const char **bad)
 {
@@ -205,6 +215,12 @@ meta_from_dict(xmlNodePtr dict, struct container_meta *m, const char **bad)
 			return -1;
 		}
 		k = v;
+	}
+	if (!printable(m->name) || !printable(m->identifier) ||
+	    !printable(m->digest) || !printable(m->sbox_version) ||
+	    !printable(m->template_name)) {
+		*bad = "values without control characters";
+		return -1;
 	}
 	if (!m->name || !m->identifier || !m->digest || m->created <= 0 ||
 	    m->format != CONTAINER_FORMAT) {

@@ -296,7 +296,6 @@ test_metadata(void **state)
 	assert_int_equal(back.has_root, 1);
 	assert_string_equal(back.template_name, "minimal");
 	container_meta_release(&back);
-	container_meta_release(&m);
 	free(text);
 
 	assert_int_equal(container_meta_parse("<plist>", 7, "m", &back, &err),
@@ -324,6 +323,12 @@ test_metadata(void **state)
 						      &back, &err), -1);
 		assert_non_null(strstr(err.msg, "without DTD declarations"));
 	}
+	m.identifier[0] = 0x7f;   /* legal XML, still a control character */
+	text = container_meta_to_plist(&m, &len);
+	assert_int_equal(container_meta_parse(text, len, "m", &back, &err), -1);
+	assert_non_null(strstr(err.msg, "without control characters"));
+	free(text);
+	container_meta_release(&m);
 }
 
 static void
