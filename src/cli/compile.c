@@ -47,6 +47,17 @@ write_output(const char *path, const struct strbuf *sb)
 	return close(fd);
 }
 
+/* Write the result, reporting failure; an exit code. */
+static int
+write_output_reported(const char *path, const struct strbuf *sb)
+{
+	if (write_output(path, sb) == 0)
+		return EXIT_OK;
+	cli_error("cannot write '%s': %s", path ? path : "standard output",
+		  strerror(errno));
+	return EXIT_USAGE;
+}
+
 static void
 free_params(struct def_strlist *params)
 {
@@ -67,11 +78,7 @@ compile_macos(const struct container_def *def, const char *output)
 		rc = cli_report(&err);
 		goto out;
 	}
-	if (write_output(output, &out) < 0) {
-		cli_error("cannot write '%s': %s", output ? output : "standard output",
-			  strerror(errno));
-		rc = EXIT_USAGE;
-	}
+	rc = write_output_reported(output, &out);
 out:
 	free_params(&params);
 	strbuf_release(&out);
@@ -104,11 +111,7 @@ compile_linux(const struct container_def *def, const struct def_vars *vars,
 		goto out;
 	}
 	linux_plan_to_json(&plan, &out);
-	if (write_output(output, &out) < 0) {
-		cli_error("cannot write '%s': %s", output ? output : "standard output",
-			  strerror(errno));
-		rc = EXIT_USAGE;
-	}
+	rc = write_output_reported(output, &out);
 out:
 	linux_plan_release(&plan);
 	strbuf_release(&out);

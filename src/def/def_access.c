@@ -168,37 +168,11 @@ def_access_build(const struct container_def *def, struct def_access *out)
 		def_strmap_put(&out->index, out->v[i].path, i);
 }
 
-long
-def_access_lookup(const struct def_access *a, const char *path)
+/* Index of the closest entry strictly above path, or -1. */
+static long
+nearest_ancestor(const struct def_access *a, const char *path)
 {
-	size_t *at = def_strmap_get(&a->index, path);
-	char *p;
-	long found = -1;
-
-	if (at)
-		return (long)*at;
-	p = xstrdup(path);
-	for (char *s = strrchr(p, '/'); s; s = strrchr(p, '/')) {
-		if (s == p && p[1])
-			p[1] = '\0';
-		else if (s == p)
-			break;
-		else
-			*s = '\0';
-		at = def_strmap_get(&a->index, p);
-		if (at) {
-			found = (long)*at;
-			break;
-		}
-	}
-	free(p);
-	return found;
-}
-
-long
-def_access_parent(const struct def_access *a, size_t i)
-{
-	char *p = xstrdup(a->v[i].path);
+	char *p = xstrdup(path);
 	long found = -1;
 
 	for (char *s = strrchr(p, '/'); s; s = strrchr(p, '/')) {
@@ -220,6 +194,20 @@ def_access_parent(const struct def_access *a, size_t i)
 	}
 	free(p);
 	return found;
+}
+
+long
+def_access_lookup(const struct def_access *a, const char *path)
+{
+	size_t *at = def_strmap_get(&a->index, path);
+
+	return at ? (long)*at : nearest_ancestor(a, path);
+}
+
+long
+def_access_parent(const struct def_access *a, size_t i)
+{
+	return nearest_ancestor(a, a->v[i].path);
 }
 
 void

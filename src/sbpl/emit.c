@@ -107,6 +107,43 @@ emit_links(struct emitter *em, const struct def_access *a)
 }
 
 /*
+ * Ancestor paths already put in a rule, so that each is emitted once;
+ * the set owns its copies (the strmap only borrows keys).
+ */
+struct path_seen {
+	struct def_strmap map;
+	struct def_strlist owned;
+};
+
+static void
+path_seen_init(struct path_seen *ps)
+{
+	def_strmap_init(&ps->map);
+	ps->owned = (struct def_strlist){ NULL, 0, 0 };
+}
+
+/* 1 if p was new (and is now in), 0 if it was in already. */
+static int
+path_seen_add(struct path_seen *ps, const char *p)
+{
+	if (def_strmap_get(&ps->map, p))
+		return 0;
+	ALLOC_GROW(ps->owned.v, ps->owned.nr + 1, ps->owned.alloc);
+	ps->owned.v[ps->owned.nr] = xstrdup(p);
+	def_strmap_put(&ps->map, ps->owned.v[ps->owned.nr++], 0);
+	return 1;
+}
+
+static void
+path_seen_release(struct path_seen *ps)
+{
+	for (size_t i = 0; i < ps->owned.nr; i++)
+		free(ps->owned.v[i]);
+	free(ps->owned.v);
+	def_strmap_release(&ps->map);
+}
+
+/*
  * Renaming a writable folder that holds a denied path would move the
  * denied path out from under its rule: refuse unlink/rename of every
  * writable ancestor (SBPL-LINTS.md C7, sandbox-runtime's move blocking).
@@ -114,11 +151,10 @@ emit_links(struct emitter *em, const struct def_access *a)
 static void
 emit_move_blocking(struct emitter *em, const struct def_access *a)
 {
-	struct def_strmap seen;
-	struct def_strlist owned = { NULL, 0, 0 };
+	struct path_seen seen;
 	struct emit_rule rule;
 
-	def_strmap_init(&seen);
+	path_seen_init(&seen);
 	emit_rule_begin(em, &rule, 0, "file-write-unlink");
 	for (size_t i = 0; i < a->nr; i++) {
 		char *p;
@@ -132,20 +168,14 @@ emit_move_blocking(struct emitter *em, const struct def_access *a)
 			*s = '\0';
 			at = def_access_lookup(a, p);
 			if (at < 0 || !entry_allows(&a->v[at], DEF_ACC_WRITE) ||
-			    def_strmap_get(&seen, p))
+			    !path_seen_add(&seen, p))
 				continue;
-			ALLOC_GROW(owned.v, owned.nr + 1, owned.alloc);
-			owned.v[owned.nr] = xstrdup(p);
-			def_strmap_put(&seen, owned.v[owned.nr++], 0);
 			emit_rule_filter_path(em, &rule, 0, "literal", p, a->v[i].loc);
 		}
 		free(p);
 	}
 	emit_rule_end(em, &rule);
-	for (size_t i = 0; i < owned.nr; i++)
-		free(owned.v[i]);
-	free(owned.v);
-	def_strmap_release(&seen);
+	path_seen_release(&seen);
 }
 
 /*
@@ -156,16 +186,15 @@ emit_move_blocking(struct emitter *em, const struct def_access *a)
 static void
 emit_ancestors(struct emitter *em, const struct def_access *a)
 {
-	struct def_strlist owned = { NULL, 0, 0 };
-	struct def_strmap seen;
+	struct path_seen seen;
 	struct emit_rule rule;
 	static const char *const links[] = { "/", "/tmp", "/var", "/etc" };
 
-	def_strmap_init(&seen);
+	path_seen_init(&seen);
 	emit_rule_begin(em, &rule, 1, "file-read-metadata");
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
 		emit_rule_filter_path(em, &rule, 1, "literal", links[i], nowhere);
-		def_strmap_put(&seen, links[i], 0);
+		path_seen_add(&seen, links[i]);
 	}
 	for (size_t i = 0; i < a->nr; i++) {
 		char *p;
@@ -175,20 +204,14 @@ emit_ancestors(struct emitter *em, const struct def_access *a)
 		p = xstrdup(a->v[i].path);
 		for (char *s = strrchr(p, '/'); s && s > p; s = strrchr(p, '/')) {
 			*s = '\0';
-			if (def_strmap_get(&seen, p))
+			if (!path_seen_add(&seen, p))
 				break; /* its ancestors are in already */
-			ALLOC_GROW(owned.v, owned.nr + 1, owned.alloc);
-			owned.v[owned.nr] = xstrdup(p);
-			def_strmap_put(&seen, owned.v[owned.nr++], 0);
 			emit_rule_filter_path(em, &rule, 1, "literal", p, a->v[i].loc);
 		}
 		free(p);
 	}
 	emit_rule_end(em, &rule);
-	for (size_t i = 0; i < owned.nr; i++)
-		free(owned.v[i]);
-	free(owned.v);
-	def_strmap_release(&seen);
+	path_seen_release(&seen);
 }
 
 static void

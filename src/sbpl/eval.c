@@ -166,39 +166,21 @@ eval_bad_form(struct interp *in, struct sval *x, const char *what)
 
 /* ---- helpers over lists ---- */
 
-static struct sval *
-car(struct sval *x)
-{
-	return x->u.pair.car;
-}
-
-static struct sval *
-cdr(struct sval *x)
-{
-	return x->u.pair.cdr;
-}
-
-static bool
-is_pair(const struct sval *x)
-{
-	return x->type == SV_PAIR;
-}
-
 /* Evaluate a body (list of expressions) but the last; returns the last
  * expression for the caller to evaluate in tail position, NULL on error,
  * or &in->voidv for an empty body. */
 struct sval *
 eval_body_but_last(struct interp *in, struct sval *body, struct env *env)
 {
-	if (!is_pair(body))
+	if (!sv_is_pair(body))
 		return &in->voidv;
-	while (is_pair(cdr(body))) {
-		eval(in, car(body), env);
+	while (sv_is_pair(sv_cdr(body))) {
+		eval(in, sv_car(body), env);
 		if (in->failed)
 			return NULL;
-		body = cdr(body);
+		body = sv_cdr(body);
 	}
-	return car(body);
+	return sv_car(body);
 }
 
 /* ---- closures ---- */
@@ -220,10 +202,10 @@ eval_make_closure(struct interp *in, enum sv_type t, struct sval *params,
 bool
 eval_valid_params(struct sval *p)
 {
-	while (is_pair(p)) {
-		if (car(p)->type != SV_SYMBOL)
+	while (sv_is_pair(p)) {
+		if (sv_car(p)->type != SV_SYMBOL)
 			return false;
-		p = cdr(p);
+		p = sv_cdr(p);
 	}
 	return p->type == SV_NIL || p->type == SV_SYMBOL;
 }
@@ -236,10 +218,10 @@ bind_params(struct interp *in, struct sval *clo, struct sval **args,
 	struct sval *p = clo->u.clo.params;
 	size_t i = 0, want = 0;
 
-	for (; is_pair(p); p = cdr(p), i++, want++) {
+	for (; sv_is_pair(p); p = sv_cdr(p), i++, want++) {
 		if (i >= n)
 			goto arity;
-		env_define(in, e, car(p)->u.sym, args[i]);
+		env_define(in, e, sv_car(p)->u.sym, args[i]);
 	}
 	if (p->type == SV_SYMBOL) {
 		struct sval *rest = &in->nil;
@@ -329,17 +311,17 @@ eval_application(struct interp *in, struct sval *x, struct env *env,
 {
 	struct sval *argbuf[ARGBUF], **args = argbuf, *r = NULL;
 	struct src_loc locbuf[ARGBUF], *locs = locbuf;
-	size_t n = sv_list_len(cdr(x)), i = 0;
+	size_t n = sv_list_len(sv_cdr(x)), i = 0;
 
 	if (n > ARGBUF) {
 		args = xcalloc(n, sizeof(*args));
 		locs = xcalloc(n, sizeof(*locs));
 	}
-	for (struct sval *a = cdr(x); is_pair(a); a = cdr(a), i++) {
-		args[i] = eval(in, car(a), env);
+	for (struct sval *a = sv_cdr(x); sv_is_pair(a); a = sv_cdr(a), i++) {
+		args[i] = eval(in, sv_car(a), env);
 		if (in->failed)
 			goto out;
-		locs[i] = car(a)->loc;
+		locs[i] = sv_car(a)->loc;
 	}
 	if (f->type == SV_CLOSURE && tail_x) {
 		struct env *e = bind_params(in, f, args, n, x->loc);
@@ -424,7 +406,7 @@ eval_pair(struct interp *in, struct sval *x, struct env **envp,
 	  struct sval **tail_x)
 {
 	struct env *env = *envp, *body_env = NULL;
-	struct sval *head = car(x), *f, *v = NULL, *body;
+	struct sval *head = sv_car(x), *f, *v = NULL, *body;
 	int sf = head->type == SV_SYMBOL ? head->u.sym->special : SF_NONE;
 
 	if (sf != SF_NONE && sf != SF_ALLOW_DENY && env_find(env, head->u.sym))
@@ -435,11 +417,11 @@ eval_pair(struct interp *in, struct sval *x, struct env **envp,
 	case SF_QUOTE:
 		if (sv_list_len(x) != 2)
 			return eval_bad_form(in, x, "quote");
-		return car(cdr(x));
+		return sv_car(sv_cdr(x));
 	case SF_QUASIQUOTE:
 		if (sv_list_len(x) != 2)
 			return eval_bad_form(in, x, "quasiquote");
-		return qq_expand(in, car(cdr(x)), env, 1);
+		return qq_expand(in, sv_car(sv_cdr(x)), env, 1);
 	case SF_UNQUOTE:
 	case SF_UNQUOTE_SPLICING:
 		return interp_error(in, x->loc, "bad-form",
@@ -449,14 +431,14 @@ eval_pair(struct interp *in, struct sval *x, struct env **envp,
 
 		if (n < 2 || n > 4)
 			return eval_bad_form(in, x, "if");
-		v = eval(in, car(cdr(x)), env);
+		v = eval(in, sv_car(sv_cdr(x)), env);
 		if (in->failed)
 			return NULL;
 		/* TinyScheme: a missing branch evaluates to () */
 		if (sv_truthy(v) && n >= 3)
-			*tail_x = car(cdr(cdr(x)));
+			*tail_x = sv_car(sv_cdr(sv_cdr(x)));
 		else if (!sv_truthy(v) && n == 4)
-			*tail_x = car(cdr(cdr(cdr(x))));
+			*tail_x = sv_car(sv_cdr(sv_cdr(sv_cdr(x))));
 		else
 			return &in->nil;
 		return NULL;
@@ -487,19 +469,19 @@ eval_pair(struct interp *in, struct sval *x, struct env **envp,
 		body = sf_let(in, x, env, sf, &body_env);
 		goto body;
 	case SF_BEGIN:
-		body = cdr(x);
+		body = sv_cdr(x);
 		body_env = env;
 		goto body;
 	case SF_WHEN:
 	case SF_UNLESS:
-		if (!is_pair(cdr(x)))
+		if (!sv_is_pair(sv_cdr(x)))
 			return eval_bad_form(in, x, sf == SF_WHEN ? "when" : "unless");
-		v = eval(in, car(cdr(x)), env);
+		v = eval(in, sv_car(sv_cdr(x)), env);
 		if (in->failed)
 			return NULL;
 		if (sv_truthy(v) != (sf == SF_WHEN))
 			return &in->nil;
-		body = cdr(cdr(x));
+		body = sv_cdr(sv_cdr(x));
 		body_env = env;
 		goto body;
 	case SF_COND:
@@ -512,18 +494,18 @@ eval_pair(struct interp *in, struct sval *x, struct env **envp,
 		goto body;
 	case SF_AND:
 	case SF_OR: {
-		struct sval *a = cdr(x);
+		struct sval *a = sv_cdr(x);
 
-		if (!is_pair(a))
+		if (!sv_is_pair(a))
 			return sv_bool(in, sf == SF_AND);
-		for (; is_pair(cdr(a)); a = cdr(a)) {
-			v = eval(in, car(a), env);
+		for (; sv_is_pair(sv_cdr(a)); a = sv_cdr(a)) {
+			v = eval(in, sv_car(a), env);
 			if (in->failed)
 				return NULL;
 			if (sv_truthy(v) != (sf == SF_AND))
 				return v;
 		}
-		*tail_x = car(a);
+		*tail_x = sv_car(a);
 		return NULL;
 	}
 	default:
@@ -581,8 +563,8 @@ eval_toplevel(struct interp *in, const struct src_file *f, struct sval *forms)
 	struct src_loc saved_cur = in->cur;
 
 	in->file_state = &st;
-	for (; forms && is_pair(forms); forms = cdr(forms)) {
-		struct sval *x = car(forms), *v;
+	for (; forms && sv_is_pair(forms); forms = sv_cdr(forms)) {
+		struct sval *x = sv_car(forms), *v;
 
 		in->failed = false;
 		in->depth = saved_depth;

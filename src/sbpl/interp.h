@@ -212,6 +212,26 @@ struct sval *sv_filter(struct interp *in, struct policy_filter *f,
 struct sval *sv_unknown(struct interp *in, const char *param);
 bool sv_truthy(const struct sval *v);
 bool sv_is_list(const struct sval *v);
+
+/* Pair access for the evaluator and the special forms. */
+static inline struct sval *
+sv_car(struct sval *x)
+{
+	return x->u.pair.car;
+}
+
+static inline struct sval *
+sv_cdr(struct sval *x)
+{
+	return x->u.pair.cdr;
+}
+
+static inline bool
+sv_is_pair(const struct sval *x)
+{
+	return x->type == SV_PAIR;
+}
+
 size_t sv_list_len(const struct sval *v);
 bool sv_eqv(const struct sval *a, const struct sval *b);
 bool sv_equal(const struct sval *a, const struct sval *b);
