@@ -167,10 +167,31 @@ match_leaf(const struct policy_filter *f, const char *arg)
 	return result;
 }
 
+/*
+ * require-all / require-any over the kids: a kid that gives `decisive`
+ * (NO for all, YES for any) settles it; otherwise any UNKNOWN kid makes
+ * the whole UNKNOWN, and with none the answer is the other one.
+ */
+static int
+match_kids(const struct policy_filter *f, const char *arg, int decisive)
+{
+	int result = decisive == YES ? NO : YES;
+
+	for (size_t i = 0; i < f->nkids; i++) {
+		int m = policy_filter_match(f->kids[i], arg);
+
+		if (m == decisive)
+			return decisive;
+		if (m == UNKNOWN)
+			result = UNKNOWN;
+	}
+	return result;
+}
+
 int
 policy_filter_match(const struct policy_filter *f, const char *arg)
 {
-	int result, m;
+	int m;
 
 	switch (f->kind) {
 	case PF_MATCH:
@@ -181,25 +202,9 @@ policy_filter_match(const struct policy_filter *f, const char *arg)
 		m = policy_filter_match(f->kids[0], arg);
 		return m == UNKNOWN ? UNKNOWN : !m;
 	case PF_REQUIRE_ALL:
-		result = YES;
-		for (size_t i = 0; i < f->nkids; i++) {
-			m = policy_filter_match(f->kids[i], arg);
-			if (m == NO)
-				return NO;
-			if (m == UNKNOWN)
-				result = UNKNOWN;
-		}
-		return result;
+		return match_kids(f, arg, NO);
 	case PF_REQUIRE_ANY:
-		result = NO;
-		for (size_t i = 0; i < f->nkids; i++) {
-			m = policy_filter_match(f->kids[i], arg);
-			if (m == YES)
-				return YES;
-			if (m == UNKNOWN)
-				result = UNKNOWN;
-		}
-		return result;
+		return match_kids(f, arg, YES);
 	}
 	return UNKNOWN;
 }

@@ -149,6 +149,21 @@ ir_filter(const char *name, const char *sym, const char *str,
 	return f;
 }
 
+/* The text of one filter: (filter [sym] ["str"]). */
+static void
+filter_form_add(struct strbuf *out, const char *filter, const char *sym,
+		const char *str)
+{
+	strbuf_addf(out, "(%s", filter);
+	if (sym)
+		strbuf_addf(out, " %s", sym);
+	if (str) {
+		strbuf_addch(out, ' ');
+		strbuf_add_quoted(out, str);
+	}
+	strbuf_addch(out, ')');
+}
+
 void
 emit_single(struct emitter *em, int allow, const char *op, const char *filter,
 	    const char *sym, const char *str)
@@ -157,14 +172,8 @@ emit_single(struct emitter *em, int allow, const char *op, const char *filter,
 
 	strbuf_addf(em->out, "(%s %s", allow ? "allow" : "deny", op);
 	if (filter) {
-		strbuf_addf(em->out, " (%s", filter);
-		if (sym)
-			strbuf_addf(em->out, " %s", sym);
-		if (str) {
-			strbuf_addch(em->out, ' ');
-			strbuf_add_quoted(em->out, str);
-		}
-		strbuf_addch(em->out, ')');
+		strbuf_addch(em->out, ' ');
+		filter_form_add(em->out, filter, sym, str);
 	}
 	if (!allow)
 		emit_message(em);
@@ -237,14 +246,7 @@ emit_rule_filter(struct emitter *em, struct emit_rule *r, int allow,
 	struct src_loc none = { NULL, 0, 0 };
 
 	rule_prepare(em, r, allow, (str ? strlen(str) : 0) + FILTER_OVERHEAD);
-	strbuf_addf(em->out, "(%s", filter);
-	if (sym)
-		strbuf_addf(em->out, " %s", sym);
-	if (str) {
-		strbuf_addch(em->out, ' ');
-		strbuf_add_quoted(em->out, str);
-	}
-	strbuf_addch(em->out, ')');
+	filter_form_add(em->out, filter, sym, str);
 	ir_add(em, r->open, r->op, ir_filter(filter, sym, str, none), none);
 }
 

@@ -399,6 +399,89 @@ eval(struct interp *in, struct sval *x, struct env *env)
 	return r;
 }
 
+/* (if c a [b]): the chosen branch goes to *tail_x. */
+static struct sval *
+eval_if(struct interp *in, struct sval *x, struct env *env,
+	struct sval **tail_x)
+{
+	size_t n = sv_list_len(x);
+	struct sval *v;
+
+	if (n < 2 || n > 4)
+		return eval_bad_form(in, x, "if");
+	v = eval(in, sv_car(sv_cdr(x)), env);
+	if (in->failed)
+		return NULL;
+	/* TinyScheme: a missing branch evaluates to () */
+	if (sv_truthy(v) && n >= 3)
+		*tail_x = sv_car(sv_cdr(sv_cdr(x)));
+	else if (!sv_truthy(v) && n == 4)
+		*tail_x = sv_car(sv_cdr(sv_cdr(sv_cdr(x))));
+	else
+		return &in->nil;
+	return NULL;
+}
+
+/* (and ...) / (or ...): the last operand goes to *tail_x. */
+static struct sval *
+eval_and_or(struct interp *in, struct sval *x, struct env *env, bool is_and,
+	    struct sval **tail_x)
+{
+	struct sval *a = sv_cdr(x), *v;
+
+	if (!sv_is_pair(a))
+		return sv_bool(in, is_and);
+	for (; sv_is_pair(sv_cdr(a)); a = sv_cdr(a)) {
+		v = eval(in, sv_car(a), env);
+		if (in->failed)
+			return NULL;
+		if (sv_truthy(v) != is_and)
+			return v;
+	}
+	*tail_x = sv_car(a);
+	return NULL;
+}
+
+/* A call of a procedure or macro (x is a proper list). */
+static struct sval *
+eval_call(struct interp *in, struct sval *x, bool allow_deny,
+	  struct env **envp, struct sval **tail_x)
+{
+	struct env *env = *envp;
+	struct sval *head = sv_car(x), *f, *v;
+
+	if (head->type == SV_SYMBOL) {
+		if (!env_lookup(in, env, head->u.sym, &f))
+			return eval_unbound(in, head);
+	} else {
+		f = eval(in, head, env);
+		if (in->failed)
+			return NULL;
+	}
+	if (f->type == SV_MACRO) {
+		struct sval *expansion = macro_expand(in, f, x);
+
+		if (in->failed)
+			return NULL;
+		*tail_x = expansion;
+		return NULL;
+	}
+	if (allow_deny) {
+		/* rules made by this call carry this form's location, even
+		 * when allow/deny were rebound by a with-filter wrapper */
+		struct src_loc saved = in->action_loc;
+
+		in->action_loc = x->loc;
+		v = eval_application(in, x, env, f, NULL, NULL);
+		in->action_loc = saved;
+		return v;
+	}
+	v = eval_application(in, x, env, f, tail_x, envp);
+	if (*tail_x)
+		return NULL;
+	return v;
+}
+
 /* Sets *tail_x (and *envp) to continue in tail position, else returns the
  * value. */
 static struct sval *
@@ -406,7 +489,7 @@ eval_pair(struct interp *in, struct sval *x, struct env **envp,
 	  struct sval **tail_x)
 {
 	struct env *env = *envp, *body_env = NULL;
-	struct sval *head = sv_car(x), *f, *v = NULL, *body;
+	struct sval *head = sv_car(x), *v = NULL, *body;
 	int sf = head->type == SV_SYMBOL ? head->u.sym->special : SF_NONE;
 
 	if (sf != SF_NONE && sf != SF_ALLOW_DENY && env_find(env, head->u.sym))
@@ -426,23 +509,8 @@ eval_pair(struct interp *in, struct sval *x, struct env **envp,
 	case SF_UNQUOTE_SPLICING:
 		return interp_error(in, x->loc, "bad-form",
 				    "unquote outside of quasiquote");
-	case SF_IF: {
-		size_t n = sv_list_len(x);
-
-		if (n < 2 || n > 4)
-			return eval_bad_form(in, x, "if");
-		v = eval(in, sv_car(sv_cdr(x)), env);
-		if (in->failed)
-			return NULL;
-		/* TinyScheme: a missing branch evaluates to () */
-		if (sv_truthy(v) && n >= 3)
-			*tail_x = sv_car(sv_cdr(sv_cdr(x)));
-		else if (!sv_truthy(v) && n == 4)
-			*tail_x = sv_car(sv_cdr(sv_cdr(sv_cdr(x))));
-		else
-			return &in->nil;
-		return NULL;
-	}
+	case SF_IF:
+		return eval_if(in, x, env, tail_x);
 	case SF_DEFINE:
 		return sf_define(in, x, env);
 	case SF_SET:
@@ -493,56 +561,13 @@ eval_pair(struct interp *in, struct sval *x, struct env **envp,
 		body_env = env;
 		goto body;
 	case SF_AND:
-	case SF_OR: {
-		struct sval *a = sv_cdr(x);
-
-		if (!sv_is_pair(a))
-			return sv_bool(in, sf == SF_AND);
-		for (; sv_is_pair(sv_cdr(a)); a = sv_cdr(a)) {
-			v = eval(in, sv_car(a), env);
-			if (in->failed)
-				return NULL;
-			if (sv_truthy(v) != (sf == SF_AND))
-				return v;
-		}
-		*tail_x = sv_car(a);
-		return NULL;
-	}
+	case SF_OR:
+		return eval_and_or(in, x, env, sf == SF_AND, tail_x);
 	default:
 		break;
 	}
 
-	/* application */
-	if (head->type == SV_SYMBOL) {
-		if (!env_lookup(in, env, head->u.sym, &f))
-			return eval_unbound(in, head);
-	} else {
-		f = eval(in, head, env);
-		if (in->failed)
-			return NULL;
-	}
-	if (f->type == SV_MACRO) {
-		struct sval *expansion = macro_expand(in, f, x);
-
-		if (in->failed)
-			return NULL;
-		*tail_x = expansion;
-		return NULL;
-	}
-	if (sf == SF_ALLOW_DENY) {
-		/* rules made by this call carry this form's location, even
-		 * when allow/deny were rebound by a with-filter wrapper */
-		struct src_loc saved = in->action_loc;
-
-		in->action_loc = x->loc;
-		v = eval_application(in, x, env, f, NULL, NULL);
-		in->action_loc = saved;
-		return v;
-	}
-	v = eval_application(in, x, env, f, tail_x, envp);
-	if (*tail_x)
-		return NULL;
-	return v;
+	return eval_call(in, x, sf == SF_ALLOW_DENY, envp, tail_x);
 
 body:
 	if (in->failed)
