@@ -13,7 +13,6 @@
 #include "policy/vocab.h"
 #include "sbpl/sbpl.h"
 #include "util/diag.h"
-#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #include <getopt.h>
@@ -232,19 +231,6 @@ print_json(const struct diag_list *dl, size_t nfiles, int worst)
 	json_decref(root);
 }
 
-static void
-print_text(const struct diag_list *dl)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	for (size_t i = 0; i < dl->nr; i++) {
-		strbuf_reset(&sb);
-		diag_render_text(&dl->v[i], &sb);
-		fputs(sb.buf, stdout);
-	}
-	strbuf_release(&sb);
-}
-
 int
 cmd_check(int argc, char **argv)
 {
@@ -274,7 +260,7 @@ cmd_check(int argc, char **argv)
 	if (o.json)
 		print_json(&diags, o.files.nr, worst);
 	else
-		print_text(&diags);
+		cli_write_diags(&diags, stdout);
 	fflush(stdout);
 	diag_list_release(&diags);
 	src_set_release(&srcs);

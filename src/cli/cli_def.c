@@ -6,17 +6,23 @@
 #include <string.h>
 
 void
-cli_print_diags(struct diag_list *diags)
+cli_write_diags(const struct diag_list *diags, FILE *out)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	diag_list_sort(diags);
 	for (size_t i = 0; i < diags->nr; i++) {
 		strbuf_reset(&sb);
 		diag_render_text(&diags->v[i], &sb);
-		fputs(sb.buf, stderr);
+		fputs(sb.buf, out);
 	}
 	strbuf_release(&sb);
+}
+
+void
+cli_print_diags(struct diag_list *diags)
+{
+	diag_list_sort(diags);
+	cli_write_diags(diags, stderr);
 }
 
 int

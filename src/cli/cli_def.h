@@ -5,6 +5,10 @@
 #include "def/def.h"
 #include "util/diag.h"
 
+#include <stdio.h>
+
+/* Write every diagnostic, in list order, to out as file:line:col text. */
+void cli_write_diags(const struct diag_list *diags, FILE *out);
 /* Print every diagnostic (sorted) to stderr as file:line:col text. */
 void cli_print_diags(struct diag_list *diags);
 

@@ -59,6 +59,16 @@ def_path_canonical(const char *path)
 	return xstrdup(path);
 }
 
+/* A listed path as the access model compares it: canonical, normalised. */
+static char *
+path_listed(const char *raw)
+{
+	char *p = def_path_canonical(raw);
+
+	def_path_normalise(p);
+	return p;
+}
+
 int
 def_path_covers(const char *anc, const char *path)
 {
@@ -104,11 +114,10 @@ path_depth(const char *p)
 static struct def_access_entry *
 entry_get(struct def_access *a, const char *raw)
 {
-	char *path = def_path_canonical(raw);
+	char *path = path_listed(raw);
 	struct def_access_entry *e;
 	size_t *at;
 
-	def_path_normalise(path);
 	at = def_strmap_get(&a->index, path);
 	if (at) {
 		free(path);
@@ -232,11 +241,9 @@ static void
 consider(struct best *b, const char *raw, unsigned grants, int deny,
 	 const char *path)
 {
-	char *p = def_path_canonical(raw);
-	size_t len;
+	char *p = path_listed(raw);
+	size_t len = strlen(p);
 
-	def_path_normalise(p);
-	len = strlen(p);
 	if (def_path_covers(p, path)) {
 		if (!b->found || len > b->len) {
 			b->found = 1;
@@ -252,22 +259,35 @@ consider(struct best *b, const char *raw, unsigned grants, int deny,
 	free(p);
 }
 
+/*
+ * The longest entries covering path, base paths included: write and exec
+ * entries grant read as well (as def_access_build gives them).
+ */
+static void
+best_find(const struct container_def *def, const char *path, struct best *b)
+{
+	*b = (struct best){ 0, 0, 0, 0 };
+	for (const struct def_base_path *bp = def_base_paths; bp->path; bp++)
+		consider(b, bp->path, bp->bits, 0, path);
+	for (size_t i = 0; i < def->fs_read.nr; i++)
+		consider(b, def->fs_read.v[i].path, DEF_ACC_READ, 0, path);
+	for (size_t i = 0; i < def->fs_write.nr; i++)
+		consider(b, def->fs_write.v[i].path, DEF_ACC_READ | DEF_ACC_WRITE,
+			 0, path);
+	for (size_t i = 0; i < def->fs_exec.nr; i++)
+		consider(b, def->fs_exec.v[i].path, DEF_ACC_READ | DEF_ACC_EXEC,
+			 0, path);
+	for (size_t i = 0; i < def->fs_deny.nr; i++)
+		consider(b, def->fs_deny.v[i].path, 0, 1, path);
+}
+
 int
 def_access_decide(const struct container_def *def, unsigned cls,
 		  const char *path)
 {
-	struct best b = { 0, 0, 0, 0 };
+	struct best b;
 
-	for (const struct def_base_path *bp = def_base_paths; bp->path; bp++)
-		consider(&b, bp->path, bp->bits, 0, path);
-	for (size_t i = 0; i < def->fs_read.nr; i++)
-		consider(&b, def->fs_read.v[i].path, DEF_ACC_READ, 0, path);
-	for (size_t i = 0; i < def->fs_write.nr; i++)
-		consider(&b, def->fs_write.v[i].path, DEF_ACC_READ | DEF_ACC_WRITE, 0, path);
-	for (size_t i = 0; i < def->fs_exec.nr; i++)
-		consider(&b, def->fs_exec.v[i].path, DEF_ACC_READ | DEF_ACC_EXEC, 0, path);
-	for (size_t i = 0; i < def->fs_deny.nr; i++)
-		consider(&b, def->fs_deny.v[i].path, 0, 1, path);
+	best_find(def, path, &b);
 	/* "/" itself is readable unless an entry for "/" says otherwise
 	 * (SBPL-LINTS.md D2: dyld reads it) */
 	if (!strcmp(path, "/") && cls == DEF_ACC_READ && !(b.found && b.len == 1))
@@ -280,12 +300,9 @@ static int
 ancestor_of_readable(const struct container_def *def, const char *path,
 		     const char *raw)
 {
-	char *p = def_path_canonical(raw);
-	int yes;
-
-	def_path_normalise(p);
-	yes = strcmp(p, path) && def_path_covers(path, p) && p[0] == '/' &&
-	      def_access_decide(def, DEF_ACC_READ, p);
+	char *p = path_listed(raw);
+	int yes = strcmp(p, path) && def_path_covers(path, p) && p[0] == '/' &&
+		  def_access_decide(def, DEF_ACC_READ, p);
 	free(p);
 	return yes;
 }
@@ -318,11 +335,8 @@ def_access_decide_unlink(const struct container_def *def, const char *path)
 	if (!def_access_decide(def, DEF_ACC_WRITE, path))
 		return 0;
 	for (size_t i = 0; i < def->fs_deny.nr; i++) {
-		char *d = def_path_canonical(def->fs_deny.v[i].path);
-		int above;
-
-		def_path_normalise(d);
-		above = strcmp(d, path) && def_path_covers(path, d);
+		char *d = path_listed(def->fs_deny.v[i].path);
+		int above = strcmp(d, path) && def_path_covers(path, d);
 		free(d);
 		if (above)
 			return 0;
@@ -333,17 +347,8 @@ def_access_decide_unlink(const struct container_def *def, const char *path)
 int
 def_access_decide_link(const struct container_def *def, const char *path)
 {
-	struct best b = { 0, 0, 0, 0 };
+	struct best b;
 
-	for (const struct def_base_path *bp = def_base_paths; bp->path; bp++)
-		consider(&b, bp->path, bp->bits, 0, path);
-	for (size_t i = 0; i < def->fs_read.nr; i++)
-		consider(&b, def->fs_read.v[i].path, DEF_ACC_READ, 0, path);
-	for (size_t i = 0; i < def->fs_write.nr; i++)
-		consider(&b, def->fs_write.v[i].path, DEF_ACC_WRITE, 0, path);
-	for (size_t i = 0; i < def->fs_exec.nr; i++)
-		consider(&b, def->fs_exec.v[i].path, DEF_ACC_EXEC, 0, path);
-	for (size_t i = 0; i < def->fs_deny.nr; i++)
-		consider(&b, def->fs_deny.v[i].path, 0, 1, path);
+	best_find(def, path, &b);	/* only found and denied count here */
 	return !b.found || !b.denied;
 }

@@ -83,6 +83,22 @@ try_create(const char *p)
 	return 0;
 }
 
+/* A unix socket address for name: a path, or (abstract) a name in the
+ * Linux abstract namespace; returns the address length to pass. */
+static socklen_t
+unix_addr_fill(struct sockaddr_un *sa, const char *name, int abstract)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (!abstract) {
+		strncpy(sa->sun_path, name, sizeof(sa->sun_path) - 1);
+		return sizeof(*sa);
+	}
+	strncpy(sa->sun_path + 1, name, sizeof(sa->sun_path) - 2);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+			   strlen(name));
+}
+
 static int
 try_connect_unix(const char *name, int abstract)
 {
@@ -92,16 +108,7 @@ try_connect_unix(const char *name, int abstract)
 
 	if (s < 0)
 		return errno;
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	if (abstract) {
-		strncpy(sa.sun_path + 1, name, sizeof(sa.sun_path) - 2);
-		len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
-				  strlen(name));
-	} else {
-		strncpy(sa.sun_path, name, sizeof(sa.sun_path) - 1);
-		len = sizeof(sa);
-	}
+	len = unix_addr_fill(&sa, name, abstract);
 	r = TRY(connect(s, (struct sockaddr *)&sa, len));
 	close(s);
 	return r;
@@ -254,18 +261,9 @@ static int
 listen_unix(const char *name, int abstract)
 {
 	struct sockaddr_un sa;
-	socklen_t len = sizeof(sa);
+	socklen_t len = unix_addr_fill(&sa, name, abstract);
 	int s = socket(AF_UNIX, SOCK_STREAM, 0);
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	if (abstract) {
-		strncpy(sa.sun_path + 1, name, sizeof(sa.sun_path) - 2);
-		len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
-				  strlen(name));
-	} else {
-		strncpy(sa.sun_path, name, sizeof(sa.sun_path) - 1);
-	}
 	if (s < 0 || bind(s, (struct sockaddr *)&sa, len) < 0 || listen(s, 8) < 0)
 		return 1;
 	for (;;) {

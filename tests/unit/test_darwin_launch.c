@@ -146,12 +146,21 @@ expect_log(const char *const *want)
 
 /* ---- the sequence -------------------------------------------------- */
 
+/* Launch with the fixture's request; this launch must fail (err says why). */
+static void
+launch_must_fail(struct fixture *fx, struct sbox_err *err)
+{
+	int status = -1;
+
+	assert_int_equal(seatbelt_launch(&fake_sys, &fx->req, &status, err),
+			 -1);
+}
+
 static void
 test_child_unprivileged(void **state)
 {
 	struct fixture fx;
 	struct sbox_err err = SBOX_ERR_INIT;
-	int status = -1;
 	const char *want[] = {
 		"sandbox_check(777)",
 		"read_file(/defs/system.sb)",
@@ -168,8 +177,7 @@ test_child_unprivileged(void **state)
 	(void)state;
 	fixture_init(&fx);
 	fixture_args(&fx, "true", "-v");
-	assert_int_equal(seatbelt_launch(&fake_sys, &fx.req, &status, &err),
-			 -1);
+	launch_must_fail(&fx, &err);
 	expect_log(want);
 	/* Canonical paths reached the emitter and the variables. */
 	assert_string_equal(F.vars_project, "/private/tmp/proj");
@@ -214,7 +222,6 @@ test_child_root_chroot(void **state)
 {
 	struct fixture fx;
 	struct sbox_err err = SBOX_ERR_INIT;
-	int status = -1;
 	const char *want[] = {
 		"sandbox_check(777)",
 		"read_file(/defs/system.sb)",
@@ -235,8 +242,7 @@ test_child_root_chroot(void **state)
 
 	(void)state;
 	fixture_chroot(&fx);
-	assert_int_equal(seatbelt_launch(&fake_sys, &fx.req, &status, &err),
-			 -1);
+	launch_must_fail(&fx, &err);
 	expect_log(want);
 	/* Apple's profile was read before chroot and inlined. */
 	assert_null(strstr(F.init_profile, "(import \"system.sb\")"));
@@ -260,7 +266,6 @@ test_chroot_as_plain_root(void **state)
 	static const char *const root_env[] = { "PATH=/usr/bin", NULL };
 	struct fixture fx;
 	struct sbox_err err = SBOX_ERR_INIT;
-	int status = -1;
 
 	(void)state;
 	fixture_chroot(&fx);
@@ -268,8 +273,7 @@ test_chroot_as_plain_root(void **state)
 	fx.req.warn = count_warning;
 	warning_about = "runs as root";
 	warnings = 0;
-	assert_int_equal(seatbelt_launch(&fake_sys, &fx.req, &status, &err),
-			 -1);
+	launch_must_fail(&fx, &err);
 	assert_int_equal(warnings, 1);
 	for (size_t i = 0; i < F.nlog; i++)
 		assert_null(strstr(F.log[i], "setuid"));
@@ -282,14 +286,12 @@ test_refuses_inside_sandbox(void **state)
 {
 	struct fixture fx;
 	struct sbox_err err = SBOX_ERR_INIT;
-	int status = -1;
 	static const char *const want[] = { "sandbox_check(777)", NULL };
 
 	(void)state;
 	fixture_init(&fx);
 	F.sandboxed = 1;
-	assert_int_equal(seatbelt_launch(&fake_sys, &fx.req, &status, &err),
-			 -1);
+	launch_must_fail(&fx, &err);
 	assert_int_equal(err.code, SBOX_E_UNSUPPORTED);
 	assert_non_null(strstr(err.msg, "already running inside"));
 	expect_log(want);
@@ -301,13 +303,11 @@ test_chroot_needs_root(void **state)
 {
 	struct fixture fx;
 	struct sbox_err err = SBOX_ERR_INIT;
-	int status = -1;
 
 	(void)state;
 	fixture_chroot(&fx);
 	F.uid = F.euid = 501;
-	assert_int_equal(seatbelt_launch(&fake_sys, &fx.req, &status, &err),
-			 -1);
+	launch_must_fail(&fx, &err);
 	assert_int_equal(err.code, SBOX_E_UNSUPPORTED);
 	assert_non_null(strstr(err.msg, "needs root"));
 	for (size_t i = 0; i < F.nlog; i++)
@@ -321,14 +321,12 @@ test_sudo_ids_malformed(void **state)
 	static const char *const bad_env[] = { "SUDO_UID=5x1", NULL };
 	struct fixture fx;
 	struct sbox_err err = SBOX_ERR_INIT;
-	int status = -1;
 
 	(void)state;
 	fixture_init(&fx);
 	F.uid = F.euid = 0;
 	fx.req.envp = (char *const *)bad_env;
-	assert_int_equal(seatbelt_launch(&fake_sys, &fx.req, &status, &err),
-			 -1);
+	launch_must_fail(&fx, &err);
 	assert_int_equal(err.code, SBOX_E_INVALID);
 	assert_non_null(strstr(err.msg, "SUDO_UID='5x1'"));
 	fixture_release(&fx);
@@ -347,10 +345,8 @@ static void
 child_failure(struct fixture *fx, const char *const *want)
 {
 	struct sbox_err err = SBOX_ERR_INIT;
-	int status = -1;
 
-	assert_int_equal(seatbelt_launch(&fake_sys, &fx->req, &status, &err),
-			 -1);
+	launch_must_fail(fx, &err);
 	expect_log(want);
 	assert_true(F.nwritten > 0);
 }
@@ -359,15 +355,13 @@ static void
 parent_reads_report(struct fixture *fx, const void *rep, size_t n,
 		    struct sbox_err *err)
 {
-	int status = -1;
 
 	F.nlog = 0;
 	F.fork_ret = CHILD_PID;
 	F.report = rep;
 	F.report_len = n;
 	F.report_off = 0;
-	assert_int_equal(seatbelt_launch(&fake_sys, &fx->req, &status, err),
-			 -1);
+	launch_must_fail(fx, err);
 }
 
 static void
@@ -410,13 +404,11 @@ test_drop_not_sticking(void **state)
 {
 	struct fixture fx;
 	struct sbox_err err = SBOX_ERR_INIT;
-	int status = -1;
 
 	(void)state;
 	fixture_chroot(&fx);
 	F.setuid0_works = 1;
-	assert_int_equal(seatbelt_launch(&fake_sys, &fx.req, &status, &err),
-			 -1);
+	launch_must_fail(&fx, &err);
 	for (size_t i = 0; i < F.nlog; i++) {
 		assert_null(strstr(F.log[i], "sandbox_init"));
 		assert_null(strstr(F.log[i], "execve"));
@@ -427,8 +419,7 @@ test_drop_not_sticking(void **state)
 
 	fixture_chroot(&fx);
 	F.ids_stay = 1;
-	assert_int_equal(seatbelt_launch(&fake_sys, &fx.req, &status, &err),
-			 -1);
+	launch_must_fail(&fx, &err);
 	assert_non_null(strstr(written_msg(),
 			       "ids are not 501:20"));
 	fixture_release(&fx);
@@ -439,13 +430,11 @@ test_program_not_found(void **state)
 {
 	struct fixture fx;
 	struct sbox_err err = SBOX_ERR_INIT;
-	int status = -1;
 
 	(void)state;
 	fixture_init(&fx);
 	fixture_args(&fx, "no-such-tool", NULL);
-	assert_int_equal(seatbelt_launch(&fake_sys, &fx.req, &status, &err),
-			 -1);
+	launch_must_fail(&fx, &err);
 	assert_string_equal(F.log[F.nlog - 8], "execve(/nowhere/no-such-tool)");
 	assert_string_equal(F.log[F.nlog - 7], "execve(/usr/bin/no-such-tool)");
 	assert_string_equal(F.log[F.nlog - 6], "write(6)");
