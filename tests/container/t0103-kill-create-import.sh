@@ -6,39 +6,32 @@
 command -v python3 >/dev/null || skip_all "python3 is needed"
 export SBOX_HOME="$T_TMP/store"
 python3 "$TOP/tests/container/mkarchive.py" large "$T_TMP/large.tar"
-t0=$(date +%s%N)
-expect_rc 0 "reference import" "$SBOX" import "$T_TMP/large.tar" --name ref
-ms=$(( ($(date +%s%N) - t0) / 1000000 + 1 ))
 
-killed=0 i=0
-while [ $i -lt 8 ]; do
-	"$SBOX" import "$T_TMP/large.tar" --name "k$i" >/dev/null 2>&1 &
-	pid=$!
-	# Anywhere from before to just after one import's duration.
-	sleep "$(od -An -N2 -tu2 /dev/urandom |
-		awk -v ms="$ms" '{ printf "%.3f", ($1 % (ms * 13 / 10 + 1)) / 1000 }')"
-	kill -9 $pid 2>/dev/null && killed=$((killed + 1))
-	wait $pid 2>/dev/null
-	i=$((i + 1))
-done
-echo "# killed $killed of 8 imports while running"
+# kill_runs CMD FILE REF PREFIX: `sbox CMD FILE --name REF` once to time
+# it (ms), then 8 runs named PREFIX0..7, each killed -9 anywhere from
+# before to just after that duration.
+kill_runs() {
+	t0=$(date +%s%N)
+	expect_rc 0 "reference $1" "$SBOX" "$1" "$2" --name "$3"
+	ms=$(( ($(date +%s%N) - t0) / 1000000 + 1 ))
+	killed=0 i=0
+	while [ $i -lt 8 ]; do
+		"$SBOX" "$1" "$2" --name "$4$i" >/dev/null 2>&1 &
+		pid=$!
+		sleep "$(od -An -N2 -tu2 /dev/urandom |
+			awk -v ms="$ms" '{ printf "%.3f", ($1 % (ms * 13 / 10 + 1)) / 1000 }')"
+		kill -9 $pid 2>/dev/null && killed=$((killed + 1))
+		wait $pid 2>/dev/null
+		i=$((i + 1))
+	done
+	echo "# killed $killed of 8 $1s while running"
+}
+
+kill_runs import "$T_TMP/large.tar" ref k
 
 # Creates, slowed down by a root filesystem of 2000 files.
 printf '{ "name": "big", "root": "%s" }\n' "$T_TMP/large.tar" >"$T_TMP/big.json"
-t0=$(date +%s%N)
-expect_rc 0 "reference create" "$SBOX" create "$T_TMP/big.json" --name cref
-ms=$(( ($(date +%s%N) - t0) / 1000000 + 1 ))
-killed=0 i=0
-while [ $i -lt 8 ]; do
-	"$SBOX" create "$T_TMP/big.json" --name "c$i" >/dev/null 2>&1 &
-	pid=$!
-	sleep "$(od -An -N2 -tu2 /dev/urandom |
-		awk -v ms="$ms" '{ printf "%.3f", ($1 % (ms * 13 / 10 + 1)) / 1000 }')"
-	kill -9 $pid 2>/dev/null && killed=$((killed + 1))
-	wait $pid 2>/dev/null
-	i=$((i + 1))
-done
-echo "# killed $killed of 8 creates while running"
+kill_runs create "$T_TMP/big.json" cref c
 expect_rc 0 "list after the kills" "$SBOX" list
 bad=0 roots= datas=
 for name in $(tail -n +2 "$T_TMP/out" | awk '{print $1}'); do
