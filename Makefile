@@ -35,10 +35,10 @@ PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 ifeq ($(PLATFORM),darwin)
 PKG_LIBS += -lsandbox
 endif
-# build/sbox links its libraries statically on Linux (libc stays shared):
-# loading ~18 shared objects at every start was the largest part of
-# `sbox launch` (tools/bench/launch.sh; LINUX-BASELINES.md §4, §7.4).
-# STATIC_LIBS=0 links them dynamically, as the test binaries always do.
+# build/sbox is linked statically on Linux: loading ~18 shared objects at
+# every start was the largest part of `sbox launch` (tools/bench/launch.sh;
+# LINUX-BASELINES.md §4, §7.4). STATIC_LIBS=0 links it dynamically, as the
+# test binaries always are.
 ifeq ($(PLATFORM),linux)
 STATIC_LIBS ?= 1
 endif
