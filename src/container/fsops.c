@@ -204,6 +204,25 @@ copy_file_data(int in, int out, const char *name, struct sbox_err *err)
 	return 0;
 }
 
+/* Copy the permission bits (setuid/setgid dropped) and times of st to fd. */
+static int
+copy_mode_times(int fd, const char *name, const struct stat *st,
+		struct sbox_err *err)
+{
+	if (fchmod(fd, st->st_mode & 01777) < 0 || copy_times(fd, NULL, st, 0) < 0)
+		return err_sys(err, "cannot set mode or times of '%s'", name);
+	return 0;
+}
+
+static void
+close_pair(int a, int b)
+{
+	if (a >= 0)
+		close(a);
+	if (b >= 0)
+		close(b);
+}
+
 static int
 copy_file(int srcfd, int dstfd, const char *name, const struct stat *st,
 	  struct sbox_err *err)
@@ -224,17 +243,9 @@ copy_file(int srcfd, int dstfd, const char *name, const struct stat *st,
 	}
 	if (copy_file_data(in, out, name, err) < 0)
 		goto out;
-	if (fchmod(out, st->st_mode & 01777) < 0 ||
-	    copy_times(out, NULL, st, 0) < 0) {
-		err_sys(err, "cannot set mode or times of '%s'", name);
-		goto out;
-	}
-	rc = 0;
+	rc = copy_mode_times(out, name, st, err);
 out:
-	if (in >= 0)
-		close(in);
-	if (out >= 0)
-		close(out);
+	close_pair(in, out);
 	return rc;
 }
 
@@ -278,17 +289,9 @@ copy_dir(int srcfd, int dstfd, const char *name, const struct stat *st,
 		goto out;
 	}
 	/* Mode and times last: the folder may be read-only. */
-	if (fchmod(out, st->st_mode & 01777) < 0 ||
-	    copy_times(out, NULL, st, 0) < 0) {
-		err_sys(err, "cannot set mode or times of '%s'", name);
-		goto out;
-	}
-	rc = 0;
+	rc = copy_mode_times(out, name, st, err);
 out:
-	if (in >= 0)
-		close(in);
-	if (out >= 0)
-		close(out);
+	close_pair(in, out);
 	return rc;
 }
 

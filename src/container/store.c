@@ -352,6 +352,22 @@ info_from_meta(struct container_info *ci, const struct container_store *st,
 	ci->metadata_path = xasprintf("%s/" CONTAINER_METADATA, ci->dir);
 }
 
+/* The container's folder, never through a symlink planted in the store. */
+static int
+open_container_dir(const struct container_store *st, const char *name,
+		   struct sbox_err *err)
+{
+	int fd = openat(st->dirfd, name,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOENT)
+		return err_set(err, SBOX_E_NOTFOUND, "no container named '%s'",
+			       name);
+	return err_sys(err, "cannot open container '%s'", name);
+}
+
 int
 container_lookup(struct container_store *st, const char *name,
 		 struct container_info *out, struct sbox_err *err)
@@ -363,16 +379,9 @@ container_lookup(struct container_store *st, const char *name,
 
 	if (container_name_check(name, err) < 0)
 		return -1;
-	fd = openat(st->dirfd, name,
-		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			err_set(err, SBOX_E_NOTFOUND,
-				"no container named '%s'", name);
-		else
-			err_sys(err, "cannot open container '%s'", name);
+	fd = open_container_dir(st, name, err);
+	if (fd < 0)
 		goto out;
-	}
 	if (fs_read_file(fd, CONTAINER_METADATA, CONTAINER_SMALL_FILE_MAX,
 			 &text, &len, err) < 0 ||
 	    container_meta_parse(text, len, CONTAINER_METADATA, &m, err) < 0) {
@@ -562,16 +571,9 @@ container_remove(struct container_store *st, const char *name,
 	lockfd = store_lock(st, err);
 	if (lockfd < 0)
 		goto out;
-	fd = openat(st->dirfd, name,
-		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			err_set(err, SBOX_E_NOTFOUND,
-				"no container named '%s'", name);
-		else
-			err_sys(err, "cannot open container '%s'", name);
+	fd = open_container_dir(st, name, err);
+	if (fd < 0)
 		goto out;
-	}
 	if (fs_flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		err_set(err, SBOX_E_EXISTS, "container '%s' is in use", name);
 		goto out;
