@@ -101,6 +101,16 @@ $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
+# The data folder is compiled in: rebuild datadir.o whenever PREFIX or
+# DATADIR change (e.g. `make install PREFIX=/opt/sbox` after `make`), as
+# git does with GIT-CFLAGS. The file is rewritten only when it differs.
+$(BUILD)/DATADIR: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+$(BUILD)/obj/util/datadir.o: $(BUILD)/DATADIR
+.PHONY: FORCE
+FORCE:
+
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
