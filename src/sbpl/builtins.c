@@ -14,12 +14,6 @@
 
 #define ARGS struct interp *in, struct sval **a, size_t n, const struct src_loc *locs
 
-static struct src_loc
-argloc(struct interp *in, const struct src_loc *locs, size_t i)
-{
-	return locs ? locs[i] : in->cur;
-}
-
 struct sval *
 builtin_type_error(struct interp *in, const struct src_loc *locs, size_t i,
 	   const char *fn, const char *want, const struct sval *got)
@@ -27,7 +21,7 @@ builtin_type_error(struct interp *in, const struct src_loc *locs, size_t i,
 	struct strbuf sb = STRBUF_INIT;
 
 	sv_print(got, &sb, 0);
-	interp_error(in, argloc(in, locs, i), "type",
+	interp_error(in, sbpl_argloc(in, locs, i), "type",
 		     "%s: argument %zu must be %s, got %s", fn, i + 1, want,
 		     sb.buf);
 	strbuf_release(&sb);
@@ -385,7 +379,7 @@ arith(struct interp *in, struct sval **a, size_t n,
 		case AR_REM:
 		case AR_MOD:
 			if (y == 0 || (y == -1 && x == (long long)(1ULL << 63)))
-				return interp_error(in, argloc(in, locs, i), "type",
+				return interp_error(in, sbpl_argloc(in, locs, i), "type",
 						    "%s: division by zero", fn);
 			if (op == AR_DIV)
 				acc = (unsigned long long)(x / y);
@@ -518,7 +512,7 @@ bi_error(ARGS)
 		else
 			sv_print(a[i], &sb, 0);
 	}
-	interp_error(in, argloc(in, locs, 0), "user-error", "error: %s", sb.buf);
+	interp_error(in, sbpl_argloc(in, locs, 0), "user-error", "error: %s", sb.buf);
 	strbuf_release(&sb);
 	return NULL;
 }

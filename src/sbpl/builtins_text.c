@@ -20,12 +20,6 @@
 			return builtin_type_error(in, locs, i, fn, want, a[i]); \
 	} while (0)
 
-static struct src_loc
-argloc(struct interp *in, const struct src_loc *locs, size_t i)
-{
-	return locs ? locs[i] : in->cur;
-}
-
 /* ---- strings and characters ---- */
 
 #define NEED_STR(i, fn)                                                   \
@@ -82,7 +76,7 @@ bi_string_ref(ARGS)
 		return a[1];
 	NEED(1, SV_INT, "an integer", "string-ref");
 	if (a[1]->u.i < 0 || (size_t)a[1]->u.i >= a[0]->u.str.len)
-		return interp_error(in, argloc(in, locs, 1), "type",
+		return interp_error(in, sbpl_argloc(in, locs, 1), "type",
 				    "string-ref: index %lld out of range", a[1]->u.i);
 	c = sv_new(in, SV_CHAR, in->cur);
 	c->u.ch = (unsigned char)a[0]->u.str.s[a[1]->u.i];
