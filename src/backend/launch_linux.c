@@ -8,6 +8,23 @@
  * reaps, passes on the signals the launcher forwards (a pid-namespace init
  * only receives signals it handles, so the program must not be pid 1 for
  * SIGTERM to reach it) and reports the program's wait status on a pipe.
+ *
+ * The first process shares the launcher's memory (CLONE_VM). A fork of
+ * this large static binary costs more than everything else sbox adds to a
+ * launch on a small VM: page tables to copy, copy-on-write faults on both
+ * sides, an address space to tear down at exit. Sharing memory brings
+ * three rules, each kept here:
+ *  - one owner of the heap at a time: the launcher waits, allocating
+ *    nothing, until the child writes to handoff_fd (or exits); after that
+ *    the child allocates nothing. The set-up's warnings are collected in
+ *    lx->warnings for the same reason, and read after the hand-over.
+ *    A child killed during its set-up may have left the heap half-updated,
+ *    so then the launcher leaves at once (launch_abandon);
+ *  - the memory is made non-dumpable before the program exists, so
+ *    nothing in the container can ptrace its init or open /proc/1/mem,
+ *    which would reach the launcher (LINUX-SECURITY.md #17);
+ *  - errno (thread-local) is shared too: neither side reads errno while
+ *    the other runs, except for the child's own calls during set-up.
  */
 #include "backend/launch_linux.h"
 
@@ -20,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -32,6 +50,7 @@
 
 #include "backend/env_scrub.h"
 #include "backend/landlock_linux.h"
+#include "backend/watch_linux.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -58,8 +77,9 @@ lx_report(const struct lx_launch *lx, char kind, const char *text)
 	(void)!write(lx->report_fd, buf, n + 2);
 }
 
+/* Called by the child during its set-up, while it owns the heap. */
 void
-lx_warn(const struct lx_launch *lx, const char *fmt, ...)
+lx_warn(struct lx_launch *lx, const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;
@@ -67,7 +87,7 @@ lx_warn(const struct lx_launch *lx, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	lx_report(lx, LX_MSG_WARN, buf);
+	strbuf_add(&lx->warnings, buf, strlen(buf) + 1);
 }
 
 static void
@@ -111,6 +131,8 @@ program_exec(struct lx_launch *lx)
 	set_limit(RLIMIT_FSIZE, l->file_size_bytes);
 	/* only 0, 1, 2 reach the program (#21); the report pipe closes at exec */
 	syscall(SYS_close_range, 3, ~0u, 4 /* CLOSE_RANGE_CLOEXEC */);
+	/* execvp searches the container's PATH; the memory is shared, so
+	 * init puts the launcher's environ back once this has exec'd */
 	environ = lx->envp;
 	execvp(argv[0], argv);
 	snprintf(msg, sizeof(msg), "%d" "cannot execute '%s' in the container: %s",
@@ -127,8 +149,9 @@ ignore_signal(int sig)
 	(void)sig;
 }
 
+/* Runs beside the launcher in shared memory: allocates nothing. */
 static void __attribute__((noreturn))
-init_wait(struct lx_launch *lx, pid_t prog)
+init_wait(int report_fd, pid_t prog)
 {
 	struct sigaction sa;
 	sigset_t set;
@@ -141,7 +164,6 @@ init_wait(struct lx_launch *lx, pid_t prog)
 		sigaction(forwarded[i], &sa, NULL);
 		sigaddset(&set, forwarded[i]);
 	}
-	prctl(PR_SET_DUMPABLE, 0);
 	for (;;) {
 		siginfo_t si;
 		int st;
@@ -157,8 +179,9 @@ init_wait(struct lx_launch *lx, pid_t prog)
 			if (w == prog) {
 				char buf[32];
 
-				snprintf(buf, sizeof(buf), "%d", st);
-				lx_report(lx, LX_MSG_STATUS, buf);
+				buf[0] = LX_MSG_STATUS;
+				snprintf(buf + 1, sizeof(buf) - 1, "%d", st);
+				(void)!write(report_fd, buf, strlen(buf) + 1);
 				_exit(0);
 			}
 	}
@@ -259,6 +282,8 @@ static void __attribute__((noreturn))
 child_main(struct lx_launch *lx)
 {
 	struct sbox_err err = SBOX_ERR_INIT;
+	char **launcher_environ = environ;
+	int report_fd = lx->report_fd;
 	pid_t prog;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -272,6 +297,9 @@ child_main(struct lx_launch *lx)
 		err_sys(&err, "cannot map user and group ids");
 		child_fail(lx, &err);
 	}
+	/* after the maps (a non-dumpable process cannot write its own),
+	 * before the program exists: see the top of this file */
+	prctl(PR_SET_DUMPABLE, 0);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 		err_sys(&err, "cannot make the mounts private");
 		child_fail(lx, &err);
@@ -279,8 +307,8 @@ child_main(struct lx_launch *lx)
 	if (rootfs_resolve(lx, &err) < 0 || rootfs_enter(lx, &err) < 0 ||
 	    sandbox_apply(lx, &err) < 0)
 		child_fail(lx, &err);
-	/* vfork: no copy of this process's page tables, and init resumes
-	 * only once the program is exec'd (program_exec allocates nothing) */
+	/* vfork: init resumes once the program is exec'd, and program_exec
+	 * allocates nothing */
 	prog = vfork();
 	if (prog < 0) {
 		err_sys(&err, "cannot fork the program");
@@ -288,129 +316,14 @@ child_main(struct lx_launch *lx)
 	}
 	if (prog == 0)
 		program_exec(lx);
-	init_wait(lx, prog);
+	environ = launcher_environ;
+	/* the heap is the launcher's from here on */
+	(void)!write(lx->handoff_fd, "h", 1);
+	close(lx->handoff_fd);
+	init_wait(report_fd, prog);
 }
 
 /* ---- the launcher ---- */
-
-struct watch {
-	pid_t child;
-	int sfd, report_fd;
-	struct strbuf msgs;
-	size_t parsed;
-	int status_seen, wait_status, error_seen;
-	struct sbox_err child_err;
-};
-
-static void
-watch_parse(struct watch *w, const struct launch_request *req)
-{
-	for (;;) {
-		char *rec = w->msgs.buf + w->parsed;
-		size_t left = w->msgs.len - w->parsed;
-		size_t n = strnlen(rec, left);
-
-		if (n == left || n == 0)
-			break;
-		if (rec[0] == LX_MSG_WARN && req->warn)
-			req->warn(rec + 1);
-		else if (rec[0] == LX_MSG_STATUS) {
-			w->status_seen = 1;
-			w->wait_status = atoi(rec + 1);
-		} else if (rec[0] == LX_MSG_ERROR && !w->error_seen) {
-			w->error_seen = 1;
-			err_set(&w->child_err, (enum sbox_errcode)(rec[1] - '0'),
-				"%s", rec[2] ? rec + 2 : "container setup failed");
-		}
-		w->parsed += n + 1;
-	}
-}
-
-static void
-watch_read(struct watch *w, const struct launch_request *req)
-{
-	char buf[4096];
-	ssize_t n = read(w->report_fd, buf, sizeof(buf));
-
-	if (n <= 0) {
-		if (n == 0 || errno != EINTR) {
-			close(w->report_fd);
-			w->report_fd = -1;
-		}
-		return;
-	}
-	strbuf_add(&w->msgs, buf, (size_t)n);
-	watch_parse(w, req);
-}
-
-static double
-now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Wait for the container, forwarding signals; returns its init's status. */
-static int
-watch_loop(struct watch *w, const struct launch_request *req,
-	   double deadline, int *timed_out)
-{
-	int init_status = 0;
-
-	for (;;) {
-		struct pollfd p[2] = { { w->sfd, POLLIN, 0 },
-				       { w->report_fd, POLLIN, 0 } };
-		int timeout = -1;
-
-		if (deadline > 0 && !*timed_out) {
-			double left = deadline - now_seconds();
-
-			timeout = left <= 0 ? 0 : (int)(left * 1000) + 1;
-		}
-		if (poll(p, w->report_fd >= 0 ? 2 : 1, timeout) == 0 &&
-		    deadline > 0 && !*timed_out && now_seconds() >= deadline) {
-			*timed_out = 1;
-			kill(w->child, SIGKILL);
-		}
-		if (w->report_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP)))
-			watch_read(w, req);
-		if (p[0].revents & POLLIN) {
-			struct signalfd_siginfo si;
-
-			if (read(w->sfd, &si, sizeof(si)) != sizeof(si))
-				continue;
-			if (si.ssi_signo != SIGCHLD)
-				kill(w->child, (int)si.ssi_signo);
-			else if (waitpid(w->child, &init_status, WNOHANG) == w->child)
-				break;
-		}
-	}
-	while (w->report_fd >= 0)
-		watch_read(w, req);
-	return init_status;
-}
-
-static int
-status_of(int ws)
-{
-	if (WIFSIGNALED(ws))
-		return 128 + WTERMSIG(ws);
-	return WEXITSTATUS(ws);
-}
-
-static void
-result_fill(struct launch_result *res, int ws, int timed_out, double secs)
-{
-	if (!res)
-		return;
-	res->exited = WIFEXITED(ws);
-	res->exit_code = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
-	res->signal = WIFSIGNALED(ws) ? WTERMSIG(ws) : 0;
-	res->timed_out = timed_out;
-	res->seconds = secs;
-}
 
 static int
 clone_flags(const struct linux_plan *plan)
@@ -451,95 +364,208 @@ check_kernel(struct lx_launch *lx, struct sbox_err *err)
 	return 0;
 }
 
+/* Enough for the set-up's deepest path; only the pages touched cost. */
+#define CHILD_STACK_SIZE (1024 * 1024)
+
 struct run_state {
-	struct watch w;
-	int report[2], alive[2];
+	struct lx_watch w;
+	int report[2], alive[2], handoff[2];
 	sigset_t set, old;
+	void *stack;
+};
+
+static void
+close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+struct child_args {
+	struct lx_launch *lx;
+	struct run_state *rs;
 };
 
 static int
-spawn(struct lx_launch *lx, struct run_state *rs, struct sbox_err *err)
+child_entry(void *arg)
 {
-	long pid;
+	struct child_args *a = arg;
 
-	if (pipe2(rs->report, O_CLOEXEC) < 0 || pipe2(rs->alive, O_CLOEXEC) < 0)
+	/* the fd table is the child's own copy (no CLONE_FILES) */
+	close(a->rs->w.sfd);
+	close(a->rs->report[0]);
+	close(a->rs->alive[1]);
+	close(a->rs->handoff[0]);
+	child_main(a->lx);
+}
+
+static int
+open_pipes(struct lx_launch *lx, struct run_state *rs, struct sbox_err *err)
+{
+	if (pipe2(rs->report, O_CLOEXEC) < 0 || pipe2(rs->alive, O_CLOEXEC) < 0 ||
+	    pipe2(rs->handoff, O_CLOEXEC) < 0)
 		return err_sys(err, "pipe");
 	lx->report_fd = rs->report[1];
 	lx->alive_fd = rs->alive[0];
+	lx->handoff_fd = rs->handoff[1];
 	block_signals(&rs->set, &rs->old);
 	rs->w.sfd = signalfd(-1, &rs->set, SFD_CLOEXEC);
 	if (rs->w.sfd < 0)
 		return err_sys(err, "signalfd");
+	return 0;
+}
+
+static int
+spawn(struct lx_launch *lx, struct run_state *rs, struct sbox_err *err)
+{
+	struct child_args args = { lx, rs };
+	char *stack;
+	int pid;
+
+	if (open_pipes(lx, rs, err) < 0)
+		return -1;
+	stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		return err_sys(err, "cannot map the container's stack");
+	rs->stack = stack;
 	fflush(NULL);
-	pid = syscall(SYS_clone, clone_flags(&lx->plan) | SIGCHLD, NULL, NULL,
-		      NULL, 0);
+	pid = clone(child_entry, stack + CHILD_STACK_SIZE,
+		    clone_flags(&lx->plan) | CLONE_VM | SIGCHLD, &args);
 	if (pid < 0)
 		return err_set(err, SBOX_E_UNSUPPORTED,
 			       "cannot create the container's namespaces: %s "
 			       "(Hint: unprivileged user namespaces may be "
 			       "disabled, see sysctl user.max_user_namespaces)",
 			       strerror(errno));
-	if (pid == 0) {
-		close(rs->w.sfd);
-		close(rs->report[0]);
-		close(rs->alive[1]);
-		child_main(lx);
-	}
 	rs->w.child = (pid_t)pid;
-	if (lx->run_uid != lx->uid) {
-		if (maps_for_sudo(lx, rs->w.child) < 0 ||
-		    write(rs->alive[1], "g", 1) != 1) {
-			err_sys(err, "cannot map the ids of the container");
-			kill(rs->w.child, SIGKILL);
-			waitpid(rs->w.child, NULL, 0);
-			return -1;
-		}
-	}
-	close(rs->report[1]);
-	close(rs->alive[0]);
-	rs->report[1] = rs->alive[0] = -1;
+	close_fd(&rs->report[1]);
+	close_fd(&rs->alive[0]);
+	close_fd(&rs->handoff[1]);
 	rs->w.report_fd = rs->report[0];
 	rs->report[0] = -1;
+	if (lx->run_uid != lx->uid &&
+	    (maps_for_sudo(lx, rs->w.child) < 0 ||
+	     write(rs->alive[1], "g", 1) != 1)) {
+		err_sys(err, "cannot map the ids of the container");
+		lx_watch_kill(&rs->w);  /* blocked in read(): owns nothing */
+		return -1;
+	}
 	return 0;
+}
+
+/*
+ * The set-up was killed (a signal or the time limit): it may have been
+ * inside malloc, so this process must not touch its heap again and can
+ * only say why and leave. The one place library code exits; see the top.
+ */
+static void __attribute__((noreturn))
+launch_abandon(const char *why, int status)
+{
+	char msg[256];
+	int n = snprintf(msg, sizeof(msg), "sbox: the container's set-up %s\n",
+			 why);
+
+	(void)!write(STDERR_FILENO, msg, (size_t)n);
+	_exit(status);
+}
+
+static void
+handoff(struct run_state *rs, double deadline)
+{
+	char why[64];
+	int sig = 0;
+
+	switch (lx_watch_handoff(&rs->w, rs->handoff[0], deadline, &sig)) {
+	case LX_HANDOFF_DONE:
+		return;
+	case LX_HANDOFF_EXITED:
+		/* exited by itself (child_fail): the heap is consistent */
+		if (WIFEXITED(rs->w.init_status))
+			return;
+		snprintf(why, sizeof(why), "was killed by signal %d",
+			 WTERMSIG(rs->w.init_status));
+		launch_abandon(why, 125);  /* DESIGN.md "Exit codes" */
+	case LX_HANDOFF_TIMEOUT:
+		lx_watch_kill(&rs->w);
+		launch_abandon("ran out of time", 128 + SIGKILL);
+	case LX_HANDOFF_SIGNAL:
+		lx_watch_kill(&rs->w);
+		snprintf(why, sizeof(why), "was interrupted by signal %d", sig);
+		launch_abandon(why, 128 + sig);
+	}
 }
 
 static void
 run_state_release(struct run_state *rs)
 {
-	int fds[] = { rs->report[0], rs->report[1], rs->alive[0], rs->alive[1],
-		      rs->w.sfd, rs->w.report_fd };
+	int *fds[] = { &rs->report[0], &rs->report[1], &rs->alive[0],
+		       &rs->alive[1], &rs->handoff[0], &rs->handoff[1] };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
+		close_fd(fds[i]);
+	lx_watch_release(&rs->w);
 	sigprocmask(SIG_SETMASK, &rs->old, NULL);
-	strbuf_release(&rs->w.msgs);
+	/* only once the child is reaped: it runs on this stack */
+	if (rs->stack && (rs->w.child < 0 || rs->w.reaped))
+		munmap(rs->stack, CHILD_STACK_SIZE);
+}
+
+static void
+emit_warnings(const struct lx_launch *lx)
+{
+	for (size_t at = 0; at < lx->warnings.len;
+	     at += strlen(lx->warnings.buf + at) + 1)
+		if (lx->req->warn)
+			lx->req->warn(lx->warnings.buf + at);
+}
+
+static int
+status_of(int ws)
+{
+	if (WIFSIGNALED(ws))
+		return 128 + WTERMSIG(ws);
+	return WEXITSTATUS(ws);
+}
+
+static void
+result_fill(struct launch_result *res, int ws, int timed_out, double secs)
+{
+	if (!res)
+		return;
+	res->exited = WIFEXITED(ws);
+	res->exit_code = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+	res->signal = WIFSIGNALED(ws) ? WTERMSIG(ws) : 0;
+	res->timed_out = timed_out;
+	res->seconds = secs;
 }
 
 static int
 finish(struct lx_launch *lx, struct run_state *rs, double start, int *status,
        struct sbox_err *err)
 {
-	const struct launch_request *req = lx->req;
 	double deadline = lx->plan.limits.wall_seconds ?
 			  start + (double)lx->plan.limits.wall_seconds : 0;
-	int timed_out = 0, init_status;
+	struct lx_watch *w = &rs->w;
 
-	init_status = watch_loop(&rs->w, req, deadline, &timed_out);
-	if (rs->w.error_seen) {
-		*err = rs->w.child_err;
+	handoff(rs, deadline);
+	emit_warnings(lx);
+	lx_watch_loop(w, deadline);
+	if (w->error_seen) {
+		*err = w->child_err;
 		return -1;
 	}
-	if (!rs->w.status_seen) {
-		if (!timed_out && !WIFSIGNALED(init_status))
+	if (!w->status_seen) {
+		if (!w->timed_out && !WIFSIGNALED(w->init_status))
 			return err_set(err, SBOX_E_INTERNAL,
 				       "the container's init exited without a "
 				       "status");
-		rs->w.wait_status = init_status;
+		w->wait_status = w->init_status;
 	}
-	*status = status_of(rs->w.wait_status);
-	result_fill(req->result, rs->w.wait_status, timed_out,
-		    now_seconds() - start);
+	*status = status_of(w->wait_status);
+	result_fill(lx->req->result, w->wait_status, w->timed_out,
+		    lx_now() - start);
 	return 0;
 }
 
@@ -565,14 +591,15 @@ backend_launch(const struct launch_request *req, int *status,
 	struct lx_launch lx;
 	struct run_state rs;
 	char *tmpdir = container_tmpdir(req);
-	double start = now_seconds();
+	double start = lx_now();
 	int ret = -1;
 
 	memset(&lx, 0, sizeof(lx));
 	memset(&rs, 0, sizeof(rs));
 	rs.report[0] = rs.report[1] = rs.alive[0] = rs.alive[1] = -1;
-	rs.w.sfd = rs.w.report_fd = -1;
-	strbuf_init(&rs.w.msgs);
+	rs.handoff[0] = rs.handoff[1] = -1;
+	lx_watch_init(&rs.w);
+	strbuf_init(&lx.warnings);
 	sigprocmask(SIG_SETMASK, NULL, &rs.old);
 	lx.req = req;
 	lx.cwd = req->project_dir;
@@ -592,7 +619,10 @@ backend_launch(const struct launch_request *req, int *status,
 		goto out;
 	ret = finish(&lx, &rs, start, status, err);
 out:
+	if (rs.w.child > 0 && !rs.w.reaped)
+		lx_watch_kill(&rs.w);
 	run_state_release(&rs);
+	strbuf_release(&lx.warnings);
 	env_free(lx.envp);
 	seccomp_bpf_release(&lx.bpf);
 	free(lx.objs);

@@ -1,8 +1,8 @@
 /*
  * State shared by the pieces of one Linux launch (launch_linux.c drives
- * them): the plan, the host objects it names, and the report pipe through
- * which the container's first process tells the launcher about warnings,
- * errors and the program's wait status.
+ * them): the plan, the host objects it names, the warnings of the set-up,
+ * and the report pipe through which the container's first process tells
+ * the launcher about an error or the program's wait status.
  */
 #ifndef SBOX_BACKEND_LAUNCH_LINUX_H
 #define SBOX_BACKEND_LAUNCH_LINUX_H
@@ -12,6 +12,7 @@
 #include "backend/backend.h"
 #include "backend/linux_plan.h"
 #include "backend/seccomp_linux.h"
+#include "util/strbuf.h"
 
 /* Where a plan path was found on the host. */
 struct lx_object {
@@ -43,6 +44,8 @@ struct lx_launch {
 	int dev_fds[6];          /* host device nodes bound into /dev */
 	int report_fd;           /* write end of the report pipe */
 	int alive_fd;            /* read end: EOF when the launcher died */
+	int handoff_fd;          /* the child writes it when done with the heap */
+	struct strbuf warnings;  /* "text\0" records added during the set-up */
 	const char *cwd;         /* working directory inside */
 	char **envp;             /* scrubbed environment */
 	struct seccomp_bpf bpf;  /* built by the launcher, loaded inside */
@@ -55,12 +58,11 @@ struct lx_launch {
 };
 
 /* Messages on the report pipe: one letter, then text or a number. */
-#define LX_MSG_WARN 'W'
 #define LX_MSG_ERROR 'E'     /* followed by the sbox_errcode digit */
 #define LX_MSG_STATUS 'S'    /* the program's wait status */
 
 void lx_report(const struct lx_launch *lx, char kind, const char *text);
-void lx_warn(const struct lx_launch *lx, const char *fmt, ...)
+void lx_warn(struct lx_launch *lx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* rootfs_linux.c: open every plan path, then build and enter the root. */

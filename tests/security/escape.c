@@ -29,7 +29,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const char *T;
@@ -167,6 +169,32 @@ checks_mounts(void)
 	report("dev-null-rw", try_create("/dev/null"));
 }
 
+/* Memory of the container's init, which shares the launcher's. */
+static int
+try_init_memory(int how)
+{
+	char local[8];
+	struct iovec l = { local, sizeof(local) };
+	struct iovec r = { (void *)0x10000, sizeof(local) };
+	int fd;
+
+	if (how == 0) {
+		if (ptrace(PTRACE_ATTACH, 1, 0, 0) < 0)
+			return errno;
+		/* attached: a regression; let init go on, so the run ends */
+		waitpid(1, NULL, __WALL);
+		ptrace(PTRACE_DETACH, 1, 0, 0);
+		return 0;
+	}
+	if (how == 1)
+		return TRY(process_vm_readv(1, &l, 1, &r, 1, 0));
+	fd = open("/proc/1/mem", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
 static void
 checks_processes(pid_t host)
 {
@@ -175,6 +203,9 @@ checks_processes(pid_t host)
 
 	report("kill-host", TRY(kill(host, 0)));
 	report("ptrace-host", TRY(ptrace(PTRACE_ATTACH, host, 0, 0)));
+	report("ptrace-init", try_init_memory(0));
+	report("vm-read-init", try_init_memory(1));
+	report("proc-1-mem", try_init_memory(2));
 	report("host-pathname-socket", try_connect_unix(path("outside/host.sock"), 0));
 	report("masked-pathname-socket", try_connect_unix(path("ro/masked/host.sock"), 0));
 	report("host-abstract-socket", try_connect_unix("sbox-escape-test", 1));

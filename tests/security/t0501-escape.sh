@@ -116,6 +116,10 @@ suite() {
 		want "$label" "$id" BLOCKED
 	done
 	want "$label" kill-host "BLOCKED ESRCH"
+	# init shares the launcher's memory: non-dumpable, so no attach
+	want "$label" ptrace-init "BLOCKED EPERM"
+	want "$label" vm-read-init "BLOCKED EPERM"
+	want "$label" proc-1-mem "BLOCKED EACCES"
 	want "$label" host-abstract-socket "BLOCKED ECONNREFUSED"
 	want "$label" fd-9-leak "BLOCKED EBADF"
 	want "$label" fd-any-leak "BLOCKED EBADF"
