@@ -45,7 +45,7 @@ struct lx_launch {
 	int alive_fd;            /* read end: EOF when the launcher died */
 	const char *cwd;         /* working directory inside */
 	char **envp;             /* scrubbed environment */
-	struct seccomp_bpf bpf;  /* built by the launcher, loaded inside */
+	struct seccomp_bpf bpf;  /* seccomp_filter_embedded, loaded inside */
 	struct lx_group *groups;
 	size_t ngroups, groups_alloc;
 	uid_t uid;               /* the caller's ids, mapped to themselves */
