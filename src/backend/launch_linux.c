@@ -615,7 +615,8 @@ backend_launch(const struct launch_request *req, int *status,
 	/* home "real": HOME stays the user's own home */
 	lx.envp = env_scrub(req->def, req->envp,
 			    lx.plan.home ? lx.plan.home : req->real_home, tmpdir);
-	if (seccomp_filter_build(&lx.bpf, err) < 0 || spawn(&lx, &rs, err) < 0)
+	lx.bpf = seccomp_filter_embedded;
+	if (spawn(&lx, &rs, err) < 0)
 		goto out;
 	ret = finish(&lx, &rs, start, status, err);
 out:
@@ -624,7 +625,6 @@ out:
 	run_state_release(&rs);
 	strbuf_release(&lx.warnings);
 	env_free(lx.envp);
-	seccomp_bpf_release(&lx.bpf);
 	free(lx.objs);
 	linux_plan_release(&lx.plan);
 	free(tmpdir);

@@ -48,7 +48,7 @@ struct lx_launch {
 	struct strbuf warnings;  /* "text\0" records added during the set-up */
 	const char *cwd;         /* working directory inside */
 	char **envp;             /* scrubbed environment */
-	struct seccomp_bpf bpf;  /* built by the launcher, loaded inside */
+	struct seccomp_bpf bpf;  /* seccomp_filter_embedded, loaded inside */
 	struct lx_group *groups;
 	size_t ngroups, groups_alloc;
 	uid_t uid;               /* the caller's ids, mapped to themselves */

@@ -1,136 +1,26 @@
 /*
- * libseccomp builds the BPF: it adds the architecture check (other
- * architectures, i386 and x32 included, are killed by the default
- * bad-arch action; LINUX-SECURITY.md #31) and compares ioctl's command
- * on its low 32 bits as the kernel does (#22, CVE-2019-10063).
+ * Loads the seccomp program into the container's first process. The
+ * program itself was built at build time (see seccomp_linux.h for why):
+ * loading it is one system call, with no allocation and no libseccomp.
  */
 #include "backend/seccomp_linux.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-#include <sched.h>
-#include <seccomp.h>
-#include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-#include "util/xalloc.h"
-
-#include "backend/linux_plan.h"
-
-static int
-add_deny_list(scmp_filter_ctx ctx)
-{
-	for (const char *const *name = linux_plan_seccomp_deny; *name; name++) {
-		int nr = seccomp_syscall_resolve_name(*name);
-
-		/* a call this architecture does not have needs no rule */
-		if (nr == __NR_SCMP_ERROR)
-			continue;
-		if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int
-add_argument_rules(scmp_filter_ctx ctx)
-{
-	const scmp_datum_t low32 = 0xffffffffu;
-
-	/* terminal injection: LINUX-SECURITY.md #22 */
-	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
-			     SCMP_A1(SCMP_CMP_MASKED_EQ, low32, TIOCSTI)) < 0 ||
-	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
-			     SCMP_A1(SCMP_CMP_MASKED_EQ, low32, TIOCLINUX)) < 0)
-		return -1;
-	/* nested user namespaces: #26. clone3 hides its flags in memory, so
-	 * it answers ENOSYS and libc falls back to clone (#32). */
-	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-			     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER,
-				     CLONE_NEWUSER)) < 0 ||
-	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
-			     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER,
-				     CLONE_NEWUSER)) < 0 ||
-	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3),
-			     0) < 0)
-		return -1;
-	return 0;
-}
-
-/* Read the exported program back from the pipe libseccomp wrote it to. */
-static int
-read_program(int fd, struct seccomp_bpf *out)
-{
-	size_t cap = 4096, len = 0;
-	char *buf = xmalloc(cap);
-	ssize_t n;
-
-	while ((n = read(fd, buf + len, cap - len)) > 0) {
-		len += (size_t)n;
-		if (len == cap)
-			buf = xrealloc(buf, cap *= 2);
-	}
-	if (n < 0 || !len || len % sizeof(struct sock_filter)) {
-		free(buf);
-		return -1;
-	}
-	out->insns = buf;
-	out->len = len / sizeof(struct sock_filter);
-	return 0;
-}
-
-int
-seccomp_filter_build(struct seccomp_bpf *out, struct sbox_err *err)
-{
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	int pfd[2] = { -1, -1 }, ret = -1;
-
-	out->insns = NULL;
-	out->len = 0;
-	if (!ctx)
-		return err_set(err, SBOX_E_INTERNAL, "seccomp_init failed");
-	if (add_deny_list(ctx) < 0 || add_argument_rules(ctx) < 0) {
-		err_set(err, SBOX_E_INTERNAL, "cannot build the seccomp filter");
-		goto out_release;
-	}
-	/* the program is a few hundred bytes: it fits in the pipe */
-	if (pipe2(pfd, O_CLOEXEC) < 0 || seccomp_export_bpf(ctx, pfd[1]) < 0) {
-		err_set(err, SBOX_E_INTERNAL, "cannot export the seccomp filter");
-		goto out_release;
-	}
-	close(pfd[1]);
-	pfd[1] = -1;
-	if (read_program(pfd[0], out) < 0) {
-		err_set(err, SBOX_E_INTERNAL, "cannot read the seccomp filter");
-		goto out_release;
-	}
-	ret = 0;
-out_release:
-	if (pfd[0] >= 0)
-		close(pfd[0]);
-	if (pfd[1] >= 0)
-		close(pfd[1]);
-	seccomp_release(ctx);
-	return ret;
-}
-
-void
-seccomp_bpf_release(struct seccomp_bpf *bpf)
-{
-	free(bpf->insns);
-	bpf->insns = NULL;
-	bpf->len = 0;
-}
 
 int
 seccomp_filter_load(const struct seccomp_bpf *bpf, struct sbox_err *err)
 {
-	struct sock_fprog prog = { (unsigned short)bpf->len, bpf->insns };
+	/* the kernel copies the program and never writes to it */
+	struct sock_fprog prog = {
+		(unsigned short)bpf->len,
+		(struct sock_filter *)(uintptr_t)bpf->insns,
+	};
 
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
 		return err_set(err, SBOX_E_UNSUPPORTED,
