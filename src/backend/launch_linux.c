@@ -48,6 +48,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) && !defined(__SANITIZE_ADDRESS__)
+#define __SANITIZE_ADDRESS__ 1
+#endif
+#endif
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 #include "backend/env_scrub.h"
 #include "backend/landlock_linux.h"
 #include "backend/watch_linux.h"
@@ -367,11 +376,15 @@ check_kernel(struct lx_launch *lx, struct sbox_err *err)
 /* Enough for the set-up's deepest path; only the pages touched cost. */
 #define CHILD_STACK_SIZE (1024 * 1024)
 
+/* In backend_launch's frame: the child reads it while the launcher runs. */
 struct run_state {
+	struct lx_launch *lx;
 	struct lx_watch w;
 	int report[2], alive[2], handoff[2];
 	sigset_t set, old;
 	void *stack;
+	const void *asan_bottom; /* the launcher's stack, for AddressSanitizer */
+	size_t asan_size;
 };
 
 static void
@@ -382,22 +395,39 @@ close_fd(int *fd)
 	*fd = -1;
 }
 
-struct child_args {
-	struct lx_launch *lx;
-	struct run_state *rs;
-};
+/*
+ * AddressSanitizer keeps one stack per thread in thread-local state,
+ * which the child shares: tell it the child's stack from its first
+ * instruction, and the launcher's again once the child is reaped.
+ */
+static void
+asan_stack_switch(const void *bottom, size_t size, const void **old_bottom,
+		  size_t *old_size)
+{
+#ifdef __SANITIZE_ADDRESS__
+	void *fake = NULL;
+
+	__sanitizer_start_switch_fiber(&fake, bottom, size);
+	__sanitizer_finish_switch_fiber(fake, old_bottom, old_size);
+#else
+	(void)bottom, (void)size, (void)old_bottom, (void)old_size;
+#endif
+}
 
 static int
 child_entry(void *arg)
 {
-	struct child_args *a = arg;
+	struct run_state *rs = arg;
+
+	asan_stack_switch(rs->stack, CHILD_STACK_SIZE, &rs->asan_bottom,
+			  &rs->asan_size);
 
 	/* the fd table is the child's own copy (no CLONE_FILES) */
-	close(a->rs->w.sfd);
-	close(a->rs->report[0]);
-	close(a->rs->alive[1]);
-	close(a->rs->handoff[0]);
-	child_main(a->lx);
+	close(rs->w.sfd);
+	close(rs->report[0]);
+	close(rs->alive[1]);
+	close(rs->handoff[0]);
+	child_main(rs->lx);
 }
 
 static int
@@ -419,7 +449,6 @@ open_pipes(struct lx_launch *lx, struct run_state *rs, struct sbox_err *err)
 static int
 spawn(struct lx_launch *lx, struct run_state *rs, struct sbox_err *err)
 {
-	struct child_args args = { lx, rs };
 	char *stack;
 	int pid;
 
@@ -430,9 +459,10 @@ spawn(struct lx_launch *lx, struct run_state *rs, struct sbox_err *err)
 	if (stack == MAP_FAILED)
 		return err_sys(err, "cannot map the container's stack");
 	rs->stack = stack;
+	rs->lx = lx;
 	fflush(NULL);
 	pid = clone(child_entry, stack + CHILD_STACK_SIZE,
-		    clone_flags(&lx->plan) | CLONE_VM | SIGCHLD, &args);
+		    clone_flags(&lx->plan) | CLONE_VM | SIGCHLD, rs);
 	if (pid < 0)
 		return err_set(err, SBOX_E_UNSUPPORTED,
 			       "cannot create the container's namespaces: %s "
@@ -508,8 +538,12 @@ run_state_release(struct run_state *rs)
 	lx_watch_release(&rs->w);
 	sigprocmask(SIG_SETMASK, &rs->old, NULL);
 	/* only once the child is reaped: it runs on this stack */
-	if (rs->stack && (rs->w.child < 0 || rs->w.reaped))
+	if (rs->stack && (rs->w.child < 0 || rs->w.reaped)) {
+		if (rs->asan_bottom)
+			asan_stack_switch(rs->asan_bottom, rs->asan_size, NULL,
+					  NULL);
 		munmap(rs->stack, CHILD_STACK_SIZE);
+	}
 }
 
 static void
@@ -623,9 +657,9 @@ out:
 	if (rs.w.child > 0 && !rs.w.reaped)
 		lx_watch_kill(&rs.w);
 	run_state_release(&rs);
+	rootfs_free_objects(&lx);
 	strbuf_release(&lx.warnings);
 	env_free(lx.envp);
-	free(lx.objs);
 	linux_plan_release(&lx.plan);
 	free(tmpdir);
 	return ret;

@@ -69,6 +69,7 @@ void lx_warn(struct lx_launch *lx, const char *fmt, ...)
 int rootfs_resolve(struct lx_launch *lx, struct sbox_err *err);
 int rootfs_enter(struct lx_launch *lx, struct sbox_err *err);
 void rootfs_close_objects(struct lx_launch *lx);
+void rootfs_free_objects(struct lx_launch *lx);
 /* coalesce_linux.c: group many sibling rules into one bind. */
 void rootfs_coalesce(struct lx_launch *lx);
 void rootfs_groups_release(struct lx_launch *lx);

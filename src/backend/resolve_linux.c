@@ -267,3 +267,16 @@ rootfs_close_objects(struct lx_launch *lx)
 	lx->devnull_fd = -1;
 	rootfs_groups_release(lx);
 }
+
+/* By the launcher once the child is gone: what resolving allocated. */
+void
+rootfs_free_objects(struct lx_launch *lx)
+{
+	for (size_t i = 0; lx->objs && i < lx->plan.npaths; i++) {
+		free(lx->objs[i].dest);
+		free(lx->objs[i].link);
+		free(lx->objs[i].link_text);
+	}
+	free(lx->objs);
+	lx->objs = NULL;
+}
