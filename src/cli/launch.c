@@ -45,14 +45,14 @@ open_container(struct container_store *st, const char *what,
 	int rc;
 
 	if (!is_file(what) || !(strchr(what, '/') || cli_is_definition(what)))
-		return container_lookup(st, what, ci, err);
+		return container_find(st, what, ci, err);
 	src_set_init(&srcs);
 	if (cli_def_load(what, &none, &srcs, &def)) {
 		src_set_release(&srcs);
 		return err_set(err, SBOX_E_INVALID, "definition '%s' has errors",
 			       what);
 	}
-	rc = def.name ? container_lookup(st, def.name, ci, &quiet) : -1;
+	rc = def.name ? container_find(st, def.name, ci, &quiet) : -1;
 	if (rc < 0)
 		rc = container_create_from_def(st, &def, NULL, ci, err);
 	def_release(&def);

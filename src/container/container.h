@@ -29,7 +29,7 @@
  *	struct container_store st = CONTAINER_STORE_INIT;
  *	struct container_info ci = CONTAINER_INFO_INIT;
  *	if (container_store_open(&st, &err) < 0) ...
- *	if (container_lookup(&st, name, &ci, &err) < 0) ...   (or create)
+ *	if (container_find(&st, name, &ci, &err) < 0) ...   (or create)
  *	if (container_hold(&st, &ci, &err) < 0) ...   (rm now refuses)
  *	... use ci.data_dir, ci.root_dir, ci.definition_path ...
  *	container_info_release(&ci);   (drops the hold)
@@ -97,6 +97,14 @@ void container_info_release(struct container_info *ci);
 /* SBOX_E_NOTFOUND when there is no container of that name. */
 int container_lookup(struct container_store *st, const char *name,
 		     struct container_info *out, struct sbox_err *err);
+
+/*
+ * What a launch needs, without reading metadata.plist (a launch reads
+ * only definition.json): name, has_root and the paths; identifier,
+ * digest, created, owner and versions stay unset.
+ */
+int container_find(struct container_store *st, const char *name,
+		   struct container_info *out, struct sbox_err *err);
 
 /*
  * Take a shared lock on the container for as long as ci lives, so that

@@ -78,10 +78,13 @@ store_pick_user(struct container_store *st)
 			}
 		}
 	}
-	pw = getpwuid(st->uid);
-	if (!st->chown_to_user && getenv("HOME") && *getenv("HOME"))
+	if (!st->chown_to_user && getenv("HOME") && *getenv("HOME")) {
 		st->user_home = xstrdup(getenv("HOME"));
-	else if (pw && pw->pw_dir)
+		return;
+	}
+	/* only now: the user database can be slow (NSS, a directory) */
+	pw = getpwuid(st->uid);
+	if (pw && pw->pw_dir)
 		st->user_home = xstrdup(pw->pw_dir);
 }
 
@@ -395,6 +398,42 @@ out:
 	free(text);
 	if (fd >= 0)
 		close(fd);
+	return rc;
+}
+
+int
+container_find(struct container_store *st, const char *name,
+	       struct container_info *out, struct sbox_err *err)
+{
+	struct stat def, data, root;
+	int fd, rc = -1;
+
+	if (container_name_check(name, err) < 0)
+		return -1;
+	fd = open_container_dir(st, name, err);
+	if (fd < 0)
+		return -1;
+	if (fstatat(fd, CONTAINER_DEFINITION, &def, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(def.st_mode) ||
+	    fstatat(fd, CONTAINER_DATA, &data, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISDIR(data.st_mode)) {
+		err_set(err, SBOX_E_IO, "container '%s' is damaged (no "
+			"definition.json or Data/)", name);
+		goto out;
+	}
+	out->name = xstrdup(name);
+	out->has_root = fstatat(fd, CONTAINER_ROOT, &root,
+				AT_SYMLINK_NOFOLLOW) == 0 &&
+			S_ISDIR(root.st_mode);
+	out->dir = xasprintf("%s/%s", st->path, name);
+	out->data_dir = xasprintf("%s/" CONTAINER_DATA, out->dir);
+	out->root_dir = out->has_root ?
+			xasprintf("%s/" CONTAINER_ROOT, out->dir) : NULL;
+	out->definition_path = xasprintf("%s/" CONTAINER_DEFINITION, out->dir);
+	out->metadata_path = xasprintf("%s/" CONTAINER_METADATA, out->dir);
+	rc = 0;
+out:
+	close(fd);
 	return rc;
 }
 

@@ -267,6 +267,44 @@ test_list_hold_remove(void **state)
 	container_store_release(&st);
 }
 
+/* container_find: the paths lookup gives, without the metadata. */
+static void
+test_find(void **state)
+{
+	struct container_store st = CONTAINER_STORE_INIT;
+	struct container_info ci = CONTAINER_INFO_INIT, f = CONTAINER_INFO_INIT;
+	struct sbox_err err = SBOX_ERR_INIT;
+
+	(void)state;
+	open_store(&st);
+	assert_int_equal(make(&st, "found", NULL, &ci, &err), 0);
+	assert_int_equal(container_find(&st, "found", &f, &err), 0);
+	assert_string_equal(f.name, "found");
+	assert_string_equal(f.dir, ci.dir);
+	assert_string_equal(f.data_dir, ci.data_dir);
+	assert_string_equal(f.definition_path, ci.definition_path);
+	assert_null(f.root_dir);
+	assert_int_equal(f.has_root, 0);
+	container_info_release(&f);
+	/* a launch does not need the metadata ... */
+	sh("rm '%s/found/metadata.plist'", storedir);
+	assert_int_equal(container_find(&st, "found", &f, &err), 0);
+	container_info_release(&f);
+	/* ... but does need the definition, and never through a symlink */
+	sh("cd '%s/found' && mv definition.json ../def && "
+	   "ln -s ../def definition.json", storedir);
+	assert_int_equal(container_find(&st, "found", &f, &err), -1);
+	assert_non_null(strstr(err.msg, "damaged"));
+	sh("rm -f '%s/def'", storedir);
+	sh("rm -f '%s/found/definition.json'", storedir);
+	assert_int_equal(container_find(&st, "nope", &f, &err), -1);
+	assert_int_equal(err.code, SBOX_E_NOTFOUND);
+	assert_int_equal(container_find(&st, "../x", &f, &err), -1);
+	assert_int_equal(container_remove(&st, "found", &err), 0);
+	container_info_release(&ci);
+	container_store_release(&st);
+}
+
 static void
 test_metadata(void **state)
 {
@@ -444,6 +482,10 @@ test_root_and_roundtrip(void **state)
 	open_store(&st);
 	assert_int_equal(make(&st, "rooted", tar, &ci, &err), 0);
 	assert_int_equal(ci.has_root, 1);
+	assert_int_equal(container_find(&st, "rooted", &back, &err), 0);
+	assert_int_equal(back.has_root, 1);
+	assert_string_equal(back.root_dir, ci.root_dir);
+	container_info_release(&back);
 	snprintf(path, sizeof(path), "%s/usr/bin/su", ci.root_dir);
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_mode & 07777, 0755);   /* setuid dropped */
@@ -516,6 +558,7 @@ main(void)
 		cmocka_unit_test(test_failed_create_leaves_nothing),
 		cmocka_unit_test(test_leftovers_cleared),
 		cmocka_unit_test(test_list_hold_remove),
+		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_metadata),
 		cmocka_unit_test(test_home_links),
 		cmocka_unit_test(test_root_and_roundtrip),
