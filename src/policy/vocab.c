@@ -2,6 +2,8 @@
  * Lookups over the generated tables (vocab_data.c). Operation and filter
  * names are resolved per release; derived filter names (-prefix, -regex,
  * -subpath) and aliases follow SBPL-SEMANTICS.md §c, modifiers §d.
+ * The tables are pointer-free (offsets into vocab_strings); the struct
+ * vocab_op values the API hands out are built from them on first use.
  */
 #include "policy/vocab.h"
 #include "policy/vocab_data.h"
@@ -72,23 +74,46 @@ vocab_for_release(const char *release)
 	return NULL;
 }
 
-static const struct vocab_op_entry *
-op_entry_find(const char *name)
+/* vocab_ops[i] is the public form of vocab_op_rows[i]. */
+static const struct vocab_op *
+op_struct(size_t i)
 {
-	size_t lo = 0, hi = vocab_op_table_len;
+	static bool built;
+
+	if (!built) {
+		for (size_t k = 0; k < vocab_op_rows_len; k++) {
+			const struct vocab_op_row *r = &vocab_op_rows[k];
+
+			vocab_ops[k].name = vocab_str(r->name);
+			vocab_ops[k].fallback = vocab_str(r->fallback);
+			vocab_ops[k].builtin = (enum vocab_builtin)r->builtin;
+			vocab_ops[k].filter_categories =
+				vocab_str(r->filter_categories);
+			vocab_ops[k].modifiers = vocab_str(r->modifiers);
+		}
+		built = true;
+	}
+	return &vocab_ops[i];
+}
+
+/* Index of the row named name, or vocab_op_rows_len. */
+static size_t
+op_row_find(const char *name)
+{
+	size_t lo = 0, hi = vocab_op_rows_len;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strcmp(name, vocab_op_table[mid].op.name);
+		int c = strcmp(name, vocab_strings + vocab_op_rows[mid].name);
 
 		if (!c)
-			return &vocab_op_table[mid];
+			return mid;
 		if (c < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	return NULL;
+	return vocab_op_rows_len;
 }
 
 bool
@@ -96,11 +121,12 @@ vocab_op_alias(const struct vocab *v, const char *name, const char **target)
 {
 	/* The prelude rebinds these names after the table is loaded, so an
 	 * alias wins over a table entry of the same name (sysctl-write). */
-	for (size_t i = 0; i < vocab_alias_table_len; i++) {
-		const struct vocab_alias_entry *a = &vocab_alias_table[i];
+	for (size_t i = 0; i < vocab_alias_rows_len; i++) {
+		const struct vocab_alias_row *a = &vocab_alias_rows[i];
 
-		if ((a->releases & v->bit) && !strcmp(a->alias, name)) {
-			*target = a->target;
+		if ((a->releases & v->bit) &&
+		    !strcmp(vocab_strings + a->alias, name)) {
+			*target = vocab_str(a->target);
 			return true;
 		}
 	}
@@ -110,8 +136,8 @@ vocab_op_alias(const struct vocab *v, const char *name, const char **target)
 const struct vocab_op *
 vocab_op_find(const struct vocab *v, const char *name)
 {
-	const struct vocab_op_entry *e;
 	const char *target;
+	size_t i;
 
 	if (!v || !name)
 		return NULL;
@@ -120,10 +146,10 @@ vocab_op_find(const struct vocab *v, const char *name)
 			return NULL;
 		name = target;
 	}
-	e = op_entry_find(name);
-	if (!e || !(e->releases & v->bit))
+	i = op_row_find(name);
+	if (i == vocab_op_rows_len || !(vocab_op_rows[i].releases & v->bit))
 		return NULL;
-	return &e->op;
+	return op_struct(i);
 }
 
 size_t
@@ -131,8 +157,8 @@ vocab_op_count(const struct vocab *v)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < vocab_op_table_len; i++)
-		if (vocab_op_table[i].releases & v->bit)
+	for (size_t i = 0; i < vocab_op_rows_len; i++)
+		if (vocab_op_rows[i].releases & v->bit)
 			n++;
 	return n;
 }
@@ -140,11 +166,11 @@ vocab_op_count(const struct vocab *v)
 const struct vocab_op *
 vocab_op_at(const struct vocab *v, size_t i)
 {
-	for (size_t k = 0; k < vocab_op_table_len; k++) {
-		if (!(vocab_op_table[k].releases & v->bit))
+	for (size_t k = 0; k < vocab_op_rows_len; k++) {
+		if (!(vocab_op_rows[k].releases & v->bit))
 			continue;
 		if (i-- == 0)
-			return &vocab_op_table[k].op;
+			return op_struct(k);
 	}
 	return NULL;
 }
@@ -181,15 +207,34 @@ vocab_op_accepts_modifier(const struct vocab_op *op, const char *mod)
 	return list_has(op->modifiers, mod);
 }
 
-static const struct vocab_filter_entry *
-filter_entry_find(const struct vocab *v, const char *name, size_t len)
+/* strcmp of the first len bytes of key (no NUL among them) with s. */
+static int
+prefix_cmp(const char *key, size_t len, const char *s)
 {
-	for (size_t i = 0; i < vocab_filter_table_len; i++) {
-		const struct vocab_filter_entry *e = &vocab_filter_table[i];
+	int c = strncmp(key, s, len);
 
-		if ((e->releases & v->bit) && strlen(e->name) == len &&
-		    !strncmp(e->name, name, len))
-			return e;
+	if (c)
+		return c;
+	return s[len] ? -1 : 0;
+}
+
+/* The row of the filter named by the first len bytes of name, in v. */
+static const struct vocab_filter_row *
+filter_row_find(const struct vocab *v, const char *name, size_t len)
+{
+	size_t lo = 0, hi = vocab_filter_rows_len;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct vocab_filter_row *r = &vocab_filter_rows[mid];
+		int c = prefix_cmp(name, len, vocab_strings + r->name);
+
+		if (!c)
+			return (r->releases & v->bit) ? r : NULL;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
 	return NULL;
 }
@@ -265,11 +310,12 @@ intern_name(const char *base, const char *suffix)
 }
 
 static bool
-fill_filter(const struct vocab_filter_entry *e, enum vocab_match m,
+fill_filter(const struct vocab_filter_row *e, enum vocab_match m,
 	    struct vocab_filter *out)
 {
 	static const char *const suffixes[] = { "", "-prefix", "-subpath",
 						"-regex" };
+	const char *name = vocab_strings + e->name;
 
 	if (m != VOCAB_MATCH_PLAIN && !is_pattern(e->type))
 		return false;
@@ -277,17 +323,17 @@ fill_filter(const struct vocab_filter_entry *e, enum vocab_match m,
 	if (m == VOCAB_MATCH_SUBPATH && e->type != VOCAB_ARG_PATTERN_SUBPATH &&
 	    e->type != VOCAB_ARG_PATTERN_REGEX)
 		return false;
-	out->base = e->name;
-	out->category = e->category;
-	out->type = e->type;
+	out->base = name;
+	out->category = vocab_str(e->category);
+	out->type = (enum vocab_argtype)e->type;
 	out->match = m;
-	out->named_table = e->named_table;
-	if (!strcmp(e->name, "path"))
+	out->named_table = vocab_str(e->named_table);
+	if (!strcmp(name, "path"))
 		out->canonical = path_canonical(m);
-	else if (!strcmp(e->name, "mount-relative-path"))
+	else if (!strcmp(name, "mount-relative-path"))
 		out->canonical = mount_relative_canonical(m);
 	else
-		out->canonical = intern_name(e->name, suffixes[m]);
+		out->canonical = intern_name(name, suffixes[m]);
 	return true;
 }
 
@@ -304,7 +350,7 @@ vocab_filter_find(const struct vocab *v, const char *name,
 		{ "-regex", VOCAB_MATCH_REGEX },
 		{ "-literal", VOCAB_MATCH_PLAIN },
 	};
-	const struct vocab_filter_entry *e;
+	const struct vocab_filter_row *e;
 	size_t len = strlen(name);
 
 	for (size_t i = 0; i < sizeof(filter_aliases) / sizeof(filter_aliases[0]); i++)
@@ -313,7 +359,7 @@ vocab_filter_find(const struct vocab *v, const char *name,
 			len = strlen(name);
 			break;
 		}
-	e = filter_entry_find(v, name, len);
+	e = filter_row_find(v, name, len);
 	if (e)
 		return fill_filter(e, VOCAB_MATCH_PLAIN, out);
 	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
@@ -322,15 +368,15 @@ vocab_filter_find(const struct vocab *v, const char *name,
 
 		if (len <= sl || strcmp(name + len - sl, variants[i].suffix))
 			continue;
-		e = filter_entry_find(v, name, len - sl);
+		e = filter_row_find(v, name, len - sl);
 		if (!e && len - sl + 5 < sizeof(stem)) {
 			/* mount-relative-regex: the stem drops "-path" */
 			snprintf(stem, sizeof(stem), "%.*s-path",
 				 (int)(len - sl), name);
-			e = filter_entry_find(v, stem, strlen(stem));
+			e = filter_row_find(v, stem, strlen(stem));
 		}
 		if (e && variants[i].match == VOCAB_MATCH_PLAIN &&
-		    strcmp(e->name, "mount-relative-path"))
+		    strcmp(vocab_strings + e->name, "mount-relative-path"))
 			return false;
 		if (e)
 			return fill_filter(e, variants[i].match, out);
@@ -338,37 +384,46 @@ vocab_filter_find(const struct vocab *v, const char *name,
 	return false;
 }
 
+/* Order of vocab_named_arg_rows: by table, then name. */
 static int
-named_arg_cmp(const void *key, const void *elem)
+named_arg_cmp(const char *table, const char *name,
+	      const struct vocab_named_arg_row *r)
 {
-	const struct vocab_named_arg *k = key, *e = elem;
-	int c = strcmp(k->table, e->table);
+	int c = strcmp(table, vocab_strings + r->table);
 
-	return c ? c : strcmp(k->name, e->name);
+	return c ? c : strcmp(name, vocab_strings + r->name);
 }
 
 bool
 vocab_named_arg_find(const char *table, const char *name, long long *value)
 {
-	struct vocab_named_arg key = { table, name, 0 };
-	const struct vocab_named_arg *e;
+	size_t lo = 0, hi = vocab_named_arg_rows_len;
 
 	if (!table)
 		return false;
-	e = bsearch(&key, vocab_named_arg_table, vocab_named_arg_table_len,
-		    sizeof(key), named_arg_cmp);
-	if (!e)
-		return false;
-	if (value)
-		*value = e->value;
-	return true;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct vocab_named_arg_row *r = &vocab_named_arg_rows[mid];
+		int c = named_arg_cmp(table, name, r);
+
+		if (!c) {
+			if (value)
+				*value = r->value;
+			return true;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
 }
 
 bool
 vocab_named_arg_known(const char *name)
 {
-	for (size_t i = 0; i < vocab_named_arg_table_len; i++)
-		if (!strcmp(vocab_named_arg_table[i].name, name))
+	for (size_t i = 0; i < vocab_named_arg_rows_len; i++)
+		if (!strcmp(vocab_strings + vocab_named_arg_rows[i].name, name))
 			return true;
 	return false;
 }
