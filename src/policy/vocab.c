@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The small tables here hold char arrays rather than pointers, for the
+ * reason vocab_data.h gives: no load-time relocations. */
 struct vocab {
-	const char *name;
+	char name[8];
 	unsigned bit;
 };
 
@@ -43,8 +45,8 @@ vocab_release_name(const struct vocab *v)
 const struct vocab *
 vocab_for_release(const char *release)
 {
-	static const char *const codenames[] = { "sierra", "high_sierra",
-						 "mojave", "catalina" };
+	static const char codenames[][12] = { "sierra", "high_sierra",
+					      "mojave", "catalina" };
 	char *end;
 	long major, minor = 0;
 
@@ -248,7 +250,7 @@ is_pattern(enum vocab_argtype t)
 
 /* Filter aliases of the prelude (SBPL-SEMANTICS §c, sbpl_v1.scm). */
 static const struct {
-	const char *alias, *target;
+	char alias[32], target[36];
 } filter_aliases[] = {
 	{ "literal", "path" },
 	{ "path-literal", "path" },   /* old (remote unix-socket ...) syntax */
@@ -313,8 +315,8 @@ static bool
 fill_filter(const struct vocab_filter_row *e, enum vocab_match m,
 	    struct vocab_filter *out)
 {
-	static const char *const suffixes[] = { "", "-prefix", "-subpath",
-						"-regex" };
+	static const char suffixes[][9] = { "", "-prefix", "-subpath",
+					    "-regex" };
 	const char *name = vocab_strings + e->name;
 
 	if (m != VOCAB_MATCH_PLAIN && !is_pattern(e->type))
@@ -342,7 +344,7 @@ vocab_filter_find(const struct vocab *v, const char *name,
 		  struct vocab_filter *out)
 {
 	static const struct {
-		const char *suffix;
+		char suffix[9];
 		enum vocab_match match;
 	} variants[] = {
 		{ "-prefix", VOCAB_MATCH_PREFIX },
@@ -429,7 +431,12 @@ vocab_named_arg_known(const char *name)
 }
 
 /* SBPL-SEMANTICS §d: action compatibility from 10.10.5 sbpl1.scm. */
-static const struct vocab_modifier modifiers[] = {
+static const struct {
+	char name[24];
+	enum vocab_mod_action action;
+	signed char min_args, max_args;
+	bool deprecated;
+} modifier_rows[] = {
 	{ "report", VOCAB_MOD_ALLOW_ONLY, 0, 0, false },
 	{ "no-report", VOCAB_MOD_DENY_ONLY, 0, 0, false },
 	{ "no-sandbox", VOCAB_MOD_ALLOW_ONLY, 0, 0, false },
@@ -450,6 +457,28 @@ static const struct vocab_modifier modifiers[] = {
 	{ "termination", VOCAB_MOD_ANY, 0, 0, false },
 };
 
+#define NMODIFIERS (sizeof(modifier_rows) / sizeof(modifier_rows[0]))
+
+/* The public form of modifier_rows[i], built on first use. */
+static const struct vocab_modifier *
+modifier_struct(size_t i)
+{
+	static struct vocab_modifier mods[NMODIFIERS];
+	static bool built;
+
+	if (!built) {
+		for (size_t k = 0; k < NMODIFIERS; k++) {
+			mods[k].name = modifier_rows[k].name;
+			mods[k].action = modifier_rows[k].action;
+			mods[k].min_args = modifier_rows[k].min_args;
+			mods[k].max_args = modifier_rows[k].max_args;
+			mods[k].deprecated = modifier_rows[k].deprecated;
+		}
+		built = true;
+	}
+	return &mods[i];
+}
+
 const struct vocab_modifier *
 vocab_modifier_find(const char *name)
 {
@@ -458,8 +487,8 @@ vocab_modifier_find(const char *name)
 		name = "no-report";
 	else if (!strcmp(name, "no-profile"))
 		name = "no-sandbox";
-	for (size_t i = 0; i < sizeof(modifiers) / sizeof(modifiers[0]); i++)
-		if (!strcmp(modifiers[i].name, name))
-			return &modifiers[i];
+	for (size_t i = 0; i < NMODIFIERS; i++)
+		if (!strcmp(modifier_rows[i].name, name))
+			return modifier_struct(i);
 	return NULL;
 }
