@@ -109,6 +109,9 @@ def main():
     for n in present:
         if "10.15" in present[n]:
             present[n].add("latest")
+    # Every release has "default", the root of all fallback chains; the
+    # sierra dump lacks it (it starts at appleevent-send).
+    present["default"] = set(RELEASES)
     for n in NEWER_OPS:
         present.setdefault(n, set()).add("latest")
 

@@ -1429,7 +1429,7 @@ const struct vocab_op_row vocab_op_rows[] = {
 	{ 174, 16, 201, 64, VOCAB_BUILTIN_NONE, 0x1f }, /* authorization-right-obtain */
 	{ 242, 16, 255, 64, VOCAB_BUILTIN_NONE, 0x1f }, /* boot-arg-set */
 	{ 289, 16, 314, 64, VOCAB_BUILTIN_ALLOW, 0x1c }, /* darwin-notification-post */
-	{ 16, VOCAB_STR_NONE, 352, 64, VOCAB_BUILTIN_DENY, 0x1e }, /* default */
+	{ 16, VOCAB_STR_NONE, 352, 64, VOCAB_BUILTIN_DENY, 0x1f }, /* default */
 	{ 726, 16, 734, 64, VOCAB_BUILTIN_NONE, 0x1f }, /* device* */
 	{ 759, 726, 734, 64, VOCAB_BUILTIN_NONE, 0x1f }, /* device-camera */
 	{ 773, 726, 734, 64, VOCAB_BUILTIN_NONE, 0x1f }, /* device-microphone */

@@ -124,6 +124,98 @@ test_named_args(void **state)
 	assert_false(vocab_named_arg_known("NOT_A_CONSTANT"));
 }
 
+/* Every listed operation is found by its name, as the same struct, and
+ * its fallback chain reaches "default" within the release (10.12 too,
+ * although the sierra dump omits "default"). */
+static void
+test_every_op(void **state)
+{
+	static const char *const rels[] = { "10.12", "10.13", "10.14",
+					    "10.15", "latest" };
+
+	(void)state;
+	for (size_t r = 0; r < sizeof(rels) / sizeof(rels[0]); r++) {
+		const struct vocab *v = vocab_for_release(rels[r]);
+		size_t n = vocab_op_count(v);
+
+		assert_null(vocab_op_at(v, n));
+		for (size_t i = 0; i < n; i++) {
+			const struct vocab_op *op = vocab_op_at(v, i), *p = op;
+			const char *target;
+			int hops = 0;
+
+			assert_non_null(op);
+			assert_non_null(op->modifiers);
+			if (vocab_op_alias(v, op->name, &target))
+				continue; /* an alias wins: sysctl-write... */
+			assert_ptr_equal(vocab_op_find(v, op->name), op);
+			if (i > 0)
+				assert_true(strcmp(vocab_op_at(v, i - 1)->name, op->name) < 0);
+			while (p && p->fallback && hops++ < 10)
+				p = vocab_op_find(v, p->fallback);
+			assert_non_null(p);
+			assert_string_equal(p->name, "default");
+		}
+	}
+}
+
+/* The first and last rows of the sorted tables, and names that are
+ * prefixes of other names. */
+static void
+test_table_edges(void **state)
+{
+	const struct vocab *v = vocab_latest();
+	struct vocab_filter f;
+	long long val = 0;
+
+	(void)state;
+	assert_true(vocab_filter_find(v, "%entitlement-boolean", &f));
+	assert_int_equal(f.type, VOCAB_ARG_BOOL);
+	assert_string_equal(f.category, "process");
+	assert_null(f.named_table);
+	assert_true(vocab_filter_find(v, "xpc-service-name", &f));
+	assert_string_equal(f.category, "mach");
+	assert_true(vocab_filter_find(v, "global-name", &f));
+	assert_string_equal(f.base, "global-name");
+	assert_false(vocab_filter_find(v, "global-nam", &f));
+	assert_false(vocab_filter_find(v, "global-name-", &f));
+	/* newer than 10.15 */
+	assert_true(vocab_filter_find(v, "mac-syscall-number", &f));
+	assert_string_equal(f.category, "any");
+	assert_false(vocab_filter_find(vocab_for_release("10.15"),
+				       "mac-syscall-number", &f));
+	assert_true(vocab_named_arg_find("csr_args", "CSR_ALLOW_ANY_RECOVERY_OS", &val));
+	assert_int_equal(val, 256);
+	assert_true(vocab_named_arg_find("vnode_type_args", "TTY", &val));
+	assert_int_equal(val, 65535);
+	assert_false(vocab_named_arg_find("vnode_type_args", "TT", &val));
+	assert_false(vocab_named_arg_find("zzz", "TTY", &val));
+	assert_false(vocab_named_arg_find(NULL, "TTY", &val));
+	assert_true(vocab_named_arg_known("TTY"));
+	assert_string_equal(vocab_op_at(v, 0)->name, "appleevent-send");
+	assert_null(vocab_op_find(v, "appleevent-sen"));
+	assert_null(vocab_op_find(v, "zzz"));
+}
+
+static void
+test_modifier_fields(void **state)
+{
+	const struct vocab_modifier *m;
+
+	(void)state;
+	m = vocab_modifier_find("send-signal");
+	assert_string_equal(m->name, "send-signal");
+	assert_int_equal(m->min_args, 1);
+	assert_int_equal(m->max_args, 1);
+	assert_false(m->deprecated);
+	m = vocab_modifier_find("partial-symbolication");
+	assert_true(m->deprecated);
+	assert_int_equal(m->max_args, 0);
+	assert_ptr_equal(vocab_modifier_find("no-profile"), vocab_modifier_find("no-sandbox"));
+	assert_int_equal(vocab_modifier_find("no-profile")->action, VOCAB_MOD_ALLOW_ONLY);
+	assert_int_equal(vocab_modifier_find("termination")->action, VOCAB_MOD_ANY);
+}
+
 int
 main(void)
 {
@@ -134,6 +226,9 @@ main(void)
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_categories_modifiers),
 		cmocka_unit_test(test_named_args),
+		cmocka_unit_test(test_every_op),
+		cmocka_unit_test(test_table_edges),
+		cmocka_unit_test(test_modifier_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
