@@ -105,6 +105,10 @@ launch_in_container(struct container_def *def,
 	}
 	if (backend_launch(&req, &status, &err) < 0) {
 		status = cli_report(&err);
+		/* DESIGN.md "Exit codes": a set-up that failed for any other
+		 * reason than bad input or a missing kernel feature is 125 */
+		if (status == EXIT_USAGE && err.code != SBOX_E_INVALID)
+			status = EXIT_LAUNCH_FAILED;
 		goto out;
 	}
 	if (res->timed_out)

@@ -31,6 +31,42 @@ expect_rc 125 "a missing program: sbox failed before it started" \
 	"$SBOX" launch "$DEF" -- /nonexistent/prog
 expect_grep "cannot execute '/nonexistent/prog'" "$T_TMP/err" \
 	"missing program named"
+# The set-up fails inside the container's first process (no descriptor
+# left for /dev/null): its warnings and its error both reach the user,
+# and the launcher (which shared its memory) exits cleanly with 125.
+found=
+for n in $(seq 10 60); do
+	rc=0
+	( ulimit -n "$n" && exec "$SBOX" launch "$DEF" -- /bin/true ) \
+		>/dev/null 2>"$T_TMP/err" || rc=$?
+	if grep -q "cannot open /dev/null" "$T_TMP/err"; then
+		found=$n
+		break
+	fi
+done
+if [ -n "$found" ]; then
+	[ "$rc" -eq 125 ] && ok "a failed set-up exits 125 (ulimit -n $found)" ||
+		not_ok "a failed set-up exits $rc, not 125"
+	expect_grep "warning: skipping" "$T_TMP/err" \
+		"the set-up's warnings come before its error"
+else
+	not_ok "no descriptor limit made the set-up fail"
+fi
+# The first process dies during its set-up (strace delivers SIGKILL at
+# pivot_root): it may have been inside malloc in the memory it shares
+# with the launcher, which must say so and leave without touching it.
+if command -v strace >/dev/null 2>&1; then
+	rc=0
+	strace -f -o /dev/null -e trace=pivot_root \
+		-e inject=pivot_root:signal=KILL \
+		"$SBOX" launch "$DEF" -- /bin/true 2>"$T_TMP/err" || rc=$?
+	[ "$rc" -eq 125 ] && ok "a set-up killed by a signal exits 125" ||
+		not_ok "a set-up killed by a signal exits $rc, not 125"
+	expect_grep "set-up was killed by signal 9" "$T_TMP/err" \
+		"a killed set-up is reported"
+else
+	ok "# skip strace is not installed"
+fi
 expect_rc 2 "no container or definition" "$SBOX" launch
 expect_rc 2 "unknown container" "$SBOX" launch no-such-box -- /bin/true
 expect_rc 2 "program without --" "$SBOX" launch "$DEF" /bin/true

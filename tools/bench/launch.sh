@@ -12,8 +12,13 @@
 # Usage: sh tools/bench/launch.sh [SBOX] [FLOOR_C]
 #   SBOX     the binary (default build/sbox)
 #   FLOOR_C  floor.c (default /work/shared/bench/floor.c)
-# Environment: RUNS (default 200), WARM (5), PAYLOAD (default /bin/true),
-# OUT (folder for the hyperfine JSON, default a temporary one).
+# Environment: RUNS (default 200), ROUNDS (5), WARM (5), PAYLOAD (default
+# /bin/true), OUT (folder for the hyperfine JSON, default a temporary one).
+#
+# hyperfine measures its commands one after the other, and this VM drifts
+# by up to ~25% within minutes (LINUX-BASELINES.md §1): each set is run in
+# ROUNDS rounds of RUNS/ROUNDS runs, alternating the commands, and the
+# medians are taken over all rounds, so drift reaches every command alike.
 # Needs hyperfine, bwrap, cc and python3. Run by hand, not from tests.
 set -eu
 
@@ -21,6 +26,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 SBOX=$(cd "$(dirname "${1:-$TOP/build/sbox}")" && pwd)/$(basename "${1:-$TOP/build/sbox}")
 FLOOR_C=${2:-/work/shared/bench/floor.c}
 RUNS=${RUNS:-200}
+ROUNDS=${ROUNDS:-5}
 WARM=${WARM:-5}
 PAYLOAD=${PAYLOAD:-/bin/true}
 # not under /tmp, which is the container's own (see coalesce_linux.c)
@@ -78,11 +84,16 @@ BWRAP="bwrap --unshare-all --die-with-parent --new-session --cap-drop ALL \
 
 hf() {
 	name=$1; shift
-	hyperfine -N --warmup "$WARM" --runs "$RUNS" --export-json "$OUT/$name.json" "$@" \
-		>"$OUT/$name.log" 2>&1 || { cat "$OUT/$name.log"; exit 1; }
+	r=1
+	while [ $r -le "$ROUNDS" ]; do
+		hyperfine -N --warmup "$WARM" --runs $((RUNS / ROUNDS)) \
+			--export-json "$OUT/$name.$r.json" "$@" \
+			>"$OUT/$name.log" 2>&1 || { cat "$OUT/$name.log"; exit 1; }
+		r=$((r + 1))
+	done
 }
 
-echo "# launch latency, payload $PAYLOAD, $RUNS runs each (hyperfine -N)"
+echo "# launch latency, payload $PAYLOAD, $RUNS runs each in $ROUNDS rounds (hyperfine -N)"
 hf headline -n "sbox launch (20 rules)" "$SBOX launch bench20 -- $PAYLOAD" \
 	-n "bwrap (equivalent)" "$BWRAP" \
 	-n "floor" "$W/sbox_floor -f -w $W/rw -- $PAYLOAD"
@@ -91,12 +102,13 @@ hf rules -n "sbox launch (10 rules)" "$SBOX launch bench10 -- $PAYLOAD" \
 hf run -n "sbox run (create+launch+rm)" "$SBOX run $W/bench20.json -- $PAYLOAD"
 
 python3 - "$OUT" <<'EOF'
-import json, statistics, sys, os
+import glob, json, statistics, sys, os
 out = sys.argv[1]
-med = {}
-for f in ("headline", "rules", "run"):
-    for r in json.load(open(os.path.join(out, f + ".json")))["results"]:
-        med[r["command"]] = statistics.median(r["times"]) * 1000
+times = {}
+for f in sorted(glob.glob(os.path.join(out, "*.json"))):
+    for r in json.load(open(f))["results"]:
+        times.setdefault(r["command"], []).extend(r["times"])
+med = {k: statistics.median(v) * 1000 for k, v in times.items()}
 for k, v in med.items():
     print(f"{k:32s} median {v:8.2f} ms")
 s, b, fl = med["sbox launch (20 rules)"], med["bwrap (equivalent)"], med["floor"]
@@ -105,4 +117,12 @@ def verdict(x, lim): return "ok" if x <= lim else "MISSED"
 print(f"sbox / bwrap  = {s / b:.2f}  (target <= 0.75: {verdict(s / b, 0.75)})")
 print(f"sbox / floor  = {s / fl:.2f}  (target <= 1.50: {verdict(s / fl, 1.5)})")
 print(f"1000 / 10     = {r1000 / r10:.2f}  (target <= 3.00: {verdict(r1000 / r10, 3)})")
+rounds = []
+for f in sorted(glob.glob(os.path.join(out, "headline.*.json"))):
+    m = {r["command"]: statistics.median(r["times"])
+         for r in json.load(open(f))["results"]}
+    rounds.append((m["sbox launch (20 rules)"] / m["bwrap (equivalent)"],
+                   m["sbox launch (20 rules)"] / m["floor"]))
+print("per round: sbox/bwrap " + " ".join(f"{a:.2f}" for a, _ in rounds) +
+      ", sbox/floor " + " ".join(f"{b:.2f}" for _, b in rounds))
 EOF
