@@ -134,6 +134,9 @@ program_exec(struct lx_launch *lx)
 	/* own session: no controlling terminal to inject into (#22) */
 	setsid();
 	set_limit(RLIMIT_CPU, l->cpu_seconds);
+	/* the caller's own descriptor limit, unless the definition has one */
+	if (!l->open_files)
+		(void)setrlimit(RLIMIT_NOFILE, &lx->nofile);
 	set_limit(RLIMIT_NOFILE, l->open_files);
 	set_limit(RLIMIT_NPROC, l->processes);
 	set_limit(RLIMIT_AS, l->memory_bytes);
@@ -287,6 +290,22 @@ child_fail(struct lx_launch *lx, const struct sbox_err *err)
 	_exit(125);
 }
 
+/*
+ * The set-up holds one descriptor per path of the plan until Landlock has
+ * its rules: 1,000 rules need more than the usual soft limit of 1,024.
+ * Up to the hard limit, for this process only; program_exec restores it.
+ */
+static void
+raise_nofile(const struct lx_launch *lx)
+{
+	struct rlimit rl = lx->nofile;
+
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 static void __attribute__((noreturn))
 child_main(struct lx_launch *lx)
 {
@@ -296,6 +315,7 @@ child_main(struct lx_launch *lx)
 	pid_t prog;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	raise_nofile(lx);
 	if (lx->run_uid != lx->uid) {
 		char go;
 
@@ -637,6 +657,7 @@ backend_launch(const struct launch_request *req, int *status,
 	sigprocmask(SIG_SETMASK, NULL, &rs.old);
 	lx.req = req;
 	lx.cwd = req->project_dir;
+	getrlimit(RLIMIT_NOFILE, &lx.nofile);
 	run_ids(&lx);
 	if (!req->argv || !req->argv[0]) {
 		err_set(err, SBOX_E_INVALID, "no program to run");

@@ -7,6 +7,7 @@
 #ifndef SBOX_BACKEND_LAUNCH_LINUX_H
 #define SBOX_BACKEND_LAUNCH_LINUX_H
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "backend/backend.h"
@@ -51,6 +52,7 @@ struct lx_launch {
 	struct seccomp_bpf bpf;  /* seccomp_filter_embedded, loaded inside */
 	struct lx_group *groups;
 	size_t ngroups, groups_alloc;
+	struct rlimit nofile;    /* the caller's RLIMIT_NOFILE, for the program */
 	uid_t uid;               /* the caller's ids, mapped to themselves */
 	gid_t gid;
 	uid_t run_uid;           /* root through sudo: the program runs as */

@@ -49,6 +49,34 @@ expect_grep "^no-secret-dir$" "$o" "another folder in the folder stays hidden"
 expect_grep "^no-listing$" "$o" "the folder itself cannot be listed"
 expect_grep "^no-socket$" "$o" "a socket in the folder cannot be reached"
 mounts=$(tail -1 "$o")
+# 1,100 rules hold more descriptors during the set-up than the usual soft
+# limit of 1,024; the program still gets the caller's own limit.
+mkdir "$d/big"
+big=""
+i=0
+while [ $i -lt 1100 ]; do
+	mkdir "$d/big/b$i" "$d/big/b$i/x"
+	big="$big, \"$d/big/b$i/x\""
+	i=$((i + 1))
+done
+cat >"$T_TMP/big.json" <<EOF
+{ "name": "big", "extends": ["base"], "network": "none",
+  "filesystem": { "read": ["$d/big/b0/x" $big] } }
+EOF
+hard=$(ulimit -Hn)
+if [ "$hard" = unlimited ] || [ "$hard" -ge 2000 ]; then
+	rc=0
+	( ulimit -Sn 1024 && exec "$SBOX" launch "$T_TMP/big.json" -- \
+		/bin/sh -c "ls -d $d/big/b1099/x && ulimit -Sn" ) \
+		>"$T_TMP/big.out" 2>"$T_TMP/big.err" || rc=$?
+	[ $rc -eq 0 ] && ok "1,100 rules under a soft limit of 1,024 descriptors" ||
+		{ not_ok "1,100 rules: exit $rc"; sed 's/^/#   /' "$T_TMP/big.err"; }
+	expect_grep "^$d/big/b1099/x\$" "$T_TMP/big.out" "the last of 1,100 rules is there"
+	expect_grep "^1024\$" "$T_TMP/big.out" "the program keeps the caller's limit"
+else
+	ok "# skip the hard descriptor limit ($hard) is too low"
+fi
+
 [ "${mounts:-99}" -lt 40 ] && ok "40 rules took $mounts mounts, not one each" ||
 	not_ok "40 rules took $mounts mounts"
 done_testing
