@@ -123,7 +123,15 @@ static int
 sys_setgroups(void *ctx, int n, const gid_t *groups)
 {
 	(void)ctx;
-	return setgroups(n, groups);
+	if (n < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+#ifdef __APPLE__
+	return setgroups(n, groups);        /* int on Darwin */
+#else
+	return setgroups((size_t)n, groups); /* the Linux shim build: size_t */
+#endif
 }
 
 static int sys_setgid(void *ctx, gid_t g) { (void)ctx; return setgid(g); }

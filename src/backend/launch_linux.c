@@ -112,7 +112,7 @@ block_signals(sigset_t *set, sigset_t *old)
 /* ---- inside: the program (pid 2) ---- */
 
 static void
-set_limit(int resource, uint64_t value)
+set_limit(__rlimit_resource_t resource, uint64_t value)
 {
 	struct rlimit rl = { value, value };
 

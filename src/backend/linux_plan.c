@@ -317,7 +317,7 @@ plan_paths(struct linux_plan *plan, struct entries *es)
 		p->path = e->path;
 		e->path = NULL;
 		p->access = access_at(es, stack, depth, i);
-		if (e->special && !(e->listed & ~L_SPECIAL)) {
+		if (e->special && !(e->listed & ~(unsigned)L_SPECIAL)) {
 			p->mount = e->special;
 			p->access = e->special == LPM_TMPFS ? LP_READ | LP_WRITE
 							    : LP_READ;

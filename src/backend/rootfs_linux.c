@@ -40,7 +40,7 @@ open_beneath(int dirfd, const char *rel, int flags)
 	struct open_how how;
 
 	memset(&how, 0, sizeof(how));
-	how.flags = (uint64_t)(flags | O_CLOEXEC);
+	how.flags = (unsigned)(flags | O_CLOEXEC);
 	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS |
 		      RESOLVE_NO_MAGICLINKS;
 	return (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));

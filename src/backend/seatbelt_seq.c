@@ -200,7 +200,7 @@ child_run(const struct darwin_sys *sys, const struct seatbelt_plan *plan,
 
 	child_steps(sys, plan, mask, errfd, &err);
 	memset(&rep, 0, sizeof(rep));
-	rep.code = err.code;
+	rep.code = (int)err.code;
 	rep.sys_errno = err.sys_errno;
 	memcpy(rep.msg, err.msg, sizeof(rep.msg));
 	sys->write(sys->ctx, errfd, &rep, sizeof(rep));
