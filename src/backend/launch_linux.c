@@ -441,7 +441,6 @@ child_entry(void *arg)
 
 	asan_stack_switch(rs->stack, CHILD_STACK_SIZE, &rs->asan_bottom,
 			  &rs->asan_size);
-
 	/* the fd table is the child's own copy (no CLONE_FILES) */
 	close(rs->w.sfd);
 	close(rs->report[0]);
@@ -478,6 +477,11 @@ spawn(struct lx_launch *lx, struct run_state *rs, struct sbox_err *err)
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
 		return err_sys(err, "cannot map the container's stack");
+	/* a guard page: an overflow must fault, not write over shared memory */
+	if (mprotect(stack, (size_t)sysconf(_SC_PAGESIZE), PROT_NONE) < 0) {
+		munmap(stack, CHILD_STACK_SIZE);
+		return err_sys(err, "cannot guard the container's stack");
+	}
 	rs->stack = stack;
 	rs->lx = lx;
 	fflush(NULL);
