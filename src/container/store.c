@@ -333,11 +333,24 @@ container_info_release(struct container_info *ci)
 	ci->hold_fd = -1;
 }
 
+/* The name and the paths of container name (has_root already set). */
+static void
+info_paths(struct container_info *ci, const struct container_store *st,
+	   const char *name)
+{
+	ci->name = xstrdup(name);
+	ci->dir = xasprintf("%s/%s", st->path, name);
+	ci->data_dir = xasprintf("%s/" CONTAINER_DATA, ci->dir);
+	ci->root_dir = ci->has_root ?
+		       xasprintf("%s/" CONTAINER_ROOT, ci->dir) : NULL;
+	ci->definition_path = xasprintf("%s/" CONTAINER_DEFINITION, ci->dir);
+	ci->metadata_path = xasprintf("%s/" CONTAINER_METADATA, ci->dir);
+}
+
 static void
 info_from_meta(struct container_info *ci, const struct container_store *st,
 	       const char *name, struct container_meta *m)
 {
-	ci->name = xstrdup(name);
 	ci->identifier = m->identifier;
 	ci->digest = m->digest;
 	ci->sbox_version = m->sbox_version ? m->sbox_version :
@@ -347,12 +360,7 @@ info_from_meta(struct container_info *ci, const struct container_store *st,
 	ci->created = m->created;
 	ci->owner_uid = m->owner_uid;
 	ci->has_root = m->has_root;
-	ci->dir = xasprintf("%s/%s", st->path, name);
-	ci->data_dir = xasprintf("%s/" CONTAINER_DATA, ci->dir);
-	ci->root_dir = m->has_root ? xasprintf("%s/" CONTAINER_ROOT, ci->dir) :
-		       NULL;
-	ci->definition_path = xasprintf("%s/" CONTAINER_DEFINITION, ci->dir);
-	ci->metadata_path = xasprintf("%s/" CONTAINER_METADATA, ci->dir);
+	info_paths(ci, st, name);
 }
 
 /* The container's folder, never through a symlink planted in the store. */
@@ -421,16 +429,10 @@ container_find(struct container_store *st, const char *name,
 			"definition.json or Data/)", name);
 		goto out;
 	}
-	out->name = xstrdup(name);
 	out->has_root = fstatat(fd, CONTAINER_ROOT, &root,
 				AT_SYMLINK_NOFOLLOW) == 0 &&
 			S_ISDIR(root.st_mode);
-	out->dir = xasprintf("%s/%s", st->path, name);
-	out->data_dir = xasprintf("%s/" CONTAINER_DATA, out->dir);
-	out->root_dir = out->has_root ?
-			xasprintf("%s/" CONTAINER_ROOT, out->dir) : NULL;
-	out->definition_path = xasprintf("%s/" CONTAINER_DEFINITION, out->dir);
-	out->metadata_path = xasprintf("%s/" CONTAINER_METADATA, out->dir);
+	info_paths(out, st, name);
 	rc = 0;
 out:
 	close(fd);
