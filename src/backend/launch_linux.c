@@ -163,7 +163,7 @@ ignore_signal(int sig)
 
 /* Runs beside the launcher in shared memory: allocates nothing. */
 static void __attribute__((noreturn))
-init_wait(int report_fd, pid_t prog)
+init_wait(const struct lx_launch *lx, pid_t prog)
 {
 	struct sigaction sa;
 	sigset_t set;
@@ -191,9 +191,8 @@ init_wait(int report_fd, pid_t prog)
 			if (w == prog) {
 				char buf[32];
 
-				buf[0] = LX_MSG_STATUS;
-				snprintf(buf + 1, sizeof(buf) - 1, "%d", st);
-				(void)!write(report_fd, buf, strlen(buf) + 1);
+				snprintf(buf, sizeof(buf), "%d", st);
+				lx_report(lx, LX_MSG_STATUS, buf);
 				_exit(0);
 			}
 	}
@@ -311,7 +310,6 @@ child_main(struct lx_launch *lx)
 {
 	struct sbox_err err = SBOX_ERR_INIT;
 	char **launcher_environ = environ;
-	int report_fd = lx->report_fd;
 	pid_t prog;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -349,7 +347,7 @@ child_main(struct lx_launch *lx)
 	/* the heap is the launcher's from here on */
 	(void)!write(lx->handoff_fd, "h", 1);
 	close(lx->handoff_fd);
-	init_wait(report_fd, prog);
+	init_wait(lx, prog);
 }
 
 /* ---- the launcher ---- */
