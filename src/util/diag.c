@@ -128,8 +128,8 @@ diag_list_release(struct diag_list *dl)
 	dl->disabled = disabled;
 }
 
-static int
-is_disabled(const struct diag_list *dl, const char *id)
+int
+diag_is_disabled(const struct diag_list *dl, const char *id)
 {
 	if (!dl->disabled || !id)
 		return 0;
@@ -149,7 +149,7 @@ diag_add(struct diag_list *dl, enum diag_level level, struct src_loc loc,
 	char *msg;
 	int n;
 
-	if (is_disabled(dl, id))
+	if (diag_is_disabled(dl, id))
 		return NULL;
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
