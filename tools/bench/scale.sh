@@ -8,8 +8,8 @@
 #
 # Time is CPU time (user + sys, median of REPEAT runs): other work on the
 # machine barely moves it, where wall time on this 2-core VM drifts by a
-# quarter. `sbox run` many at once is measured by wall time, since its
-# cost is the runs overlapping. Memory is the peak resident set of one
+# quarter. `sbox launch` and `sbox run` many at once are judged by wall
+# time: their cost is in the container's processes and the kernel. Memory is the peak resident set of one
 # run (GNU time's %M). Needs python3 and GNU time (/usr/bin/time).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -168,7 +168,8 @@ for label, n, cpu, wall, mem in rows:
     by.setdefault(label, []).append((int(n), float(cpu), float(wall), int(mem)))
 print("%-22s %8s %9s %9s %9s  %s" % ("command", "size", "cpu s", "wall s", "peak MB", "exponent"))
 for label, pts in by.items():
-    t = "wall" if label.startswith("run") else "cpu"
+    # a launch's work is mostly in its children and the kernel: wall time
+    t = "wall" if label.startswith(("run", "launch")) else "cpu"
     for i, (n, cpu, wall, mem) in enumerate(pts):
         exp = ""
         if i == len(pts) - 1 and len(pts) > 1:
