@@ -152,6 +152,8 @@ fi
 for n in 100 1000 10000; do
 	archive_of $n "$W/a-$n.tar"
 	measure "import (entries)" $n sh -c "\"$sbox\" import \"$W/a-$n.tar\" --name imp >/dev/null && \"$sbox\" rm imp"
+	# the peer: the file system's own cost of making (and removing) them
+	measure "tar -x (entries)" $n sh -c "mkdir \"$W/x\" && tar -xf \"$W/a-$n.tar\" -C \"$W/x\" && rm -rf \"$W/x\""
 done
 for n in 10 100 1000; do
 	store_of $n
