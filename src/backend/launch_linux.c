@@ -59,6 +59,7 @@
 
 #include "backend/env_scrub.h"
 #include "backend/landlock_linux.h"
+#include "backend/trace_linux.h"
 #include "backend/watch_linux.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -606,6 +607,8 @@ finish(struct lx_launch *lx, struct run_state *rs, double start, int *status,
 	struct lx_watch *w = &rs->w;
 
 	handoff(rs, deadline);
+	if (lx->trace)
+		lx_trace_heap_back(lx->trace);
 	emit_warnings(lx);
 	lx_watch_loop(w, deadline);
 	if (w->error_seen) {
@@ -673,13 +676,20 @@ backend_launch(const struct launch_request *req, int *status,
 	lx.envp = env_scrub(req->def, req->envp,
 			    lx.plan.home ? lx.plan.home : req->real_home, tmpdir);
 	lx.bpf = seccomp_filter_embedded;
+	if (req->denials && lx_trace_start(&lx.trace, req, &lx.plan, tmpdir,
+					   err) < 0)
+		goto out;
+	rs.w.trace = lx.trace;
 	if (spawn(&lx, &rs, err) < 0)
 		goto out;
+	if (lx.trace)
+		lx_trace_spawned(lx.trace);
 	ret = finish(&lx, &rs, start, status, err);
 out:
 	if (rs.w.child > 0 && !rs.w.reaped)
 		lx_watch_kill(&rs.w);
 	run_state_release(&rs);
+	lx_trace_free(lx.trace);
 	rootfs_free_objects(&lx);
 	strbuf_release(&lx.warnings);
 	env_free(lx.envp);

@@ -19,6 +19,7 @@
 
 #include "backend/landlock_linux.h"
 #include "backend/seccomp_linux.h"
+#include "backend/trace_linux.h"
 
 #ifndef SECBIT_NOROOT
 #define SECBIT_NOROOT (1 << 0)
@@ -169,5 +170,8 @@ sandbox_apply(struct lx_launch *lx, struct sbox_err *err)
 	if (!lx->weaker && landlock_apply(lx, err) < 0)
 		return -1;
 	rootfs_close_objects(lx);
-	return seccomp_filter_load(&lx->bpf, err);
+	if (seccomp_filter_load(&lx->bpf, err) < 0)
+		return -1;
+	/* --trace: observing only, on top of the enforcing filter */
+	return lx->trace ? lx_trace_install(lx->trace, err) : 0;
 }
