@@ -10,19 +10,43 @@
 #include <linux/filter.h>
 #include <seccomp.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "util/xalloc.h"
+
+/*
+ * glibc's fstat() is newfstatat(fd, "", buf, AT_EMPTY_PATH), and statx
+ * on a descriptor alike: no path to refuse, and the commonest call after
+ * every open. Those go on without a stop (a path given with the flag
+ * anyway is looked up but not seen: a record lost, never an access).
+ */
+static int
+add_stat_rule(scmp_filter_ctx ctx, int nr, unsigned flags_arg)
+{
+	struct scmp_arg_cmp no_empty_path = {
+		flags_arg, SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, 0,
+	};
+
+	return seccomp_rule_add_array(ctx, SCMP_ACT_NOTIFY, nr, 1,
+				      &no_empty_path);
+}
 
 static int
 add_rules(scmp_filter_ctx ctx)
 {
 	for (const char *const *name = trace_filter_calls; *name; name++) {
-		int nr = seccomp_syscall_resolve_name(*name);
+		int nr = seccomp_syscall_resolve_name(*name), rc;
 
 		if (nr == __NR_SCMP_ERROR)
 			continue;  /* not on this architecture */
-		if (seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0) < 0)
+		if (!strcmp(*name, "newfstatat"))
+			rc = add_stat_rule(ctx, nr, 3);
+		else if (!strcmp(*name, "statx"))
+			rc = add_stat_rule(ctx, nr, 2);
+		else
+			rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
+		if (rc < 0)
 			return -1;
 	}
 	return 0;

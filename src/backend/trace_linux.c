@@ -50,6 +50,15 @@
 
 #define NO_ARG (-1)
 
+/* Linux 6.6: the stopped caller hands its CPU straight to the supervisor
+ * and back (seccomp_unotify(2)); older kernels refuse it, harmlessly. */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
 /* How to read one watched call: its path arguments and what they need. */
 struct call_shape {
 	long nr;
@@ -167,6 +176,8 @@ receive_listener(struct lx_trace *t)
 	    !(h = CMSG_FIRSTHDR(&msg)) || h->cmsg_type != SCM_RIGHTS)
 		return;
 	memcpy(&t->listener, CMSG_DATA(h), sizeof(int));
+	(void)ioctl(t->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+		    SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
 	close(t->sock[0]);
 	t->sock[0] = -1;
 }

@@ -90,8 +90,13 @@ trace_plan_refusal(const struct linux_plan *plan, enum trace_need need,
 	switch (c.mount->mount) {
 	case LPM_TMPFS:
 	case LPM_DEV:
+		/* the container's own: writing there is fine, and a host file
+		 * of that name is not there (the caller asks the host) */
+		if (writes || !strcmp(c.mount->path, path))
+			return NULL;
+		return TRACE_HIDDEN;
 	case LPM_PROC:
-		return NULL;  /* the container's own, not the host's */
+		return NULL;  /* the container's own pids, not the host's */
 	case LPM_MASK:
 		if (strcmp(c.mount->path, path))
 			return TRACE_MASKED;

@@ -118,9 +118,6 @@ cmd_launch(int argc, char **argv)
 	rc = load_stored_definition(&ci, &def);
 	if (rc)
 		goto out;
-	/* the records cite the file the user named, else the stored copy */
-	if (is_file(argv[optind]) && cli_is_definition(argv[optind]))
-		opts.def_path = argv[optind];
 	rc = launch_in_container(&def, &st, &ci, &opts, NULL);
 	def_release(&def);
 out:
