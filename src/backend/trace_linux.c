@@ -564,13 +564,14 @@ lx_trace_ready(struct lx_trace *t)
 	memset(&n, 0, sizeof(n));
 	if (ioctl(t->listener, SECCOMP_IOCTL_NOTIF_RECV, &n) < 0)
 		return;
+	/* judged before the answer, while the caller's memory, working
+	 * folder and name are still those of the call */
 	read_call(t, &n, &c);
-	/* read before the answer: after it, the memory may change */
-	answer_continue(t->listener, n.id);
 	if (!t->heap_ok)
 		keep_early(t, &c);
 	else
 		classify(t, &c);
+	answer_continue(t->listener, n.id);
 }
 
 void

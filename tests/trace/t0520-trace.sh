@@ -8,6 +8,7 @@
 [ "$(uname -s)" = Linux ] || skip_all "Linux only"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
 TEST_USER=${SBOX_TEST_USER:-sboxtest}
+export PATH=/usr/bin:/bin:/usr/sbin:/sbin
 DIRS=""
 trap 'for d in $DIRS; do rm -rf "$d"; done; rm -rf "$T_TMP"' EXIT
 REC="python3 $TOP/tests/trace/record.py"
