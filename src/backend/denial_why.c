@@ -143,7 +143,7 @@ iso_time(double when)
 
 void
 denial_json_line(const struct denial *d, const struct denial_reason *r,
-		 struct strbuf *out)
+		 const char *defpath, struct strbuf *out)
 {
 	json_t *o = json_object(), *why = json_object();
 	char *text;
@@ -171,6 +171,8 @@ denial_json_line(const struct denial *d, const struct denial_reason *r,
 	if (r->grant)
 		json_object_set_new(why, "grant", json_string(r->grant));
 	json_object_set_new(o, "why", why);
+	if (defpath)
+		json_object_set_new(o, "definition", json_string(defpath));
 	text = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT |
 			  JSON_ENSURE_ASCII);
 	if (text) {
@@ -189,7 +191,7 @@ denials_write_json(const struct denials *d, const struct denial_why *w,
 		struct denial_reason r;
 
 		denial_why_explain(w, d->v[i].op, d->v[i].target, &r);
-		denial_json_line(&d->v[i], &r, out);
+		denial_json_line(&d->v[i], &r, w->defpath, out);
 		denial_reason_release(&r);
 	}
 	if (d->dropped)

@@ -17,6 +17,7 @@
 struct denial_why {
 	struct policy ir;
 	int ready;
+	const char *defpath;  /* named in each record, for explain --from-trace */
 };
 
 struct denial_reason {
@@ -42,7 +43,7 @@ const char *denial_sbpl_op(enum denial_op op);
 
 /* One JSON line (with a newline) per record. */
 void denial_json_line(const struct denial *d, const struct denial_reason *r,
-		      struct strbuf *out);
+		      const char *defpath, struct strbuf *out);
 /* Every record as JSON lines, then a closing {"total":...} line. */
 void denials_write_json(const struct denials *d, const struct denial_why *w,
 			struct strbuf *out);

@@ -4,6 +4,7 @@
  */
 #include "cli/cli.h"
 #include "cli/cli_def.h"
+#include "backend/denial_why.h"
 #include "def/def_access.h"
 #include "policy/decide.h"
 #include "policy/vocab.h"
@@ -12,6 +13,7 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@
 
 const char cmd_explain_usage[] =
 	"usage: sbox explain [options] PROFILE|DEFINITION OPERATION [ARGUMENT]\n"
+	"       sbox explain [options] --from-trace FILE [DEFINITION]\n"
 	"\n"
 	"  ARGUMENT            a path, host:port, or a name (mach service, sysctl, ...)\n"
 	"  --format text|json  output format (default text)\n"
@@ -28,6 +31,8 @@ const char cmd_explain_usage[] =
 	"                      PROJECT or TMPDIR (default: $HOME, the current folder, $TMPDIR)\n"
 	"  -I DIR              folder searched by (import \"x.sb\") in profiles\n"
 	"  --macos VERSION     the macOS release whose operation table applies (default latest)\n"
+	"  --from-trace FILE   explain each record of `--trace=FILE` (launch, run, learn),\n"
+	"                      against DEFINITION or the definition the record names\n"
 	"\n"
 	"Exit status: 0 allow, 1 deny, 2 bad input.\n";
 
@@ -41,6 +46,7 @@ struct explain_opts {
 	const char *includes[MAX_PARAMS + 1];
 	size_t nincludes;
 	struct def_vars vars;
+	const char *from_trace;
 };
 
 /* The text of a rule: its source line for profiles, SBPL for the rest. */
@@ -286,6 +292,7 @@ parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "macos", required_argument, NULL, 'm' },
+		{ "from-trace", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -310,6 +317,9 @@ parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 		case 'm':
 			o->release = optarg;
 			break;
+		case 't':
+			o->from_trace = optarg;
+			break;
 		case 'D':
 			if (parse_define(o, optarg) < 0)
 				return cli_usage_error("explain", "-D wants KEY=VALUE, not '%s'", optarg);
@@ -330,6 +340,10 @@ parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 		pos[(*npos)++] = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error("explain", "too many arguments");
+	if (o->from_trace && *npos > 1)
+		return cli_usage_error("explain", "--from-trace takes at most a DEFINITION");
+	if (o->from_trace)
+		return 0;
 	if (*npos < 2)
 		return cli_usage_error("explain", "expected PROFILE|DEFINITION OPERATION [ARGUMENT]");
 	return 0;
@@ -344,6 +358,130 @@ default_vars(struct def_vars *v, char *cwd, size_t cwdlen)
 		v->project = cwd;
 	if (!v->tmpdir)
 		v->tmpdir = getenv("TMPDIR");
+}
+
+/* The IR of the definition path (kept while records name the same). */
+static int
+trace_ir(const char *path, struct explain_opts *o, struct src_set *srcs,
+	 struct policy *ir, char **loaded)
+{
+	int rc;
+
+	if (*loaded && !strcmp(*loaded, path))
+		return 0;
+	free(*loaded);
+	*loaded = NULL;
+	policy_release(ir);
+	policy_init(ir, o->release ? vocab_for_release(o->release) : vocab_latest());
+	rc = load_definition(path, o, srcs, ir);
+	if (!rc)
+		*loaded = xstrdup(path);
+	return rc;
+}
+
+/* One record: "record N (program, xCOUNT)" and the decision of its access. */
+static int
+explain_record(json_t *rec, const char *defpath, struct explain_opts *o,
+	       struct src_set *srcs, struct policy *ir, char **loaded,
+	       const char *where)
+{
+	const char *opname = json_string_value(json_object_get(rec, "operation"));
+	const char *target = json_string_value(json_object_get(rec, "path"));
+	const char *def = defpath, *grant;
+	struct sbox_err err = SBOX_ERR_INIT;
+	enum denial_op op;
+	struct decision d;
+	char *arg;
+	int rc;
+
+	if (!target)
+		target = json_string_value(json_object_get(rec, "address"));
+	if (!def)
+		def = json_string_value(json_object_get(rec, "definition"));
+	if (!opname || !target || denial_op_parse(opname, &op) < 0) {
+		cli_error("%s: not a denial record (operation, path or address)", where);
+		return EXIT_USAGE;
+	}
+	if (!def) {
+		cli_error("%s: the record names no definition; give one", where);
+		return EXIT_USAGE;
+	}
+	rc = trace_ir(def, o, srcs, ir, loaded);
+	if (rc)
+		return rc;
+	printf("%s: %s %s by %s (%lld time%s)\n", where, opname, target,
+	       json_string_value(json_object_get(rec, "program")) ?
+	       json_string_value(json_object_get(rec, "program")) : "?",
+	       json_integer_value(json_object_get(rec, "count")),
+	       json_integer_value(json_object_get(rec, "count")) == 1 ? "" : "s");
+	arg = target[0] == '/' ? def_path_canonical(target) : xstrdup(target);
+	rc = policy_decide(ir, denial_sbpl_op(op), arg, &d, &err);
+	if (rc < 0)
+		rc = cli_report(&err);
+	else if (!strcmp(o->format, "json"))
+		print_json(&d, denial_sbpl_op(op), arg);
+	else
+		print_text(&d, denial_sbpl_op(op), arg);
+	grant = json_string_value(json_object_get(json_object_get(rec, "why"),
+						  "grant"));
+	if (rc >= 0 && d.action != POLICY_ALLOW && grant &&
+	    !(d.rule && d.rule->loc.file) && strcmp(o->format, "json"))
+		printf("  grant:      %s\n", grant);
+	if (rc >= 0)
+		rc = d.action == POLICY_ALLOW ? EXIT_OK : EXIT_FINDINGS;
+	free(arg);
+	return rc;
+}
+
+/* sbox explain --from-trace FILE [DEFINITION]: 1 when any is denied. */
+static int
+explain_trace(struct explain_opts *o, const char *defpath)
+{
+	FILE *f = fopen(o->from_trace, "r");
+	struct src_set srcs;
+	struct policy ir;
+	char *line = NULL, *loaded = NULL, where[4200];
+	size_t cap = 0;
+	unsigned lineno = 0;
+	int rc = EXIT_OK;
+
+	if (!f) {
+		cli_error("%s: %s", o->from_trace, strerror(errno));
+		return EXIT_USAGE;
+	}
+	src_set_init(&srcs);
+	policy_init(&ir, vocab_latest());
+	while (getline(&line, &cap, f) > 0) {
+		json_error_t jerr;
+		json_t *rec;
+		int r;
+
+		lineno++;
+		snprintf(where, sizeof(where), "%s:%u", o->from_trace, lineno);
+		rec = json_loads(line, 0, &jerr);
+		if (!rec || !json_is_object(rec)) {
+			cli_error("%s:%d: %s", where, jerr.column, rec ? "not an object" : jerr.text);
+			json_decref(rec);
+			rc = EXIT_USAGE;
+			break;
+		}
+		/* the closing count of records past the bound */
+		r = json_object_get(rec, "operation") ? explain_record(rec, defpath,
+			o, &srcs, &ir, &loaded, where) : EXIT_OK;
+		json_decref(rec);
+		if (r == EXIT_USAGE) {
+			rc = r;
+			break;
+		}
+		if (r > rc)
+			rc = r;
+	}
+	free(line);
+	free(loaded);
+	fclose(f);
+	policy_release(&ir);
+	src_set_release(&srcs);
+	return rc;
 }
 
 int
@@ -367,6 +505,10 @@ cmd_explain(int argc, char **argv)
 	if (!vocab)
 		return cli_usage_error("explain", "unknown macOS release '%s'", o.release);
 	default_vars(&o.vars, cwd, sizeof(cwd));
+	if (o.from_trace) {
+		rc = explain_trace(&o, pos[0]);
+		goto out_params;
+	}
 	src_set_init(&srcs);
 	policy_init(&ir, vocab);
 	rc = cli_is_definition(pos[0]) ? load_definition(pos[0], &o, &srcs, &ir)
@@ -387,9 +529,10 @@ cmd_explain(int argc, char **argv)
 	rc = d.action == POLICY_ALLOW ? EXIT_OK : EXIT_FINDINGS;
 out:
 	free(arg);
-	for (size_t i = 0; i < o.nparams; i++)
-		free((char *)o.params[2 * i]);
 	policy_release(&ir);
 	src_set_release(&srcs);
+out_params:
+	for (size_t i = 0; i < o.nparams; i++)
+		free((char *)o.params[2 * i]);
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -56,12 +57,14 @@ trace_out(const char *defpath, const struct def_vars *vars,
 	struct sbox_err err = SBOX_ERR_INIT;
 	struct strbuf sb = STRBUF_INIT;
 	int ret = 0, loaded;
+	char *abs = defpath ? realpath(defpath, NULL) : NULL;
 
 	memset(&why, 0, sizeof(why));
 	src_set_init(&srcs);
 	loaded = defpath && cli_def_load(defpath, vars, &srcs, &def) == 0;
 	if (!loaded || denial_why_init(&why, &def, &err) < 0)
 		why.ready = 0;
+	why.defpath = abs ? abs : defpath;
 	denials_write_json(d, &why, &sb);
 	if (file && write_file(file, &sb) < 0) {
 		cli_warn("cannot write the trace '%s': %s", file,
@@ -81,5 +84,6 @@ trace_out(const char *defpath, const struct def_vars *vars,
 	if (loaded)
 		def_release(&def);
 	src_set_release(&srcs);
+	free(abs);
 	return ret;
 }

@@ -105,6 +105,23 @@ suite() {
 	expect_grep "accesses were denied" "$d/err" "$label: summary on stderr"
 	expect_grep "exec $d/rw/mine (not granted: filesystem.exec" "$d/err" \
 		"$label: summary names the grant"
+	"$SBOX" explain --from-trace "$T" >"$d/explain" 2>&1
+	rc=$?
+	[ $rc -eq 1 ] && ok "$label: explain --from-trace says deny" ||
+		not_ok "$label: explain --from-trace exit $rc"
+	expect_grep "decided by: $d/def.json:$mline:14: (deny file-read\* (subpath \"/private$d/ro/masked\"))" \
+		"$d/explain" "$label: explain --from-trace names the rule"
+	expect_grep "grant:      filesystem.exec \"$d/rw/mine\"" "$d/explain" \
+		"$label: explain --from-trace names the grant"
+	( cd "$d/proj" && SBOX_HOME="$d/store" HOME="$d" $as "$SBOX" run \
+	  "$d/def.json" --trace --report="$d/report.json" -- cat "$d/outside/secret" \
+	  >/dev/null 2>&1 )
+	if python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); d=r["denials"]; sys.exit(not (len(d)==1 and d[0]["path"]==sys.argv[2] and r["exit_code"]==1))' \
+	   "$d/report.json" "$d/outside/secret"; then
+		ok "$label: run --report has the denials"
+	else
+		not_ok "$label: run --report"; sed 's/^/#   /' "$d/report.json"
+	fi
 	n=$(grep -c "$d\|address" "$T")
 	[ "$n" -eq 6 ] && ok "$label: one line per distinct refusal" ||
 		{ not_ok "$label: $n lines, wanted 6"; sed 's/^/#   /' "$T"; }
