@@ -88,7 +88,8 @@ launch_in_container(struct container_def *def,
 			  strerror(errno));
 		goto out;
 	}
-	if (def_resolve(def, &vars, &err) < 0) {
+	if (def_resolve(def, &vars, &err) < 0 || (opts->trace_model &&
+	    def_resolve(opts->trace_model, &vars, &err) < 0)) {
 		status = cli_report(&err);
 		goto out;
 	}

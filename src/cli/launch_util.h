@@ -21,7 +21,8 @@ struct launch_opts {
 	const char *trace_file;
 	const char *def_path;    /* the definition the records cite */
 	struct strbuf *trace_json; /* run --report: the records, as an array */
-	const struct container_def *trace_model; /* learn: record against */
+	struct container_def *trace_model; /* learn: record against (resolved
+					    * here, with the launch's values) */
 	struct denials *denials; /* learn: keep the records */
 };
 
