@@ -182,8 +182,9 @@ receive_listener(struct lx_trace *t)
 	t->sock[0] = -1;
 }
 
-/* A NUL-terminated string of the process at addr; "" when unreadable. */
-static void
+/* A NUL-terminated string of the process at addr; "" when unreadable.
+ * Returns -1 when the process's memory cannot be read at all. */
+static int
 read_string(pid_t pid, uint64_t addr, char *buf, size_t size)
 {
 	size_t got = 0;
@@ -203,14 +204,15 @@ read_string(pid_t pid, uint64_t addr, char *buf, size_t size)
 		remote.iov_len = chunk;
 		n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
 		if (n <= 0)
-			break;
+			return got || n == 0 || errno != EPERM ? 0 : -1;
 		if (memchr(buf + got, '\0', (size_t)n))
-			return;
+			return 0;
 		got += (size_t)n;
 	}
 	buf[got] = '\0';
 	if (got + 1 >= size)
 		buf[0] = '\0';  /* too long to be a path */
+	return 0;
 }
 
 static double
@@ -267,7 +269,7 @@ read_call(const struct lx_trace *t, const struct seccomp_notif *n,
 	  struct call *c)
 {
 	const struct call_shape *s = shape_of(n->data.nr);
-	pid_t from = t->heap_ok ? (pid_t)n->pid : getpid();
+	pid_t from = (pid_t)n->pid;
 
 	c->pid = (pid_t)n->pid;
 	c->nr = n->data.nr;
@@ -276,8 +278,17 @@ read_call(const struct lx_trace *t, const struct seccomp_notif *n,
 	c->when = wall_now();
 	if (!s)
 		return;
-	if (s->path != NO_ARG)
-		read_string(from, n->data.args[(int)s->path], c->path[0],
+	/*
+	 * Before the hand-over, the program's first execvp runs in a
+	 * process that shares this one's memory and is not dumpable: its
+	 * memory cannot be read by pid (EPERM), but its strings are right
+	 * here. Only then, and only for that execve; once it has run, the
+	 * program is readable by pid like every later process.
+	 */
+	if (s->path != NO_ARG &&
+	    read_string(from, n->data.args[(int)s->path], c->path[0],
+			LX_TRACE_PATH) < 0 && !t->heap_ok && c->nr == SYS_execve)
+		read_string(getpid(), n->data.args[(int)s->path], c->path[0],
 			    LX_TRACE_PATH);
 	if (s->path2 != NO_ARG)
 		read_string(from, n->data.args[(int)s->path2], c->path[1],
