@@ -4,7 +4,7 @@
  */
 #include "cli/cli.h"
 #include "cli/cli_def.h"
-#include "backend/denial_why.h"
+#include "cli/explain.h"
 #include "def/def_access.h"
 #include "policy/decide.h"
 #include "policy/vocab.h"
@@ -35,19 +35,6 @@ const char cmd_explain_usage[] =
 	"                      against DEFINITION or the definition the record names\n"
 	"\n"
 	"Exit status: 0 allow, 1 deny, 2 bad input.\n";
-
-#define MAX_PARAMS 64
-
-struct explain_opts {
-	const char *format;
-	const char *release;
-	const char *params[2 * MAX_PARAMS + 1];
-	size_t nparams;
-	const char *includes[MAX_PARAMS + 1];
-	size_t nincludes;
-	struct def_vars vars;
-	const char *from_trace;
-};
 
 /* The text of a rule: its source line for profiles, SBPL for the rest. */
 static void
@@ -97,8 +84,8 @@ how_name(enum decide_how how)
 	return names[how];
 }
 
-static void
-print_text(const struct decision *d, const char *op, const char *arg)
+void
+explain_print_text(const struct decision *d, const char *op, const char *arg)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -163,8 +150,8 @@ rule_json(const struct policy_rule *r)
 	return o;
 }
 
-static void
-print_json(const struct decision *d, const char *op, const char *arg)
+void
+explain_print_json(const struct decision *d, const char *op, const char *arg)
 {
 	json_t *o = json_object(), *chain = json_array();
 	char *text;
@@ -224,8 +211,8 @@ append_escape_hatch(const char *path, const struct container_def *def,
 }
 
 /* The IR of a definition: the emitter's rules, located in the definition. */
-static int
-load_definition(const char *path, struct explain_opts *o, struct src_set *srcs,
+int
+explain_load_definition(const char *path, struct explain_opts *o, struct src_set *srcs,
 		struct policy *ir)
 {
 	struct container_def def;
@@ -274,7 +261,7 @@ parse_define(struct explain_opts *o, const char *kv)
 {
 	const char *eq = strchr(kv, '=');
 
-	if (!eq || eq == kv || o->nparams == MAX_PARAMS)
+	if (!eq || eq == kv || o->nparams == EXPLAIN_MAX_PARAMS)
 		return -1;
 	/* the same -D serves both kinds of input */
 	cli_def_var(kv, &o->vars);
@@ -325,7 +312,7 @@ parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 				return cli_usage_error("explain", "-D wants KEY=VALUE, not '%s'", optarg);
 			break;
 		case 'I':
-			if (o->nincludes == MAX_PARAMS)
+			if (o->nincludes == EXPLAIN_MAX_PARAMS)
 				return cli_usage_error("explain", "too many -I");
 			o->includes[o->nincludes++] = optarg;
 			break;
@@ -360,130 +347,6 @@ default_vars(struct def_vars *v, char *cwd, size_t cwdlen)
 		v->tmpdir = getenv("TMPDIR");
 }
 
-/* The IR of the definition path (kept while records name the same). */
-static int
-trace_ir(const char *path, struct explain_opts *o, struct src_set *srcs,
-	 struct policy *ir, char **loaded)
-{
-	int rc;
-
-	if (*loaded && !strcmp(*loaded, path))
-		return 0;
-	free(*loaded);
-	*loaded = NULL;
-	policy_release(ir);
-	policy_init(ir, o->release ? vocab_for_release(o->release) : vocab_latest());
-	rc = load_definition(path, o, srcs, ir);
-	if (!rc)
-		*loaded = xstrdup(path);
-	return rc;
-}
-
-/* One record: "record N (program, xCOUNT)" and the decision of its access. */
-static int
-explain_record(json_t *rec, const char *defpath, struct explain_opts *o,
-	       struct src_set *srcs, struct policy *ir, char **loaded,
-	       const char *where)
-{
-	const char *opname = json_string_value(json_object_get(rec, "operation"));
-	const char *target = json_string_value(json_object_get(rec, "path"));
-	const char *def = defpath, *grant;
-	struct sbox_err err = SBOX_ERR_INIT;
-	enum denial_op op;
-	struct decision d;
-	char *arg;
-	int rc;
-
-	if (!target)
-		target = json_string_value(json_object_get(rec, "address"));
-	if (!def)
-		def = json_string_value(json_object_get(rec, "definition"));
-	if (!opname || !target || denial_op_parse(opname, &op) < 0) {
-		cli_error("%s: not a denial record (operation, path or address)", where);
-		return EXIT_USAGE;
-	}
-	if (!def) {
-		cli_error("%s: the record names no definition; give one", where);
-		return EXIT_USAGE;
-	}
-	rc = trace_ir(def, o, srcs, ir, loaded);
-	if (rc)
-		return rc;
-	printf("%s: %s %s by %s (%lld time%s)\n", where, opname, target,
-	       json_string_value(json_object_get(rec, "program")) ?
-	       json_string_value(json_object_get(rec, "program")) : "?",
-	       json_integer_value(json_object_get(rec, "count")),
-	       json_integer_value(json_object_get(rec, "count")) == 1 ? "" : "s");
-	arg = target[0] == '/' ? def_path_canonical(target) : xstrdup(target);
-	rc = policy_decide(ir, denial_sbpl_op(op), arg, &d, &err);
-	if (rc < 0)
-		rc = cli_report(&err);
-	else if (!strcmp(o->format, "json"))
-		print_json(&d, denial_sbpl_op(op), arg);
-	else
-		print_text(&d, denial_sbpl_op(op), arg);
-	grant = json_string_value(json_object_get(json_object_get(rec, "why"),
-						  "grant"));
-	if (rc >= 0 && d.action != POLICY_ALLOW && grant &&
-	    !(d.rule && d.rule->loc.file) && strcmp(o->format, "json"))
-		printf("  grant:      %s\n", grant);
-	if (rc >= 0)
-		rc = d.action == POLICY_ALLOW ? EXIT_OK : EXIT_FINDINGS;
-	free(arg);
-	return rc;
-}
-
-/* sbox explain --from-trace FILE [DEFINITION]: 1 when any is denied. */
-static int
-explain_trace(struct explain_opts *o, const char *defpath)
-{
-	FILE *f = fopen(o->from_trace, "r");
-	struct src_set srcs;
-	struct policy ir;
-	char *line = NULL, *loaded = NULL, where[4200];
-	size_t cap = 0;
-	unsigned lineno = 0;
-	int rc = EXIT_OK;
-
-	if (!f) {
-		cli_error("%s: %s", o->from_trace, strerror(errno));
-		return EXIT_USAGE;
-	}
-	src_set_init(&srcs);
-	policy_init(&ir, vocab_latest());
-	while (getline(&line, &cap, f) > 0) {
-		json_error_t jerr;
-		json_t *rec;
-		int r;
-
-		lineno++;
-		snprintf(where, sizeof(where), "%s:%u", o->from_trace, lineno);
-		rec = json_loads(line, 0, &jerr);
-		if (!rec || !json_is_object(rec)) {
-			cli_error("%s:%d: %s", where, jerr.column, rec ? "not an object" : jerr.text);
-			json_decref(rec);
-			rc = EXIT_USAGE;
-			break;
-		}
-		/* the closing count of records past the bound */
-		r = json_object_get(rec, "operation") ? explain_record(rec, defpath,
-			o, &srcs, &ir, &loaded, where) : EXIT_OK;
-		json_decref(rec);
-		if (r == EXIT_USAGE) {
-			rc = r;
-			break;
-		}
-		if (r > rc)
-			rc = r;
-	}
-	free(line);
-	free(loaded);
-	fclose(f);
-	policy_release(&ir);
-	src_set_release(&srcs);
-	return rc;
-}
-
 int
 cmd_explain(int argc, char **argv)
 {
@@ -511,7 +374,7 @@ cmd_explain(int argc, char **argv)
 	}
 	src_set_init(&srcs);
 	policy_init(&ir, vocab);
-	rc = cli_is_definition(pos[0]) ? load_definition(pos[0], &o, &srcs, &ir)
+	rc = cli_is_definition(pos[0]) ? explain_load_definition(pos[0], &o, &srcs, &ir)
 				       : load_profile(pos[0], &o, &srcs, &ir);
 	if (rc)
 		goto out;
@@ -523,9 +386,9 @@ cmd_explain(int argc, char **argv)
 		goto out;
 	}
 	if (!strcmp(o.format, "json"))
-		print_json(&d, pos[1], arg);
+		explain_print_json(&d, pos[1], arg);
 	else
-		print_text(&d, pos[1], arg);
+		explain_print_text(&d, pos[1], arg);
 	rc = d.action == POLICY_ALLOW ? EXIT_OK : EXIT_FINDINGS;
 out:
 	free(arg);
