@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "backend/backend.h"
+#include "backend/landlock_linux.h"
 #include "backend/trace_filter_linux.h"
 #include "backend/trace_plan.h"
 #include "util/xalloc.h"
@@ -402,6 +403,8 @@ classify_path(struct lx_trace *t, const struct call *c, const char *raw,
 	const char *how = path ? trace_plan_refusal(t->model, need, path) : NULL;
 	int writes = need == TN_WRITE || need == TN_ATTR;
 
+	if (how && t->no_landlock && !strcmp(how, TRACE_LANDLOCK))
+		how = NULL;
 	if (how && strcmp(how, TRACE_READONLY) && !host_exists(path, writes))
 		how = NULL;  /* an ordinary ENOENT */
 	if (how) {
@@ -503,6 +506,8 @@ classify_socket(struct lx_trace *t, const struct call *c, int bind)
 		return;
 	}
 	how = trace_plan_net_refusal(t->model, bind, loopback, port);
+	if (how && t->no_landlock && !strcmp(how, TRACE_LANDLOCK))
+		how = NULL;
 	/* Landlock restricts TCP only; no route stops every protocol */
 	if (how && !strcmp(how, TRACE_LANDLOCK) &&
 	    !sock_is_stream(c->pid, (int)c->args[0]))
@@ -637,6 +642,9 @@ lx_trace_start(struct lx_trace **out, const struct launch_request *req,
 	o->t.cwd = req->project_dir;
 	o->t.argv0 = req->argv[0];
 	o->t.model = plan;
+	/* --allow-weaker on a kernel without Landlock: those refusals
+	 * do not happen, so they are not recorded */
+	o->t.no_landlock = landlock_abi() < 1;
 	*out = &o->t;
 	if (req->trace_model && req->trace_model != req->def) {
 		linux_plan_init(&o->model);

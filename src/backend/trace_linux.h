@@ -32,6 +32,7 @@ struct lx_trace {
 	int send_fd;                  /* sock[1] as the child sees it */
 	int listener;
 	int heap_ok;                  /* after the hand-over */
+	int no_landlock;              /* --allow-weaker without Landlock */
 	const struct linux_plan *model; /* what the definition grants */
 	const char *cwd;              /* the program's first working folder */
 	const char *argv0;
