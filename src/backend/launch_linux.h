@@ -49,7 +49,11 @@ struct lx_launch {
 	struct strbuf warnings;  /* "text\0" records added during the set-up */
 	const char *cwd;         /* working directory inside */
 	char **envp;             /* scrubbed environment */
-	struct seccomp_bpf bpf;  /* seccomp_filter_embedded, loaded inside */
+	struct seccomp_bpf bpf;  /* seccomp_filters_embedded[plan.sockets],
+				  * loaded by the program before execve */
+	int supervise[2];        /* socket pair: the program sends init the
+				  * seccomp listener (supervise_linux.c) */
+	int memfd_unsealed_ok;   /* no MFD_NOEXEC_SEAL, --allow-weaker */
 	struct lx_group *groups;
 	size_t ngroups, groups_alloc;
 	struct rlimit nofile;    /* the caller's RLIMIT_NOFILE, for the program */
