@@ -48,7 +48,8 @@ const char *const linux_plan_socket_rules[LPS_COUNT] = {
 		"families -> EAFNOSUPPORT, other netlink -> EPROTONOSUPPORT",
 	[LPS_TCP_RULED] = "socket: AF_UNIX, AF_NETLINK/NETLINK_ROUTE, AF_INET/"
 		"AF_INET6 as TCP, UDP or ICMP only (MPTCP, SCTP, SMC, raw ... -> "
-		"EPROTONOSUPPORT: Landlock's TCP rules do not see them); listen() "
+		"EPROTONOSUPPORT: Landlock's TCP rules do not see them); "
+		"setsockopt(TCP_ULP) -> EPERM; listen() "
 		"done by the container's init, EACCES for an IP socket not bound "
 		"first; other families -> EAFNOSUPPORT",
 	[LPS_IP] = "socket: AF_UNIX, AF_NETLINK/NETLINK_ROUTE, AF_INET/AF_INET6; "

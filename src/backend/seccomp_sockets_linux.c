@@ -28,6 +28,8 @@
 #include <sys/socket.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* linux/tcp.h: TCP_ULP */
+#define TCP_ULP_OPT 31
 /* socket()'s type carries SOCK_NONBLOCK / SOCK_CLOEXEC above these bits */
 #define SOCK_TYPE_BITS 0xfu
 
@@ -123,6 +125,20 @@ refuse_untracked_ip(scmp_filter_ctx ctx, uint64_t family)
 				      when, 2);
 }
 
+/*
+ * An upper-layer protocol turns a TCP socket into something else: "smc"
+ * (Linux 6.2, net/smc/af_smc.c) swaps in an SMC socket that Landlock's TCP
+ * hooks no longer recognise. The option name cannot be read here, so
+ * TCP_ULP is refused whole (kTLS users fall back to TLS in user space).
+ */
+static int
+refuse_tcp_ulp(scmp_filter_ctx ctx)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(setsockopt),
+				2, SCMP_A1(SCMP_CMP_EQ, IPPROTO_TCP),
+				SCMP_A2(SCMP_CMP_EQ, TCP_ULP_OPT));
+}
+
 int
 seccomp_add_socket_rules(scmp_filter_ctx ctx, enum lplan_sockets which)
 {
@@ -151,7 +167,8 @@ seccomp_add_socket_rules(scmp_filter_ctx ctx, enum lplan_sockets which)
 	if (which != LPS_TCP_RULED)
 		return 0;
 	if (refuse_untracked_ip(ctx, AF_INET) < 0 ||
-	    refuse_untracked_ip(ctx, AF_INET6) < 0)
+	    refuse_untracked_ip(ctx, AF_INET6) < 0 ||
+	    refuse_tcp_ulp(ctx) < 0)
 		return -1;
 	return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(listen), 0);
 }

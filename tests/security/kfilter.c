@@ -143,6 +143,19 @@ try_fastopen(int port)
 	return r;
 }
 
+/* an upper-layer protocol on a TCP socket ("smc" would make it SMC) */
+static int
+try_tcp_ulp(const char *ulp)
+{
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), r;
+
+	if (s < 0)
+		return errno;
+	r = TRY(setsockopt(s, IPPROTO_TCP, 31 /* TCP_ULP */, ulp, strlen(ulp)));
+	close(s);
+	return r;
+}
+
 static int
 try_unix_listen(int bound)
 {
@@ -188,6 +201,8 @@ checks_net(int conn, int bind_port, int forbidden)
 	report("smc-proto", try_socket(AF_INET, SOCK_STREAM, IPPROTO_SMC_));
 	report("raw-ip", try_socket(AF_INET, SOCK_RAW, IPPROTO_TCP));
 	report("udp", try_socket(AF_INET, SOCK_DGRAM, 0));
+	report("tcp-ulp-tls", try_tcp_ulp("tls"));
+	report("tcp-ulp-smc", try_tcp_ulp("smc"));
 	report("unix-listen-bound", try_unix_listen(1));
 	report("unix-listen-unbound", try_unix_listen(0));
 }

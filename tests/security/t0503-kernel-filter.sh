@@ -115,7 +115,9 @@ suite() {
 	done
 	want "$L" listen-unbound-tcp "BLOCKED EACCES"
 	want "$L" listen-unbound-tcp6 "BLOCKED EACCES"
-	want "$L" fastopen-unlisted BLOCKED
+	want "$L" fastopen-unlisted "BLOCKED EACCES"
+	want "$L" tcp-ulp-tls "BLOCKED EPERM"
+	want "$L" tcp-ulp-smc "BLOCKED EPERM"
 	inside "$label" kf-out net "$CONN" "$BIND" "$FORBID"
 	L="$label outbound"
 	for id in tcp-connect-listed tcp-connect-unlisted udp unix-listen-bound; do
@@ -127,6 +129,7 @@ suite() {
 	done
 	want "$L" listen-unbound-tcp "BLOCKED EACCES"
 	want "$L" listen-unbound-tcp6 "BLOCKED EACCES"
+	want "$L" tcp-ulp-smc "BLOCKED EPERM"
 
 	# item 5: anonymous files are not executable
 	inside "$label" kf-none exec "$d/rw"
