@@ -383,7 +383,8 @@ plan_notes_tcp_ruled(struct linux_plan *plan, const char *mode)
 		  "raw) are refused", mode);
 	plan_note(plan, "network %s: listen() is done by the container's "
 		  "init and refused for an IP socket not bound first; a program "
-		  "that made itself non-dumpable cannot listen (EPERM)", mode);
+		  "that made itself non-dumpable cannot listen (EPERM); a UNIX "
+		  "listener's credentials name init's pid", mode);
 }
 
 static void
@@ -432,9 +433,9 @@ plan_notes_kernel_filter(struct linux_plan *plan)
 		  "themselves", "exec");
 	plan_note(plan, "%s: system calls newer than sbox's build answer "
 		  "ENOSYS, as on an older kernel", "seccomp");
-	plan_note(plan, "%s: only UNIX, NETLINK_ROUTE and, where the network "
-		  "mode has one, IP sockets (vsock, packet, AF_ALG, bluetooth "
-		  "... answer EAFNOSUPPORT)", "sockets");
+	plan_note(plan, "%s: only UNIX, NETLINK_ROUTE and (where the network "
+		  "mode has one) IP sockets can be made; vsock, packet, AF_ALG, "
+		  "bluetooth ... answer EAFNOSUPPORT", "sockets");
 }
 
 static void

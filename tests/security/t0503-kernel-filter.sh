@@ -7,22 +7,11 @@
 # than sbox's build. Runs as root and as an unprivileged user; it also
 # compares the mount-family calls of the running kernel with the filter.
 . "$TOP/tests/lib/test-lib.sh"
+. "$TOP/tests/lib/security-lib.sh"
 
-[ "$(uname -s)" = Linux ] || skip_all "Linux only"
-command -v cc >/dev/null 2>&1 || skip_all "no C compiler"
-TEST_USER=${SBOX_TEST_USER:-sboxtest}
 export SBOX_DATADIR=${SBOX_DATADIR:-$TOP}
-DIRS=""
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for d in $DIRS; do rm -rf "$d"; done
-	rm -rf "$T_TMP"
-}
-trap cleanup EXIT
 
-cc -O2 -Wall -o "$T_TMP/kfilter" "$TOP/tests/security/kfilter.c" ||
-	skip_all "cannot build the probe"
+build_probe kfilter
 
 # ports of this run (other runs may go at once)
 BASE=$((20000 + ($$ % 4000) * 4))
@@ -35,13 +24,6 @@ def() {
   "filesystem": { "write": ["$1/rw"], "exec": ["$1/bin"] },
   "network": $3 }
 JSON
-}
-
-# want LABEL ID RESULT: the probe's line for ID must start with RESULT.
-want() {
-	if grep -q "^$2 $3" "$OUT"; then ok "$1: $2 $3"; else
-		not_ok "$1: $2 should be $3, got: $(grep "^$2 " "$OUT" || echo nothing)"
-	fi
 }
 
 # inside LABEL DEF ARGS...: run the probe in the container of DEF.
@@ -205,17 +187,5 @@ C
 }
 
 kernel_table
-if [ "$(id -u)" -eq 0 ]; then
-	suite root ""
-	id "$TEST_USER" >/dev/null 2>&1 ||
-		useradd -M -r -s /usr/sbin/nologin "$TEST_USER" >/dev/null 2>&1 ||
-		id "$TEST_USER" >/dev/null 2>&1
-	if id "$TEST_USER" >/dev/null 2>&1; then
-		suite user "$TEST_USER"
-	else
-		echo "# cannot create user $TEST_USER: unprivileged run skipped"
-	fi
-else
-	suite user ""
-fi
+as_root_and_user suite
 done_testing
