@@ -126,15 +126,19 @@ set_limit(__rlimit_resource_t resource, uint64_t value)
  * seccomp last, in this process only: init stays outside the filter to
  * answer what it hands over, and gets its listener through the socket
  * pair. Before the limits: a tiny open_files limit must not stop it.
+ * First the capability init kept (sandbox_linux.c, caps_drop) goes.
  */
 static void
 program_filter(struct lx_launch *lx)
 {
 	struct sbox_err err = SBOX_ERR_INIT;
 	char msg[1200];
-	int nfd = seccomp_filter_load(&lx->bpf, &err);
+	int nfd = -1;
 
-	if (nfd >= 0 && lx_supervise_send_fd(lx->supervise[1], nfd) == 0) {
+	if (sandbox_drop_init_caps() < 0)
+		err_sys(&err, "cannot drop capabilities");
+	else if ((nfd = seccomp_filter_load(&lx->bpf, &err)) >= 0 &&
+		 lx_supervise_send_fd(lx->supervise[1], nfd) == 0) {
 		close(nfd);
 		return;
 	}

@@ -82,5 +82,7 @@ void rootfs_groups_release(struct lx_launch *lx);
 
 /* sandbox_linux.c: what happens inside after the new root. */
 int sandbox_apply(struct lx_launch *lx, struct sbox_err *err);
+/* The program's process, before execve: drop what init kept. */
+int sandbox_drop_init_caps(void);
 
 #endif

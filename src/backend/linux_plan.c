@@ -382,9 +382,8 @@ plan_notes_tcp_ruled(struct linux_plan *plan, const char *mode)
 		  "use the host network; other IP protocols (MPTCP, SCTP, SMC, "
 		  "raw) are refused", mode);
 	plan_note(plan, "network %s: listen() is done by the container's "
-		  "init and refused for an IP socket not bound first; a program "
-		  "that made itself non-dumpable cannot listen (EPERM); a UNIX "
-		  "listener's credentials name init's pid", mode);
+		  "init and refused for an IP socket not bound first; a UNIX "
+		  "listener's credentials (SO_PEERCRED) name init's pid", mode);
 }
 
 static void

@@ -61,6 +61,21 @@ caps_drop(const struct lx_launch *lx)
 	     setresgid(lx->run_gid, lx->run_gid, lx->run_gid) < 0 ||
 	     setresuid(lx->run_uid, lx->run_uid, lx->run_uid) < 0))
 		return -1;
+	/* init keeps CAP_SYS_PTRACE, over the container's own user
+	 * namespace only, to take a socket from (or read a memfd's name in)
+	 * a program that made itself non-dumpable (supervise_linux.c); the
+	 * program's process drops it before execve (sandbox_drop_init_caps) */
+	memset(data, 0, sizeof(data));
+	data[0].permitted = data[0].effective = 1u << CAP_SYS_PTRACE;
+	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+int
+sandbox_drop_init_caps(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+
 	memset(data, 0, sizeof(data));
 	return (int)syscall(SYS_capset, &hdr, data);
 }

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -183,6 +184,22 @@ try_unix_listen(int bound)
 	return r;
 }
 
+/* a program that made itself non-dumpable (ssh-agent does) listens */
+static int
+try_listen_nondumpable(int port)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		prctl(PR_SET_DUMPABLE, 0);
+		_exit(try_bind_listen(0, port) ? 1 : try_unix_listen(1) ? 2 : 0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return EIO;
+	return WEXITSTATUS(st) ? EPERM : 0;
+}
+
 static void
 checks_net(int conn, int bind_port, int forbidden)
 {
@@ -205,6 +222,7 @@ checks_net(int conn, int bind_port, int forbidden)
 	report("tcp-ulp-smc", try_tcp_ulp("smc"));
 	report("unix-listen-bound", try_unix_listen(1));
 	report("unix-listen-unbound", try_unix_listen(0));
+	report("listen-nondumpable", try_listen_nondumpable(bind_port));
 }
 
 static void
@@ -285,6 +303,29 @@ memfd_with(unsigned flags)
 	return fd;
 }
 
+static int
+memfd_name_nondumpable(void)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char link[64], target[64];
+		int fd;
+		ssize_t n;
+
+		prctl(PR_SET_DUMPABLE, 0);
+		fd = (int)syscall(SYS_memfd_create, "secret-agent", 0);
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, target, sizeof(target) - 1);
+		target[n > 0 ? n : 0] = '\0';
+		_exit(strcmp(target, "/memfd:secret-agent (deleted)") ? 1 : 0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return EIO;
+	return WEXITSTATUS(st) ? EINVAL : 0;
+}
+
 static void
 checks_exec(const char *rw)
 {
@@ -300,6 +341,7 @@ checks_exec(const char *rw)
 	report("memfd-name-kept",
 	       strcmp(target, "/memfd:kfilter-payload (deleted)") ? EINVAL : 0);
 	report("memfd-cloexec-kept", (fcntl(fd, F_GETFD) & FD_CLOEXEC) ? 0 : EINVAL);
+	report("memfd-nondumpable-name-kept", memfd_name_nondumpable());
 	report("memfd-execveat", try_exec_in_child(fd, NULL));
 	report("memfd-proc-fd-exec", try_exec_in_child(-1, link));
 	report("memfd-fchmod-x", TRY(fchmod(fd, 0755)));

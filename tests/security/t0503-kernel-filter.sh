@@ -84,7 +84,8 @@ suite() {
 	# items 3 and 4: port lists and outbound
 	inside "$label" kf-ports net "$CONN" "$BIND" "$FORBID"
 	L="$label ports"
-	for id in tcp-connect-listed tcp-bind-listed udp unix-listen-bound; do
+	for id in tcp-connect-listed tcp-bind-listed udp unix-listen-bound \
+		  listen-nondumpable; do
 		want "$L" $id ALLOWED
 	done
 	# init's listen() gives the kernel's own answer (no automatic bind)
@@ -117,7 +118,7 @@ suite() {
 	inside "$label" kf-none exec "$d/rw"
 	L="$label exec"
 	for id in memfd-create memfd-name-kept memfd-cloexec-kept \
-		  exec-granted-execveat; do
+		  memfd-nondumpable-name-kept exec-granted-execveat; do
 		want "$L" $id ALLOWED
 	done
 	for id in memfd-execveat memfd-proc-fd-exec memfd-execveat-after-fchmod \
