@@ -27,6 +27,8 @@
 #include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -49,6 +51,8 @@
 #ifndef SYS_pidfd_getfd
 #define SYS_pidfd_getfd 438
 #endif
+/* pidfd_open(2): a pidfd for a thread (Linux 6.9; O_EXCL's value) */
+#define PIDFD_THREAD_FLAG O_EXCL
 /* memfd_create(2): a name of at most 249 bytes */
 #define MFD_NAME_MAX 249
 
@@ -184,10 +188,45 @@ listen_checked(int sock, int backlog)
 	return listen(sock, backlog) < 0 ? -errno : 0;
 }
 
+/* The thread group of thread tid, from /proc (the container's own). */
+static pid_t
+thread_group_of(pid_t tid)
+{
+	char path[64], buf[512], *at;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	at = strstr(buf, "\nTgid:");
+	return at ? (pid_t)strtol(at + 6, NULL, 10) : -1;
+}
+
+/* A pidfd for the caller, which may be any thread of the program (Go
+ * listens from any): PIDFD_THREAD from Linux 6.9, else its group. */
+static int
+caller_pidfd(pid_t tid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD_FLAG);
+	pid_t tgid;
+
+	if (fd >= 0 || errno != EINVAL)
+		return fd;
+	fd = (int)syscall(SYS_pidfd_open, tid, 0);
+	if (fd >= 0 || errno != EINVAL || (tgid = thread_group_of(tid)) <= 0)
+		return fd;
+	return (int)syscall(SYS_pidfd_open, tgid, 0);
+}
+
 static int
 answer_listen(int nfd, const struct seccomp_notif *req)
 {
-	int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)req->pid, 0), sock, r;
+	int pidfd = caller_pidfd((pid_t)req->pid), sock, r;
 
 	if (pidfd < 0)
 		return -errno;

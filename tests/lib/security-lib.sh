@@ -20,7 +20,7 @@ security_cleanup() {
 trap security_cleanup EXIT
 
 build_probe() {
-	cc -O2 -Wall -o "$T_TMP/$1" "$TOP/tests/security/$1.c" ||
+	cc -O2 -Wall -pthread -o "$T_TMP/$1" "$TOP/tests/security/$1.c" ||
 		skip_all "cannot build the probe $1.c"
 }
 

@@ -17,6 +17,8 @@
 #include <linux/netlink.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +202,24 @@ try_listen_nondumpable(int port)
 	return WEXITSTATUS(st) ? EPERM : 0;
 }
 
+/* listen() from a thread that is not the group leader */
+static void *
+thread_listen(void *arg)
+{
+	return (void *)(intptr_t)try_bind_listen(0, *(int *)arg);
+}
+
+static int
+try_listen_in_thread(int port)
+{
+	pthread_t t;
+	void *r = (void *)(intptr_t)EIO;
+
+	if (pthread_create(&t, NULL, thread_listen, &port) == 0)
+		pthread_join(t, &r);
+	return (int)(intptr_t)r;
+}
+
 static void
 checks_net(int conn, int bind_port, int forbidden)
 {
@@ -223,6 +243,7 @@ checks_net(int conn, int bind_port, int forbidden)
 	report("unix-listen-bound", try_unix_listen(1));
 	report("unix-listen-unbound", try_unix_listen(0));
 	report("listen-nondumpable", try_listen_nondumpable(bind_port));
+	report("listen-in-thread", try_listen_in_thread(bind_port));
 }
 
 static void

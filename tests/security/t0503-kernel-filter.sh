@@ -85,7 +85,7 @@ suite() {
 	inside "$label" kf-ports net "$CONN" "$BIND" "$FORBID"
 	L="$label ports"
 	for id in tcp-connect-listed tcp-bind-listed udp unix-listen-bound \
-		  listen-nondumpable; do
+		  listen-nondumpable listen-in-thread; do
 		want "$L" $id ALLOWED
 	done
 	# init's listen() gives the kernel's own answer (no automatic bind)
