@@ -217,8 +217,10 @@ caller_pidfd(pid_t tid)
 
 	if (fd >= 0 || errno != EINVAL)
 		return fd;
+	/* not a group leader: EINVAL before Linux 6.9, ENOENT since */
 	fd = (int)syscall(SYS_pidfd_open, tid, 0);
-	if (fd >= 0 || errno != EINVAL || (tgid = thread_group_of(tid)) <= 0)
+	if (fd >= 0 || (errno != EINVAL && errno != ENOENT) ||
+	    (tgid = thread_group_of(tid)) <= 0)
 		return fd;
 	return (int)syscall(SYS_pidfd_open, tgid, 0);
 }
