@@ -191,6 +191,20 @@ ignore_signal(int sig)
 	(void)sig;
 }
 
+/* init's signals (blocked since the launcher's clone) come on a signalfd. */
+static int
+init_signals(struct lx_launch *lx)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&set, forwarded[i]);
+	lx->init_sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	return lx->init_sfd < 0 ? -1 : 0;
+}
+
 /* A signal for init: pass it on, or reap (and leave with the program). */
 static void
 init_signal(const struct lx_launch *lx, pid_t prog, int sig)
@@ -221,20 +235,15 @@ static void __attribute__((noreturn))
 init_wait(const struct lx_launch *lx, pid_t prog)
 {
 	struct sigaction sa;
-	sigset_t set;
 	struct pollfd p[2];
 	int nfd = lx_supervise_recv_fd(lx->supervise[0]);
 
 	close(lx->supervise[0]);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = ignore_signal;
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++) {
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaction(forwarded[i], &sa, NULL);
-		sigaddset(&set, forwarded[i]);
-	}
-	p[0].fd = signalfd(-1, &set, SFD_CLOEXEC);
+	p[0].fd = lx->init_sfd;
 	p[1].fd = nfd;
 	p[0].events = p[1].events = POLLIN;
 	for (;;) {
@@ -389,8 +398,8 @@ child_main(struct lx_launch *lx)
 	    sandbox_apply(lx, &err) < 0)
 		child_fail(lx, &err);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
-		       lx->supervise) < 0) {
-		err_sys(&err, "cannot make the seccomp listener's socket pair");
+		       lx->supervise) < 0 || init_signals(lx) < 0) {
+		err_sys(&err, "cannot set up init");
 		child_fail(lx, &err);
 	}
 	/* vfork: init resumes once the program is exec'd, and program_exec

@@ -54,6 +54,7 @@ struct lx_launch {
 	int supervise[2];        /* socket pair: the program sends init the
 				  * seccomp listener (supervise_linux.c) */
 	int memfd_unsealed_ok;   /* no MFD_NOEXEC_SEAL, --allow-weaker */
+	int init_sfd;            /* init's signalfd */
 	struct lx_group *groups;
 	size_t ngroups, groups_alloc;
 	struct rlimit nofile;    /* the caller's RLIMIT_NOFILE, for the program */
