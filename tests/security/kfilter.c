@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/netlink.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -410,6 +412,20 @@ checks_exec(const char *rw)
 	close(fd);
 }
 
+/* A filter of the program's own with a listener (README: EBUSY, one
+ * listener per filter chain and init holds it); plain filters work. */
+static int
+own_notify_filter(void)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { 1, &allow };
+
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		return EIO;
+	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		       SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog) < 0 ? errno : 0;
+}
+
 /* Numbers above libseccomp 2.5.4's x86_64 table (456) that this kernel
  * may have: statmount, listmount, lsm_*, mseal, *xattrat,
  * open_tree_attr, file_getattr, file_setattr, listns ... A call that
@@ -436,6 +452,7 @@ checks_newer(void)
 	printf("# not x86_64: no numbers to try\n");
 #endif
 	report("getpid", syscall(SYS_getpid) > 0 ? 0 : EIO);
+	report("own-notify-filter", own_notify_filter());
 }
 
 static int
