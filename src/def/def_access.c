@@ -40,6 +40,21 @@ const struct def_base_path def_base_paths[] = {
 	{ "/private/etc/passwd", DEF_ACC_READ, "getpwuid fallback (MACOS.md §1.8.7)" },
 	{ "/private/etc/localtime", DEF_ACC_READ, "time zone (MACOS.md §1.8.2)" },
 	{ "/private/var/select/sh", DEF_ACC_READ, "/bin/sh on 10.15+ (MACOS.md §1.8.9)" },
+	/* /etc/localtime points into it; without it local time is UTC
+	 * (chromium sandbox/policy/mac/common.sb, codex platform defaults) */
+	{ "/private/var/db/timezone", DEF_ACC_READ, "time zone data (chromium common.sb)" },
+	/* the /usr/bin shims (make, cc, git, python3) read the developer
+	 * directory xcode-select chose from these links, or die with
+	 * "unable to read data link" (anthropics/claude-code#87520) */
+	{ "/private/var/select/developer_dir", DEF_ACC_READ, "xcode-select's choice (claude-code#87520)" },
+	{ "/private/var/db/xcode_select_link", DEF_ACC_READ, "xcode-select's choice (claude-code#87520)" },
+	/* name resolution, wherever any network is allowed: /etc/resolv.conf
+	 * is a link to it (nix sandbox-defaults.sb, chromium network.sb) */
+	{ "/private/var/run/resolv.conf", DEF_ACC_READ | DEF_ACC_NET, "DNS configuration (chromium network.sb)" },
+	{ "/private/etc/resolv.conf", DEF_ACC_READ | DEF_ACC_NET, "DNS configuration (chromium network.sb)" },
+	{ "/private/etc/hosts", DEF_ACC_READ | DEF_ACC_NET, "the name localhost (nix sandbox-defaults.sb)" },
+	/* certificate checks read the security database (chromium network.sb) */
+	{ "/private/var/db/mds", DEF_ACC_READ | DEF_ACC_OUTBOUND, "certificate database (chromium network.sb)" },
 	{ NULL, 0, NULL },
 };
 
@@ -161,9 +176,12 @@ def_access_build(const struct container_def *def, struct def_access *out)
 	memset(out, 0, sizeof(*out));
 	def_strmap_init(&out->index);
 	for (const struct def_base_path *b = def_base_paths; b->path; b++) {
-		struct def_access_entry *e = entry_get(out, b->path);
+		struct def_access_entry *e;
 
-		e->bits |= b->bits;
+		if (!def_base_path_applies(def, b))
+			continue;
+		e = entry_get(out, b->path);
+		e->bits |= b->bits & DEF_ACC_CLASSES;
 		e->base = 1;
 		e->why = b->why;
 	}
@@ -268,7 +286,8 @@ best_find(const struct container_def *def, const char *path, struct best *b)
 {
 	*b = (struct best){ 0, 0, 0, 0 };
 	for (const struct def_base_path *bp = def_base_paths; bp->path; bp++)
-		consider(b, bp->path, bp->bits, 0, path);
+		if (def_base_path_applies(def, bp))
+			consider(b, bp->path, bp->bits & DEF_ACC_CLASSES, 0, path);
 	for (size_t i = 0; i < def->fs_read.nr; i++)
 		consider(b, def->fs_read.v[i].path, DEF_ACC_READ, 0, path);
 	for (size_t i = 0; i < def->fs_write.nr; i++)
@@ -320,7 +339,8 @@ def_access_decide_metadata(const struct container_def *def, const char *path)
 		if (!strcmp(path, nodes[i]))
 			return 1;
 	for (const struct def_base_path *b = def_base_paths; b->path; b++)
-		if ((b->bits & DEF_ACC_READ) && ancestor_of_readable(def, path, b->path))
+		if ((b->bits & DEF_ACC_READ) && def_base_path_applies(def, b) &&
+		    ancestor_of_readable(def, path, b->path))
 			return 1;
 	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++)
 		for (size_t i = 0; i < lists[l]->nr; i++)
@@ -329,26 +349,63 @@ def_access_decide_metadata(const struct container_def *def, const char *path)
 	return 0;
 }
 
+/* Is some listed path strictly below path kept from writing? */
+static int
+guards_protected(const struct container_def *def, const char *path,
+		 const struct def_path_list *l)
+{
+	for (size_t i = 0; i < l->nr; i++) {
+		char *d = path_listed(l->v[i].path);
+		int below = strcmp(d, path) && def_path_covers(path, d) &&
+			    !def_access_decide(def, DEF_ACC_WRITE, d);
+
+		free(d);
+		if (below)
+			return 1;
+	}
+	return 0;
+}
+
 int
 def_access_decide_unlink(const struct container_def *def, const char *path)
 {
 	if (!def_access_decide(def, DEF_ACC_WRITE, path))
 		return 0;
-	for (size_t i = 0; i < def->fs_deny.nr; i++) {
-		char *d = path_listed(def->fs_deny.v[i].path);
-		int above = strcmp(d, path) && def_path_covers(path, d);
-		free(d);
-		if (above)
+	for (const struct def_base_path *b = def_base_paths; b->path; b++) {
+		struct def_path one = { (char *)b->path, { NULL, 0, 0 } };
+		struct def_path_list l = { &one, 1, 1 };
+
+		if (def_base_path_applies(def, b) && guards_protected(def, path, &l))
 			return 0;
 	}
-	return 1;
+	return !guards_protected(def, path, &def->fs_deny) &&
+	       !guards_protected(def, path, &def->fs_read) &&
+	       !guards_protected(def, path, &def->fs_exec);
 }
 
 int
 def_access_decide_link(const struct container_def *def, const char *path)
 {
-	struct best b;
+	return def_access_decide(def, DEF_ACC_WRITE, path);
+}
 
-	best_find(def, path, &b);	/* only found and denied count here */
-	return !b.found || !b.denied;
+int
+def_access_decide_clone(const struct container_def *def, const char *path)
+{
+	return def_access_decide(def, DEF_ACC_READ, path);
+}
+
+int
+def_base_path_applies(const struct container_def *def,
+		      const struct def_base_path *b)
+{
+	int outbound = def->network == DEF_NET_OUTBOUND ||
+		       def->network == DEF_NET_ALL ||
+		       (def->network == DEF_NET_PORTS && def->net_outbound.nr);
+
+	if (b->bits & DEF_ACC_OUTBOUND)
+		return outbound;
+	if (b->bits & DEF_ACC_NET)
+		return outbound || def->network == DEF_NET_LOCALHOST;
+	return 1;
 }
