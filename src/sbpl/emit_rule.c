@@ -1,6 +1,7 @@
 /* Parameters and rule forms for the SBPL emitter. */
 #include "sbpl/emit_int.h"
 #include "policy/policy.h"
+#include "policy/vocab.h"
 #include "util/xalloc.h"
 
 #include <stdint.h>
@@ -111,6 +112,15 @@ ir_add(struct emitter *em, int allow, const char *op,
 		mods->nargs = 1;
 		nmods = 1;
 		free(tag);
+	}
+	/* the IR holds canonical operations, as evaluating the text gives
+	 * (ipc-posix-sem is ipc-posix-sem*, sysctl-write is sysctl*) */
+	{
+		const struct vocab_op *vo = em->ir->vocab ?
+					    vocab_op_find(em->ir->vocab, op) : NULL;
+
+		if (vo)
+			op = vo->name;
 	}
 	policy_add_rule(em->ir, allow ? POLICY_ALLOW : POLICY_DENY, op, filter,
 			mods, nmods, loc);
