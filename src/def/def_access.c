@@ -329,7 +329,8 @@ ancestor_of_readable(const struct container_def *def, const char *path,
 int
 def_access_decide_metadata(const struct container_def *def, const char *path)
 {
-	static const char *const nodes[] = { "/", "/tmp", "/var", "/etc" };
+	static const char *const nodes[] = { "/", "/tmp", "/var", "/etc",
+					     "/private/tmp", "/private/var/tmp" };
 	const struct def_path_list *lists[] = { &def->fs_read, &def->fs_write,
 						&def->fs_exec };
 

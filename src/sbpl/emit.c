@@ -177,7 +177,10 @@ emit_ancestors(struct emitter *em, const struct def_access *a)
 {
 	struct path_seen seen;
 	struct emit_rule rule;
-	static const char *const links[] = { "/", "/tmp", "/var", "/etc" };
+	/* and the real temporary folders: getcwd and `ls -ld /tmp/` stat them
+	 * (codex read-only platform defaults, nix sandbox-defaults.sb) */
+	static const char *const links[] = { "/", "/tmp", "/var", "/etc",
+					     "/private/tmp", "/private/var/tmp" };
 
 	path_seen_init(&seen);
 	emit_rule_begin(em, &rule, 1, "file-read-metadata");

@@ -23,6 +23,11 @@ static const char *const startup_services[] = {
 	NULL,
 };
 
+static const char *const ioctl_devices[] = {
+	"/dev/dtracehelper", "/dev/null", "/dev/zero", "/dev/random",
+	"/dev/urandom", NULL,
+};
+
 /*
  * DNS and TLS certificate checks, once any outbound traffic is allowed
  * (chromium sandbox/policy/mac/network.sb, codex seatbelt_network_policy).
@@ -91,9 +96,16 @@ emit_startup(struct emitter *em)
 	emit_rule_filter(em, &r, 1, "ipc-posix-name-regex", NULL,
 			 "^/__KMP_REGISTERED_LIB_[0-9]+$");
 	emit_rule_end(em, &r);
-	strbuf_addstr(em->out, ";; dyld opens /dev/dtracehelper.\n");
+	strbuf_addstr(em->out, ";; dyld opens /dev/dtracehelper; isatty() and friends ask the\n"
+			       ";; standard devices (sandbox-runtime).\n");
 	emit_rule_begin(em, &r, 1, "file-ioctl");
-	emit_rule_filter_path(em, &r, 1, "literal", "/dev/dtracehelper", none);
+	for (size_t i = 0; ioctl_devices[i]; i++)
+		emit_rule_filter_path(em, &r, 1, "literal", ioctl_devices[i], none);
+	emit_rule_end(em, &r);
+	strbuf_addstr(em->out, ";; syslog(3) and ASL write to these sockets (chromium common.sb).\n");
+	emit_rule_begin(em, &r, 1, "network-outbound");
+	emit_rule_filter_path(em, &r, 1, "literal", "/private/var/run/syslog", none);
+	emit_rule_filter_path(em, &r, 1, "literal", "/private/var/run/asl_input", none);
 	emit_rule_end(em, &r);
 	strbuf_addstr(em->out,
 		      ";; Mach services nearly every program looks up.\n");
