@@ -233,6 +233,15 @@ allows(const struct policy *p, const char *op, const char *path)
 	return d.action == POLICY_ALLOW;
 }
 
+static int
+env_has(char *const *envp, const char *entry)
+{
+	for (size_t i = 0; envp && envp[i]; i++)
+		if (!strcmp(envp[i], entry))
+			return 1;
+	return 0;
+}
+
 static void
 test_links_resolved(void **state)
 {
@@ -268,6 +277,11 @@ test_links_resolved(void **state)
 	assert_false(allows(&p, "file-read-data", "/Users/me/notes/secret"));
 	/* the project is readable: the program starts there */
 	assert_string_equal(plan.workdir, "/Users/me/src/app");
+	/* the user's confstr folders are replaced by the container's own */
+	assert_false(allows(&p, "file-write-create", "/private/var/folders/zz/abc/T/xcrun_db"));
+	assert_true(env_has(plan.envp, "CLANG_MODULE_CACHE_PATH=/Users/me/Data/Library/Caches/clang/ModuleCache"));
+	assert_true(env_has(plan.envp, "XDG_CACHE_HOME=/Users/me/Data/Library/Caches"));
+	assert_true(env_has(plan.envp, "TMPDIR=/Users/me/Data/tmp/"));
 	policy_release(&p);
 	seatbelt_plan_release(&plan);
 	def_release(&d);
