@@ -144,9 +144,16 @@ resolve_program(const struct darwin_sys *sys, struct container_def *def,
 {
 	char *r;
 
-	if (!program || program[0] != '/' ||
-	    !def_access_decide(def, DEF_ACC_EXEC, program))
+	if (!program || program[0] != '/')
 		return;
+	{
+		char *spelled = def_path_canonical(program);
+		int runs = def_access_decide(def, DEF_ACC_EXEC, spelled);
+
+		free(spelled);
+		if (!runs)
+			return;
+	}
 	r = sys->realpath(sys->ctx, program);
 	if (r && strcmp(r, program)) {
 		struct src_loc none = { NULL, 0, 0 };

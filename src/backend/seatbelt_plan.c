@@ -342,7 +342,12 @@ static const char *
 plan_workdir(const struct launch_request *req, const struct container_def *canon,
 	     const struct canon_vars *cv)
 {
-	if (def_access_decide(canon, DEF_ACC_READ, cv->project))
+	/* in the spelling def_access compares (macOS's: /private/tmp) */
+	char *spelled = def_path_canonical(cv->project);
+	int readable = def_access_decide(canon, DEF_ACC_READ, spelled);
+
+	free(spelled);
+	if (readable)
 		return cv->project;
 	if (req->warn)
 		req->warn("the definition does not let the program read the "

@@ -275,6 +275,8 @@ test_links_resolved(void **state)
 	assert_false(allows(&p, "file-read-data", "/Users/me/.ssh/id"));
 	assert_false(allows(&p, "process-exec", "/Users/me/.ssh/id"));
 	assert_false(allows(&p, "file-read-data", "/Users/me/notes/secret"));
+	/* paths are literals: the launcher passes no parameters */
+	assert_int_equal(plan.nparams, 0);
 	/* the project is readable: the program starts there */
 	assert_string_equal(plan.workdir, "/Users/me/src/app");
 	/* the user's confstr folders are replaced by the container's own */
