@@ -159,12 +159,13 @@ void seatbelt_env_build(const struct launch_request *req, const char *home,
 /*
  * Resolve at launch what the kernel resolves (backend/seatbelt_links.c):
  * on a canonical definition, grant the resolved places of the links
- * directly inside its read and exec folders and of the program, for the
- * same rights, with a Python framework stub's Python.app; never inside a
+ * directly inside its read and exec folders and of the program (a bare
+ * name looked up in envp's PATH), for the same rights, with a Python
+ * framework stub's Python.app; never inside a
  * denied path, never from folders the program may write.
  */
 void seatbelt_links_grant(const struct darwin_sys *sys, struct container_def *def,
-			  const char *program);
+			  const char *program, char *const *envp);
 /* darwin_sys.list_dir over opendir/readdir (POSIX, also used by tests). */
 int seatbelt_list_dir(void *ctx, const char *path, struct def_strlist *names);
 /* The developer folder: DEVELOPER_DIR, else xcode-select's link, resolved;

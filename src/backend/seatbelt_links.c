@@ -95,7 +95,7 @@ python_app_of(const char *path)
 	return NULL;
 }
 
-/* Grant target in l, and the Python app of a framework stub with it. */
+/* Grant target in l, and for exec the Python app of a framework stub. */
 static void
 grant_resolved(struct container_def *def, struct def_path_list *l,
 	       const char *target, struct src_loc loc)
@@ -105,6 +105,8 @@ grant_resolved(struct container_def *def, struct def_path_list *l,
 	if (!may_grant(def, target))
 		return;
 	grant(l, target, loc);
+	if (l != &def->fs_exec)
+		return;
 	app = python_app_of(target);
 	if (app && may_grant(def, app))
 		grant(&def->fs_exec, app, loc);
@@ -137,35 +139,56 @@ out:
 	free(names.v);
 }
 
+/*
+ * The file a program name runs: itself when it has a slash, else the first
+ * PATH entry holding it, as the child's exec searches (resolved, so that
+ * a link is followed); NULL when there is none.
+ */
+static char *
+program_path(const struct darwin_sys *sys, const char *program,
+	     char *const *envp, char **resolved)
+{
+	const char *path = seatbelt_env_get(envp, "PATH");
+
+	*resolved = NULL;
+	if (strchr(program, '/')) {
+		*resolved = sys->realpath(sys->ctx, program);
+		return program[0] == '/' ? xstrdup(program) : NULL;
+	}
+	while (path && *path) {
+		size_t n = strcspn(path, ":");
+		char *cand = xasprintf("%.*s/%s", (int)n, path, program);
+
+		if (cand[0] == '/' && (*resolved = sys->realpath(sys->ctx, cand)))
+			return cand;
+		free(cand);
+		path += n + (path[n] == ':');
+	}
+	return NULL;
+}
+
 /* The program, when the definition lets it run under the name given. */
 static void
 resolve_program(const struct darwin_sys *sys, struct container_def *def,
-		const char *program)
+		const char *program, char *const *envp)
 {
-	char *r;
+	struct src_loc none = { NULL, 0, 0 };
+	char *r = NULL, *named = program ? program_path(sys, program, envp, &r) : NULL;
 
-	if (!program || program[0] != '/')
-		return;
-	{
-		char *spelled = def_path_canonical(program);
-		int runs = def_access_decide(def, DEF_ACC_EXEC, spelled);
+	if (named && r && strcmp(r, named)) {
+		char *spelled = def_path_canonical(named);
 
+		if (def_access_decide(def, DEF_ACC_EXEC, spelled))
+			grant_resolved(def, &def->fs_exec, r, none);
 		free(spelled);
-		if (!runs)
-			return;
 	}
-	r = sys->realpath(sys->ctx, program);
-	if (r && strcmp(r, program)) {
-		struct src_loc none = { NULL, 0, 0 };
-
-		grant_resolved(def, &def->fs_exec, r, none);
-	}
+	free(named);
 	free(r);
 }
 
 void
 seatbelt_links_grant(const struct darwin_sys *sys, struct container_def *def,
-		     const char *program)
+		     const char *program, char *const *envp)
 {
 	/* only the entries the definition wrote, not those added here */
 	size_t nexec = def->fs_exec.nr, nread = def->fs_read.nr;
@@ -187,7 +210,7 @@ seatbelt_links_grant(const struct darwin_sys *sys, struct container_def *def,
 		resolve_folder(sys, def, &def->fs_read, dir, def->fs_read.v[i].loc);
 		free(dir);
 	}
-	resolve_program(sys, def, program);
+	resolve_program(sys, def, program, envp);
 }
 
 /* Where the xcode-select shims look, in order (xcode-select(1)). */

@@ -213,7 +213,7 @@ def_resolve_links(const struct darwin_sys *sys, const struct launch_request *req
 {
 	if (req->root_dir)
 		return;
-	seatbelt_links_grant(sys, canon, req->argv[0]);
+	seatbelt_links_grant(sys, canon, req->argv[0], req->envp);
 	seatbelt_devdir_grant(sys, canon, req->envp);
 }
 

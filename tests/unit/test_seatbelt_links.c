@@ -142,6 +142,8 @@ setup(void **state)
 	mkfile("/Users/me/Data/tmp/.keep");
 	mklink("/Users/me/Data/bin/planted", "../../notes/secret");
 	mkfile("/Users/me/tools/real-tool");
+	mkfile("/Users/me/tools/nested-tool");
+	mklink("/opt/tools/sub/run", "../../../Users/me/tools/nested-tool");
 	mklink("/usr/local/bin/tool", "../../../Users/me/tools/real-tool");
 	return 0;
 }
@@ -181,6 +183,7 @@ make_def(struct container_def *d, int shims, int project)
 	add(&d->fs_exec, "/opt/homebrew/bin");
 	add(&d->fs_exec, "/usr/local/bin");
 	add(&d->fs_exec, "${CONTAINER}/bin");
+	add(&d->fs_exec, "/opt/tools");
 	add(&d->fs_write, "${CONTAINER}");
 	add(&d->fs_deny, "~/.ssh");
 }
@@ -310,6 +313,34 @@ test_developer_dir_env(void **state)
 	def_release(&d);
 }
 
+/* The program itself: a bare name found in PATH, below the granted folder
+ * (the folder scan sees only its direct entries). */
+static void
+test_program_resolved(void **state)
+{
+	struct container_def d;
+	struct seatbelt_plan plan;
+	struct policy p;
+	static char path_env[] = "PATH=/usr/bin:/opt/tools/sub";
+	char *const envp[] = { path_env, NULL };
+
+	(void)state;
+	make_def(&d, 1, 1);
+	plan_policy(&d, envp, "git", &plan, &p);
+	assert_false(allows(&p, "process-exec", "/Users/me/tools/nested-tool"));
+	policy_release(&p);
+	seatbelt_plan_release(&plan);
+	plan_policy(&d, envp, "run", &plan, &p);
+	assert_true(allows(&p, "process-exec", "/Users/me/tools/nested-tool"));
+	policy_release(&p);
+	seatbelt_plan_release(&plan);
+	plan_policy(&d, envp, "/opt/tools/sub/run", &plan, &p);
+	assert_true(allows(&p, "process-exec", "/Users/me/tools/nested-tool"));
+	policy_release(&p);
+	seatbelt_plan_release(&plan);
+	def_release(&d);
+}
+
 static void
 test_no_shims_no_developer_dir(void **state)
 {
@@ -338,6 +369,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_links_resolved),
 		cmocka_unit_test(test_developer_dir_env),
+		cmocka_unit_test(test_program_resolved),
 		cmocka_unit_test(test_no_shims_no_developer_dir),
 	};
 
