@@ -6,40 +6,41 @@
 
 /*
  * Paths every program needs to start under (deny default). file-map-
- * executable itself is allowed by default (SBPL-SEMANTICS.md §a.4); dyld
+ * executable itself is allowed by default (chromium renderer.sb); dyld
  * still has to read the libraries and the shared cache.
  */
 const struct def_base_path def_base_paths[] = {
-	/* MACOS.md §1.8.3: dyld, libSystem, frameworks, shared cache */
-	{ "/usr/lib", DEF_ACC_READ, "dyld and libSystem (MACOS.md §1.8.3)" },
-	{ "/System/Library/Frameworks", DEF_ACC_READ, "frameworks (MACOS.md §1.8.3)" },
-	{ "/System/Library/PrivateFrameworks", DEF_ACC_READ, "frameworks (MACOS.md §1.8.3)" },
-	{ "/System/Library/SubFrameworks", DEF_ACC_READ, "frameworks (MACOS.md §1.8.3)" },
-	{ "/Library/Apple/usr/lib", DEF_ACC_READ, "dyld (MACOS.md §1.8.3)" },
-	{ "/Library/Apple/System/Library/Frameworks", DEF_ACC_READ, "frameworks (MACOS.md §1.8.3)" },
-	{ "/Library/Apple/System/Library/PrivateFrameworks", DEF_ACC_READ, "frameworks (MACOS.md §1.8.3)" },
-	{ "/private/var/db/dyld", DEF_ACC_READ, "shared cache up to 10.15 (MACOS.md §1.8.3)" },
-	{ "/System/Library/dyld", DEF_ACC_READ, "shared cache 11+ (MACOS.md §1.8.3)" },
-	{ "/System/Cryptexes/App", DEF_ACC_READ, "cryptexes 13+ (MACOS.md §1.8.3)" },
-	{ "/System/Cryptexes/OS", DEF_ACC_READ, "cryptexes 13+ (MACOS.md §1.8.3)" },
-	{ "/System/Volumes/Preboot/Cryptexes/App/System", DEF_ACC_READ, "cryptexes 13+ (MACOS.md §1.8.3)" },
-	{ "/System/Volumes/Preboot/Cryptexes/OS", DEF_ACC_READ, "cryptexes 13+ (MACOS.md §1.8.3)" },
-	/* MACOS.md §1.8.5: devices every program opens */
-	{ "/dev/null", DEF_ACC_READ | DEF_ACC_WRITE, "/dev/null (MACOS.md §1.8.5)" },
-	{ "/dev/zero", DEF_ACC_READ | DEF_ACC_WRITE, "/dev/zero (MACOS.md §1.8.5)" },
-	{ "/dev/random", DEF_ACC_READ, "randomness (MACOS.md §1.8.5)" },
-	{ "/dev/urandom", DEF_ACC_READ, "randomness (MACOS.md §1.8.5)" },
-	{ "/dev/dtracehelper", DEF_ACC_READ | DEF_ACC_WRITE, "dyld opens it (MACOS.md §1.8.5)" },
-	{ "/dev/fd", DEF_ACC_READ | DEF_ACC_WRITE, "inherited descriptors (MACOS.md §1.8.5)" },
-	{ "/dev/stdin", DEF_ACC_READ, "standard input (MACOS.md §1.8.5)" },
-	{ "/dev/stdout", DEF_ACC_READ | DEF_ACC_WRITE, "standard output (MACOS.md §1.8.5)" },
-	{ "/dev/stderr", DEF_ACC_READ | DEF_ACC_WRITE, "standard error (MACOS.md §1.8.5)" },
-	{ "/dev/tty", DEF_ACC_READ | DEF_ACC_WRITE, "the controlling terminal (MACOS.md §1.8.5)" },
-	{ "/dev/autofs_nowait", DEF_ACC_READ, "path lookups (MACOS.md §1.8.5)" },
-	/* MACOS.md §1.8.7: getpwuid falls back to the files when libinfo is denied */
-	{ "/private/etc/passwd", DEF_ACC_READ, "getpwuid fallback (MACOS.md §1.8.7)" },
-	{ "/private/etc/localtime", DEF_ACC_READ, "time zone (MACOS.md §1.8.2)" },
-	{ "/private/var/select/sh", DEF_ACC_READ, "/bin/sh on 10.15+ (MACOS.md §1.8.9)" },
+	/* dyld, libSystem, frameworks, shared cache (chromium common.sb,
+	 * apple-oss-distributions/xnu bsd/vm/vm_unix.c) */
+	{ "/usr/lib", DEF_ACC_READ, "dyld and libSystem (chromium common.sb)" },
+	{ "/System/Library/Frameworks", DEF_ACC_READ, "frameworks (chromium common.sb)" },
+	{ "/System/Library/PrivateFrameworks", DEF_ACC_READ, "frameworks (chromium common.sb)" },
+	{ "/System/Library/SubFrameworks", DEF_ACC_READ, "frameworks (chromium common.sb)" },
+	{ "/Library/Apple/usr/lib", DEF_ACC_READ, "dyld (chromium common.sb)" },
+	{ "/Library/Apple/System/Library/Frameworks", DEF_ACC_READ, "frameworks (chromium common.sb)" },
+	{ "/Library/Apple/System/Library/PrivateFrameworks", DEF_ACC_READ, "frameworks (chromium common.sb)" },
+	{ "/private/var/db/dyld", DEF_ACC_READ, "shared cache up to 10.15 (chromium common.sb)" },
+	{ "/System/Library/dyld", DEF_ACC_READ, "shared cache 11+ (chromium common.sb)" },
+	{ "/System/Cryptexes/App", DEF_ACC_READ, "cryptexes 13+ (chromium common.sb)" },
+	{ "/System/Cryptexes/OS", DEF_ACC_READ, "cryptexes 13+ (chromium common.sb)" },
+	{ "/System/Volumes/Preboot/Cryptexes/App/System", DEF_ACC_READ, "cryptexes 13+ (chromium common.sb)" },
+	{ "/System/Volumes/Preboot/Cryptexes/OS", DEF_ACC_READ, "cryptexes 13+ (chromium common.sb)" },
+	/* devices every program opens (chromium common.sb, nix) */
+	{ "/dev/null", DEF_ACC_READ | DEF_ACC_WRITE, "/dev/null (chromium common.sb)" },
+	{ "/dev/zero", DEF_ACC_READ | DEF_ACC_WRITE, "/dev/zero (chromium common.sb)" },
+	{ "/dev/random", DEF_ACC_READ, "randomness (chromium common.sb)" },
+	{ "/dev/urandom", DEF_ACC_READ, "randomness (chromium common.sb)" },
+	{ "/dev/dtracehelper", DEF_ACC_READ | DEF_ACC_WRITE, "dyld opens it (chromium common.sb)" },
+	{ "/dev/fd", DEF_ACC_READ | DEF_ACC_WRITE, "inherited descriptors (chromium common.sb)" },
+	{ "/dev/stdin", DEF_ACC_READ, "standard input (chromium common.sb)" },
+	{ "/dev/stdout", DEF_ACC_READ | DEF_ACC_WRITE, "standard output (chromium common.sb)" },
+	{ "/dev/stderr", DEF_ACC_READ | DEF_ACC_WRITE, "standard error (chromium common.sb)" },
+	{ "/dev/tty", DEF_ACC_READ | DEF_ACC_WRITE, "the controlling terminal (chromium common.sb)" },
+	{ "/dev/autofs_nowait", DEF_ACC_READ, "path lookups (chromium common.sb)" },
+	/* getpwuid falls back to the files when libinfo is denied */
+	{ "/private/etc/passwd", DEF_ACC_READ, "getpwuid fallback (crbug.com/792228)" },
+	{ "/private/etc/localtime", DEF_ACC_READ, "time zone (codex platform defaults)" },
+	{ "/private/var/select/sh", DEF_ACC_READ, "/bin/sh on 10.15+ (nix sandbox-defaults.sb)" },
 	/* /etc/localtime points into it; without it local time is UTC
 	 * (chromium sandbox/policy/mac/common.sb, codex platform defaults) */
 	{ "/private/var/db/timezone", DEF_ACC_READ, "time zone data (chromium common.sb)" },
@@ -63,7 +64,8 @@ static const char *const private_links[] = { "/tmp", "/var", "/etc" };
 char *
 def_path_canonical(const char *path)
 {
-	/* SBPL-SEMANTICS.md §a.5: filters see kernel-resolved paths */
+	/* filters see kernel-resolved paths (microsoft/mxc
+	 * docs/seatbelt/seatbelt-backend.md) */
 	for (size_t i = 0; i < sizeof(private_links) / sizeof(private_links[0]); i++) {
 		size_t n = strlen(private_links[i]);
 
@@ -308,7 +310,7 @@ def_access_decide(const struct container_def *def, unsigned cls,
 
 	best_find(def, path, &b);
 	/* "/" itself is readable unless an entry for "/" says otherwise
-	 * (SBPL-LINTS.md D2: dyld reads it) */
+	 * (dyld reads it: codex platform defaults) */
 	if (!strcmp(path, "/") && cls == DEF_ACC_READ && !(b.found && b.len == 1))
 		return 1;
 	return b.found && !b.denied && (b.grants & cls);

@@ -6,7 +6,7 @@
  *   the start-up rules any program needs (each with its reason),
  *   filesystem rules per operation, general paths first and specific
  *   ones last, so that last-match-wins among filtered rules
- *   (SBPL-SEMANTICS.md §a.1) yields most-specific-wins,
+ *   (Apple's sbpl1.scm, knightsc/sandbox_profiles) yields most-specific-wins,
  *   metadata of the ancestors of readable paths (path resolution),
  *   network, extra mach services, imports and the raw escape hatch.
  * Paths are string literals; only variables left open (~, ${PROJECT}, ...)
@@ -81,7 +81,7 @@ emit_file_op(struct emitter *em, const struct def_access *a, const char *op,
 	if (fallback_deny)
 		emit_single(em, 0, op, NULL, NULL, NULL);
 	emit_rule_begin(em, &rule, -1, op);
-	/* dyld reads / itself on macOS 26 (SBPL-LINTS.md D2); first, so that
+	/* dyld reads / itself on macOS 26 (codex platform defaults); first, so that
 	 * an entry for / (a subpath) still decides after it */
 	if (cls == DEF_ACC_READ)
 		emit_rule_filter_path(em, &rule, 1, "literal", "/", nowhere);
@@ -169,8 +169,8 @@ emit_move_blocking(struct emitter *em, const struct def_access *a)
 
 /*
  * The kernel checks metadata of every directory on the way to a path
- * (MACOS.md §1.8.4) and of the /tmp, /var, /etc symlinks themselves
- * (SBPL-SEMANTICS.md §a.5).
+ * (akitaonrails/ai-jail#124) and of the /tmp, /var, /etc symlinks
+ * themselves (nix sandbox-defaults.sb).
  */
 static void
 emit_ancestors(struct emitter *em, const struct def_access *a)

@@ -44,7 +44,7 @@ static const char *const network_services[] = {
 };
 
 /* (allow mach-lookup (global-name ...) ...): several filters are OR
- * (SBPL-SEMANTICS.md §a.2). */
+ * (simbple sbpl_v1.scm with-filter). */
 static void
 emit_global_names(struct emitter *em, const char *const *names, size_t n)
 {

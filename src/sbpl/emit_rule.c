@@ -9,7 +9,7 @@
 #include <string.h>
 
 /* Nix splits big allow lists at ~16 KiB to stay clear of the 64 KiB
- * pattern limit (SBPL-SEMANTICS.md §g, MACOS.md §1.8.12): a form holds
+ * pattern limit (NixOS/nix#4119): a form holds
  * filters until the bytes of their values reach this budget. */
 #define RULE_BUDGET 16384
 #define FILTER_OVERHEAD 32
@@ -89,7 +89,7 @@ emit_message(struct emitter *em)
 }
 
 /* The IR twin of what is written: one rule per filter (merging rules of
- * one form changes nothing, SBPL-SEMANTICS.md §a.1 point 3). */
+ * one form changes nothing: Apple's sbpl1.scm merges them itself). */
 static void
 ir_add(struct emitter *em, int allow, const char *op,
        struct policy_filter *filter, struct src_loc loc)
