@@ -9,9 +9,12 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "util/xalloc.h"
 
 const char *const trace_filter_calls[] = {
 	"open", "openat", "openat2", "creat", "execve", "execveat",
@@ -24,19 +27,32 @@ const char *const trace_filter_calls[] = {
 };
 
 int
-trace_filter_load(const struct seccomp_bpf *bpf, struct sbox_err *err)
+trace_filter_join(const struct seccomp_bpf *enforcing,
+		  const struct seccomp_bpf *observing, struct seccomp_bpf *out)
 {
-	struct sock_fprog prog = {
-		(unsigned short)bpf->len,
-		(struct sock_filter *)(uintptr_t)bpf->insns,
-	};
-	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			  SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	size_t n = enforcing->len + observing->len;
+	struct sock_filter *v;
 
-	if (fd < 0)
-		return err_set(err, SBOX_E_UNSUPPORTED,
-			       "cannot load the trace filter: %s (--trace needs "
-			       "seccomp user notification, Linux 5.0)",
-			       strerror(errno));
-	return (int)fd;
+	if (n > BPF_MAXINSNS)
+		return -1;
+	v = xcalloc(n, sizeof(*v));
+	memcpy(v, enforcing->insns, enforcing->len * sizeof(*v));
+	memcpy(v + enforcing->len, observing->insns, observing->len * sizeof(*v));
+	for (size_t i = 0; i < enforcing->len; i++) {
+		if (BPF_CLASS(v[i].code) != BPF_RET)
+			continue;
+		if (BPF_RVAL(v[i].code) != BPF_K) {
+			free(v);
+			return -1;  /* a computed answer: cannot tell allow */
+		}
+		if (v[i].k != SECCOMP_RET_ALLOW)
+			continue;
+		/* jump to the observing part, which loads all it reads */
+		v[i].code = BPF_JMP | BPF_JA;
+		v[i].jt = v[i].jf = 0;
+		v[i].k = (uint32_t)(enforcing->len - i - 1);
+	}
+	out->insns = v;
+	out->len = n;
+	return 0;
 }

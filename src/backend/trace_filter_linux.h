@@ -1,14 +1,14 @@
 /*
- * The observing seccomp filter of `--trace` (trace_linux.c). It is loaded
- * on top of the container's enforcing filter (seccomp_linux.h), which
- * stays exactly as in an untraced launch, and only asks the supervisor
- * about the file, exec and socket calls the enforcing filter already
- * allows: seccomp runs every filter and the most severe action wins, so
- * a call the enforcing filter refuses (SECCOMP_RET_ERRNO) never reaches
- * the supervisor, and the supervisor's only answer,
- * SECCOMP_USER_NOTIF_FLAG_CONTINUE, lets a call go on to exactly the
- * checks (mounts, Landlock) an untraced call meets. See seccomp(2),
- * "Action precedence", and seccomp_unotify(2).
+ * The observing part of `--trace` (trace_linux.c): a seccomp program that
+ * asks the supervisor about the file, exec and socket calls and allows
+ * everything else. It is joined after the container's enforcing program
+ * into one filter (trace_filter_join): every "allow" of the enforcing
+ * program becomes a jump into this one, every other answer (errno, kill,
+ * the notifications init's supervisor answers) stays. So this part only
+ * ever sees calls the enforcing program allows, and the supervisor's only
+ * answer to those, SECCOMP_USER_NOTIF_FLAG_CONTINUE, lets them go on to
+ * the mounts and Landlock exactly as an untraced call does. One filter,
+ * because the kernel allows one listener per task (seccomp(2), EBUSY).
  */
 #ifndef SBOX_BACKEND_TRACE_FILTER_LINUX_H
 #define SBOX_BACKEND_TRACE_FILTER_LINUX_H
@@ -24,7 +24,10 @@ extern const struct seccomp_bpf trace_filter_embedded;
 /* Build it with libseccomp (the generator and the tests). */
 int trace_filter_build(struct seccomp_bpf *out, struct sbox_err *err);
 
-/* Load it into the calling thread; returns the listener fd or -1. */
-int trace_filter_load(const struct seccomp_bpf *bpf, struct sbox_err *err);
+/* enforcing, then observing, as one program (heap, into out); -1 when the
+ * enforcing program returns anything but constants or it would be too long. */
+int trace_filter_join(const struct seccomp_bpf *enforcing,
+		      const struct seccomp_bpf *observing,
+		      struct seccomp_bpf *out);
 
 #endif

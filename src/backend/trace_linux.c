@@ -45,6 +45,7 @@
 
 #include "backend/backend.h"
 #include "backend/landlock_linux.h"
+#include "backend/supervise_linux.h"
 #include "backend/trace_filter_linux.h"
 #include "backend/trace_plan.h"
 #include "util/xalloc.h"
@@ -123,34 +124,9 @@ lx_trace_open(struct lx_trace *t, struct sbox_err *err)
 }
 
 int
-lx_trace_install(struct lx_trace *t, struct sbox_err *err)
+lx_trace_send_fd(const struct lx_trace *t)
 {
-	char data = 'l';
-	union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } c;
-	struct iovec iov = { &data, 1 };
-	struct msghdr msg;
-	int fd = trace_filter_load(&trace_filter_embedded, err);
-
-	if (fd < 0)
-		return -1;
-	memset(&msg, 0, sizeof(msg));
-	memset(&c, 0, sizeof(c));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = c.buf;
-	msg.msg_controllen = sizeof(c.buf);
-	c.h.cmsg_level = SOL_SOCKET;
-	c.h.cmsg_type = SCM_RIGHTS;
-	c.h.cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(&c.h), &fd, sizeof(int));
-	/* the memory is the launcher's: read t, never write it */
-	if (sendmsg(t->send_fd, &msg, 0) != 1) {
-		close(fd);
-		return err_sys(err, "cannot pass the trace listener");
-	}
-	close(fd);
-	close(t->send_fd);
-	return 0;
+	return t->send_fd;
 }
 
 int
@@ -571,23 +547,32 @@ void
 lx_trace_ready(struct lx_trace *t)
 {
 	static struct call c;  /* 12 KiB: not on the launcher's stack */
-	struct seccomp_notif n;
+	union {
+		struct seccomp_notif n;
+		char bytes[LX_SUPERVISE_NOTIF_BUF];  /* a newer kernel's */
+	} buf;
 
 	if (t->listener < 0) {
 		receive_listener(t);
 		return;
 	}
-	memset(&n, 0, sizeof(n));
-	if (ioctl(t->listener, SECCOMP_IOCTL_NOTIF_RECV, &n) < 0)
+	memset(&buf, 0, sizeof(buf));
+	if (ioctl(t->listener, SECCOMP_IOCTL_NOTIF_RECV, &buf.n) < 0)
 		return;
+	/* what init answers in an untraced launch, answered the same way
+	 * (supervise_linux.c); it allocates nothing */
+	if (lx_supervise_handles(buf.n.data.nr)) {
+		lx_supervise_answer_notif(t->listener, &buf.n, t->unsealed_ok);
+		return;
+	}
 	/* judged before the answer, while the caller's memory, working
 	 * folder and name are still those of the call */
-	read_call(t, &n, &c);
+	read_call(t, &buf.n, &c);
 	if (!t->heap_ok)
 		keep_early(t, &c);
 	else
 		classify(t, &c);
-	answer_continue(t->listener, n.id);
+	answer_continue(t->listener, buf.n.id);
 }
 
 void
@@ -628,12 +613,13 @@ struct lx_trace_owned {
 	struct lx_trace t;   /* first: the pointer handed out */
 	struct linux_plan model;
 	int own_model;
+	struct seccomp_bpf joined;
 };
 
 int
 lx_trace_start(struct lx_trace **out, const struct launch_request *req,
 	       const struct linux_plan *plan, const char *tmpdir,
-	       struct sbox_err *err)
+	       struct seccomp_bpf *bpf, int unsealed_ok, struct sbox_err *err)
 {
 	struct lx_trace_owned *o = xcalloc(1, sizeof(*o));
 
@@ -642,10 +628,15 @@ lx_trace_start(struct lx_trace **out, const struct launch_request *req,
 	o->t.cwd = req->project_dir;
 	o->t.argv0 = req->argv[0];
 	o->t.model = plan;
+	o->t.unsealed_ok = unsealed_ok;
 	/* --allow-weaker on a kernel without Landlock: those refusals
 	 * do not happen, so they are not recorded */
 	o->t.no_landlock = landlock_abi() < 1;
 	*out = &o->t;
+	if (trace_filter_join(bpf, &trace_filter_embedded, &o->joined) < 0)
+		return err_set(err, SBOX_E_INTERNAL, "cannot join the trace "
+			       "filter to the container's seccomp program");
+	*bpf = o->joined;
 	if (req->trace_model && req->trace_model != req->def) {
 		linux_plan_init(&o->model);
 		o->own_model = 1;
@@ -673,6 +664,7 @@ lx_trace_free(struct lx_trace *t)
 	if (!t)
 		return;
 	lx_trace_close(t);
+	free((void *)o->joined.insns);  /* not seccomp_bpf_release: sbox links no libseccomp */
 	if (o->own_model)
 		linux_plan_release(&o->model);
 	free(o);

@@ -13,6 +13,7 @@
 
 #include "backend/denials.h"
 #include "backend/linux_plan.h"
+#include "backend/seccomp_linux.h"
 #include "util/err.h"
 
 #define LX_TRACE_EARLY 32   /* calls held before the hand-over */
@@ -33,6 +34,7 @@ struct lx_trace {
 	int listener;
 	int heap_ok;                  /* after the hand-over */
 	int no_landlock;              /* --allow-weaker without Landlock */
+	int unsealed_ok;              /* for memfd_create (supervise_linux.c) */
 	const struct linux_plan *model; /* what the definition grants */
 	const char *cwd;              /* the program's first working folder */
 	const char *argv0;
@@ -44,9 +46,8 @@ struct lx_trace {
 
 /* The launcher, before the clone (allocates the socket pair). */
 int lx_trace_open(struct lx_trace *t, struct sbox_err *err);
-/* Inside, after the enforcing filter: load the observing one and send
- * its listener; allocates nothing. */
-int lx_trace_install(struct lx_trace *t, struct sbox_err *err);
+/* Where the program sends its filter's listener (instead of to init). */
+int lx_trace_send_fd(const struct lx_trace *t);
 /* The launcher: the descriptor to poll now, and its handler. */
 int lx_trace_fd(const struct lx_trace *t);
 void lx_trace_ready(struct lx_trace *t);
@@ -57,8 +58,10 @@ void lx_trace_close(struct lx_trace *t);
 struct launch_request;
 /* backend_launch: with req->denials set, before the clone; after it
  * (the launcher's copy of the child's end closed); at the end. */
+/* It also joins the observing program to *bpf (the launch's program). */
 int lx_trace_start(struct lx_trace **out, const struct launch_request *req,
 		   const struct linux_plan *plan, const char *tmpdir,
+		   struct seccomp_bpf *bpf, int unsealed_ok,
 		   struct sbox_err *err);
 void lx_trace_spawned(struct lx_trace *t);
 void lx_trace_free(struct lx_trace *t);
