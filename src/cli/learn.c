@@ -39,7 +39,9 @@ const char cmd_learn_usage[] =
 	"What a learning run may do: everything the definition allows, plus\n"
 	"reading and running any file the definition does not deny. It may not\n"
 	"write anywhere the definition does not let it write, nor use network\n"
-	"the definition does not allow: those attempts fail and become proposals.\n"
+	"the definition does not allow: those attempts fail and become proposals\n"
+	"(network \"none\" runs with a private loopback that reaches nothing\n"
+	"outside the container, so that connections can be seen).\n"
 	"\n"
 	"  --preset P        start from the preset P (base, build-tools, ...)\n"
 	"  -o, --output FILE write the proposal to FILE (default NAME.learned.json\n"
@@ -134,7 +136,7 @@ add_path(struct def_path_list *l, const char *p)
 }
 
 /* The learning definition: the start, plus read and exec of everything
- * it does not deny, minus the store. */
+ * it does not deny, minus the store; "none" becomes a private loopback. */
 static void
 widen(struct container_def *def, const struct container_store *st,
       const char *name)
@@ -142,6 +144,11 @@ widen(struct container_def *def, const struct container_store *st,
 	add_path(&def->fs_read, "/");
 	add_path(&def->fs_exec, "/");
 	add_path(&def->fs_deny, st->path);
+	/* "none" refuses the socket itself (seccomp), before any address is
+	 * known: a private loopback reaches nothing outside either, and lets
+	 * the connect be seen */
+	if (def->network == DEF_NET_NONE)
+		def->network = DEF_NET_LOCALHOST;
 	free(def->name);
 	def->name = xstrdup(name);
 }

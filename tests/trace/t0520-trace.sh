@@ -1,7 +1,7 @@
 #!/bin/sh
 # --trace: each kind of refusal (a hidden path, a write to a read-only
 # tree, an exec without the right, a denied path inside a granted tree, a
-# TCP connect and bind without network) is recorded once with the rule
+# TCP connect and bind to ports not granted) is recorded once with the rule
 # and definition line that decide it; as root and as an unprivileged user.
 . "$TOP/tests/lib/test-lib.sh"
 
@@ -61,7 +61,7 @@ PROBE
     "deny": ["$d/ro/masked",
              "$d/rw/denied"]
   },
-  "network": "none"
+  "network": { "outbound": [9] }
 }
 JSON
 }
@@ -94,7 +94,7 @@ suite() {
 		why.grant="filesystem.exec \"$d/rw/mine\"" program=sh
 	rec "$label" "$T" read "$d/ro/masked/key" why.decision="denied by rule" \
 		why.at="$d/def.json:$mline:*" why.rule="deny \"$d/ro/masked\""
-	rec "$label" "$T" connect 127.0.0.1:8765 refused-by=no-network \
+	rec "$label" "$T" connect 127.0.0.1:8765 refused-by=landlock \
 		why.decision="not granted" program=python3
 	rec "$label" "$T" bind 127.0.0.1:8766 refused-by=landlock \
 		why.grant="network.bind [8766]"
