@@ -15,6 +15,12 @@
 #include "backend/linux_plan.h"
 #include "backend/seatbelt_log.h"
 #include "backend/trace_plan.h"
+#ifdef __linux__
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
+#include "backend/trace_filter_linux.h"
+#endif
 #include "util/xalloc.h"
 
 static void
@@ -259,6 +265,44 @@ test_seatbelt_record_and_why(void **state)
 	free(path);
 }
 
+#ifdef __linux__
+/* Joining: only "allow" becomes a jump into the observing part. */
+static void
+test_filter_join(void **state)
+{
+	static const struct sock_filter enforcing[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	static const struct sock_filter computed[] = {
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	struct seccomp_bpf e = { enforcing, 4 }, c = { computed, 1 }, out;
+	const struct sock_filter *v;
+
+	(void)state;
+	assert_int_equal(trace_filter_join(&e, &trace_filter_embedded, &out), 0);
+	v = out.insns;
+	assert_int_equal(out.len, 4 + trace_filter_embedded.len);
+	assert_memory_equal(v, enforcing, 3 * sizeof(*v));
+	assert_int_equal(v[3].code, BPF_JMP | BPF_JA);
+	assert_int_equal(v[3].k, 0);  /* the next instruction: the observer */
+	assert_memory_equal(v + 4, trace_filter_embedded.insns,
+			    trace_filter_embedded.len * sizeof(*v));
+	free((void *)out.insns);
+	assert_int_equal(trace_filter_join(&c, &trace_filter_embedded, &out), -1);
+	/* every program sbox launches with joins */
+	for (int i = 0; i < LPS_COUNT; i++) {
+		assert_int_equal(trace_filter_join(&seccomp_filters_embedded[i],
+						   &trace_filter_embedded, &out), 0);
+		assert_true(out.len <= BPF_MAXINSNS);
+		free((void *)out.insns);
+	}
+}
+#endif
+
 int
 main(void)
 {
@@ -268,6 +312,9 @@ main(void)
 		cmocka_unit_test(test_plan_refusals),
 		cmocka_unit_test(test_seatbelt_parse),
 		cmocka_unit_test(test_seatbelt_record_and_why),
+#ifdef __linux__
+		cmocka_unit_test(test_filter_join),
+#endif
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
