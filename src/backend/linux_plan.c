@@ -36,6 +36,16 @@ const char *const linux_plan_seccomp_args[] = {
 	NULL,
 };
 
+/* seccomp_build_linux.c add_setid_rules (issue 10 #2): no set-id files. */
+const char *const linux_plan_seccomp_setid[] = {
+	"chmod, fchmod, fchmodat, fchmodat2 with S_ISUID or S_ISGID -> EPERM",
+	"open, openat, creat, mknod, mknodat with S_ISUID or S_ISGID in the "
+	"mode -> EPERM",
+	"openat2 -> ENOSYS (its mode is not inspectable; libc falls back to "
+	"openat)",
+	NULL,
+};
+
 /* What a definition lists at one exact path. */
 enum listing {
 	L_READ = 1 << 0, L_WRITE = 1 << 1, L_EXEC = 1 << 2, L_DENY = 1 << 3,

@@ -78,6 +78,8 @@ struct linux_plan {
 extern const char *const linux_plan_seccomp_deny[];
 /* Described argument filters, for the JSON dump. */
 extern const char *const linux_plan_seccomp_args[];
+/* The rules that keep set-id files off the host, for the JSON dump. */
+extern const char *const linux_plan_seccomp_setid[];
 
 void linux_plan_init(struct linux_plan *plan);
 void linux_plan_release(struct linux_plan *plan);
