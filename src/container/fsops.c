@@ -41,6 +41,26 @@ fs_open_dir(int dirfd, const char *name, struct sbox_err *err)
 	return fd;
 }
 
+int
+fs_open_regular(int dirfd, const char *name, struct stat *st)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+			O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ELOOP ? (errno = EFTYPE_SBOX, -1) : -1;
+	if (fstat(fd, st) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		errno = EFTYPE_SBOX;
+		return -1;
+	}
+	return fd;
+}
+
 /*
  * Names in a folder, read up front so the walk does not keep a DIR
  * stream open while it changes the folder.
@@ -229,11 +249,16 @@ copy_file(int srcfd, int dstfd, const char *name, const struct stat *st,
 {
 	int in = -1, out = -1, rc = -1;
 
-	in = openat(srcfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat now;
+
+	in = fs_open_regular(srcfd, name, &now);
+	if (in < 0 && errno == EFTYPE_SBOX)
+		return 0;   /* swapped for something else: not a file to copy */
 	if (in < 0) {
 		err_sys(err, "cannot open '%s'", name);
 		goto out;
 	}
+	st = &now;
 	out = openat(dstfd, name,
 		     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		     0600);
@@ -426,12 +451,12 @@ fs_read_file(int dirfd, const char *name, size_t max, char **out,
 	size_t have = 0;
 	int fd = -1, rc = -1;
 
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	fd = fs_open_regular(dirfd, name, &st);
+	if (fd < 0 && errno != EFTYPE_SBOX) {
 		err_sys(err, "cannot open '%s'", name);
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
+	if (fd < 0 || (uint64_t)st.st_size > max) {
 		err_set(err, SBOX_E_INVALID,
 			"'%s' is not a regular file of at most %zu bytes",
 			name, max);
