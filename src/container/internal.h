@@ -40,6 +40,11 @@ int fs_open_dir(int dirfd, const char *name, struct sbox_err *err);
  */
 #define EFTYPE_SBOX EMEDIUMTYPE
 int fs_open_regular(int dirfd, const char *name, struct stat *st);
+
+/* runlock.c: the run lock of an ephemeral container being built (cfd),
+ * and removing the ones whose run has ended (at every store opening). */
+int store_run_mark(int cfd, struct sbox_err *err);
+void store_reap_runs(struct container_store *st);
 /* Remove name under dirfd and everything below it; "" is not allowed. */
 int fs_remove_tree(int dirfd, const char *name, struct sbox_err *err);
 /*
