@@ -339,11 +339,17 @@ deny_pins(struct entries *es, const struct def_path_list *deny,
 	return 0;
 }
 
-/* Flags of entry i, whose parent folder has rights parent_access. */
+/*
+ * Flags of an entry whose parent folder has rights parent_access and is
+ * shown by a mount of kind vis. Only a folder that a read-write bind of
+ * the host already shows is pinned: binding it onto itself then shows
+ * nothing new (not so in the private /tmp, say).
+ */
 static void
-deny_flags(struct lplan_path *p, unsigned listed, unsigned parent_access)
+deny_flags(struct lplan_path *p, unsigned listed, unsigned parent_access,
+	   enum lplan_mount vis)
 {
-	int in_writable = (parent_access & LP_WRITE) != 0;
+	int in_writable = (parent_access & LP_WRITE) && vis == LPM_BIND_RW;
 
 	if (p->mount == LPM_MASK) {
 		p->flags |= LPF_DENY | (in_writable ? LPF_MUST_EXIST : 0);
@@ -400,7 +406,7 @@ plan_paths(struct linux_plan *plan, struct entries *es)
 		p->path = e->path;
 		e->path = NULL;
 		p->access = access_at(es, stack, depth, i);
-		if (e->special && !(e->listed & ~(unsigned)L_SPECIAL)) {
+		if (e->special && !(e->listed & ~(unsigned)(L_SPECIAL | L_PIN))) {
 			p->mount = e->special;
 			p->access = e->special == LPM_TMPFS ? LP_READ | LP_WRITE
 							    : LP_READ;
@@ -411,7 +417,7 @@ plan_paths(struct linux_plan *plan, struct entries *es)
 		} else {
 			p->mount = mount_for(p->access, e->listed, vis);
 			deny_flags(p, e->listed, depth ?
-				   plan->paths[stack[depth - 1]].access : 0);
+				   plan->paths[stack[depth - 1]].access : 0, vis);
 			if (e->listed == L_PIN)  /* only a pin: maybe dropped */
 				p->flags |= PIN_ONLY;
 		}

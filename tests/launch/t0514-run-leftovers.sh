@@ -55,14 +55,14 @@ EOF
 	[ -z "$(left)" ] && ok "$label: odd names are removed" ||
 		{ not_ok "$label: left after odd names: $(left)"; sed 's/^/#   /' "$d/err"; }
 
-	# signals during the set-up: 8 tries each, at different moments
+	# signals during the set-up: 4 tries each, at different moments
 	for sig in TERM INT; do
 		bad=0 t=0
-		while [ $t -lt 8 ]; do
+		while [ $t -lt 4 ]; do
 			( cd "$d/proj" && SBOX_HOME="$d/store" exec env --default-signal=INT \
 			  $as "$SBOX" run "$d/many.json" -- /bin/true ) >/dev/null 2>&1 &
 			pid=$!
-			sleep "0.$((t * 12 + 5))"
+			sleep "0.$((t * 25 + 5))"
 			kill -$sig $pid 2>/dev/null
 			wait $pid
 			sb list >"$d/list" 2>&1
@@ -70,7 +70,7 @@ EOF
 			t=$((t + 1))
 		done
 		[ $bad -eq 0 ] && ok "$label: SIG$sig during the set-up: no run container listed" ||
-			not_ok "$label: SIG$sig during the set-up: $bad of 8 left a run container"
+			not_ok "$label: SIG$sig during the set-up: $bad of 4 left a run container"
 		[ -z "$(left)" ] && ok "$label: SIG$sig: nothing left in the store" ||
 			not_ok "$label: SIG$sig: left $(left)"
 	done

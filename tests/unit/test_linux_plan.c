@@ -234,6 +234,15 @@ test_deny_in_writable_tree_pins(void **state)
 	/* the folders above the writable tree are not pins */
 	assert_int_equal(must_find(&plan, "/p")->flags, 0);
 	linux_plan_release(&plan);
+	/* nor is anything in the private /tmp, which stays a tmpfs */
+	add_path(&d.fs_write, "/tmp/t/rw");
+	add_path(&d.fs_deny, "/tmp/t/rw/x/denied");
+	build(&plan, &d);
+	assert_int_equal(must_find(&plan, "/tmp")->mount, LPM_TMPFS);
+	assert_null(linux_plan_find(&plan, "/tmp/t"));
+	assert_int_equal(must_find(&plan, "/tmp/t/rw/x")->flags,
+			 LPF_PIN | LPF_MUST_EXIST);
+	linux_plan_release(&plan);
 	def_release(&d);
 }
 
