@@ -93,8 +93,10 @@ first_symlink(const char *cur, struct stat *st)
 	char buf[PATH_MAX];
 	size_t len = strlen(cur);
 
-	if (len >= sizeof(buf))
+	if (len >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
 		return -1;
+	}
 	for (size_t k = 1; k <= len; k++) {
 		if (cur[k] != '/' && cur[k] != '\0')
 			continue;
@@ -175,6 +177,7 @@ follow_trusted(struct lx_launch *lx, const char *path, struct lx_object *o)
 			lx_warn(lx, "not following symlink '%s' (it is not a "
 				"root-owned system link); skipping '%s'", cur,
 				path);
+			errno = ELOOP;
 			break;
 		}
 		n = readlink(cur, text, sizeof(text) - 1);
@@ -189,6 +192,7 @@ follow_trusted(struct lx_launch *lx, const char *path, struct lx_object *o)
 		next = substitute(cur, (size_t)k, text);
 		free(cur);
 		cur = next;
+		errno = ELOOP;  /* if this was the last hop allowed */
 	}
 	free(cur);
 	return -1;
@@ -255,12 +259,8 @@ resolve_one(struct lx_launch *lx, size_t i, struct sbox_err *err)
 	int e;
 
 	o->fd = open_nosymlinks(p->path);
-	if (o->fd < 0 && errno == ELOOP && !(p->flags & LPF_DENY))
-		follow_trusted(lx, p->path, o);
-	else if (o->fd < 0 && errno == ELOOP)
-		/* a mask follows no link at all but trusted system ones */
-		if (follow_trusted(lx, p->path, o) < 0)
-			errno = ELOOP;
+	if (o->fd < 0 && errno == ELOOP)
+		follow_trusted(lx, p->path, o);  /* sets errno when it fails */
 	if (o->fd < 0) {
 		e = errno;
 		if (p->flags & (LPF_DENY | LPF_PIN))
