@@ -1,7 +1,7 @@
 /*
  * exchange A B: renameat2(A, B, RENAME_EXCHANGE); prints "exchange
  * ALLOWED" or "exchange BLOCKED <errno>". Built by
- * tests/security/t0504-deny-writable.sh; not part of sbox.
+ * tests/security/t0531-deny-writable.sh; not part of sbox.
  */
 #define _GNU_SOURCE
 #include <errno.h>

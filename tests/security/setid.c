@@ -2,7 +2,7 @@
  * Tries, from inside a container, every way to leave a set-id file or a
  * file capability in the writable folder DIR (issue 10 #2). One line per
  * try: "<id> ALLOWED" or "<id> BLOCKED <errno>"; the script then checks
- * the host side. Built by tests/security/t0503-setid.sh; not part of sbox.
+ * the host side. Built by tests/security/t0530-setid.sh; not part of sbox.
  *   setid try DIR      every attempt
  *   setid check DIR    on the host: "setid FILE" / "fcap FILE" per finding
  */
