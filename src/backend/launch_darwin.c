@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backend/trace_darwin.h"
 #include "def/def.h"
 #include "sbpl/emit.h"
 
@@ -289,6 +290,7 @@ static const struct darwin_sys darwin_sys_real = {
 	.getegid = sys_getegid,
 	.realpath = sys_realpath,
 	.read_file = sys_read_file,
+	.list_dir = seatbelt_list_dir,
 	.pipe_cloexec = sys_pipe_cloexec,
 	.fork = sys_fork,
 	.setsid = sys_setsid,
@@ -319,5 +321,9 @@ int
 backend_launch(const struct launch_request *req, int *status,
 	       struct sbox_err *err)
 {
-	return seatbelt_launch(&darwin_sys_real, req, status, err);
+	struct seatbelt_trace *trace = seatbelt_trace_start(req); /* --trace */
+	int rc = seatbelt_launch(&darwin_sys_real, req, status, err);
+
+	seatbelt_trace_finish(trace);
+	return rc;
 }
