@@ -16,6 +16,13 @@ enum launch_flags {
 	LAUNCH_VERBOSE = 1 << 1,
 };
 
+/* Whether the program gets a terminal of its own (backend/pty_relay.h). */
+enum pty_mode {
+	PTY_AUTO = 0, /* a pty when standard input is a terminal */
+	PTY_ON,       /* --pty */
+	PTY_OFF,      /* --no-pty: descriptors pass through as they are */
+};
+
 /* Details of how the program ended (for `sbox run --report`). */
 struct launch_result {
 	int exited;       /* 1: exit_code is valid */
@@ -35,6 +42,7 @@ struct launch_request {
 	char *const *argv;          /* program and arguments */
 	char *const *envp;          /* the caller's environment, to scrub */
 	unsigned flags;
+	enum pty_mode pty;
 	void (*warn)(const char *msg); /* weaker isolation accepted, etc. */
 	struct launch_result *result;  /* optional: filled on success */
 };

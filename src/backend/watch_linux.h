@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include "backend/pty_relay.h"
 #include "util/err.h"
 #include "util/strbuf.h"
 
@@ -17,6 +18,7 @@ struct lx_watch {
 	int status_seen, wait_status; /* the program's, as reported */
 	int error_seen, timed_out;
 	struct sbox_err child_err;
+	struct pty_relay *relay;  /* the program's terminal, or NULL */
 };
 
 enum lx_handoff {

@@ -14,7 +14,18 @@ struct launch_opts {
 	unsigned flags;          /* LAUNCH_ALLOW_WEAKER */
 	uint64_t timeout;        /* --timeout seconds, 0 = the definition's */
 	char **argv;             /* program after "--", or NULL */
+	enum pty_mode pty;       /* --pty / --no-pty, else PTY_AUTO */
 };
+
+/* getopt values of the options launch and run share. */
+#define LAUNCH_OPT_PTY 'P'
+#define LAUNCH_OPT_NO_PTY 'N'
+
+/* Their usage lines, for both commands' help. */
+#define LAUNCH_PTY_USAGE \
+	"  --pty             run the program on a terminal of its own (the\n" \
+	"                    default when standard input is a terminal)\n" \
+	"  --no-pty          pass the standard descriptors through as they are\n"
 
 /*
  * Resolve def's variables for container ci, run the program (opts->argv,

@@ -29,13 +29,16 @@ const char cmd_run_usage[] =
 	"  --report FILE     write a JSON report: container, exit status, signal,\n"
 	"                    duration\n"
 	"  --allow-weaker    run even when the kernel cannot enforce everything\n"
-	"  --timeout SECS    kill the container after SECS seconds (wall clock)\n";
+	"  --timeout SECS    kill the container after SECS seconds (wall clock)\n"
+	LAUNCH_PTY_USAGE;
 
 static const struct option run_options[] = {
 	{ "keep", no_argument, NULL, 'k' },
 	{ "report", required_argument, NULL, 'r' },
 	{ "allow-weaker", no_argument, NULL, 'W' },
 	{ "timeout", required_argument, NULL, 'T' },
+	{ "pty", no_argument, NULL, LAUNCH_OPT_PTY },
+	{ "no-pty", no_argument, NULL, LAUNCH_OPT_NO_PTY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
