@@ -18,7 +18,7 @@ enum launch_flags {
 
 /* Whether the program gets a terminal of its own (backend/pty_relay.h). */
 enum pty_mode {
-	PTY_AUTO = 0, /* a pty when standard input is a terminal */
+	PTY_AUTO = 0, /* a pty when a standard descriptor is a terminal */
 	PTY_ON,       /* --pty */
 	PTY_OFF,      /* --no-pty: descriptors pass through as they are */
 };

@@ -26,13 +26,22 @@ is_tty(int fd)
 	return isatty(fd) == 1;
 }
 
+/* A terminal sbox can read keys from (fd 1 or 2 may be write-only). */
+static int
+readable(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl >= 0 && (fl & O_ACCMODE) != O_WRONLY;
+}
+
 int
 pty_relay_plan(struct pty_relay *r, enum pty_mode mode)
 {
 	memset(r, 0, sizeof(*r));
 	r->in_fd = r->out_fd = r->term_fd = r->master = -1;
 	r->wake[0] = r->wake[1] = -1;
-	if (mode == PTY_OFF || (mode == PTY_AUTO && !is_tty(0)))
+	if (mode == PTY_OFF)
 		return 0;
 	/* terminals go on the pty; files and pipes pass straight through,
 	 * so `> out.txt` keeps its bytes (no CR added) and stderr apart */
@@ -42,10 +51,16 @@ pty_relay_plan(struct pty_relay *r, enum pty_mode mode)
 			if (r->term_fd < 0)
 				r->term_fd = fd;
 		}
+	if (!r->fds && mode == PTY_AUTO)
+		return 0;
 	if (!r->fds)
 		r->fds = 7;  /* --pty without a terminal: all three on it */
 	if (r->fds & 1)
 		r->in_fd = 0;
+	/* keys come from the user's terminal even when only stdout is one
+	 * (`prog < file`): the pty stands in for that terminal as a whole */
+	if (r->term_fd >= 0 && readable(r->term_fd))
+		r->in_fd = r->term_fd;
 	r->out_fd = (r->fds & 2) ? 1 : (r->fds & 4) ? 2 : r->term_fd;
 	if (r->term_fd >= 0) {
 		r->have_modes = tcgetattr(r->term_fd, &r->saved) == 0;

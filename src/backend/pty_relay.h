@@ -39,8 +39,10 @@ struct pty_relay {
 /*
  * Decide for mode whether the launch uses a pty and which descriptors go
  * on it; read the user's terminal modes and size. Returns 1 for a pty,
- * 0 for none (then nothing else here needs calling). Costs one isatty()
- * when standard input is not a terminal.
+ * 0 for none (then nothing else here needs calling). PTY_AUTO uses one
+ * when any of 0, 1, 2 is a terminal: a program given the user's terminal
+ * on stdout alone could still lock it or change its modes. Costs three
+ * isatty() calls when none is.
  */
 int pty_relay_plan(struct pty_relay *r, enum pty_mode mode);
 
