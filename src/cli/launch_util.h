@@ -24,7 +24,7 @@ struct launch_opts {
 /* Their usage lines, for both commands' help. */
 #define LAUNCH_PTY_USAGE \
 	"  --pty             run the program on a terminal of its own (the\n" \
-	"                    default when standard input is a terminal)\n" \
+	"                    default when stdin, stdout or stderr is one)\n" \
 	"  --no-pty          pass the standard descriptors through as they are\n"
 
 /*
