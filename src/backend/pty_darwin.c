@@ -23,7 +23,8 @@ cloexec(int fd)
 
 int
 seatbelt_real_pty_open(void *ctx, struct pty_relay *r, enum pty_mode mode,
-		       int *slave, char *name, size_t namelen)
+		       const uid_t *owner, const gid_t *group, int *slave,
+		       char *name, size_t namelen)
 {
 	int master, rc, saved;
 
@@ -35,6 +36,10 @@ seatbelt_real_pty_open(void *ctx, struct pty_relay *r, enum pty_mode mode,
 	cloexec(master);
 	cloexec(*slave);
 	rc = ttyname_r(*slave, name, namelen);
+	/* openpty gave it to sbox's real uid (root under sudo): the program
+	 * must be able to open its terminal by name again */
+	if (rc == 0 && owner && fchown(*slave, *owner, *group) < 0)
+		rc = errno;
 	if (rc == 0 && pty_relay_slave_setup(r, *slave) == 0) {
 		r->master = master;
 		return 1;

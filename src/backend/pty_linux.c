@@ -43,6 +43,10 @@ lx_pty_open(struct lx_launch *lx, struct sbox_err *err)
 		close(master);
 		return -1;
 	}
+	/* root through sudo: the program runs as the user, who must be
+	 * able to open its terminal by name again (ttyname, write(1)) */
+	if (lx->run_uid != lx->uid)
+		(void)fchown(lx->pty_slave, lx->run_uid, lx->run_gid);
 	memset(&msg, 0, sizeof(msg));
 	memset(&ctl, 0, sizeof(ctl));
 	iov.iov_base = &byte;

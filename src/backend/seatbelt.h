@@ -103,12 +103,14 @@ struct darwin_sys {
 
 	/*
 	 * The program's terminal (backend/seatbelt_pty.c). pty_open decides
-	 * (pty_relay_plan) and opens one with openpty(3): 1 with the slave
-	 * and its name, 0 for none, -1 with errno. pty_attach runs in the
-	 * child after setsid (TIOCSCTTY, the slave on 0-2).
+	 * (pty_relay_plan) and opens one with openpty(3), owned by uid:gid
+	 * when the child drops to them: 1 with the slave and its name, 0
+	 * for none, -1 with errno. pty_attach runs in the child after
+	 * setsid (TIOCSCTTY, the slave on 0-2).
 	 */
 	int (*pty_open)(void *ctx, struct pty_relay *r, enum pty_mode mode,
-			int *slave, char *name, size_t namelen);
+			const uid_t *owner, const gid_t *group, int *slave,
+			char *name, size_t namelen);
 	int (*pty_attach)(void *ctx, const struct pty_relay *r, int slave);
 	int (*pty_relay)(void *ctx, struct pty_relay *r, enum seatbelt_pty_op op);
 
@@ -214,7 +216,8 @@ void seatbelt_pty_release(const struct darwin_sys *sys,
 			  struct seatbelt_plan *plan);
 /* The real darwin_sys pty calls (pty_darwin.c, over pty_relay.c). */
 int seatbelt_real_pty_open(void *ctx, struct pty_relay *r, enum pty_mode mode,
-			   int *slave, char *name, size_t namelen);
+			   const uid_t *owner, const gid_t *group, int *slave,
+			   char *name, size_t namelen);
 int seatbelt_real_pty_attach(void *ctx, const struct pty_relay *r, int slave);
 int seatbelt_real_pty_relay(void *ctx, struct pty_relay *r,
 			    enum seatbelt_pty_op op);

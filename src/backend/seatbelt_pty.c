@@ -66,7 +66,9 @@ seatbelt_pty_prepare(const struct darwin_sys *sys,
 	int rc;
 
 	p->slave = -1;
-	rc = sys->pty_open(sys->ctx, &p->relay, req->pty, &p->slave, p->name,
+	rc = sys->pty_open(sys->ctx, &p->relay, req->pty,
+			   plan->drop ? &plan->uid : NULL,
+			   plan->drop ? &plan->gid : NULL, &p->slave, p->name,
 			   sizeof(p->name));
 	if (rc <= 0) {
 		free(p);

@@ -199,6 +199,17 @@ def basics(a):
     t.same_modes("terminal modes as before after a normal exit")
 
 
+def reopen(a):
+    t = Term(sbox(a, []) + ["/bin/sh", "-c",
+             'id -u; : >"$(tty)" && echo reopen-ok'], user=a.user)
+    if os.environ.get("SUDO_UID"):
+        check(t.expect(r"(?m)^%s\r$" % os.environ["SUDO_UID"]) is not None,
+              "as the user of SUDO_UID", repr(t.buf))
+    check(t.expect("reopen-ok") is not None,
+          "the program opens its terminal by name again", repr(t.buf))
+    check(t.wait() == 0, "exit status 0")
+
+
 def bash(a):
     t = Term(sbox(a, []) + ["/bin/bash", "--norc", "--noprofile", "-i"],
              user=a.user)

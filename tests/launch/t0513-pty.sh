@@ -58,7 +58,8 @@ EOF
 		chown -R "$user" "$d"
 		ids="$(id -u "$user"):$(id -g "$user")"
 	fi
-	for s in basics bash timeout sigterm crash tstp-pty tstp-nopty attack; do
+	for s in basics reopen bash timeout sigterm crash tstp-pty tstp-nopty \
+		 attack; do
 		drive "$label" "$s" "$ids"
 	done
 }
@@ -69,6 +70,10 @@ if [ "$(id -u)" -eq 0 ]; then
 		useradd -M -r -s /usr/sbin/nologin "$TEST_USER" >/dev/null 2>&1
 	if id "$TEST_USER" >/dev/null 2>&1; then
 		suite user "$TEST_USER"
+		# root through sudo (the user's store, from the suite above):
+		# the program runs as the user, on a pty the user owns
+		SUDO_UID=$(id -u "$TEST_USER") SUDO_GID=$(id -g "$TEST_USER") \
+			drive "root via sudo" reopen
 	else
 		echo "# cannot create user $TEST_USER: unprivileged run skipped"
 	fi

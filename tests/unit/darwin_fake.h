@@ -449,16 +449,22 @@ f_kill(void *c, pid_t pid, int sig)
 /* openpty stood in: silent when there is no pty, as a real launch
  * without a terminal makes no call either (isatty aside). */
 static int
-f_pty_open(void *c, struct pty_relay *r, enum pty_mode mode, int *slave,
-	   char *name, size_t n)
+f_pty_open(void *c, struct pty_relay *r, enum pty_mode mode,
+	   const uid_t *owner, const gid_t *group, int *slave, char *name,
+	   size_t n)
 {
 	(void)c;
 	memset(r, 0, sizeof(*r));
 	r->in_fd = r->out_fd = r->term_fd = r->master = -1;
 	if (!F.pty_fds)
 		return 0;
-	fake_log("pty_open(%s)", mode == PTY_ON ? "on" : mode == PTY_OFF ?
-		 "off" : "auto");
+	if (owner)
+		fake_log("pty_open(%s,%u:%u)", mode == PTY_ON ? "on" :
+			 mode == PTY_OFF ? "off" : "auto", (unsigned)*owner,
+			 (unsigned)*group);
+	else
+		fake_log("pty_open(%s)", mode == PTY_ON ? "on" :
+			 mode == PTY_OFF ? "off" : "auto");
 	r->fds = F.pty_fds;
 	r->master = PTY_MASTER;
 	*slave = PTY_SLAVE;

@@ -629,6 +629,28 @@ test_pty_parent(void **state)
 	fixture_release(&fx);
 }
 
+/* Root through sudo: the pty belongs to the user the child drops to. */
+static void
+test_pty_owner(void **state)
+{
+	struct fixture fx;
+	struct sbox_err err = SBOX_ERR_INIT;
+	int status = -1;
+	size_t i;
+
+	(void)state;
+	fixture_chroot(&fx);
+	F.pty_fds = 7;
+	F.fork_ret = CHILD_PID;
+	assert_int_equal(seatbelt_launch(&fake_sys, &fx.req, &status, &err),
+			 0);
+	for (i = 0; i < F.nlog && strncmp(F.log[i], "pty_open", 8); i++)
+		;
+	assert_true(i < F.nlog);
+	assert_string_equal(F.log[i], "pty_open(auto,501:20)");
+	fixture_release(&fx);
+}
+
 /* No terminal: SIGWINCH forwarded as before; Ctrl-Z stops the program's
  * group with sbox (SIGSTOP too: a default SIGTSTP is discarded in an
  * orphaned group), SIGCONT continues it. */
@@ -684,6 +706,7 @@ main(void)
 		cmocka_unit_test(test_parent_timeout),
 		cmocka_unit_test(test_pty_child),
 		cmocka_unit_test(test_pty_parent),
+		cmocka_unit_test(test_pty_owner),
 		cmocka_unit_test(test_no_pty_job_control),
 	};
 
