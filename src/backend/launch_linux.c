@@ -669,7 +669,8 @@ finish(struct lx_launch *lx, struct run_state *rs, double start, int *status,
 
 	handoff(rs, deadline);
 	emit_warnings(lx);
-	if (lx->pty.fds && relay_start(lx, rs, err) < 0) {
+	/* a set-up that failed after opening the pty has exited already */
+	if (lx->pty.fds && !rs->w.reaped && relay_start(lx, rs, err) < 0) {
 		lx_watch_kill(w);
 		return -1;
 	}

@@ -286,6 +286,7 @@ pty_relay_start(struct pty_relay *r, int master, struct sbox_err *err)
 	(void)fcntl(r->wake[0], F_SETFD, FD_CLOEXEC);
 	(void)fcntl(r->wake[1], F_SETFD, FD_CLOEXEC);
 	set_raw(r);
+	pty_relay_winch(r);  /* a resize since pty_relay_plan */
 	/* the thread takes no signal: SIGPIPE becomes EPIPE for it */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
