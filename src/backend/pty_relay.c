@@ -287,8 +287,13 @@ pty_relay_start(struct pty_relay *r, int master, struct sbox_err *err)
 	(void)fcntl(r->wake[1], F_SETFD, FD_CLOEXEC);
 	set_raw(r);
 	pty_relay_winch(r);  /* a resize since pty_relay_plan */
-	/* the thread takes no signal: SIGPIPE becomes EPIPE for it */
+	/* the thread takes no signal (SIGPIPE becomes EPIPE for it) but
+	 * job control's: a read of the terminal in the background must stop
+	 * sbox (SIGTTIN), where a blocked SIGTTIN would make it fail with EIO
+	 * and end the input for good (tty_ioctl(4), "background") */
 	sigfillset(&all);
+	sigdelset(&all, SIGTTIN);
+	sigdelset(&all, SIGTTOU);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	rc = pthread_create(&r->thread, NULL, relay_main, r);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

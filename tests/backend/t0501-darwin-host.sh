@@ -122,7 +122,7 @@ expect_grep "result exited=1 code=3 signal=0 timed_out=0" "$T_TMP/err" "... as a
 # The program's terminal (openpty, seatbelt_pty.c, pty_relay.c) driven on a
 # pty as at a real terminal: the same scenarios as the Linux launcher's.
 if command -v python3 >/dev/null 2>&1; then
-	for s in basics bash timeout sigterm crash tstp-pty tstp-nopty; do
+	for s in basics bash timeout sigterm crash tstp-pty bg-fg tstp-nopty; do
 		TICKS=$T_TMP/ticks timeout 120 python3 \
 			"$TOP/tests/launch/pty_drive.py" "$s" "$H" - \
 			>"$T_TMP/drive" 2>&1

@@ -81,8 +81,24 @@ class Term:
                 os.write(go_w, b"g")
                 os.write(w, str(job).encode())
                 os.close(w)
+                # job control: SIGUSR1 = fg, SIGUSR2 = bg; a stopped job
+                # gives the terminal back to the shell, as bash does
+                signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+
+                def fg(sig, frame):
+                    os.tcsetpgrp(0, job)
+                    os.killpg(job, signal.SIGCONT)
+
+                def bg(sig, frame):
+                    os.killpg(job, signal.SIGCONT)
+
+                signal.signal(signal.SIGUSR1, fg)
+                signal.signal(signal.SIGUSR2, bg)
                 while True:
-                    _, st = os.waitpid(job, 0)
+                    _, st = os.waitpid(job, os.WUNTRACED)
+                    if os.WIFSTOPPED(st):
+                        os.tcsetpgrp(0, os.getpgrp())
+                        continue
                     if os.WIFEXITED(st):
                         os._exit(os.WEXITSTATUS(st))
                     if os.WIFSIGNALED(st):
@@ -318,6 +334,26 @@ def tstp_pty(a):
           "SIGCONT: sbox runs again, raw mode again")
     os.kill(t.pid, signal.SIGTERM)
     check(t.wait() == 143, "then SIGTERM ends it")
+    t.same_modes("terminal modes as before at the end")
+
+
+def bg_fg(a):
+    t = Term(sbox(a, []) + ["/bin/sh", "-c", "echo up; read x; echo got-$x"],
+             user=a.user)
+    check(t.expect("up") is not None and wait_raw(t), "program up, raw mode")
+    os.kill(t.pid, signal.SIGTSTP)
+    check(wait_stopped(t), "SIGTSTP stops sbox")
+    t.same_modes("the shell has the terminal back as it was")
+    os.kill(t.shell, signal.SIGUSR2)  # bg
+    time.sleep(0.5)
+    check(wait_stopped(t), "bg: sbox stops again (SIGTTOU/SIGTTIN)")
+    t.same_modes("bg: the terminal is not put in raw mode from the background")
+    os.kill(t.shell, signal.SIGUSR1)  # fg
+    check(wait_stopped(t, False) and wait_raw(t), "fg: sbox runs, raw mode")
+    t.send("abc\r")
+    check(t.expect("got-abc") is not None,
+          "fg: keys reach the program again", repr(t.buf))
+    check(t.wait() == 0, "exit status 0")
     t.same_modes("terminal modes as before at the end")
 
 

@@ -58,8 +58,8 @@ EOF
 		chown -R "$user" "$d"
 		ids="$(id -u "$user"):$(id -g "$user")"
 	fi
-	for s in basics reopen bash timeout sigterm crash tstp-pty tstp-nopty \
-		 attack; do
+	for s in basics reopen bash timeout sigterm crash tstp-pty bg-fg \
+		 tstp-nopty attack; do
 		drive "$label" "$s" "$ids"
 	done
 }
