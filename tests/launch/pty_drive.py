@@ -329,9 +329,9 @@ def tstp_pty(a):
     os.kill(t.pid, signal.SIGTSTP)
     check(wait_stopped(t), "SIGTSTP stops sbox")
     t.same_modes("the user's terminal is given back while sbox is stopped")
-    os.kill(t.pid, signal.SIGCONT)
+    os.kill(t.shell, signal.SIGUSR1)  # fg: the terminal, then SIGCONT
     check(wait_stopped(t, False) and wait_raw(t),
-          "SIGCONT: sbox runs again, raw mode again")
+          "fg (SIGCONT): sbox runs again, raw mode again")
     os.kill(t.pid, signal.SIGTERM)
     check(t.wait() == 143, "then SIGTERM ends it")
     t.same_modes("terminal modes as before at the end")
@@ -381,9 +381,9 @@ def tstp_nopty(a):
     time.sleep(0.6)
     check(count(ticks) == n, "... and the program with it",
           "%d -> %d" % (n, count(ticks)))
-    os.kill(t.pid, signal.SIGCONT)
+    os.kill(t.shell, signal.SIGUSR1)  # fg
     time.sleep(0.6)
-    check(count(ticks) > n, "SIGCONT: the program runs again")
+    check(count(ticks) > n, "fg (SIGCONT): the program runs again")
     os.kill(t.pid, signal.SIGTERM)
     check(t.wait() == 143, "then SIGTERM ends it")
 
