@@ -10,8 +10,8 @@
  * Seatbelt checks file-ioctl on the terminal the program's descriptors
  * name (isatty, tcgetattr and raw mode fail without it:
  * anthropic-experimental/sandbox-runtime#419, openai/codex#7580), so the
- * profile gets rules for exactly that /dev/ttysNNN, passed as the
- * parameter SBOX_TTY, and /dev/tty, which is that terminal once it is the
+ * profile gets rules for exactly that /dev/ttysNNN, as a literal, and
+ * /dev/tty, which is that terminal once it is the
  * controlling one. A program that opens ptys of its own (script, tmux,
  * expect) needs pseudo-tty and /dev/ptmx; the slaves it gets carry the
  * com.apple.sandbox.pty extension, which the rule on /dev/ttys* requires,
@@ -27,12 +27,16 @@
 
 #include "util/xalloc.h"
 
-static const char pty_rules[] =
+/* Its rules, the terminal's name as an escaped string literal: the
+ * profile stays self-contained (sandbox-exec -f runs it as it is). */
+static const char pty_rules_head[] =
 	"\n"
 	";; sbox: the program's own terminal (openpty(3) in sbox, its\n"
-	";; controlling terminal), named by the parameter SBOX_TTY\n"
+	";; controlling terminal)\n"
 	"(allow file-read* file-write* file-ioctl\n"
-	"  (literal (param \"SBOX_TTY\"))\n"
+	"  (literal \"";
+static const char pty_rules_tail[] =
+	"\")\n"
 	"  (literal \"/dev/tty\"))\n"
 	";; ptys the program opens itself; their slaves carry the\n"
 	";; com.apple.sandbox.pty extension, other terminals do not\n"
@@ -46,15 +50,18 @@ static const char pty_rules[] =
 static void
 add_rules(struct seatbelt_plan *plan, const char *name)
 {
-	size_t n = strlen(plan->profile);
+	struct strbuf sb = STRBUF_INIT;
 
-	plan->profile = xrealloc(plan->profile, n + sizeof(pty_rules));
-	memcpy(plan->profile + n, pty_rules, sizeof(pty_rules));
-	plan->params = xrealloc(plan->params,
-				(plan->nparams + 3) * sizeof(*plan->params));
-	plan->params[plan->nparams++] = xstrdup("SBOX_TTY");
-	plan->params[plan->nparams++] = xstrdup(name);
-	plan->params[plan->nparams] = NULL;
+	strbuf_addstr(&sb, plan->profile);
+	strbuf_addstr(&sb, pty_rules_head);
+	for (const char *p = name; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			strbuf_addch(&sb, '\\');
+		strbuf_addch(&sb, *p);
+	}
+	strbuf_addstr(&sb, pty_rules_tail);
+	free(plan->profile);
+	plan->profile = strbuf_detach(&sb);
 }
 
 int

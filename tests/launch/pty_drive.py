@@ -6,7 +6,7 @@ usage: pty_drive.py SCENARIO SBOX DEF [USER]
 
 The "user's terminal" is a pty this script opens: sbox runs as the session
 leader on its slave, keys are written to the master and the screen read
-from it. Each check prints "PASS text" or "FAIL text"; t0513-pty.sh turns
+from it. Each check prints "PASS text" or "FAIL text"; t0515-pty.sh turns
 them into test results. USER: run sbox as that user (setpriv).
 """
 import fcntl

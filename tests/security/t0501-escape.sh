@@ -142,7 +142,7 @@ suite() {
 
 	# terminal injection needs a real terminal (LINUX-SECURITY.md §4):
 	# the user's own (--no-pty; with a pty the program holds only its
-	# own, tests/launch/t0513-pty.sh)
+	# own, tests/launch/t0515-pty.sh)
 	if command -v script >/dev/null 2>&1; then
 		( cd "$d/proj" && SBOX_HOME="$d/store" $as script -qec \
 		  "$SBOX launch --no-pty $d/def.json -- $d/bin/escape tiocsti" /dev/null \

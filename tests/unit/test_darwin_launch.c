@@ -565,22 +565,23 @@ test_pty_child(void **state)
 	launch_must_fail(&fx, &err);
 	expect_log(want);
 	/* the emitted profile first, the terminal's rules last (the last
-	 * matching rule decides), the name as a parameter */
+	 * matching rule decides), its name as a literal: no parameter */
 	assert_memory_equal(F.init_profile, default_profile,
 			    strlen(default_profile));
 	rules = F.init_profile + strlen(default_profile);
 	assert_non_null(strstr(rules, "(allow file-read* file-write* "
-			       "file-ioctl\n  (literal (param \"SBOX_TTY\"))\n"
+			       "file-ioctl\n  (literal \"/dev/ttys042\")\n"
 			       "  (literal \"/dev/tty\"))"));
 	assert_non_null(strstr(rules, "(allow pseudo-tty)"));
 	assert_non_null(strstr(rules, "(require-all (regex "
 			       "#\"^/dev/ttys[0-9]+$\")\n               "
 			       "(extension \"com.apple.sandbox.pty\"))"));
-	/* no other terminal: the only /dev/ttys rule needs the extension */
-	assert_null(strstr(strstr(rules, "^/dev/ttys") + 10, "/dev/ttys"));
-	assert_string_equal(F.init_params[8], "SBOX_TTY");
-	assert_string_equal(F.init_params[9], "/dev/ttys042");
-	assert_null(F.init_params[10]);
+	/* no other terminal: past its own name, the only /dev/ttys rule
+	 * needs the extension */
+	assert_null(strstr(strstr(strstr(rules, "/dev/ttys042") + 12,
+				  "^/dev/ttys") + 10, "/dev/ttys"));
+	assert_null(strstr(rules, "(param"));
+	assert_null(F.init_params[8]);
 	fixture_release(&fx);
 }
 
