@@ -21,6 +21,7 @@
 
 #include "def/def.h"
 #include "sbpl/emit.h"
+#include "util/input.h"
 
 /*
  * Private libSystem SPI, absent from the modern <sandbox.h>; declared as
@@ -74,25 +75,19 @@ sys_realpath(void *ctx, const char *path)
 static int
 sys_read_file(void *ctx, const char *path, struct strbuf *out)
 {
-	char buf[8192];
-	ssize_t n;
-	int fd, saved;
+	struct sbox_err err = SBOX_ERR_INIT;
+	char *text;
+	size_t len;
 
 	(void)ctx;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	/* no FIFO or device, and a size limit (util/input.h) */
+	if (input_read(path, INPUT_SBPL_MAX, &text, &len, &err) < 0) {
+		errno = err.sys_errno ? err.sys_errno : EINVAL;
 		return -1;
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		strbuf_add(out, buf, (size_t)n);
 	}
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return n < 0 ? -1 : 0;
+	strbuf_add(out, text, len);
+	free(text);
+	return 0;
 }
 
 /* macOS has no pipe2: set close-on-exec right after (single-threaded). */

@@ -121,8 +121,10 @@ int unpacker_entry(struct unpacker *u, struct archive *a,
 int unpacker_finish(struct unpacker *u, struct sbox_err *err);
 /* A reader for every format and filter libarchive knows. */
 struct archive *unpack_reader_new(void);
-/* Unpack a whole archive file (template, root) into dirfd. */
-int unpack_archive_file(const char *path, int dirfd, struct sbox_err *err);
+/* Unpack a whole archive (template, root) read from fd into dirfd; path
+ * names it in messages. */
+int unpack_archive_fd(int fd, const char *path, int dirfd,
+		      struct sbox_err *err);
 /* True when path names a file whose name says it is an archive. */
 int unpack_is_archive_name(const char *path);
 

@@ -103,6 +103,14 @@ void def_release(struct container_def *d);
 int def_load(const char *path, struct src_set *srcs, struct diag_list *diags,
 	     struct container_def *out);
 
+/*
+ * Load a definition from memory (a container's stored definition.json,
+ * already merged: no `extends`); name labels diagnostics.
+ */
+int def_load_text(const char *name, const char *text, size_t len,
+		  struct src_set *srcs, struct diag_list *diags,
+		  struct container_def *out);
+
 /* Values for the path variables of one launch. */
 struct def_vars {
 	const char *home;      /* ~ : the invoking user's real home */
