@@ -24,6 +24,9 @@ launch_opt_parse(int c, const char *arg, struct launch_opts *opts,
 	char *end;
 
 	switch (c) {
+	case 'C':
+		opts->project_arg = arg;
+		return 1;
 	case 'W':
 		opts->flags |= LAUNCH_ALLOW_WEAKER;
 		return 1;
@@ -52,6 +55,28 @@ program_argv(const struct container_def *def, const struct launch_opts *opts,
 	return *copy;
 }
 
+/*
+ * No container may reach a store, whatever its grants say (a program
+ * that could edit a stored definition would choose its next policy):
+ * the store in use, by its real path, and the default one when
+ * SBOX_HOME points elsewhere. The container's own Data/ inside it is
+ * more specific and stays granted.
+ */
+static void
+deny_stores(struct container_def *def, const struct container_store *st)
+{
+	char *real = realpath(st->path, NULL), *usual, *ureal;
+
+	def_deny_path(def, real ? real : st->path);
+	usual = container_store_usual_path(st);
+	ureal = usual ? realpath(usual, NULL) : NULL;
+	if (ureal && strcmp(ureal, real ? real : st->path))
+		def_deny_path(def, ureal);
+	free(ureal);
+	free(usual);
+	free(real);
+}
+
 int
 launch_in_container(struct container_def *def,
 		    const struct container_store *st,
@@ -62,7 +87,7 @@ launch_in_container(struct container_def *def,
 	struct launch_request req;
 	struct launch_result local;
 	struct def_vars vars;
-	char *cwd = getcwd(NULL, 0);
+	const char *cwd = opts->project;
 	char *tmpdir = xasprintf("%s/tmp", ci->data_dir);
 	int status = EXIT_LAUNCH_FAILED;
 	char **prog = NULL;
@@ -76,14 +101,14 @@ launch_in_container(struct container_def *def,
 	vars.project = cwd;
 	vars.tmpdir = tmpdir;
 	if (!cwd) {
-		cli_error("cannot read the working directory: %s",
-			  strerror(errno));
+		cli_error("no project folder");
 		goto out;
 	}
 	if (def_resolve(def, &vars, &err) < 0) {
 		status = cli_report(&err);
 		goto out;
 	}
+	deny_stores(def, st);
 	if (opts->timeout)
 		def->limits.wall_seconds = opts->timeout;
 	req.def = def;
@@ -117,6 +142,5 @@ launch_in_container(struct container_def *def,
 out:
 	free(prog);
 	free(tmpdir);
-	free(cwd);
 	return status;
 }

@@ -14,7 +14,18 @@ struct launch_opts {
 	unsigned flags;          /* LAUNCH_ALLOW_WEAKER */
 	uint64_t timeout;        /* --timeout seconds, 0 = the definition's */
 	char **argv;             /* program after "--", or NULL */
+	const char *project;     /* ${PROJECT} and the working directory,
+				  * checked (project.c); NULL: not picked yet */
+	const char *project_arg; /* --project as given, or NULL */
+	const char *name;        /* launch --name: the container to use */
+	int recreate;            /* launch --recreate */
 };
+
+/* Long options launch and run share with launch_opt_parse. */
+#define LAUNCH_SHARED_OPTIONS \
+	{ "allow-weaker", no_argument, NULL, 'W' }, \
+	{ "timeout", required_argument, NULL, 'T' }, \
+	{ "project", required_argument, NULL, 'C' }
 
 /*
  * Resolve def's variables for container ci, run the program (opts->argv,

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "cli/cli_def.h"
 #include "cli/launch_util.h"
+#include "cli/project.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +26,9 @@ const char cmd_run_usage[] =
 	"Creates a new container from DEFINITION, runs PROGRAM in it, and\n"
 	"removes the container. Exits with the program's status.\n"
 	"\n"
+	"  -C, --project DIR use DIR as the project: ${PROJECT} and where the\n"
+	"                    program starts (default: the current folder, refused\n"
+	"                    when it is /, a home folder or holds one)\n"
 	"  --keep            keep the container afterwards (its name is printed)\n"
 	"  --report FILE     write a JSON report: container, exit status, signal,\n"
 	"                    duration\n"
@@ -32,10 +36,9 @@ const char cmd_run_usage[] =
 	"  --timeout SECS    kill the container after SECS seconds (wall clock)\n";
 
 static const struct option run_options[] = {
+	LAUNCH_SHARED_OPTIONS,
 	{ "keep", no_argument, NULL, 'k' },
 	{ "report", required_argument, NULL, 'r' },
-	{ "allow-weaker", no_argument, NULL, 'W' },
-	{ "timeout", required_argument, NULL, 'T' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -104,7 +107,7 @@ parse_run_args(int argc, char **argv, struct run_args *a)
 			a->opts.argv = argv + optind + 1;
 			break;
 		}
-		c = getopt_long(argc, argv, "+h", run_options, NULL);
+		c = getopt_long(argc, argv, "+hC:", run_options, NULL);
 		if (c == -1)
 			break;
 		if (launch_opt_parse(c, optarg, &a->opts, "run", &rc)) {
@@ -144,7 +147,9 @@ run_in_new_container(struct container_store *st, struct container_def *def,
 		cli_error("cannot pick a container name: %s", strerror(errno));
 		return EXIT_LAUNCH_FAILED;
 	}
-	if (container_create_from_def(st, def, name, &ci, &err) < 0 ||
+	struct container_use_opts uo = { name, a->opts.project, 0 };
+
+	if (container_create_with(st, def, &uo, &ci, &err) < 0 ||
 	    container_hold(st, &ci, &err) < 0) {
 		rc = cli_report(&err);
 		goto out;
@@ -173,6 +178,7 @@ cmd_run(int argc, char **argv)
 	struct sbox_err err = SBOX_ERR_INIT;
 	struct container_def def;
 	struct src_set srcs;
+	char *project;
 	int rc;
 
 	memset(&a, 0, sizeof(a));
@@ -180,10 +186,14 @@ cmd_run(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	src_set_init(&srcs);
+	project = cli_project(a.opts.project_arg, "run");
+	if (!project)
+		return EXIT_USAGE;
+	a.opts.project = project;
 	rc = cli_def_load(a.defpath, &none, &srcs, &def);
 	if (rc)
 		goto out_srcs;
-	if (container_store_open(&st, &err) < 0)
+	if (cli_store_open(&st, &err) < 0)
 		rc = cli_report(&err);
 	else
 		rc = run_in_new_container(&st, &def, &a);
@@ -191,5 +201,6 @@ cmd_run(int argc, char **argv)
 	def_release(&def);
 out_srcs:
 	src_set_release(&srcs);
+	free(project);
 	return rc;
 }

@@ -102,6 +102,7 @@ build(struct container_store *st, int cfd, const struct container_spec *spec,
 	m.template_name = xstrdup(spec->template_name ? spec->template_name :
 				  "default");
 	m.has_root = spec->root != NULL;
+	m.source = spec->source ? xstrdup(spec->source) : NULL;
 	m.format = CONTAINER_FORMAT;
 	rc = store_write_metadata(cfd, &m, err);
 out:

@@ -63,6 +63,7 @@ struct container_meta {
 	int64_t owner_uid;
 	char *sbox_version;
 	char *template_name;
+	char *source;    /* DefinitionSource: the file it was made from */
 	int has_root;
 	int64_t format;
 };
@@ -97,6 +98,22 @@ void store_build_abort(struct container_store *st, int tmpfd,
 /* Write metadata.plist into the container folder dirfd. */
 int store_write_metadata(int dirfd, const struct container_meta *m,
 			 struct sbox_err *err);
+
+/* ---- verify.c ---- */
+/*
+ * Read metadata.plist and definition.json of the container folder cfd and
+ * check the definition against DefinitionDigest (finishing an update
+ * that was interrupted between its two renames). Either out may be NULL.
+ */
+int store_read_verified(int cfd, const char *name, struct container_meta *m,
+			char **json, size_t *len, struct sbox_err *err);
+/*
+ * Replace definition.json and metadata.plist of container cfd (each by
+ * rename; metadata last, see verify.c). Call under the store lock.
+ */
+int store_replace_definition(const struct container_store *st, int cfd,
+			     const char *json, const struct container_meta *m,
+			     struct sbox_err *err);
 
 /* ---- unpack.c ---- */
 struct unpacker {

@@ -1,4 +1,4 @@
-#include "def/def.h"
+#include "def/def_int.h"
 #include "util/xalloc.h"
 
 #include <stddef.h>
@@ -158,4 +158,12 @@ def_resolve_partial(struct container_def *def, const struct def_vars *vars,
 		    struct sbox_err *err)
 {
 	return resolve_all(def, vars, 1, err);
+}
+
+void
+def_deny_path(struct container_def *def, const char *path)
+{
+	struct src_loc none = { NULL, 0, 0 };
+
+	def_pathlist_add(&def->fs_deny, path, none);
 }

@@ -119,6 +119,9 @@ struct def_vars {
 	const char *tmpdir;    /* ${TMPDIR} */
 };
 
+/* Add a deny of path (absolute, resolved) that no grant can undo. */
+void def_deny_path(struct container_def *def, const char *path);
+
 /* Collapse repeated slashes and drop a trailing one ("/" stays). */
 void def_path_normalise(char *path);
 

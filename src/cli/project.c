@@ -1,0 +1,97 @@
+/*
+ * The project: what ${PROJECT} means and where the program starts. It is
+ * the folder given with --project (-C) or else the current folder. A
+ * current folder of "/", a home folder or an ancestor of one is refused:
+ * a definition granting ${PROJECT} would then grant the whole disk or
+ * home, most likely because the command was typed in the wrong place.
+ * Naming such a folder with --project says it is meant.
+ */
+#include "cli/project.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "util/xalloc.h"
+
+/* dir equal to path, or an ancestor of it (both absolute, real). */
+static int
+covers(const char *dir, const char *path)
+{
+	size_t n = strlen(dir);
+
+	if (!strcmp(dir, "/"))
+		return 1;
+	return !strncmp(dir, path, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+static int
+covers_home(const char *dir, const char *home)
+{
+	char real[PATH_MAX];
+
+	if (!home || home[0] != '/')
+		return 0;
+	if (realpath(home, real))
+		home = real;
+	return covers(dir, home);
+}
+
+/* The homes of the invoking user: $HOME, the user database, sudo's user. */
+const char *
+cli_project_home_of(const char *dir)
+{
+	static char found[PATH_MAX];
+	const char *homes[3] = { getenv("HOME"), NULL, NULL };
+	const char *sudo_uid = getenv("SUDO_UID");
+	struct passwd *pw = getpwuid(getuid());
+
+	homes[1] = pw && pw->pw_dir ? xstrdup(pw->pw_dir) : NULL;
+	if (getuid() == 0 && sudo_uid && *sudo_uid) {
+		pw = getpwuid((uid_t)strtoul(sudo_uid, NULL, 10));
+		homes[2] = pw && pw->pw_dir ? pw->pw_dir : NULL;
+	}
+	found[0] = '\0';
+	for (size_t i = 0; i < 3 && !found[0]; i++)
+		if (covers_home(dir, homes[i]))
+			snprintf(found, sizeof(found), "%s", homes[i]);
+	free((char *)homes[1]);
+	return found[0] ? found : NULL;
+}
+
+char *
+cli_project(const char *given, const char *cmd)
+{
+	char *real = realpath(given ? given : ".", NULL);
+	const char *home;
+
+	if (!real) {
+		if (given)
+			cli_error("%s: --project '%s': %s", cmd, given,
+				  strerror(errno));
+		else
+			cli_error("%s: cannot read the working directory: %s",
+				  cmd, strerror(errno));
+		return NULL;
+	}
+	if (given)
+		return real;
+	home = cli_project_home_of(real);
+	if (!strcmp(real, "/") || home) {
+		cli_error("%s: the project would be '%s' (the current folder), "
+			  "which %s; a definition's ${PROJECT} grants would "
+			  "cover all of it. Run sbox from the project's folder, "
+			  "or name the folder with --project DIR (-C DIR) if "
+			  "you mean it", cmd, real,
+			  !strcmp(real, "/") ? "is the whole disk" :
+			  !strcmp(real, home) ? "is a home folder" :
+			  "holds a home folder");
+		free(real);
+		return NULL;
+	}
+	return real;
+}
