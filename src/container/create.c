@@ -137,6 +137,10 @@ container_create(struct container_store *st,
 		cfd = -1;
 		goto out;
 	}
+	/* the build's exclusive lock goes with it: a concurrent launch that
+	 * finds the container must be able to hold it at once */
+	close(cfd);
+	cfd = -1;
 	rc = out ? container_lookup(st, spec->name, out, err) : 0;
 out:
 	if (cfd >= 0)

@@ -580,8 +580,14 @@ store_build_commit(struct container_store *st, int tmpfd, const char *tmp,
 			name);
 		goto out;
 	}
+	/*
+	 * Unlocked under the store lock (cleaners take it first), so that
+	 * once the name is visible a launch can hold the container at once.
+	 */
+	(void)fs_flock(tmpfd, LOCK_UN);
 	if (renameat(st->dirfd, tmp, st->dirfd, name) < 0) {
 		err_sys(err, "cannot move container '%s' into place", name);
+		(void)fs_flock(tmpfd, LOCK_EX);
 		goto out;
 	}
 	rc = 0;
