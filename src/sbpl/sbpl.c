@@ -188,7 +188,8 @@ interp_load_file(struct interp *in, const char *name, struct src_loc from)
 		return -1;
 	}
 	if (input_read(path, INPUT_SBPL_MAX, &text, &len, &err) < 0) {
-		interp_error(in, from, "import", "unable to open %s", err.msg);
+		interp_error(in, from, "import", "unable to open %s (%s)", path,
+			     err.msg);
 		free(path);
 		return -1;
 	}
