@@ -14,6 +14,7 @@
 #include "backend/linux_plan.h"
 #include "backend/seccomp_linux.h"
 #include "util/strbuf.h"
+#include "util/user_rights.h"
 
 /* Where a plan path was found on the host. */
 struct lx_object {
@@ -57,6 +58,8 @@ struct lx_launch {
 	gid_t gid;
 	uid_t run_uid;           /* root through sudo: the program runs as */
 	gid_t run_gid;           /* SUDO_UID/SUDO_GID; else uid/gid */
+	struct user_rights rights; /* run_uid's, for opening the plan's paths
+				    * (inactive unless root acts for a user) */
 };
 
 /* Messages on the report pipe: one letter, then text or a number. */

@@ -179,11 +179,17 @@ check_one(const char *path, const struct check_opts *o, struct src_set *srcs,
 	so.params = o->params.v;
 	so.prepend = o->prepend.v;
 	so.strict_params = o->strict_params;
-	if (cli_is_definition(path))
-		return sbpl_check_def(path, &so, srcs, diags);
-	policy_init(&pol, o->vocab ? o->vocab : vocab_latest());
-	rc = sbpl_eval_file(path, &so, srcs, diags, &pol);
-	policy_release(&pol);
+	rc = cli_as_user();
+	if (rc)
+		return rc;
+	if (cli_is_definition(path)) {
+		rc = sbpl_check_def(path, &so, srcs, diags);
+	} else {
+		policy_init(&pol, o->vocab ? o->vocab : vocab_latest());
+		rc = sbpl_eval_file(path, &so, srcs, diags, &pol);
+		policy_release(&pol);
+	}
+	cli_as_root();
 	return rc;
 }
 

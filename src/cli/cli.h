@@ -53,6 +53,14 @@ int cli_store_open(struct container_store *st, struct sbox_err *err);
 /* 1 when this process runs inside an sbox container. */
 int cli_inside_container(void);
 
+/*
+ * Root through sudo: read what the user named with the user's rights
+ * (as_user.c); no-ops otherwise. cli_as_user returns 0, or an exit status
+ * after printing why.
+ */
+int cli_as_user(void);
+void cli_as_root(void);
+
 /* Shared getopt reset, portable to BSD/macOS (optreset). */
 void cli_getopt_reset(void);
 

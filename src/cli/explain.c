@@ -208,7 +208,11 @@ append_escape_hatch(const char *path, const struct container_def *def,
 	so.params = o->params;
 	so.include_dirs = o->includes;
 	diag_list_init(&diags);
-	rc = sbpl_eval_string(name, text.buf, &so, srcs, &diags, ir);
+	rc = cli_as_user();
+	if (rc == 0) {
+		rc = sbpl_eval_string(name, text.buf, &so, srcs, &diags, ir);
+		cli_as_root();
+	}
 	if (rc != 0)
 		cli_print_diags(&diags);
 	diag_list_release(&diags);
@@ -254,7 +258,11 @@ load_profile(const char *path, struct explain_opts *o, struct src_set *srcs,
 	so.params = o->params;
 	so.include_dirs = o->includes;
 	diag_list_init(&diags);
-	rc = sbpl_eval_file(path, &so, srcs, &diags, ir);
+	rc = cli_as_user();
+	if (rc == 0) {
+		rc = sbpl_eval_file(path, &so, srcs, &diags, ir);
+		cli_as_root();
+	}
 	/* a profile that does not evaluate cannot be explained; lint
 	 * findings of one that does are `sbox check`'s business */
 	if (rc != 0)

@@ -229,9 +229,18 @@ copy_file(int srcfd, int dstfd, const char *name, const struct stat *st,
 {
 	int in = -1, out = -1, rc = -1;
 
-	in = openat(srcfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat now;
+
+	/* not blocking on, nor reading, a FIFO or device swapped in since
+	 * the fstatat: the descriptor is checked */
+	in = openat(srcfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+		    O_NOCTTY | O_CLOEXEC);
 	if (in < 0) {
 		err_sys(err, "cannot open '%s'", name);
+		goto out;
+	}
+	if (fstat(in, &now) < 0 || !S_ISREG(now.st_mode)) {
+		err_set(err, SBOX_E_IO, "'%s' changed while it was copied", name);
 		goto out;
 	}
 	out = openat(dstfd, name,
