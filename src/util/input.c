@@ -41,7 +41,7 @@ input_open(const char *path, unsigned kinds, struct stat *st,
 	int ok;
 
 	if (fd < 0)
-		return err_sys(err, "cannot open '%s'", path);
+		return err_sys(err, "cannot read '%s'", path);
 	if (fstat(fd, st) < 0) {
 		err_sys(err, "cannot stat '%s'", path);
 		close(fd);
