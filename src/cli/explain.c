@@ -3,6 +3,7 @@
  * one access, and the operations walked to find it (policy/decide.h).
  */
 #include "cli/cli.h"
+#include "cli/project.h"
 #include "cli/cli_def.h"
 #include "def/def_access.h"
 #include "policy/decide.h"
@@ -26,6 +27,9 @@ const char cmd_explain_usage[] =
 	"  --format text|json  output format (default text)\n"
 	"  -D KEY=VALUE        profile parameter; for a definition: HOME, CONTAINER,\n"
 	"                      PROJECT or TMPDIR (default: $HOME, the current folder, $TMPDIR)\n"
+	"  -C, --project DIR   the project (${PROJECT}) of a definition; default: the\n"
+	"                      current folder, refused when it is /, a home folder or\n"
+	"                      holds one (as sbox launch does)\n"
 	"  -I DIR              folder searched by (import \"x.sb\") in profiles\n"
 	"  --macos VERSION     the macOS release whose operation table applies (default latest)\n"
 	"\n"
@@ -41,6 +45,8 @@ struct explain_opts {
 	const char *includes[MAX_PARAMS + 1];
 	size_t nincludes;
 	struct def_vars vars;
+	const char *project_arg;   /* -C, --project */
+	char *project_buf;         /* the project load_definition picked */
 };
 
 /* The text of a rule: its source line for profiles, SBPL for the rest. */
@@ -234,6 +240,17 @@ load_definition(const char *path, struct explain_opts *o, struct src_set *srcs,
 
 	if (rc)
 		return rc;
+	/* ${PROJECT} as launch picks it (cli/project.c) */
+	if (!o->vars.project) {
+		o->project_buf = cli_project_for(&def, NULL, "explain");
+		o->vars.project = o->project_buf;
+		if (!o->project_buf ||
+		    def_resolve_partial(&def, &o->vars, &err) < 0) {
+			rc = o->project_buf ? cli_report(&err) : EXIT_USAGE;
+			def_release(&def);
+			return rc;
+		}
+	}
 	if (sbpl_emit_def_ir(&def, &text, &params, ir, &err) < 0)
 		rc = cli_report(&err);
 	else if (def.sbpl_raw || def.sbpl_import.nr)
@@ -294,6 +311,7 @@ parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "macos", required_argument, NULL, 'm' },
+		{ "project", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -306,10 +324,13 @@ parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 			pos[(*npos)++] = argv[optind++];
 			continue;
 		}
-		c = getopt_long(argc, argv, "+D:I:h", opts, NULL);
+		c = getopt_long(argc, argv, "+D:I:C:h", opts, NULL);
 		if (c == -1)
 			break;
 		switch (c) {
+		case 'C':
+			o->project_arg = optarg;
+			break;
 		case 'f':
 			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
 				return cli_usage_error("explain", "--format is text or json");
@@ -343,22 +364,32 @@ parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 	return 0;
 }
 
-static void
-default_vars(struct def_vars *v, char *cwd, size_t cwdlen)
+/* The project as launch picks it (cli/project.c); 0 or an exit status. */
+static int
+default_vars(struct explain_opts *o, int definition, char **project)
 {
+	struct def_vars *v = &o->vars;
+
 	if (!v->home)
 		v->home = getenv("HOME");
-	if (!v->project && getcwd(cwd, cwdlen))
-		v->project = cwd;
 	if (!v->tmpdir)
 		v->tmpdir = getenv("TMPDIR");
+	if (v->project && !o->project_arg)
+		return 0;   /* -D PROJECT= */
+	if (definition && !o->project_arg)
+		return 0;   /* load_definition picks it, as launch does */
+	*project = cli_project(o->project_arg, "explain");
+	if (!*project)
+		return EXIT_USAGE;
+	v->project = *project;
+	return 0;
 }
 
 int
 cmd_explain(int argc, char **argv)
 {
 	struct explain_opts o;
-	char *pos[3] = { NULL, NULL, NULL }, cwd[4096], *arg = NULL;
+	char *pos[3] = { NULL, NULL, NULL }, *arg = NULL, *project = NULL;
 	int npos = 0, rc;
 	const struct vocab *vocab;
 	struct src_set srcs;
@@ -374,7 +405,9 @@ cmd_explain(int argc, char **argv)
 	vocab = o.release ? vocab_for_release(o.release) : vocab_latest();
 	if (!vocab)
 		return cli_usage_error("explain", "unknown macOS release '%s'", o.release);
-	default_vars(&o.vars, cwd, sizeof(cwd));
+	rc = default_vars(&o, cli_is_definition(pos[0]), &project);
+	if (rc)
+		return rc;
 	src_set_init(&srcs);
 	policy_init(&ir, vocab);
 	rc = cli_is_definition(pos[0]) ? load_definition(pos[0], &o, &srcs, &ir)
@@ -395,6 +428,8 @@ cmd_explain(int argc, char **argv)
 	rc = d.action == POLICY_ALLOW ? EXIT_OK : EXIT_FINDINGS;
 out:
 	free(arg);
+	free(project);
+	free(o.project_buf);
 	for (size_t i = 0; i < o.nparams; i++)
 		free((char *)o.params[2 * i]);
 	policy_release(&ir);

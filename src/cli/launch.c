@@ -89,7 +89,10 @@ launch_name(const char *name, struct launch_opts *opts)
 	rc = cli_load_container(&st, name, &ci, &def);
 	if (rc)
 		goto out;
-	rc = launch_in_container(&def, &st, &ci, opts, NULL);
+	rc = cli_pick_project(&def, opts, "launch");
+	if (rc == 0)
+		rc = launch_in_container(&def, &st, &ci, opts, NULL);
+	free(opts->project_buf);
 	def_release(&def);
 out:
 	container_info_release(&ci);
@@ -101,7 +104,6 @@ int
 cmd_launch(int argc, char **argv)
 {
 	struct launch_opts opts;
-	char *project;
 	int c, rc = EXIT_OK;
 
 	memset(&opts, 0, sizeof(opts));
@@ -136,14 +138,7 @@ cmd_launch(int argc, char **argv)
 		return cli_usage_error("launch", "--name and --recreate go "
 				       "with a DEFINITION file, not a "
 				       "container's name");
-	project = cli_project(opts.project_arg, "launch");
-	if (!project)
-		return EXIT_USAGE;
-	opts.project = project;
 	if (names_definition(argv[optind]))
-		rc = launch_file(argv[optind], &opts);
-	else
-		rc = launch_name(argv[optind], &opts);
-	free(project);
-	return rc;
+		return launch_file(argv[optind], &opts);
+	return launch_name(argv[optind], &opts);
 }

@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_def.h"
+#include "cli/project.h"
 
 static void
 say_how(const char *name, const char *source, enum container_use_how how)
@@ -25,7 +26,7 @@ say_how(const char *name, const char *source, enum container_use_how how)
 }
 
 int
-cli_launch_def(struct container_def *def, const struct launch_opts *opts)
+cli_launch_def(struct container_def *def, struct launch_opts *opts)
 {
 	struct container_store st = CONTAINER_STORE_INIT;
 	struct container_info ci = CONTAINER_INFO_INIT;
@@ -35,6 +36,9 @@ cli_launch_def(struct container_def *def, const struct launch_opts *opts)
 	enum container_use_how how = CONTAINER_USED;
 	int rc;
 
+	rc = cli_pick_project(def, opts, "launch");
+	if (rc)
+		return rc;
 	if (cli_store_open(&st, &err) < 0 ||
 	    container_use_def(&st, def, &uo, &ci, &how, &err) < 0 ||
 	    container_hold(&st, &ci, &err) < 0) {
@@ -46,7 +50,18 @@ cli_launch_def(struct container_def *def, const struct launch_opts *opts)
 out:
 	container_info_release(&ci);
 	container_store_release(&st);
+	free(opts->project_buf);
+	opts->project_buf = NULL;
 	return rc;
+}
+
+int
+cli_pick_project(const struct container_def *def, struct launch_opts *opts,
+		 const char *cmd)
+{
+	opts->project_buf = cli_project_for(def, opts->project_arg, cmd);
+	opts->project = opts->project_buf;
+	return opts->project ? 0 : EXIT_USAGE;
 }
 
 int

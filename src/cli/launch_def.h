@@ -16,7 +16,15 @@
  * made from and refuses another with the same name. opts->name,
  * opts->recreate and opts->project apply. Returns the exit status.
  */
-int cli_launch_def(struct container_def *def, const struct launch_opts *opts);
+int cli_launch_def(struct container_def *def, struct launch_opts *opts);
+
+/*
+ * Set opts->project (and project_buf, to free) for def: --project as
+ * given, else the current folder, refused (message, EXIT_USAGE) when it
+ * is /, a home folder or holds one and def uses ${PROJECT}.
+ */
+int cli_pick_project(const struct container_def *def, struct launch_opts *opts,
+		     const char *cmd);
 
 /*
  * The container named name, its stored definition verified against its

@@ -17,6 +17,7 @@ struct launch_opts {
 	const char *project;     /* ${PROJECT} and the working directory,
 				  * checked (project.c); NULL: not picked yet */
 	const char *project_arg; /* --project as given, or NULL */
+	char *project_buf;       /* what project points to, when heap */
 	const char *name;        /* launch --name: the container to use */
 	int recreate;            /* launch --recreate */
 };

@@ -11,11 +11,13 @@
 #include <errno.h>
 #include <limits.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "def/def.h"
 #include "util/xalloc.h"
 
 /* dir equal to path, or an ancestor of it (both absolute, real). */
@@ -63,11 +65,38 @@ cli_project_home_of(const char *dir)
 	return found[0] ? found : NULL;
 }
 
+const char *
+cli_project_problem(const char *real)
+{
+	static char why[PATH_MAX + 64];
+	const char *home;
+
+	if (!strcmp(real, "/")) {
+		snprintf(why, sizeof(why), "'/' (the current folder), the "
+			 "whole disk");
+		return why;
+	}
+	home = cli_project_home_of(real);
+	if (!home)
+		return NULL;
+	snprintf(why, sizeof(why), "'%s' (the current folder), %s", real,
+		 covers(home, real) ? "a home folder" :
+		 "a folder holding a home folder");
+	return why;
+}
+
 char *
 cli_project(const char *given, const char *cmd)
 {
+	return cli_project_for(NULL, given, cmd);
+}
+
+char *
+cli_project_for(const struct container_def *def, const char *given,
+		const char *cmd)
+{
 	char *real = realpath(given ? given : ".", NULL);
-	const char *home;
+	const char *why;
 
 	if (!real) {
 		if (given)
@@ -80,16 +109,13 @@ cli_project(const char *given, const char *cmd)
 	}
 	if (given)
 		return real;
-	home = cli_project_home_of(real);
-	if (!strcmp(real, "/") || home) {
-		cli_error("%s: the project would be '%s' (the current folder), "
-			  "which %s; a definition's ${PROJECT} grants would "
-			  "cover all of it. Run sbox from the project's folder, "
-			  "or name the folder with --project DIR (-C DIR) if "
-			  "you mean it", cmd, real,
-			  !strcmp(real, "/") ? "is the whole disk" :
-			  !strcmp(real, home) ? "is a home folder" :
-			  "holds a home folder");
+	why = cli_project_problem(real);
+	/* only where it matters: a definition whose paths use ${PROJECT} */
+	if (why && (!def || def_uses_project(def))) {
+		cli_error("%s: the project would be %s: a definition's "
+			  "${PROJECT} grants would cover all of it. Run sbox "
+			  "from the project's folder, or name the folder with "
+			  "--project DIR (-C DIR) if you mean it", cmd, why);
 		free(real);
 		return NULL;
 	}

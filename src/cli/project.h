@@ -9,6 +9,15 @@
  */
 char *cli_project(const char *given, const char *cmd);
 
+struct container_def;
+/* The same, refusing only when def uses ${PROJECT} (def_uses_project). */
+char *cli_project_for(const struct container_def *def, const char *given,
+		      const char *cmd);
+
+/* Why the real path cannot be a default project ("'/' (the current
+ * folder), the whole disk"), or NULL when it can. Static text. */
+const char *cli_project_problem(const char *real);
+
 /* The invoking user's home folder that dir equals or holds, or NULL. */
 const char *cli_project_home_of(const char *dir);
 

@@ -6,7 +6,7 @@
 #include "cli/cli.h"
 #include "cli/cli_def.h"
 #include "cli/launch_util.h"
-#include "cli/project.h"
+#include "cli/launch_def.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -178,7 +178,6 @@ cmd_run(int argc, char **argv)
 	struct sbox_err err = SBOX_ERR_INIT;
 	struct container_def def;
 	struct src_set srcs;
-	char *project;
 	int rc;
 
 	memset(&a, 0, sizeof(a));
@@ -186,21 +185,18 @@ cmd_run(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	src_set_init(&srcs);
-	project = cli_project(a.opts.project_arg, "run");
-	if (!project)
-		return EXIT_USAGE;
-	a.opts.project = project;
 	rc = cli_def_load(a.defpath, &none, &srcs, &def);
 	if (rc)
 		goto out_srcs;
-	if (cli_store_open(&st, &err) < 0)
+	rc = cli_pick_project(&def, &a.opts, "run");
+	if (rc == 0 && cli_store_open(&st, &err) < 0)
 		rc = cli_report(&err);
-	else
+	else if (rc == 0)
 		rc = run_in_new_container(&st, &def, &a);
 	container_store_release(&st);
 	def_release(&def);
 out_srcs:
 	src_set_release(&srcs);
-	free(project);
+	free(a.opts.project_buf);
 	return rc;
 }

@@ -167,3 +167,23 @@ def_deny_path(struct container_def *def, const char *path)
 
 	def_pathlist_add(&def->fs_deny, path, none);
 }
+
+static int
+list_uses_project(const struct def_path_list *l)
+{
+	for (size_t i = 0; i < l->nr; i++)
+		if (strstr(l->v[i].path, "${PROJECT}"))
+			return 1;
+	return 0;
+}
+
+int
+def_uses_project(const struct container_def *def)
+{
+	return list_uses_project(&def->fs_read) ||
+	       list_uses_project(&def->fs_write) ||
+	       list_uses_project(&def->fs_exec) ||
+	       list_uses_project(&def->fs_deny) ||
+	       (def->template_name && strstr(def->template_name, "${PROJECT}")) ||
+	       (def->root && strstr(def->root, "${PROJECT}"));
+}

@@ -58,6 +58,8 @@ const struct sbpl_check sbpl_checks[] = {
 	{ "deny-default-unusable", DIAG_WARNING, "(deny default) with nothing that lets dyld read /System or /usr/lib: the program cannot start" },
 	{ "profile-size", DIAG_WARNING, "one rule's literal data is near Apple's 64 KiB limit" },
 	{ "def-program-not-executable", DIAG_WARNING, "a definition whose own program is outside its exec paths" },
+	{ "def-broad-grant", DIAG_WARNING, "a read, write or exec grant that covers / or the whole home folder" },
+	{ "def-project", DIAG_ERROR, "${PROJECT} would be /, a home folder or a folder holding one (launch refuses it without --project)" },
 	{ "rule-shadowed", DIAG_WARNING, "a filtered rule every path of which is decided by later rules of the opposite action (SBPL-SEMANTICS §a.1)" },
 	{ "child-op-precedence", DIAG_WARNING, "a rule on a child operation that wins over a later rule on its parent operation (SBPL-SEMANTICS §a.3)" },
 	{ "unfiltered-fallback", DIAG_NOTE, "an unfiltered rule after filtered rules of the opposite action: it is only the operation's fallback" },
