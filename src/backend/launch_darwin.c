@@ -22,6 +22,7 @@
 #include "def/def.h"
 #include "sbpl/emit.h"
 #include "util/input.h"
+#include "util/user_rights.h"
 
 /*
  * Private libSystem SPI, absent from the modern <sandbox.h>; declared as
@@ -79,9 +80,21 @@ sys_read_file(void *ctx, const char *path, struct strbuf *out)
 	char *text;
 	size_t len;
 
+	struct user_rights u;
+	int rc;
+
 	(void)ctx;
-	/* no FIFO or device, and a size limit (util/input.h) */
-	if (input_read(path, INPUT_SBPL_MAX, &text, &len, &err) < 0) {
+	/* root through sudo reads the user's imports with the user's
+	 * rights (util/user_rights.h); no FIFO or device, a size limit */
+	user_rights_for_sudo(&u);
+	if (user_rights_enter(&u) < 0) {
+		user_rights_release(&u);
+		return -1;
+	}
+	rc = input_read(path, INPUT_SBPL_MAX, &text, &len, &err);
+	user_rights_leave(&u);
+	user_rights_release(&u);
+	if (rc < 0) {
 		errno = err.sys_errno ? err.sys_errno : EINVAL;
 		return -1;
 	}
