@@ -126,7 +126,7 @@ fi
 
 # As root via sudo: drop to SUDO_UID/SUDO_GID, verified, groups cleared.
 # The definition's imports are read with the user's rights: let them.
-chmod 755 "$T_TMP"
+share_tmp
 (cd / && SUDO_UID=65534 SUDO_GID=65534 "$H" -- /bin/sh -c 'echo "$(id -u):$(id -g):$(id -G)"') \
 	>"$T_TMP/ids" 2>&1
 expect_grep "^65534:65534:65534\$" "$T_TMP/ids" "root -> SUDO_UID/SUDO_GID, no other groups"
