@@ -43,15 +43,20 @@ covers_home(const char *dir, const char *home)
 	return covers(dir, home);
 }
 
-/* The homes of the invoking user: $HOME, the user database, sudo's user. */
+/*
+ * The homes of the invoking user: $HOME (else the user database, which
+ * can be slow: NSS), and under sudo the invoking user's.
+ */
 const char *
 cli_project_home_of(const char *dir)
 {
 	static char found[PATH_MAX];
 	const char *homes[3] = { getenv("HOME"), NULL, NULL };
 	const char *sudo_uid = getenv("SUDO_UID");
-	struct passwd *pw = getpwuid(getuid());
+	struct passwd *pw = NULL;
 
+	if (!homes[0] || homes[0][0] != '/')
+		pw = getpwuid(getuid());
 	homes[1] = pw && pw->pw_dir ? xstrdup(pw->pw_dir) : NULL;
 	if (getuid() == 0 && sudo_uid && *sudo_uid) {
 		pw = getpwuid((uid_t)strtoul(sudo_uid, NULL, 10));
@@ -107,11 +112,11 @@ cli_project_for(const struct container_def *def, const char *given,
 				  cmd, strerror(errno));
 		return NULL;
 	}
-	if (given)
+	/* only where it matters: a definition whose paths use ${PROJECT} */
+	if (given || (def && !def_uses_project(def)))
 		return real;
 	why = cli_project_problem(real);
-	/* only where it matters: a definition whose paths use ${PROJECT} */
-	if (why && (!def || def_uses_project(def))) {
+	if (why) {
 		cli_error("%s: the project would be %s: a definition's "
 			  "${PROJECT} grants would cover all of it. Run sbox "
 			  "from the project's folder, or name the folder with "
