@@ -63,7 +63,8 @@ fi
 expect_grep "Permission denied" "$d/out" "the refusal says why"
 
 # 2. extends
-for cmd in "launch ext.json -- true" "compile ext.json" "check ext.json" \
+for cmd in "launch ext.json -- true" "create ext.json" "run ext.json -- true" \
+	   "compile ext.json" "check ext.json" \
 	   "explain ext.json file-read-data /etc/passwd"; do
 	# shellcheck disable=SC2086
 	sudo_sbox $cmd >"$d/out" 2>&1
