@@ -104,10 +104,11 @@ int def_load(const char *path, struct src_set *srcs, struct diag_list *diags,
 	     struct container_def *out);
 
 /*
- * Load a definition from memory (a container's stored definition.json,
- * already merged: no `extends`); name labels diagnostics.
+ * Parse and validate a definition held in memory that must stand alone
+ * (no `extends`): a stored or imported definition.json. label names it in
+ * diagnostics. Returns 0, or -1 after adding diagnostics.
  */
-int def_load_text(const char *name, const char *text, size_t len,
+int def_load_text(const char *label, const char *text, size_t len,
 		  struct src_set *srcs, struct diag_list *diags,
 		  struct container_def *out);
 

@@ -208,29 +208,28 @@ def_load(const char *path, struct src_set *srcs, struct diag_list *diags,
 }
 
 int
-def_load_text(const char *name, const char *text, size_t len,
+def_load_text(const char *label, const char *text, size_t len,
 	      struct src_set *srcs, struct diag_list *diags,
 	      struct container_def *out)
 {
 	struct def_node root;
+	struct src_file *f;
 	size_t errors_before = diags->nerrors;
-	const struct src_file *f;
 	char *copy = xmalloc(len + 1);
 
 	memcpy(copy, text, len);
 	copy[len] = '\0';
 	memset(&root, 0, sizeof(root));
 	def_init(out);
-	out->source = xstrdup(name);
-	f = src_set_add(srcs, name, copy, len);
-	/* stored definitions are merged: an "extends" left in one is an error */
+	out->source = xstrdup(label);
+	f = src_set_add(srcs, label, copy, len);
 	if (parse_text(f, diags, &root) == 0 &&
 	    def_from_node(&root, diags, out) == 0) {
-		for (size_t i = 0; i < root.nkids && root.kind == DN_OBJECT; i++)
-			if (!strcmp(root.kids[i].key, "extends"))
-				diag_add(diags, DIAG_ERROR, root.kids[i].loc,
-					 "def-extends", "a stored definition "
-					 "cannot extend another");
+		/* Stored definitions have their bases merged already. */
+		if (out->extends.nr)
+			diag_add(diags, DIAG_ERROR, root.loc, "def-extends",
+				 "'extends' in a definition that should have "
+				 "its bases merged");
 		def_validate(out, diags);
 	}
 	def_node_release(&root);
