@@ -31,7 +31,8 @@ const char cmd_explain_usage[] =
 	"                      current folder, refused when it is /, a home folder or\n"
 	"                      holds one (as sbox launch does)\n"
 	"  -I DIR              folder searched by (import \"x.sb\") in profiles\n"
-	"  --macos VERSION     the macOS release whose operation table applies (default latest)\n"
+	"  --macos VERSION     the macOS release whose operation table applies: 10.12 .. 10.15,\n"
+	"                      11 .. 15, or latest (default; also for 16 and later)\n"
 	"\n"
 	"Exit status: 0 allow, 1 deny, 2 bad input.\n";
 

@@ -80,6 +80,9 @@ struct ssym {
 	struct ssym *next;     /* intern hash chain */
 	struct sval *self;     /* the symbol value */
 	uint8_t special;       /* enum special_form, 0 for none */
+	/* the name as a (param "NAME"): its -D value, or noted missing */
+	bool param_missing;
+	const char *param;
 };
 
 /* Builtin procedure: args already evaluated; locs[i] is where args[i]
@@ -92,6 +95,10 @@ struct builtin {
 	builtin_fn fn;
 	int min_args, max_args;   /* max -1: variadic */
 };
+
+/* cnst.value of a name from a kernel table (MIG routine, Mach trap, fcntl
+ * command) that sbox does not carry: see apple.c kernel_identifier. */
+#define SBPL_KERNEL_IDENT (-0x7fffffffffffffffLL)
 
 struct sval {
 	uint8_t type;
@@ -131,7 +138,7 @@ struct sval {
 		} mod;
 		struct {
 			const char *name;
-			long long value;
+			long long value; /* SBPL_KERNEL_IDENT: a kernel name */
 		} cnst;
 	} u;
 };
@@ -165,7 +172,7 @@ struct interp {
 	 * binding: its allocations must then outlive it */
 	bool escaped;
 	struct ssym **symtab;
-	size_t symtab_size;
+	size_t symtab_size, nsyms;
 	const struct sbpl_opts *opts;
 	const struct vocab *vocab;
 	struct src_set *srcs;

@@ -16,8 +16,9 @@
 
 /* Largest definition file (and each file it extends). */
 #define INPUT_DEF_MAX (16u << 20)
-/* Largest SBPL file (a profile, or one it imports). */
-#define INPUT_SBPL_MAX (16u << 20)
+/* Largest SBPL file (a profile, or one it imports): big enough for a
+ * compiled definition of 100,000 paths (~25 MB). */
+#define INPUT_SBPL_MAX (64u << 20)
 
 enum input_kind {
 	INPUT_FILE = 1 << 0,  /* a regular file */
