@@ -160,14 +160,6 @@ def_resolve_partial(struct container_def *def, const struct def_vars *vars,
 	return resolve_all(def, vars, 1, err);
 }
 
-void
-def_deny_path(struct container_def *def, const char *path)
-{
-	struct src_loc none = { NULL, 0, 0 };
-
-	def_pathlist_add(&def->fs_deny, path, none);
-}
-
 static int
 list_uses_project(const struct def_path_list *l)
 {
