@@ -53,11 +53,10 @@ container_source_of(const struct container_def *def)
 	return real ? real : xstrdup(def->source);
 }
 
-int
-container_create_with(struct container_store *st,
-		      const struct container_def *def,
-		      const struct container_use_opts *o,
-		      struct container_info *out, struct sbox_err *err)
+static int
+create_from_def(struct container_store *st, const struct container_def *def,
+		const struct container_use_opts *o, int *run_lock_fd,
+		struct container_info *out, struct sbox_err *err)
 {
 	struct container_spec spec = { 0 };
 	char *json = def_to_json(def);
@@ -87,6 +86,7 @@ container_create_with(struct container_store *st,
 	/* Relative template and root paths are the definition's. */
 	spec.base_dir = src ? dirname(src) : NULL;
 	spec.home_links = links;
+	spec.run_lock_fd = run_lock_fd;
 	rc = container_create(st, &spec, out, err);
 out:
 	free(root);
@@ -105,7 +105,26 @@ container_create_from_def(struct container_store *st,
 {
 	struct container_use_opts o = { name, NULL, 0 };
 
-	return container_create_with(st, def, &o, out, err);
+	return create_from_def(st, def, &o, NULL, out, err);
+}
+
+int
+container_create_with(struct container_store *st,
+		      const struct container_def *def,
+		      const struct container_use_opts *o,
+		      struct container_info *out, struct sbox_err *err)
+{
+	return create_from_def(st, def, o, NULL, out, err);
+}
+
+int
+container_create_run(struct container_store *st,
+		     const struct container_def *def,
+		     const struct container_use_opts *o, int *run_lock_fd,
+		     struct container_info *out, struct sbox_err *err)
+{
+	*run_lock_fd = -1;
+	return create_from_def(st, def, o, run_lock_fd, out, err);
 }
 
 int

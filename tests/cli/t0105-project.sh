@@ -10,6 +10,9 @@
 export SBOX_HOME="$T_TMP/store"
 export HOME="$T_TMP/home"
 mkdir -p "$HOME/proj"
+# what base denies exists, as in a real home (a missing deny inside a
+# writable tree stops a launch)
+mkdir -p "$HOME/.ssh" "$HOME/.gnupg" "$HOME/.aws" "$HOME/Library/Keychains"
 BT=$T_TMP/bt.json NB=$T_TMP/nb.json BR=$T_TMP/br.json
 echo '{"name": "bt", "extends": ["build-tools"]}' >"$BT"
 echo '{"name": "nb", "extends": ["base"]}' >"$NB"
