@@ -47,6 +47,9 @@ attempt() {
 		"$d/attack.sh" "$ATTACK_DIR" ) >"$d/out1" 2>&1
 	if grep -q "tampered=1" "$d/out1"; then
 		not_ok "$alabel: the program edited a stored definition"
+	elif ! grep -q "tampered=0" "$d/out1"; then
+		not_ok "$alabel: the attack did not even run"
+		sed 's/^/#   /' "$d/out1"
 	else
 		ok "$alabel: the program cannot edit a stored definition"
 	fi
@@ -55,6 +58,9 @@ attempt() {
 			readlink /proc/self/ns/net ) >"$d/out2" 2>&1
 		if grep -qxF "$HOSTNET" "$d/out2"; then
 			not_ok "$alabel: launch of '$how' ran in the host's network"
+			sed 's/^/#   /' "$d/out2"
+		elif ! grep -q '^net:\[' "$d/out2"; then
+			not_ok "$alabel: launch of '$how' did not run"
 			sed 's/^/#   /' "$d/out2"
 		else
 			ok "$alabel: launch of '$how' keeps \"network\": \"none\""
@@ -68,7 +74,10 @@ suite() {
 	DIRS="$DIRS $d"
 	chmod 755 "$d"
 	cp "$T_TMP/attack.sh" "$d/attack.sh"
-	mkdir -p "$d/proj" "$d/home"
+	# what base denies exists, as in a real home (a deny missing inside
+	# a writable tree stops a launch)
+	mkdir -p "$d/proj" "$d/home/.ssh" "$d/home/.gnupg" "$d/home/.aws" \
+		"$d/home/Library/Keychains"
 	cat >"$d/proj/def.json" <<EOF
 {"name": "reach", "extends": ["base"],
  "filesystem": {"write": ["\${PROJECT}", "~"], "exec": ["$d/attack.sh"]},
@@ -81,6 +90,27 @@ EOF
 	ENVSET="SBOX_HOME=$d/proj/.sbox HOME=$d/home"
 	ATTACK_DIR=$d/proj
 	attempt "$label: store in the project" "$user" "$d/proj/def.json"
+
+	# 1b. deeper in the project: the folder above the store cannot be
+	# moved away (with the store's mask in it) to be edited next time
+	# (only the store in use and the default one are denied: the first
+	# variant's store goes, or the attack would find that one)
+	rm -rf "$d/proj/.sbox"
+	mkdir -p "$d/proj/a"
+	[ -n "$user" ] && chown "$user" "$d/proj/a"
+	ENVSET="SBOX_HOME=$d/proj/a/.sbox HOME=$d/home"
+	( cd "$d/proj" && run_as "$user" env $ENVSET "$SBOX" launch "$d/proj/def.json" -- \
+		/bin/sh -c "mv '$d/proj/a' '$d/proj/moved'; echo mv=\$?" ) >"$d/out1" 2>&1
+	if [ -d "$d/proj/moved" ] || ! [ -d "$d/proj/a/.sbox" ]; then
+		not_ok "$label: the folder holding the store was moved away"
+	elif ! grep -q "^mv=" "$d/out1"; then
+		not_ok "$label: the move was not even tried"
+		sed 's/^/#   /' "$d/out1"
+	else
+		ok "$label: the folder holding the store stays put"
+	fi
+	ATTACK_DIR=$d/proj
+	attempt "$label: store deep in the project" "$user" "$d/proj/def.json"
 
 	# 2. the default store under a writable home
 	ENVSET="HOME=$d/home XDG_DATA_HOME="
