@@ -16,6 +16,8 @@
 #include "util/strbuf.h"
 #include "util/user_rights.h"
 
+struct lx_trace;
+
 /* Where a plan path was found on the host. */
 struct lx_object {
 	int fd;          /* O_PATH, -1 when absent or refused */
@@ -65,6 +67,7 @@ struct lx_launch {
 	gid_t run_gid;           /* SUDO_UID/SUDO_GID; else uid/gid */
 	struct user_rights rights; /* run_uid's, for opening the plan's paths
 				    * (inactive unless root acts for a user) */
+	struct lx_trace *trace;  /* --trace (trace_linux.h), else NULL */
 };
 
 /* Messages on the report pipe: one letter, then text or a number. */

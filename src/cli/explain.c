@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/project.h"
 #include "cli/cli_def.h"
+#include "cli/explain.h"
 #include "def/def_access.h"
 #include "policy/decide.h"
 #include "policy/vocab.h"
@@ -13,6 +14,7 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -22,6 +24,7 @@
 
 const char cmd_explain_usage[] =
 	"usage: sbox explain [options] PROFILE|DEFINITION OPERATION [ARGUMENT]\n"
+	"       sbox explain [options] --from-trace FILE [DEFINITION]\n"
 	"\n"
 	"  ARGUMENT            a path, host:port, or a name (mach service, sysctl, ...)\n"
 	"  --format text|json  output format (default text)\n"
@@ -33,22 +36,10 @@ const char cmd_explain_usage[] =
 	"  -I DIR              folder searched by (import \"x.sb\") in profiles\n"
 	"  --macos VERSION     the macOS release whose operation table applies: 10.12 .. 10.15,\n"
 	"                      11 .. 15, or latest (default; also for 16 and later)\n"
+	"  --from-trace FILE   explain each record of `--trace=FILE` (launch, run, learn),\n"
+	"                      against DEFINITION or the definition the record names\n"
 	"\n"
 	"Exit status: 0 allow, 1 deny, 2 bad input.\n";
-
-#define MAX_PARAMS 64
-
-struct explain_opts {
-	const char *format;
-	const char *release;
-	const char *params[2 * MAX_PARAMS + 1];
-	size_t nparams;
-	const char *includes[MAX_PARAMS + 1];
-	size_t nincludes;
-	struct def_vars vars;
-	const char *project_arg;   /* -C, --project */
-	char *project_buf;         /* the project load_definition picked */
-};
 
 /* The text of a rule: its source line for profiles, SBPL for the rest. */
 static void
@@ -98,8 +89,8 @@ how_name(enum decide_how how)
 	return names[how];
 }
 
-static void
-print_text(const struct decision *d, const char *op, const char *arg)
+void
+explain_print_text(const struct decision *d, const char *op, const char *arg)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -164,8 +155,8 @@ rule_json(const struct policy_rule *r)
 	return o;
 }
 
-static void
-print_json(const struct decision *d, const char *op, const char *arg)
+void
+explain_print_json(const struct decision *d, const char *op, const char *arg)
 {
 	json_t *o = json_object(), *chain = json_array();
 	char *text;
@@ -229,8 +220,8 @@ append_escape_hatch(const char *path, const struct container_def *def,
 }
 
 /* The IR of a definition: the emitter's rules, located in the definition. */
-static int
-load_definition(const char *path, struct explain_opts *o, struct src_set *srcs,
+int
+explain_load_definition(const char *path, struct explain_opts *o, struct src_set *srcs,
 		struct policy *ir)
 {
 	struct container_def def;
@@ -294,7 +285,7 @@ parse_define(struct explain_opts *o, const char *kv)
 {
 	const char *eq = strchr(kv, '=');
 
-	if (!eq || eq == kv || o->nparams == MAX_PARAMS)
+	if (!eq || eq == kv || o->nparams == EXPLAIN_MAX_PARAMS)
 		return -1;
 	/* the same -D serves both kinds of input */
 	cli_def_var(kv, &o->vars);
@@ -313,6 +304,7 @@ parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 		{ "format", required_argument, NULL, 'f' },
 		{ "macos", required_argument, NULL, 'm' },
 		{ "project", required_argument, NULL, 'C' },
+		{ "from-trace", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -340,12 +332,15 @@ parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 		case 'm':
 			o->release = optarg;
 			break;
+		case 't':
+			o->from_trace = optarg;
+			break;
 		case 'D':
 			if (parse_define(o, optarg) < 0)
 				return cli_usage_error("explain", "-D wants KEY=VALUE, not '%s'", optarg);
 			break;
 		case 'I':
-			if (o->nincludes == MAX_PARAMS)
+			if (o->nincludes == EXPLAIN_MAX_PARAMS)
 				return cli_usage_error("explain", "too many -I");
 			o->includes[o->nincludes++] = optarg;
 			break;
@@ -360,6 +355,10 @@ parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 		pos[(*npos)++] = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error("explain", "too many arguments");
+	if (o->from_trace && *npos > 1)
+		return cli_usage_error("explain", "--from-trace takes at most a DEFINITION");
+	if (o->from_trace)
+		return 0;
 	if (*npos < 2)
 		return cli_usage_error("explain", "expected PROFILE|DEFINITION OPERATION [ARGUMENT]");
 	return 0;
@@ -406,12 +405,18 @@ cmd_explain(int argc, char **argv)
 	vocab = o.release ? vocab_for_release(o.release) : vocab_latest();
 	if (!vocab)
 		return cli_usage_error("explain", "unknown macOS release '%s'", o.release);
-	rc = default_vars(&o, cli_is_definition(pos[0]), &project);
+	/* --from-trace loads its definition through explain_load_definition */
+	rc = default_vars(&o, o.from_trace || cli_is_definition(pos[0]),
+			  &project);
 	if (rc)
-		return rc;
+		goto out_params;
+	if (o.from_trace) {
+		rc = explain_trace(&o, pos[0]);
+		goto out_params;
+	}
 	src_set_init(&srcs);
 	policy_init(&ir, vocab);
-	rc = cli_is_definition(pos[0]) ? load_definition(pos[0], &o, &srcs, &ir)
+	rc = cli_is_definition(pos[0]) ? explain_load_definition(pos[0], &o, &srcs, &ir)
 				       : load_profile(pos[0], &o, &srcs, &ir);
 	if (rc)
 		goto out;
@@ -423,17 +428,18 @@ cmd_explain(int argc, char **argv)
 		goto out;
 	}
 	if (!strcmp(o.format, "json"))
-		print_json(&d, pos[1], arg);
+		explain_print_json(&d, pos[1], arg);
 	else
-		print_text(&d, pos[1], arg);
+		explain_print_text(&d, pos[1], arg);
 	rc = d.action == POLICY_ALLOW ? EXIT_OK : EXIT_FINDINGS;
 out:
 	free(arg);
+	policy_release(&ir);
+	src_set_release(&srcs);
+out_params:
 	free(project);
 	free(o.project_buf);
 	for (size_t i = 0; i < o.nparams; i++)
 		free((char *)o.params[2 * i]);
-	policy_release(&ir);
-	src_set_release(&srcs);
 	return rc;
 }

@@ -30,10 +30,12 @@ const char cmd_launch_usage[] =
 	"                    (its Data/ is lost)\n"
 	"  --allow-weaker    run even when the kernel cannot enforce everything\n"
 	"                    (warns); otherwise such a launch exits with 3\n"
-	"  --timeout SECS    kill the container after SECS seconds (wall clock)\n";
+	"  --timeout SECS    kill the container after SECS seconds (wall clock)\n"
+	LAUNCH_TRACE_HELP;
 
 static const struct option launch_options[] = {
 	LAUNCH_SHARED_OPTIONS,
+	LAUNCH_TRACE_OPTION,
 	{ "name", required_argument, NULL, 'N' },
 	{ "recreate", no_argument, NULL, 'R' },
 	{ "help", no_argument, NULL, 'h' },
@@ -64,6 +66,7 @@ launch_file(const char *path, struct launch_opts *opts)
 	int rc;
 
 	src_set_init(&srcs);
+	opts->def_path = path;   /* --trace records cite the user's file */
 	rc = cli_def_load(path, &none, &srcs, &def);
 	if (rc == 0) {
 		rc = cli_launch_def(&def, opts);

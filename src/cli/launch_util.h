@@ -9,6 +9,9 @@
 #include "backend/backend.h"
 #include "container/container.h"
 #include "def/def.h"
+#include "util/strbuf.h"
+
+struct denials;
 
 struct launch_opts {
 	unsigned flags;          /* LAUNCH_ALLOW_WEAKER */
@@ -20,6 +23,13 @@ struct launch_opts {
 	char *project_buf;       /* what project points to, when heap */
 	const char *name;        /* launch --name: the container to use */
 	int recreate;            /* launch --recreate */
+	int trace;               /* --trace[=FILE] */
+	const char *trace_file;
+	const char *def_path;    /* the definition the records cite */
+	struct strbuf *trace_json; /* run --report: the records, as an array */
+	struct container_def *trace_model; /* learn: record against (resolved
+					    * here, with the launch's values) */
+	struct denials *denials; /* learn: keep the records */
 };
 
 /* Long options launch and run share with launch_opt_parse. */
@@ -27,6 +37,13 @@ struct launch_opts {
 	{ "allow-weaker", no_argument, NULL, 'W' }, \
 	{ "timeout", required_argument, NULL, 'T' }, \
 	{ "project", required_argument, NULL, 'C' }
+
+/* The option both commands take (its getopt value is 'X'). */
+#define LAUNCH_TRACE_OPTION { "trace", optional_argument, NULL, 'X' }
+#define LAUNCH_TRACE_HELP \
+	"  --trace[=FILE]    record what the definition refuses: a summary on\n" \
+	"                    stderr at exit, one JSON line per access in FILE\n"
+
 
 /*
  * Resolve def's variables for container ci, run the program (opts->argv,
