@@ -8,6 +8,7 @@
 
 #include "backend/denials.h"
 #include "cli/cli.h"
+#include "cli/project.h"
 #include "cli/trace_out.h"
 #include "util/xalloc.h"
 
@@ -95,6 +96,7 @@ launch_in_container(struct container_def *def,
 	struct denials denials;
 	struct def_vars vars;
 	const char *cwd = opts->project;
+	char *picked = NULL;
 	char *tmpdir = xasprintf("%s/tmp", ci->data_dir);
 	int status = EXIT_LAUNCH_FAILED;
 	char **prog = NULL;
@@ -108,9 +110,15 @@ launch_in_container(struct container_def *def,
 	vars.container = ci->data_dir;
 	vars.project = cwd;
 	vars.tmpdir = tmpdir;
+	/* a caller that did not pick the project: the rule of cli/project.c */
 	if (!cwd) {
-		cli_error("no project folder");
-		goto out;
+		picked = cli_project_for(def, opts->project_arg, "launch");
+		if (!picked) {
+			status = EXIT_USAGE;
+			goto out;
+		}
+		cwd = picked;
+		vars.project = cwd;
 	}
 	if (def_resolve(def, &vars, &err) < 0 || (opts->trace_model &&
 	    def_resolve(opts->trace_model, &vars, &err) < 0)) {
@@ -160,5 +168,6 @@ out:
 	denials_release(&denials);
 	free(prog);
 	free(tmpdir);
+	free(picked);
 	return status;
 }
