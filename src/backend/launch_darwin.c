@@ -22,6 +22,8 @@
 #include "backend/trace_darwin.h"
 #include "def/def.h"
 #include "sbpl/emit.h"
+#include "util/input.h"
+#include "util/user_rights.h"
 
 /*
  * Private libSystem SPI, absent from the modern <sandbox.h>; declared as
@@ -75,25 +77,31 @@ sys_realpath(void *ctx, const char *path)
 static int
 sys_read_file(void *ctx, const char *path, struct strbuf *out)
 {
-	char buf[8192];
-	ssize_t n;
-	int fd, saved;
+	struct sbox_err err = SBOX_ERR_INIT;
+	char *text;
+	size_t len;
+
+	struct user_rights u;
+	int rc;
 
 	(void)ctx;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	/* root through sudo reads the user's imports with the user's
+	 * rights (util/user_rights.h); no FIFO or device, a size limit */
+	user_rights_for_sudo(&u);
+	if (user_rights_enter(&u) < 0) {
+		user_rights_release(&u);
 		return -1;
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		strbuf_add(out, buf, (size_t)n);
 	}
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return n < 0 ? -1 : 0;
+	rc = input_read(path, INPUT_SBPL_MAX, &text, &len, &err);
+	user_rights_leave(&u);
+	user_rights_release(&u);
+	if (rc < 0) {
+		errno = err.sys_errno ? err.sys_errno : EINVAL;
+		return -1;
+	}
+	strbuf_add(out, text, len);
+	free(text);
+	return 0;
 }
 
 /* macOS has no pipe2: set close-on-exec right after (single-threaded). */

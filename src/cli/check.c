@@ -7,6 +7,7 @@
  * Exit: 0 no errors, 1 errors found, 2 bad usage or unreadable input.
  */
 #include "cli/cli.h"
+#include "cli/project.h"
 #include "cli/cli_def.h"
 #include "sbpl/check_def.h"
 #include "policy/policy.h"
@@ -26,6 +27,9 @@ const char cmd_check_usage[] =
 	"\n"
 	"  -I DIR             search DIR for (import \"x.sb\"); repeatable, in order\n"
 	"  -D KEY=VALUE       supply (param \"KEY\"); repeatable\n"
+	"  -C, --project DIR  the project of definitions (${PROJECT}); default: the\n"
+	"                     current folder, an error when it is /, a home folder\n"
+	"                     or holds one and a definition uses ${PROJECT}\n"
 	"  --prepend FILE     evaluate FILE first (a fragment's base profile)\n"
 	"  --macos VERSION    check against this release's vocabulary\n"
 	"                     (10.12 .. 10.15, 11 .. 15, or latest:\n"
@@ -57,6 +61,8 @@ struct check_opts {
 	bool json;
 	bool list_checks;
 	struct strvec files;
+	char *project;               /* -C, real path */
+	const char *project_problem; /* the current folder cannot be one */
 };
 
 static void
@@ -67,6 +73,7 @@ check_opts_release(struct check_opts *o)
 	free(o->prepend.v);
 	free(o->disabled.v);
 	free(o->files.v);
+	free(o->project);
 }
 
 /* -D KEY=VALUE: split in place (argv strings are ours to modify). */
@@ -97,13 +104,20 @@ parse_args(int argc, char **argv, struct check_opts *o)
 		{ "list-checks", no_argument, NULL, OPT_LIST },
 		{ "include", required_argument, NULL, 'I' },
 		{ "define", required_argument, NULL, 'D' },
+		{ "project", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, "I:D:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "I:D:C:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'C':
+			free(o->project);
+			o->project = cli_project(optarg, "check");
+			if (!o->project)
+				return EXIT_USAGE;
+			break;
 		case 'I':
 			strvec_push(&o->includes, optarg);
 			break;
@@ -180,12 +194,39 @@ check_one(const char *path, const struct check_opts *o, struct src_set *srcs,
 	so.params = o->params.v;
 	so.prepend = o->prepend.v;
 	so.strict_params = o->strict_params;
-	if (cli_is_definition(path))
-		return sbpl_check_def(path, &so, srcs, diags);
-	policy_init(&pol, o->vocab ? o->vocab : vocab_latest());
-	rc = sbpl_eval_file(path, &so, srcs, diags, &pol);
-	policy_release(&pol);
+	so.project_problem = o->project_problem;
+	rc = cli_as_user();
+	if (rc)
+		return rc;
+	if (cli_is_definition(path)) {
+		rc = sbpl_check_def(path, &so, srcs, diags);
+	} else {
+		policy_init(&pol, o->vocab ? o->vocab : vocab_latest());
+		rc = sbpl_eval_file(path, &so, srcs, diags, &pol);
+		policy_release(&pol);
+	}
+	cli_as_root();
 	return rc;
+}
+
+/* ${PROJECT} of definitions: -C, else -D PROJECT=, else the current
+ * folder under launch's rule (cli/project.c). */
+static void
+project_param(struct check_opts *o)
+{
+	char *cwd;
+
+	for (size_t i = 0; i + 1 < o->params.nr; i += 2)
+		if (!strcmp(o->params.v[i], "PROJECT"))
+			return;
+	if (o->project) {
+		strvec_push(&o->params, "PROJECT");
+		strvec_push(&o->params, o->project);
+		return;
+	}
+	cwd = realpath(".", NULL);
+	o->project_problem = cwd ? cli_project_problem(cwd) : NULL;
+	free(cwd);
 }
 
 static json_t *
@@ -248,6 +289,7 @@ cmd_check(int argc, char **argv)
 		check_opts_release(&o);
 		return rc;
 	}
+	project_param(&o);
 	src_set_init(&srcs);
 	diag_list_init(&diags);
 	diags.disabled = o.disabled.v;

@@ -1,6 +1,7 @@
 /* sbox compile: a definition -> SBPL (macOS) or a launch plan (Linux). */
 #include "cli/cli.h"
 #include "cli/cli_def.h"
+#include "cli/project.h"
 #include "backend/linux_plan.h"
 #include "sbpl/emit.h"
 #include "util/strbuf.h"
@@ -18,6 +19,7 @@ const char cmd_compile_usage[] =
 	"usage: sbox compile DEFINITION [-o FILE] [-D KEY=VALUE] [--target macos|linux]\n"
 	"\n"
 	"  -o, --output FILE   write the result to FILE instead of standard output\n"
+	"  -C, --project DIR   ${PROJECT} is DIR (as sbox launch -C DIR)\n"
 	"  -D KEY=VALUE        value of a path variable: HOME, CONTAINER, PROJECT, TMPDIR\n"
 	"                      (TMPDIR defaults to CONTAINER/tmp; variables left unset\n"
 	"                      become profile parameters, paths are string literals)\n"
@@ -127,6 +129,7 @@ cmd_compile(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "target", required_argument, NULL, 't' },
+		{ "project", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -135,7 +138,7 @@ cmd_compile(int argc, char **argv)
 	struct container_def def;
 	struct src_set srcs;
 	const char *defpath = NULL;
-	char *tmpdir = NULL;
+	char *project = NULL, *tmpdir = NULL;
 	int c, rc;
 
 	/* options may follow the definition: take positionals as they come */
@@ -146,10 +149,17 @@ cmd_compile(int argc, char **argv)
 			defpath = argv[optind++];
 			continue;
 		}
-		c = getopt_long(argc, argv, "+o:D:h", opts, NULL);
+		c = getopt_long(argc, argv, "+o:D:C:h", opts, NULL);
 		if (c == -1)
 			break;
 		switch (c) {
+		case 'C':
+			free(project);
+			project = cli_project(optarg, "compile");
+			if (!project)
+				return EXIT_USAGE;
+			vars.project = project;
+			break;
 		case 'o':
 			output = optarg;
 			break;
@@ -195,6 +205,7 @@ cmd_compile(int argc, char **argv)
 	def_release(&def);
 out:
 	src_set_release(&srcs);
+	free(project);
 	free(tmpdir);
 	return rc;
 }

@@ -3,6 +3,7 @@
  * one access, and the operations walked to find it (policy/decide.h).
  */
 #include "cli/cli.h"
+#include "cli/project.h"
 #include "cli/cli_def.h"
 #include "cli/explain.h"
 #include "def/def_access.h"
@@ -29,6 +30,9 @@ const char cmd_explain_usage[] =
 	"  --format text|json  output format (default text)\n"
 	"  -D KEY=VALUE        profile parameter; for a definition: HOME, CONTAINER,\n"
 	"                      PROJECT or TMPDIR (default: $HOME, the current folder, $TMPDIR)\n"
+	"  -C, --project DIR   the project (${PROJECT}) of a definition; default: the\n"
+	"                      current folder, refused when it is /, a home folder or\n"
+	"                      holds one (as sbox launch does)\n"
 	"  -I DIR              folder searched by (import \"x.sb\") in profiles\n"
 	"  --macos VERSION     the macOS release whose operation table applies: 10.12 .. 10.15,\n"
 	"                      11 .. 15, or latest (default; also for 16 and later)\n"
@@ -202,7 +206,11 @@ append_escape_hatch(const char *path, const struct container_def *def,
 	so.params = o->params;
 	so.include_dirs = o->includes;
 	diag_list_init(&diags);
-	rc = sbpl_eval_string(name, text.buf, &so, srcs, &diags, ir);
+	rc = cli_as_user();
+	if (rc == 0) {
+		rc = sbpl_eval_string(name, text.buf, &so, srcs, &diags, ir);
+		cli_as_root();
+	}
 	if (rc != 0)
 		cli_print_diags(&diags);
 	diag_list_release(&diags);
@@ -224,6 +232,17 @@ explain_load_definition(const char *path, struct explain_opts *o, struct src_set
 
 	if (rc)
 		return rc;
+	/* ${PROJECT} as launch picks it (cli/project.c) */
+	if (!o->vars.project) {
+		o->project_buf = cli_project_for(&def, NULL, "explain");
+		o->vars.project = o->project_buf;
+		if (!o->project_buf ||
+		    def_resolve_partial(&def, &o->vars, &err) < 0) {
+			rc = o->project_buf ? cli_report(&err) : EXIT_USAGE;
+			def_release(&def);
+			return rc;
+		}
+	}
 	if (sbpl_emit_def_ir(&def, &text, &params, ir, &err) < 0)
 		rc = cli_report(&err);
 	else if (def.sbpl_raw || def.sbpl_import.nr)
@@ -248,7 +267,11 @@ load_profile(const char *path, struct explain_opts *o, struct src_set *srcs,
 	so.params = o->params;
 	so.include_dirs = o->includes;
 	diag_list_init(&diags);
-	rc = sbpl_eval_file(path, &so, srcs, &diags, ir);
+	rc = cli_as_user();
+	if (rc == 0) {
+		rc = sbpl_eval_file(path, &so, srcs, &diags, ir);
+		cli_as_root();
+	}
 	/* a profile that does not evaluate cannot be explained; lint
 	 * findings of one that does are `sbox check`'s business */
 	if (rc != 0)
@@ -280,6 +303,7 @@ parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "macos", required_argument, NULL, 'm' },
+		{ "project", required_argument, NULL, 'C' },
 		{ "from-trace", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -293,10 +317,13 @@ parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 			pos[(*npos)++] = argv[optind++];
 			continue;
 		}
-		c = getopt_long(argc, argv, "+D:I:h", opts, NULL);
+		c = getopt_long(argc, argv, "+D:I:C:h", opts, NULL);
 		if (c == -1)
 			break;
 		switch (c) {
+		case 'C':
+			o->project_arg = optarg;
+			break;
 		case 'f':
 			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
 				return cli_usage_error("explain", "--format is text or json");
@@ -337,22 +364,32 @@ parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 	return 0;
 }
 
-static void
-default_vars(struct def_vars *v, char *cwd, size_t cwdlen)
+/* The project as launch picks it (cli/project.c); 0 or an exit status. */
+static int
+default_vars(struct explain_opts *o, int definition, char **project)
 {
+	struct def_vars *v = &o->vars;
+
 	if (!v->home)
 		v->home = getenv("HOME");
-	if (!v->project && getcwd(cwd, cwdlen))
-		v->project = cwd;
 	if (!v->tmpdir)
 		v->tmpdir = getenv("TMPDIR");
+	if (v->project && !o->project_arg)
+		return 0;   /* -D PROJECT= */
+	if (definition && !o->project_arg)
+		return 0;   /* load_definition picks it, as launch does */
+	*project = cli_project(o->project_arg, "explain");
+	if (!*project)
+		return EXIT_USAGE;
+	v->project = *project;
+	return 0;
 }
 
 int
 cmd_explain(int argc, char **argv)
 {
 	struct explain_opts o;
-	char *pos[3] = { NULL, NULL, NULL }, cwd[4096], *arg = NULL;
+	char *pos[3] = { NULL, NULL, NULL }, *arg = NULL, *project = NULL;
 	int npos = 0, rc;
 	const struct vocab *vocab;
 	struct src_set srcs;
@@ -368,7 +405,11 @@ cmd_explain(int argc, char **argv)
 	vocab = o.release ? vocab_for_release(o.release) : vocab_latest();
 	if (!vocab)
 		return cli_usage_error("explain", "unknown macOS release '%s'", o.release);
-	default_vars(&o.vars, cwd, sizeof(cwd));
+	/* --from-trace loads its definition through explain_load_definition */
+	rc = default_vars(&o, o.from_trace || cli_is_definition(pos[0]),
+			  &project);
+	if (rc)
+		goto out_params;
 	if (o.from_trace) {
 		rc = explain_trace(&o, pos[0]);
 		goto out_params;
@@ -396,6 +437,8 @@ out:
 	policy_release(&ir);
 	src_set_release(&srcs);
 out_params:
+	free(project);
+	free(o.project_buf);
 	for (size_t i = 0; i < o.nparams; i++)
 		free((char *)o.params[2 * i]);
 	return rc;

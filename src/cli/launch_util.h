@@ -17,6 +17,12 @@ struct launch_opts {
 	unsigned flags;          /* LAUNCH_ALLOW_WEAKER */
 	uint64_t timeout;        /* --timeout seconds, 0 = the definition's */
 	char **argv;             /* program after "--", or NULL */
+	const char *project;     /* ${PROJECT} and the working directory,
+				  * checked (project.c); NULL: not picked yet */
+	const char *project_arg; /* --project as given, or NULL */
+	char *project_buf;       /* what project points to, when heap */
+	const char *name;        /* launch --name: the container to use */
+	int recreate;            /* launch --recreate */
 	int trace;               /* --trace[=FILE] */
 	const char *trace_file;
 	const char *def_path;    /* the definition the records cite */
@@ -27,6 +33,12 @@ struct launch_opts {
 	enum pty_mode pty;       /* --pty / --no-pty, else PTY_AUTO */
 };
 
+/* Long options launch and run share with launch_opt_parse. */
+#define LAUNCH_SHARED_OPTIONS \
+	{ "allow-weaker", no_argument, NULL, 'W' }, \
+	{ "timeout", required_argument, NULL, 'T' }, \
+	{ "project", required_argument, NULL, 'C' }
+
 /* The option both commands take (its getopt value is 'X'). */
 #define LAUNCH_TRACE_OPTION { "trace", optional_argument, NULL, 'X' }
 #define LAUNCH_TRACE_HELP \
@@ -34,8 +46,8 @@ struct launch_opts {
 	"                    stderr at exit, one JSON line per access in FILE\n"
 
 /* getopt values of the options launch and run share. */
-#define LAUNCH_OPT_PTY 'P'
-#define LAUNCH_OPT_NO_PTY 'N'
+#define LAUNCH_OPT_PTY 0x101   /* long options only */
+#define LAUNCH_OPT_NO_PTY 0x102
 
 /* Their usage lines, for both commands' help. */
 #define LAUNCH_PTY_USAGE \

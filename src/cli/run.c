@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "cli/cli_def.h"
 #include "cli/launch_util.h"
+#include "cli/launch_def.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +26,9 @@ const char cmd_run_usage[] =
 	"Creates a new container from DEFINITION, runs PROGRAM in it, and\n"
 	"removes the container. Exits with the program's status.\n"
 	"\n"
+	"  -C, --project DIR use DIR as the project: ${PROJECT} and where the\n"
+	"                    program starts (default: the current folder, refused\n"
+	"                    when it is /, a home folder or holds one)\n"
 	"  --keep            keep the container afterwards (its name is printed)\n"
 	"  --report FILE     write a JSON report: container, exit status, signal,\n"
 	"                    duration\n"
@@ -36,10 +40,9 @@ const char cmd_run_usage[] =
 	LAUNCH_PTY_USAGE;
 
 static const struct option run_options[] = {
+	LAUNCH_SHARED_OPTIONS,
 	{ "keep", no_argument, NULL, 'k' },
 	{ "report", required_argument, NULL, 'r' },
-	{ "allow-weaker", no_argument, NULL, 'W' },
-	{ "timeout", required_argument, NULL, 'T' },
 	LAUNCH_TRACE_OPTION,
 	{ "pty", no_argument, NULL, LAUNCH_OPT_PTY },
 	{ "no-pty", no_argument, NULL, LAUNCH_OPT_NO_PTY },
@@ -114,7 +117,7 @@ parse_run_args(int argc, char **argv, struct run_args *a)
 			a->opts.argv = argv + optind + 1;
 			break;
 		}
-		c = getopt_long(argc, argv, "+h", run_options, NULL);
+		c = getopt_long(argc, argv, "+hC:", run_options, NULL);
 		if (c == -1)
 			break;
 		if (launch_opt_parse(c, optarg, &a->opts, "run", &rc)) {
@@ -146,6 +149,7 @@ run_in_new_container(struct container_store *st, struct container_def *def,
 	struct container_info ci = CONTAINER_INFO_INIT;
 	struct launch_result res;
 	struct sbox_err err = SBOX_ERR_INIT;
+	struct container_use_opts uo = { NULL, NULL, 0 };
 	char *name = run_name(def);
 	int rc, run_lock = -1;
 
@@ -154,9 +158,11 @@ run_in_new_container(struct container_store *st, struct container_def *def,
 		cli_error("cannot pick a container name: %s", strerror(errno));
 		return EXIT_LAUNCH_FAILED;
 	}
+	uo.name = name;
+	uo.project = a->opts.project;
 	/* the run lock makes the next sbox command remove the container if
 	 * this process cannot (killed, interrupted during the set-up) */
-	if (container_create_run(st, def, name, &run_lock, &ci, &err) < 0 ||
+	if (container_create_run(st, def, &uo, &run_lock, &ci, &err) < 0 ||
 	    container_hold(st, &ci, &err) < 0) {
 		rc = cli_report(&err);
 		goto out;
@@ -207,13 +213,15 @@ cmd_run(int argc, char **argv)
 	rc = cli_def_load(a.defpath, &none, &srcs, &def);
 	if (rc)
 		goto out_srcs;
-	if (container_store_open(&st, &err) < 0)
+	rc = cli_pick_project(&def, &a.opts, "run");
+	if (rc == 0 && cli_store_open(&st, &err) < 0)
 		rc = cli_report(&err);
-	else
+	else if (rc == 0)
 		rc = run_in_new_container(&st, &def, &a);
 	container_store_release(&st);
 	def_release(&def);
 out_srcs:
 	src_set_release(&srcs);
+	free(a.opts.project_buf);
 	return rc;
 }

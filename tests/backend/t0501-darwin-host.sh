@@ -157,9 +157,17 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # As root via sudo: drop to SUDO_UID/SUDO_GID, verified, groups cleared.
+# The definition's imports are read with the user's rights: let them.
+share_tmp
 (cd / && SUDO_UID=65534 SUDO_GID=65534 "$H" -- /bin/sh -c 'echo "$(id -u):$(id -g):$(id -G)"') \
 	>"$T_TMP/ids" 2>&1
 expect_grep "^65534:65534:65534\$" "$T_TMP/ids" "root -> SUDO_UID/SUDO_GID, no other groups"
+# ... and an import the user cannot read is not read for them (issue 10 #7)
+chmod 600 "$T_TMP/defs/host-extra.sb"
+(cd / && SUDO_UID=65534 SUDO_GID=65534 "$H" -- /bin/true) >"$T_TMP/ids" 2>&1
+expect_grep "cannot read SBPL import.*Permission denied" "$T_TMP/ids" \
+	"root for SUDO_UID: a root-only SBPL import is refused"
+chmod 644 "$T_TMP/defs/host-extra.sb"
 SUDO_UID=65x SUDO_GID=1 expect_rc 125 "a malformed SUDO_UID is refused" "$H" -- /bin/true
 
 # As an unprivileged user (setpriv), the same binary refuses a chroot.
