@@ -131,8 +131,14 @@ program_in_root(const struct darwin_sys *sys, const struct seatbelt_plan *plan)
 {
 	const char *prog = plan->argv[0], *path, *p;
 
-	if (strchr(prog, '/'))
-		return host_path(plan, prog, strlen(prog));
+	if (strchr(prog, '/')) {
+		char *host = host_path(plan, prog, strlen(prog));
+
+		if (readable(sys, host))
+			return host;
+		free(host);
+		return NULL;
+	}
 	path = seatbelt_env_get(plan->envp, "PATH");
 	for (p = path ? path : ""; *p; p += *p == ':') {
 		size_t n = strcspn(p, ":");
@@ -219,9 +225,13 @@ seatbelt_chroot_check(const struct darwin_sys *sys,
 	if (!plan->chroot_dir)
 		return 0;
 	memset(&f, 0, sizeof(f));
+	/* Each fact only when the ones before leave the answer open. */
 	host_release(sys, &f, product, sizeof(product));
+	f.sip = SEATBELT_SIP_FS_ON;
+	f.link = MACHO_DYNAMIC;    /* the worst cases, until looked at */
+	if (seatbelt_chroot_decide(&f) != SEATBELT_CHROOT_REFUSE)
+		return 0;
 	f.sip = sys->sip_fs(sys->ctx);
-	f.link = MACHO_DYNAMIC;    /* the worst case, until looked at */
 	if (seatbelt_chroot_decide(&f) != SEATBELT_CHROOT_REFUSE)
 		return 0;
 	prog = program_in_root(sys, plan);

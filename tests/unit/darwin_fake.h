@@ -132,7 +132,7 @@ strv_free(char **v)
 	free(v);
 }
 
-static const char *
+static inline const char *
 strv_find(char **v, const char *prefix)
 {
 	for (size_t i = 0; v && v[i]; i++)
