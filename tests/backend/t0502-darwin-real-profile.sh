@@ -2,9 +2,9 @@
 # The real macOS launcher with the real definition loader, def_resolve and
 # SBPL emitter, on Linux (libsandbox stood in by tests/backend/darwin_host.c):
 # for the shipped presets and a definition with an import, what reaches
-# sandbox_init_with_parameters is self-consistent -- every (param) has a
-# value, every value is a canonical path, the import is inlined -- and
-# passes `sbox check --strict-params` with exactly those values.
+# sandbox_compile_string is self-consistent -- every (param) has a value,
+# every value is a canonical path, the import is inlined -- and passes
+# `sbox check --strict-params` with exactly those values.
 . "$TOP/tests/lib/test-lib.sh"
 
 [ "$(uname -s)" = Linux ] || skip_all "Linux-only harness"
@@ -17,7 +17,7 @@ nm "$BUILD/obj/util/err.o" 2>/dev/null | grep -q __asan_ &&
 LIBS=$(pkg-config --libs libxml-2.0 jansson libarchive libseccomp 2>/dev/null)
 H=$T_TMP/darwin_host
 # shellcheck disable=SC2086
-if ! $CC -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g $SAN \
+if ! $CC -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g $SAN -rdynamic \
 	-I"$TOP/src" -I"$TOP/tests/shim" -o "$H" "$TOP/tests/backend/darwin_host.c" \
 	"$TOP/tests/backend/darwin_host_load.c" "$TOP/src/backend/launch_darwin.c" \
 	"$BUILD/libsbox.a" $LIBS 2>"$T_TMP/cc.err"; then
@@ -56,7 +56,7 @@ check_record() {
 	set --
 	while IFS= read -r kv; do set -- "$@" -D "$kv"; done <"$r.params"
 	if "$SBOX" check --strict-params "$@" "$r.sb" >"$T_TMP/check" 2>&1; then
-		ok "$n: sbox check --strict-params accepts what sandbox_init gets"
+		ok "$n: sbox check --strict-params accepts what sandbox_compile_string gets"
 	else not_ok "$n: sbox check rejects it"; sed 's/^/#   /' "$T_TMP/check" | head -20; fi
 }
 
