@@ -44,26 +44,21 @@ for p in $presets; do
 done
 
 # ---- what each row should give ------------------------------------------
-# The xcrun shims in /usr/bin re-exec the selected developer tools
-# (/Library/Developer/CommandLineTools or Xcode), which only build-tools
-# grants; other programs run where the preset's "exec" folders hold them.
+# What the presets promise (profiles/*.json): every preset lets the
+# everyday folders run, and the developer tools the /usr/bin shims (cc,
+# make, git, python3) re-exec -- the Command Line Tools or the Xcode that
+# xcode-select picked, granted where the link resolves at launch -- and
+# Homebrew's links, granted at their resolved Cellar places. build-tools
+# adds Homebrew's opt/Cellar/Caskroom folders themselves.
 
-is_xcrun_shim() {
-	case $1 in
-	/usr/bin/cc|/usr/bin/clang|/usr/bin/make|/usr/bin/git|/usr/bin/python3) return 0 ;;
-	esac
-	return 1
-}
-
-# exec_granted PRESET PATH: the preset lets PATH run (profiles/*.json "exec").
+# exec_granted PRESET PATH: the preset lets PATH run.
 exec_granted() {
-	if is_xcrun_shim "$2"; then
-		[ "$1" = build-tools ]; return
-	fi
 	case $2 in
 	/usr/bin/*|/bin/*|/usr/sbin/*|/sbin/*|/usr/libexec/*|/usr/local/bin/*|/opt/homebrew/bin/*)
 		return 0 ;;
-	/opt/homebrew/opt/*|/usr/local/opt/*|/Library/Developer/CommandLineTools/usr/bin/*|/Applications/Xcode*.app/Contents/Developer/usr/bin/*)
+	/Library/Developer/CommandLineTools/usr/bin/*|/Applications/Xcode*.app/Contents/Developer/usr/bin/*)
+		return 0 ;;
+	/opt/homebrew/opt/*|/opt/homebrew/Cellar/*|/opt/homebrew/Caskroom/*|/usr/local/opt/*|/usr/local/Cellar/*)
 		[ "$1" = build-tools ]; return ;;
 	esac
 	return 1
@@ -92,12 +87,11 @@ row_program() {
 expect() {
 	[ -n "$3" ] || { echo skip; return; }
 	case $2 in
-	ssh) echo fail; return ;;   # every preset denies ~/.ssh
-	make|cc)                   # developer tools: only build-tools
-		[ "$1" = build-tools ] && echo ok || echo fail; return ;;
-	git)                       # reads the project: build-tools, read-only-project
+	ssh) echo fail; return ;;  # every preset denies ~/.ssh
+	git)                      # reads the project: build-tools, read-only-project
+		# (the others start the program in the container's home: no repository)
 		case $1 in build-tools|read-only-project) ;; *) echo fail; return ;; esac ;;
-	server)                    # binds and connects on localhost
+	server)                   # binds and connects on localhost
 		[ "$1" = localhost ] || { echo fail; return; } ;;
 	esac
 	exec_granted "$1" "$3" && echo ok || echo fail

@@ -30,11 +30,17 @@ for l in sbox sandbox-exec; do
 	row "$l localhost server /[^ ]*/perl ok"
 	row "$l base server /[^ ]*/perl fail"
 	row "$l no-network server /[^ ]*/perl fail"
-	row "$l build-tools make /[^ ]*/make ok"
-	row "$l base make /[^ ]*/make fail"
+	row "$l build-tools git /[^ ]*/git ok"
+	row "$l base make /usr/bin/make ok"
 	row "$l read-only-project git /[^ ]*/git [a-z]*"
 	row "$l base git /[^ ]*/git fail"
 done
+# A program outside the folders the presets let run is expected to be denied.
+mkdir -p "$T_TMP/elsewhere"
+printf '#!/bin/sh\n' >"$T_TMP/elsewhere/node"; chmod +x "$T_TMP/elsewhere/node"
+PATH="$T_TMP/elsewhere:$PATH" sh "$S" --list --preset build-tools --program node >"$T_TMP/list2"
+expect_grep "^sbox build-tools node $T_TMP/elsewhere/node fail\$" "$T_TMP/list2" \
+	"a program installed elsewhere: expected denied"
 [ "$(wc -l <"$T_TMP/list")" -eq 100 ] && ok "100 rows: 10 programs x 5 presets x 2 launchers" ||
 	not_ok "$(wc -l <"$T_TMP/list") rows"
 expect_rc 2 "an unknown preset is bad usage" sh "$S" --preset nope
