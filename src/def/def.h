@@ -103,6 +103,15 @@ void def_release(struct container_def *d);
 int def_load(const char *path, struct src_set *srcs, struct diag_list *diags,
 	     struct container_def *out);
 
+/*
+ * Parse and validate a definition held in memory that must stand alone
+ * (no `extends`): a stored or imported definition.json. label names it in
+ * diagnostics. Returns 0, or -1 after adding diagnostics.
+ */
+int def_load_text(const char *label, const char *text, size_t len,
+		  struct src_set *srcs, struct diag_list *diags,
+		  struct container_def *out);
+
 /* Values for the path variables of one launch. */
 struct def_vars {
 	const char *home;      /* ~ : the invoking user's real home */

@@ -85,7 +85,7 @@ note_missing_param(struct interp *in, const char *key)
 	if (!in->nmissing)
 		in->missing_loc = in->cur;
 	ALLOC_GROW(in->missing, in->nmissing + 1, in->missing_alloc);
-	in->missing[in->nmissing++] = arena_strndup(&in->arena, key, strlen(key));
+	in->missing[in->nmissing++] = arena_strndup(&in->perm, key, strlen(key));
 }
 
 /* (param "KEY"): SBPL-SEMANTICS §f; getenv is an alias (sbpl_v1). */

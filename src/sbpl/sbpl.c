@@ -84,6 +84,7 @@ interp_init(struct interp *in, const struct sbpl_opts *opts,
 {
 	memset(in, 0, sizeof(*in));
 	arena_init(&in->arena);
+	arena_init(&in->perm);
 	in->symtab_size = 1021;
 	in->symtab = xcalloc(in->symtab_size, sizeof(*in->symtab));
 	in->opts = opts;
@@ -112,6 +113,18 @@ interp_release(struct interp *in)
 	free(in->missing);
 	free(in->symtab);
 	arena_release(&in->arena);
+	arena_release(&in->perm);
+}
+
+/* Give back what one top-level form allocated (it stored nothing that
+ * later forms can reach): its values and the filters they made. */
+void
+interp_forget(struct interp *in, const struct arena_mark *mark,
+	      size_t nfilters)
+{
+	while (in->nfilters > nfilters)
+		policy_filter_free(in->filters[--in->nfilters]);
+	arena_rollback(&in->arena, mark);
 }
 
 /* Read a whole file; NULL with errno set on failure. */
@@ -161,17 +174,25 @@ static void
 eval_source(struct interp *in, const struct src_file *f, bool *read_ok,
 	    struct src_loc *first_form)
 {
-	struct sval *forms;
+	struct arena_mark mark = arena_mark(&in->arena);
+	struct sbpl_reader r;
 
 	lint_prescan(in, f);
-	forms = sbpl_read(in, f);
-	if (!forms) {
+	/*
+	 * A syntax error anywhere means nothing is evaluated, as macOS
+	 * refuses such a profile whole: read it all once, keeping nothing,
+	 * then read and evaluate one form at a time.
+	 */
+	sbpl_reader_init(&r, in, f, false);
+	while (sbpl_read_next(&r))
+		arena_rollback(&in->arena, &mark);
+	arena_rollback(&in->arena, &mark);
+	if (r.failed) {
 		*read_ok = false;
 		return;
 	}
-	if (first_form && forms->type == SV_PAIR)
-		*first_form = forms->u.pair.car->loc;
-	eval_toplevel(in, f, forms);
+	sbpl_reader_init(&r, in, f, true);
+	eval_toplevel(in, &r, first_form);
 }
 
 static bool
