@@ -190,14 +190,17 @@ row_passed() {
 }
 
 # run ROW OUTFILE LAUNCHER-WORDS...: the row's command after the launcher,
-# in the project, under a pseudo-terminal for stty (script(1), macOS form).
+# in the project, under a pseudo-terminal for stty (script(1), macOS form);
+# standard output to OUTFILE, standard error to OUTFILE.err.
 run() {
 	r=$1 out=$2; shift 2
 	row_cmd "$r" >"$work/cmd"
 	while IFS= read -r w; do set -- "$@" "$w"; done <"$work/cmd"
 	if [ "$r" = stty ]; then set -- script -q /dev/null "$@"; fi
 	if [ -n "$tz_env" ] && [ "$r" = date ]; then set -- env TZ="$tz_env" "$@"; fi
-	(cd "$project" && "$@") >"$out" 2>&1 </dev/null
+	# Only the program's output is judged: sbox's own warnings (e.g. about
+	# limits.processes) go to standard error, kept next to it.
+	(cd "$project" && "$@") >"$out" 2>"$out.err" </dev/null
 }
 
 # Denials tagged sbox:NAME, from the unified log, while the rows run.
