@@ -80,6 +80,9 @@ struct ssym {
 	struct ssym *next;     /* intern hash chain */
 	struct sval *self;     /* the symbol value */
 	uint8_t special;       /* enum special_form, 0 for none */
+	/* the name as a (param "NAME"): its -D value, or noted missing */
+	bool param_missing;
+	const char *param;
 };
 
 /* Builtin procedure: args already evaluated; locs[i] is where args[i]
@@ -165,7 +168,7 @@ struct interp {
 	 * binding: its allocations must then outlive it */
 	bool escaped;
 	struct ssym **symtab;
-	size_t symtab_size;
+	size_t symtab_size, nsyms;
 	const struct sbpl_opts *opts;
 	const struct vocab *vocab;
 	struct src_set *srcs;

@@ -17,7 +17,12 @@
 #define DEFAULT_MAX_STEPS 2000000UL
 #define DEFAULT_MAX_DEPTH 400
 #define MAX_IMPORT_DEPTH 16
-#define MAX_FILE_SIZE (16u << 20)
+/* Big enough for a compiled definition of 100,000 paths (~25 MB); what
+ * is checked is held one form at a time (eval_toplevel). */
+#define MAX_FILE_SIZE (64u << 20)
+/* A profile's step budget grows with its text: generated profiles of
+ * hundreds of thousands of rules take a few steps per byte at most. */
+#define STEPS_PER_BYTE 4
 
 void eval_register_specials(struct interp *in);
 
@@ -102,6 +107,12 @@ interp_init(struct interp *in, const struct sbpl_opts *opts,
 	in->extra_filters = &in->nil;
 	in->extra_mods = &in->nil;
 	eval_register_specials(in);
+	for (const char *const *p = opts->params; p && p[0] && p[1]; p += 2) {
+		struct ssym *key = sym_intern(in, p[0], strlen(p[0]));
+
+		if (!key->param)   /* the first -D of a name counts */
+			key->param = p[1];
+	}
 }
 
 void
@@ -177,6 +188,8 @@ eval_source(struct interp *in, const struct src_file *f, bool *read_ok,
 	struct arena_mark mark = arena_mark(&in->arena);
 	struct sbpl_reader r;
 
+	if (!in->opts->max_steps)
+		in->max_steps += STEPS_PER_BYTE * (unsigned long)f->len;
 	lint_prescan(in, f);
 	/*
 	 * A syntax error anywhere means nothing is evaluated, as macOS

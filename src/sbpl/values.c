@@ -102,6 +102,30 @@ hash_name(const char *s, size_t len)
 	return h;
 }
 
+/* Double the table when it holds as many symbols as buckets: a profile
+ * may name hundreds of thousands of parameters. */
+static void
+symtab_grow(struct interp *in)
+{
+	size_t size = in->symtab_size * 2 + 1;
+	struct ssym **tab = xcalloc(size, sizeof(*tab));
+
+	for (size_t i = 0; i < in->symtab_size; i++) {
+		struct ssym *s = in->symtab[i], *next;
+
+		for (; s; s = next) {
+			size_t h = hash_name(s->name, strlen(s->name)) % size;
+
+			next = s->next;
+			s->next = tab[h];
+			tab[h] = s;
+		}
+	}
+	free(in->symtab);
+	in->symtab = tab;
+	in->symtab_size = size;
+}
+
 struct ssym *
 sym_intern(struct interp *in, const char *name, size_t len)
 {
@@ -111,6 +135,11 @@ sym_intern(struct interp *in, const char *name, size_t len)
 	for (s = in->symtab[h]; s; s = s->next)
 		if (!strncmp(s->name, name, len) && s->name[len] == '\0')
 			return s;
+	if (in->nsyms >= in->symtab_size) {
+		symtab_grow(in);
+		h = hash_name(name, len) % in->symtab_size;
+	}
+	in->nsyms++;
 	/* symbols outlive every form: the permanent arena */
 	s = arena_alloc(&in->perm, sizeof(*s));
 	s->name = arena_strndup(&in->perm, name, len);
