@@ -4,6 +4,7 @@
 #include "backend/linux_plan.h"
 #include "sbpl/emit.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +19,8 @@ const char cmd_compile_usage[] =
 	"\n"
 	"  -o, --output FILE   write the result to FILE instead of standard output\n"
 	"  -D KEY=VALUE        value of a path variable: HOME, CONTAINER, PROJECT, TMPDIR\n"
-	"                      (variables left unset become profile parameters)\n"
+	"                      (TMPDIR defaults to CONTAINER/tmp; variables left unset\n"
+	"                      become profile parameters, paths are string literals)\n"
 	"  --target macos      canonical SBPL for sandbox_init / sandbox-exec (default)\n"
 	"  --target linux      the Linux launch plan as JSON\n";
 
@@ -133,6 +135,7 @@ cmd_compile(int argc, char **argv)
 	struct container_def def;
 	struct src_set srcs;
 	const char *defpath = NULL;
+	char *tmpdir = NULL;
 	int c, rc;
 
 	/* options may follow the definition: take positionals as they come */
@@ -174,6 +177,12 @@ cmd_compile(int argc, char **argv)
 	if (strcmp(target, "macos") && strcmp(target, "linux"))
 		return cli_usage_error("compile", "unknown target '%s' (macos or linux)",
 				       target);
+	/* a launch puts TMPDIR in the container's Data/tmp: so does compile,
+	 * so that fixing CONTAINER fixes every path */
+	if (vars.container && !vars.tmpdir) {
+		tmpdir = xasprintf("%s/tmp", vars.container);
+		vars.tmpdir = tmpdir;
+	}
 	src_set_init(&srcs);
 	rc = cli_def_load(defpath, &vars, &srcs, &def);
 	if (rc)
@@ -186,5 +195,6 @@ cmd_compile(int argc, char **argv)
 	def_release(&def);
 out:
 	src_set_release(&srcs);
+	free(tmpdir);
 	return rc;
 }

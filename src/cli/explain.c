@@ -27,7 +27,8 @@ const char cmd_explain_usage[] =
 	"  -D KEY=VALUE        profile parameter; for a definition: HOME, CONTAINER,\n"
 	"                      PROJECT or TMPDIR (default: $HOME, the current folder, $TMPDIR)\n"
 	"  -I DIR              folder searched by (import \"x.sb\") in profiles\n"
-	"  --macos VERSION     the macOS release whose operation table applies (default latest)\n"
+	"  --macos VERSION     the macOS release whose operation table applies: 10.12 .. 10.15,\n"
+	"                      11 .. 15, or latest (default; also for 16 and later)\n"
 	"\n"
 	"Exit status: 0 allow, 1 deny, 2 bad input.\n";
 

@@ -17,6 +17,11 @@ SAN=
 nm "$BUILD/obj/util/err.o" 2>/dev/null | grep -q __asan_ &&
 	SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 H=$T_TMP/darwin_host
+# The plan asks def_access what a definition grants (link resolution, the
+# working directory); def.o comes with it, its def_resolve made weak so that
+# darwin_host_fixed.c's stand-in is the one linked.
+objcopy -W def_resolve -W def_resolve_partial "$BUILD/obj/def/def.o" "$T_TMP/def.o" ||
+	skip_all "no objcopy"
 # H0: a libsandbox without the compile API and a libSystem without csr_check.
 H0=$T_TMP/darwin_host_nospi
 for v in "$H" "$H0:-DHOST_NO_SPI"; do
@@ -28,6 +33,7 @@ for v in "$H" "$H0:-DHOST_NO_SPI"; do
 		"$TOP/tests/backend/darwin_host_fixed.c" \
 		"$TOP/src/backend/launch_darwin.c" "$BUILD"/obj/backend/seatbelt_*.o \
 		"$BUILD"/obj/backend/macho.o "$BUILD"/obj/backend/env_scrub.o \
+		"$BUILD"/obj/def/def_access.o "$BUILD"/obj/def/def_strmap.o "$T_TMP/def.o" \
 		"$BUILD"/obj/util/*.o 2>"$T_TMP/cc.err"; then
 		not_ok "darwin_host builds ($out)"; cat "$T_TMP/cc.err"; done_testing
 	fi
