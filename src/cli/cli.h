@@ -59,5 +59,6 @@ int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_launch(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_learn(int argc, char **argv);
 
 #endif

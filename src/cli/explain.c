@@ -4,6 +4,7 @@
  */
 #include "cli/cli.h"
 #include "cli/cli_def.h"
+#include "cli/explain.h"
 #include "def/def_access.h"
 #include "policy/decide.h"
 #include "policy/vocab.h"
@@ -12,6 +13,7 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@
 
 const char cmd_explain_usage[] =
 	"usage: sbox explain [options] PROFILE|DEFINITION OPERATION [ARGUMENT]\n"
+	"       sbox explain [options] --from-trace FILE [DEFINITION]\n"
 	"\n"
 	"  ARGUMENT            a path, host:port, or a name (mach service, sysctl, ...)\n"
 	"  --format text|json  output format (default text)\n"
@@ -29,20 +32,10 @@ const char cmd_explain_usage[] =
 	"  -I DIR              folder searched by (import \"x.sb\") in profiles\n"
 	"  --macos VERSION     the macOS release whose operation table applies: 10.12 .. 10.15,\n"
 	"                      11 .. 15, or latest (default; also for 16 and later)\n"
+	"  --from-trace FILE   explain each record of `--trace=FILE` (launch, run, learn),\n"
+	"                      against DEFINITION or the definition the record names\n"
 	"\n"
 	"Exit status: 0 allow, 1 deny, 2 bad input.\n";
-
-#define MAX_PARAMS 64
-
-struct explain_opts {
-	const char *format;
-	const char *release;
-	const char *params[2 * MAX_PARAMS + 1];
-	size_t nparams;
-	const char *includes[MAX_PARAMS + 1];
-	size_t nincludes;
-	struct def_vars vars;
-};
 
 /* The text of a rule: its source line for profiles, SBPL for the rest. */
 static void
@@ -92,8 +85,8 @@ how_name(enum decide_how how)
 	return names[how];
 }
 
-static void
-print_text(const struct decision *d, const char *op, const char *arg)
+void
+explain_print_text(const struct decision *d, const char *op, const char *arg)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -158,8 +151,8 @@ rule_json(const struct policy_rule *r)
 	return o;
 }
 
-static void
-print_json(const struct decision *d, const char *op, const char *arg)
+void
+explain_print_json(const struct decision *d, const char *op, const char *arg)
 {
 	json_t *o = json_object(), *chain = json_array();
 	char *text;
@@ -219,8 +212,8 @@ append_escape_hatch(const char *path, const struct container_def *def,
 }
 
 /* The IR of a definition: the emitter's rules, located in the definition. */
-static int
-load_definition(const char *path, struct explain_opts *o, struct src_set *srcs,
+int
+explain_load_definition(const char *path, struct explain_opts *o, struct src_set *srcs,
 		struct policy *ir)
 {
 	struct container_def def;
@@ -269,7 +262,7 @@ parse_define(struct explain_opts *o, const char *kv)
 {
 	const char *eq = strchr(kv, '=');
 
-	if (!eq || eq == kv || o->nparams == MAX_PARAMS)
+	if (!eq || eq == kv || o->nparams == EXPLAIN_MAX_PARAMS)
 		return -1;
 	/* the same -D serves both kinds of input */
 	cli_def_var(kv, &o->vars);
@@ -287,6 +280,7 @@ parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "macos", required_argument, NULL, 'm' },
+		{ "from-trace", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -311,12 +305,15 @@ parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 		case 'm':
 			o->release = optarg;
 			break;
+		case 't':
+			o->from_trace = optarg;
+			break;
 		case 'D':
 			if (parse_define(o, optarg) < 0)
 				return cli_usage_error("explain", "-D wants KEY=VALUE, not '%s'", optarg);
 			break;
 		case 'I':
-			if (o->nincludes == MAX_PARAMS)
+			if (o->nincludes == EXPLAIN_MAX_PARAMS)
 				return cli_usage_error("explain", "too many -I");
 			o->includes[o->nincludes++] = optarg;
 			break;
@@ -331,6 +328,10 @@ parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 		pos[(*npos)++] = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error("explain", "too many arguments");
+	if (o->from_trace && *npos > 1)
+		return cli_usage_error("explain", "--from-trace takes at most a DEFINITION");
+	if (o->from_trace)
+		return 0;
 	if (*npos < 2)
 		return cli_usage_error("explain", "expected PROFILE|DEFINITION OPERATION [ARGUMENT]");
 	return 0;
@@ -368,9 +369,13 @@ cmd_explain(int argc, char **argv)
 	if (!vocab)
 		return cli_usage_error("explain", "unknown macOS release '%s'", o.release);
 	default_vars(&o.vars, cwd, sizeof(cwd));
+	if (o.from_trace) {
+		rc = explain_trace(&o, pos[0]);
+		goto out_params;
+	}
 	src_set_init(&srcs);
 	policy_init(&ir, vocab);
-	rc = cli_is_definition(pos[0]) ? load_definition(pos[0], &o, &srcs, &ir)
+	rc = cli_is_definition(pos[0]) ? explain_load_definition(pos[0], &o, &srcs, &ir)
 				       : load_profile(pos[0], &o, &srcs, &ir);
 	if (rc)
 		goto out;
@@ -382,15 +387,16 @@ cmd_explain(int argc, char **argv)
 		goto out;
 	}
 	if (!strcmp(o.format, "json"))
-		print_json(&d, pos[1], arg);
+		explain_print_json(&d, pos[1], arg);
 	else
-		print_text(&d, pos[1], arg);
+		explain_print_text(&d, pos[1], arg);
 	rc = d.action == POLICY_ALLOW ? EXIT_OK : EXIT_FINDINGS;
 out:
 	free(arg);
-	for (size_t i = 0; i < o.nparams; i++)
-		free((char *)o.params[2 * i]);
 	policy_release(&ir);
 	src_set_release(&srcs);
+out_params:
+	for (size_t i = 0; i < o.nparams; i++)
+		free((char *)o.params[2 * i]);
 	return rc;
 }

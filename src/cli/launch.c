@@ -16,11 +16,13 @@ const char cmd_launch_usage[] =
 	"\n"
 	"  --allow-weaker    run even when the kernel cannot enforce everything\n"
 	"                    (warns); otherwise such a launch exits with 3\n"
-	"  --timeout SECS    kill the container after SECS seconds (wall clock)\n";
+	"  --timeout SECS    kill the container after SECS seconds (wall clock)\n"
+	LAUNCH_TRACE_HELP;
 
 static const struct option launch_options[] = {
 	{ "allow-weaker", no_argument, NULL, 'W' },
 	{ "timeout", required_argument, NULL, 'T' },
+	LAUNCH_TRACE_OPTION,
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -77,13 +79,14 @@ load_stored_definition(const struct container_info *ci,
 int
 cmd_launch(int argc, char **argv)
 {
-	struct launch_opts opts = { 0, 0, NULL };
+	struct launch_opts opts;
 	struct container_store st = CONTAINER_STORE_INIT;
 	struct container_info ci = CONTAINER_INFO_INIT;
 	struct sbox_err err = SBOX_ERR_INIT;
 	struct container_def def;
 	int c, rc = EXIT_OK;
 
+	memset(&opts, 0, sizeof(opts));
 	cli_getopt_reset();
 	while ((c = getopt_long(argc, argv, "+h", launch_options, NULL)) != -1) {
 		if (launch_opt_parse(c, optarg, &opts, "launch", &rc)) {

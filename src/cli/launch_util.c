@@ -6,7 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend/denials.h"
 #include "cli/cli.h"
+#include "cli/trace_out.h"
 #include "util/xalloc.h"
 
 extern char **environ;
@@ -26,6 +28,10 @@ launch_opt_parse(int c, const char *arg, struct launch_opts *opts,
 	switch (c) {
 	case 'W':
 		opts->flags |= LAUNCH_ALLOW_WEAKER;
+		return 1;
+	case 'X':
+		opts->trace = 1;
+		opts->trace_file = arg;
 		return 1;
 	case 'T':
 		errno = 0;
@@ -61,6 +67,7 @@ launch_in_container(struct container_def *def,
 	struct sbox_err err = SBOX_ERR_INIT;
 	struct launch_request req;
 	struct launch_result local;
+	struct denials denials;
 	struct def_vars vars;
 	char *cwd = getcwd(NULL, 0);
 	char *tmpdir = xasprintf("%s/tmp", ci->data_dir);
@@ -68,6 +75,7 @@ launch_in_container(struct container_def *def,
 	char **prog = NULL;
 
 	memset(&req, 0, sizeof(req));
+	denials_init(&denials);
 	memset(&local, 0, sizeof(local));
 	if (!res)
 		res = &local;
@@ -80,7 +88,8 @@ launch_in_container(struct container_def *def,
 			  strerror(errno));
 		goto out;
 	}
-	if (def_resolve(def, &vars, &err) < 0) {
+	if (def_resolve(def, &vars, &err) < 0 || (opts->trace_model &&
+	    def_resolve(opts->trace_model, &vars, &err) < 0)) {
 		status = cli_report(&err);
 		goto out;
 	}
@@ -103,6 +112,10 @@ launch_in_container(struct container_def *def,
 		status = EXIT_USAGE;
 		goto out;
 	}
+	if (opts->trace)
+		req.denials = opts->denials ? opts->denials : &denials;
+	req.trace_model = opts->trace_model;
+	denials_init(&denials);
 	if (backend_launch(&req, &status, &err) < 0) {
 		status = cli_report(&err);
 		/* DESIGN.md "Exit codes": a set-up that failed for any other
@@ -115,6 +128,11 @@ launch_in_container(struct container_def *def,
 		cli_error("the program ran out of time (%llu s) and was killed",
 			  (unsigned long long)def->limits.wall_seconds);
 out:
+	/* also when the program could not start: its execve may be why */
+	if (req.denials == &denials)
+		trace_out(opts->def_path ? opts->def_path : ci->definition_path,
+			  &vars, &denials, opts->trace_file, 1, opts->trace_json);
+	denials_release(&denials);
 	free(prog);
 	free(tmpdir);
 	free(cwd);

@@ -9,12 +9,29 @@
 #include "backend/backend.h"
 #include "container/container.h"
 #include "def/def.h"
+#include "util/strbuf.h"
+
+struct denials;
 
 struct launch_opts {
 	unsigned flags;          /* LAUNCH_ALLOW_WEAKER */
 	uint64_t timeout;        /* --timeout seconds, 0 = the definition's */
 	char **argv;             /* program after "--", or NULL */
+	int trace;               /* --trace[=FILE] */
+	const char *trace_file;
+	const char *def_path;    /* the definition the records cite */
+	struct strbuf *trace_json; /* run --report: the records, as an array */
+	struct container_def *trace_model; /* learn: record against (resolved
+					    * here, with the launch's values) */
+	struct denials *denials; /* learn: keep the records */
 };
+
+/* The option both commands take (its getopt value is 'X'). */
+#define LAUNCH_TRACE_OPTION { "trace", optional_argument, NULL, 'X' }
+#define LAUNCH_TRACE_HELP \
+	"  --trace[=FILE]    record what the definition refuses: a summary on\n" \
+	"                    stderr at exit, one JSON line per access in FILE\n"
+
 
 /*
  * Resolve def's variables for container ci, run the program (opts->argv,

@@ -29,13 +29,16 @@ const char cmd_run_usage[] =
 	"  --report FILE     write a JSON report: container, exit status, signal,\n"
 	"                    duration\n"
 	"  --allow-weaker    run even when the kernel cannot enforce everything\n"
-	"  --timeout SECS    kill the container after SECS seconds (wall clock)\n";
+	"  --timeout SECS    kill the container after SECS seconds (wall clock)\n"
+	LAUNCH_TRACE_HELP
+	"                    (with --report: the records are in the report too)\n";
 
 static const struct option run_options[] = {
 	{ "keep", no_argument, NULL, 'k' },
 	{ "report", required_argument, NULL, 'r' },
 	{ "allow-weaker", no_argument, NULL, 'W' },
 	{ "timeout", required_argument, NULL, 'T' },
+	LAUNCH_TRACE_OPTION,
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -55,7 +58,7 @@ run_name(const struct container_def *def)
 
 static int
 write_report(const char *path, const char *name, int kept, int status,
-	     const struct launch_result *res)
+	     const struct launch_result *res, const struct strbuf *denials)
 {
 	struct strbuf sb = STRBUF_INIT;
 	int fd, ret = -1;
@@ -72,8 +75,11 @@ write_report(const char *path, const char *name, int kept, int status,
 			    res->signal);
 	else	/* the program never started */
 		strbuf_addstr(&sb, "  \"exit_code\": null,\n  \"signal\": null,\n");
-	strbuf_addf(&sb, "  \"timed_out\": %s,\n  \"duration_seconds\": %.6f\n}\n",
+	strbuf_addf(&sb, "  \"timed_out\": %s,\n  \"duration_seconds\": %.6f",
 		    res->timed_out ? "true" : "false", res->seconds);
+	if (denials)
+		strbuf_addf(&sb, ",\n  \"denials\": %s", denials->buf);
+	strbuf_addstr(&sb, "\n}\n");
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd >= 0 && write(fd, sb.buf, sb.len) == (ssize_t)sb.len)
 		ret = 0;
@@ -151,7 +157,13 @@ run_in_new_container(struct container_store *st, struct container_def *def,
 		rc = cli_report(&err);
 		goto out;
 	}
-	rc = launch_in_container(def, st, &ci, &a->opts, &res);
+	struct launch_opts opts = a->opts;
+	struct strbuf denials = STRBUF_INIT;
+
+	opts.def_path = a->defpath;
+	if (opts.trace && a->report)
+		opts.trace_json = &denials;
+	rc = launch_in_container(def, st, &ci, &opts, &res);
 	container_info_release(&ci);
 	if (a->keep && container_run_keep(st, name, &err) < 0)
 		cli_warn("%s", err.msg);
@@ -159,9 +171,11 @@ run_in_new_container(struct container_store *st, struct container_def *def,
 		fprintf(stderr, "sbox: kept container %s\n", name);
 	else if (container_remove(st, name, &err) < 0)
 		cli_warn("could not remove container %s: %s", name, err.msg);
-	if (a->report && write_report(a->report, name, a->keep, rc, &res) < 0)
+	if (a->report && write_report(a->report, name, a->keep, rc, &res,
+				      opts.trace ? &denials : NULL) < 0)
 		cli_warn("cannot write report '%s': %s", a->report,
 			 strerror(errno));
+	strbuf_release(&denials);
 out:
 	container_info_release(&ci);
 	if (run_lock >= 0)

@@ -17,6 +17,7 @@ extern const char cmd_export_usage[];
 extern const char cmd_import_usage[];
 extern const char cmd_launch_usage[];
 extern const char cmd_run_usage[];
+extern const char cmd_learn_usage[];
 extern const char cmd_help_usage[];
 extern const char cmd_version_usage[];
 
@@ -32,6 +33,7 @@ const struct cmd sbox_commands[] = {
 	{ "import", cmd_import, "create a container from an exported archive", cmd_import_usage },
 	{ "launch", cmd_launch, "run a program in a container", cmd_launch_usage },
 	{ "run", cmd_run, "run a program in a fresh, ephemeral container", cmd_run_usage },
+	{ "learn", cmd_learn, "run a program observed and propose the grants it needs", cmd_learn_usage },
 	{ "help", cmd_help, "show help for sbox or a command", cmd_help_usage },
 	{ "version", cmd_version, "print the version", cmd_version_usage },
 	{ NULL, NULL, NULL, NULL },

@@ -283,6 +283,8 @@ struct host_attr {
 struct host_actions {
 	int inherit[16];
 	size_t n;
+	int dup2[8][2];      /* adddup2: from, to (in order) */
+	size_t ndup2;
 };
 
 int
@@ -334,6 +336,21 @@ posix_spawn_file_actions_addinherit_np(posix_spawn_file_actions_t *fa,
 	return 0;
 }
 
+int
+posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa, int filedes,
+				 int newfiledes)
+{
+	struct host_actions *a = *fa;
+
+	if (filedes < 0 || newfiledes < 0)
+		return EBADF;
+	if (a->ndup2 == sizeof(a->dup2) / sizeof(a->dup2[0]))
+		return ENOMEM;
+	a->dup2[a->ndup2][0] = filedes;
+	a->dup2[a->ndup2++][1] = newfiledes;
+	return 0;
+}
+
 static int
 inherited(const struct host_actions *a, int fd)
 {
@@ -370,27 +387,16 @@ cloexec_all_but(const struct host_actions *a, int on, int *was, size_t max)
 		closedir(d);
 }
 
-int
-posix_spawn(pid_t *__restrict pid, const char *__restrict path,
-	    const posix_spawn_file_actions_t *file_actions,
-	    const posix_spawnattr_t *__restrict attrp,
-	    char *const argv[__restrict], char *const envp[__restrict])
+/* The exec itself: file actions, close-on-exec, execve; errno on failure. */
+static int
+spawn_exec(const char *path, const struct host_actions *a, short flags,
+	   char *const argv[], char *const envp[])
 {
-	const struct host_attr *attr = attrp ? *attrp : NULL;
-	const struct host_actions *a = file_actions ? *file_actions : NULL;
-	short flags = attr ? attr->flags : 0;
 	static int was[4096];
-	char fds[128] = "";
 
-	if (!(flags & POSIX_SPAWN_SETEXEC) || pid)
-		return ENOTSUP;   /* only the exec-in-place form is stood in */
-	for (size_t i = 0; a && i < a->n; i++)
-		snprintf(fds + strlen(fds), sizeof(fds) - strlen(fds), "%s%d",
-			 i ? "," : "", a->inherit[i]);
-	record_line("spawn", "%s flags=%s%s inherit=%s\n", path,
-		    flags & POSIX_SPAWN_SETEXEC ? "SETEXEC" : "",
-		    flags & POSIX_SPAWN_CLOEXEC_DEFAULT ? "|CLOEXEC_DEFAULT" : "",
-		    fds);
+	for (size_t i = 0; a && i < a->ndup2; i++)
+		if (dup2(a->dup2[i][0], a->dup2[i][1]) < 0)
+			return errno;
 	memset(was, 0xff, sizeof(was));
 	if (flags & POSIX_SPAWN_CLOEXEC_DEFAULT)
 		cloexec_all_but(a, 1, was, sizeof(was) / sizeof(was[0]));
@@ -402,6 +408,38 @@ posix_spawn(pid_t *__restrict pid, const char *__restrict path,
 			cloexec_all_but(a, 0, was, sizeof(was) / sizeof(was[0]));
 		return e;
 	}
+}
+
+int
+posix_spawn(pid_t *__restrict pid, const char *__restrict path,
+	    const posix_spawn_file_actions_t *file_actions,
+	    const posix_spawnattr_t *__restrict attrp,
+	    char *const argv[__restrict], char *const envp[__restrict])
+{
+	const struct host_attr *attr = attrp ? *attrp : NULL;
+	const struct host_actions *a = file_actions ? *file_actions : NULL;
+	short flags = attr ? attr->flags : 0;
+	char fds[128] = "";
+	pid_t child;
+
+	for (size_t i = 0; a && i < a->n; i++)
+		snprintf(fds + strlen(fds), sizeof(fds) - strlen(fds), "%s%d",
+			 i ? "," : "", a->inherit[i]);
+	record_line("spawn", "%s flags=%s%s inherit=%s\n", path,
+		    flags & POSIX_SPAWN_SETEXEC ? "SETEXEC" : "",
+		    flags & POSIX_SPAWN_CLOEXEC_DEFAULT ? "|CLOEXEC_DEFAULT" : "",
+		    fds);
+	if (flags & POSIX_SPAWN_SETEXEC)
+		return spawn_exec(path, a, flags, argv, envp);
+	/* The ordinary form: a child that execs, its pid to the caller. */
+	child = fork();
+	if (child < 0)
+		return errno;
+	if (child == 0)
+		_exit(spawn_exec(path, a, flags, argv, envp) ? 127 : 0);
+	if (pid)
+		*pid = child;
+	return 0;
 }
 
 /* ---- main ---------------------------------------------------------- */

@@ -12,6 +12,7 @@
 #ifndef SBOX_TESTS_SHIM_SPAWN_H
 #define SBOX_TESTS_SHIM_SPAWN_H
 
+#include <signal.h>
 #include <sys/types.h>
 
 typedef void *posix_spawnattr_t;
@@ -29,11 +30,29 @@ int posix_spawn(pid_t *__restrict pid, const char *__restrict path,
 		const posix_spawn_file_actions_t *file_actions,
 		const posix_spawnattr_t *__restrict attrp,
 		char *const argv[__restrict], char *const envp[__restrict]);
+int posix_spawnp(pid_t *__restrict pid, const char *__restrict file,
+		 const posix_spawn_file_actions_t *file_actions,
+		 const posix_spawnattr_t *__restrict attrp,
+		 char *const argv[__restrict], char *const envp[__restrict]);
 int posix_spawnattr_init(posix_spawnattr_t *attr);
 int posix_spawnattr_destroy(posix_spawnattr_t *attr);
 int posix_spawnattr_setflags(posix_spawnattr_t *attr, short flags);
+int posix_spawnattr_getflags(const posix_spawnattr_t *__restrict attr,
+			     short *__restrict flags);
+int posix_spawnattr_setsigmask(posix_spawnattr_t *__restrict attr,
+			       const sigset_t *__restrict sigmask);
+int posix_spawnattr_setsigdefault(posix_spawnattr_t *__restrict attr,
+				  const sigset_t *__restrict sigdefault);
+int posix_spawnattr_setpgroup(posix_spawnattr_t *attr, pid_t pgroup);
 int posix_spawn_file_actions_init(posix_spawn_file_actions_t *fa);
 int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *fa);
+int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t *fa,
+				      int filedes);
+int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa,
+				     int filedes, int newfiledes);
+int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *__restrict fa,
+				     int filedes, const char *__restrict path,
+				     int oflag, mode_t mode);
 int posix_spawn_file_actions_addinherit_np(posix_spawn_file_actions_t *fa,
 					   int filedes);
 
