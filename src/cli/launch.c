@@ -17,12 +17,24 @@ const char cmd_launch_usage[] =
 	"  --allow-weaker    run even when the kernel cannot enforce everything\n"
 	"                    (warns); otherwise such a launch exits with 3\n"
 	"  --timeout SECS    kill the container after SECS seconds (wall clock)\n"
-	LAUNCH_TRACE_HELP;
+	LAUNCH_TRACE_HELP
+
+	LAUNCH_PTY_USAGE
+	"\n"
+	"With a terminal, the program runs on a new pseudo-terminal of its own\n"
+	"(its controlling terminal: job control, Ctrl-C, Ctrl-Z, /dev/tty and\n"
+	"full-screen programs work; window size changes are passed on). sbox\n"
+	"puts your terminal in raw mode, copies both ways and restores it when\n"
+	"the launch ends; the program never holds your terminal itself. Only\n"
+	"the standard descriptors that are terminals go on the pty: files and\n"
+	"pipes pass straight through. Without a terminal nothing changes.\n";
 
 static const struct option launch_options[] = {
 	{ "allow-weaker", no_argument, NULL, 'W' },
 	{ "timeout", required_argument, NULL, 'T' },
 	LAUNCH_TRACE_OPTION,
+	{ "pty", no_argument, NULL, LAUNCH_OPT_PTY },
+	{ "no-pty", no_argument, NULL, LAUNCH_OPT_NO_PTY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };

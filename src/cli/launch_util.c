@@ -33,6 +33,12 @@ launch_opt_parse(int c, const char *arg, struct launch_opts *opts,
 		opts->trace = 1;
 		opts->trace_file = arg;
 		return 1;
+	case LAUNCH_OPT_PTY:
+		opts->pty = PTY_ON;
+		return 1;
+	case LAUNCH_OPT_NO_PTY:
+		opts->pty = PTY_OFF;
+		return 1;
 	case 'T':
 		errno = 0;
 		opts->timeout = strtoull(arg, &end, 10);
@@ -104,6 +110,7 @@ launch_in_container(struct container_def *def,
 	req.argv = program_argv(def, opts, &prog);
 	req.envp = environ;
 	req.flags = opts->flags;
+	req.pty = opts->pty;
 	req.warn = launch_warn;
 	req.result = res;
 	if (!req.argv) {

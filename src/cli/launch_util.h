@@ -24,6 +24,7 @@ struct launch_opts {
 	struct container_def *trace_model; /* learn: record against (resolved
 					    * here, with the launch's values) */
 	struct denials *denials; /* learn: keep the records */
+	enum pty_mode pty;       /* --pty / --no-pty, else PTY_AUTO */
 };
 
 /* The option both commands take (its getopt value is 'X'). */
@@ -32,6 +33,15 @@ struct launch_opts {
 	"  --trace[=FILE]    record what the definition refuses: a summary on\n" \
 	"                    stderr at exit, one JSON line per access in FILE\n"
 
+/* getopt values of the options launch and run share. */
+#define LAUNCH_OPT_PTY 'P'
+#define LAUNCH_OPT_NO_PTY 'N'
+
+/* Their usage lines, for both commands' help. */
+#define LAUNCH_PTY_USAGE \
+	"  --pty             run the program on a terminal of its own (the\n" \
+	"                    default when stdin, stdout or stderr is one)\n" \
+	"  --no-pty          pass the standard descriptors through as they are\n"
 
 /*
  * Resolve def's variables for container ci, run the program (opts->argv,

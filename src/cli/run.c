@@ -31,7 +31,9 @@ const char cmd_run_usage[] =
 	"  --allow-weaker    run even when the kernel cannot enforce everything\n"
 	"  --timeout SECS    kill the container after SECS seconds (wall clock)\n"
 	LAUNCH_TRACE_HELP
-	"                    (with --report: the records are in the report too)\n";
+	"                    (with --report: the records are in the report too)\n"
+
+	LAUNCH_PTY_USAGE;
 
 static const struct option run_options[] = {
 	{ "keep", no_argument, NULL, 'k' },
@@ -39,6 +41,8 @@ static const struct option run_options[] = {
 	{ "allow-weaker", no_argument, NULL, 'W' },
 	{ "timeout", required_argument, NULL, 'T' },
 	LAUNCH_TRACE_OPTION,
+	{ "pty", no_argument, NULL, LAUNCH_OPT_PTY },
+	{ "no-pty", no_argument, NULL, LAUNCH_OPT_NO_PTY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
