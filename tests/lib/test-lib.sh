@@ -27,6 +27,20 @@ expect_grep() {
 		not_ok "$3 (no '$1' in $(basename "$2"))"; sed 's/^/#   /' "$2" | head -20
 	fi
 }
+# run_suites: the script's `suite LABEL USER` as root and then as the
+# unprivileged $TEST_USER (created when missing); as a normal user, once.
+run_suites() {
+	TEST_USER=${TEST_USER:-${SBOX_TEST_USER:-sboxtest}}
+	if [ "$(id -u)" -eq 0 ]; then
+		suite root ""
+		id "$TEST_USER" >/dev/null 2>&1 ||
+			useradd -M -r -s /usr/sbin/nologin "$TEST_USER" >/dev/null 2>&1
+		if id "$TEST_USER" >/dev/null 2>&1; then suite user "$TEST_USER"
+		else echo "# cannot create user $TEST_USER: unprivileged run skipped"; fi
+	else
+		suite user ""
+	fi
+}
 done_testing() { echo "# $T_COUNT checks, $T_FAILS failed"; [ "$T_FAILS" -eq 0 ]; exit $?; }
 # share_tmp: let other users (SUDO_UID tests) reach $T_TMP, whose
 # folders are private (mktemp -d); sbox reads what they name as them.

@@ -68,13 +68,5 @@ EOF2
 	rm -rf "$d"
 }
 
-if [ "$(id -u)" -eq 0 ]; then
-	suite root ""
-	id "$TEST_USER" >/dev/null 2>&1 ||
-		useradd -M -r -s /usr/sbin/nologin "$TEST_USER" >/dev/null 2>&1
-	if id "$TEST_USER" >/dev/null 2>&1; then suite user "$TEST_USER"
-	else echo "# cannot create user $TEST_USER: unprivileged run skipped"; fi
-else
-	suite user ""
-fi
+run_suites
 done_testing
