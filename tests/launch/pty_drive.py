@@ -322,6 +322,21 @@ def wait_stopped(t, want=True, secs=5):
     return False
 
 
+def wait_shell_has_terminal(t, secs=5):
+    """The driver's shell took the terminal back from the stopped job (its
+    wait loop runs after the stop is seen; a bg sent before that would
+    continue sbox while it is still the foreground)."""
+    end = time.time() + secs
+    while time.time() < end:
+        try:
+            if os.tcgetpgrp(t.master) != t.pid:
+                return True
+        except OSError:
+            pass
+        time.sleep(0.02)
+    return False
+
+
 def tstp_pty(a):
     t = Term(sbox(a, []) + ["/bin/sh", "-c", "echo up; exec sleep 30"],
              user=a.user)
@@ -344,6 +359,7 @@ def bg_fg(a):
     os.kill(t.pid, signal.SIGTSTP)
     check(wait_stopped(t), "SIGTSTP stops sbox")
     t.same_modes("the shell has the terminal back as it was")
+    check(wait_shell_has_terminal(t), "the shell is the foreground again")
     os.kill(t.shell, signal.SIGUSR2)  # bg
     time.sleep(0.5)
     check(wait_stopped(t), "bg: sbox stops again (SIGTTOU/SIGTTIN)")
