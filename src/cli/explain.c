@@ -110,7 +110,7 @@ explain_print_text(const struct decision *d, const char *op, const char *arg)
 		       d->how == DECIDE_UNFILTERED ? " (the operation's fallback)" : "");
 		break;
 	case DECIDE_BUILTIN:
-		printf("  decided by: the built-in action of %s (SBPL-SEMANTICS.md §a.4: %s even under (deny default))\n",
+		printf("  decided by: the built-in action of %s (a built-in action: %s even under (deny default))\n",
 		       d->op, d->action == POLICY_ALLOW ? "allowed" : "denied");
 		break;
 	case DECIDE_ROOT:

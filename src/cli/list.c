@@ -13,7 +13,7 @@
 const char cmd_list_usage[] =
 	"usage: sbox list [--format text|json]\n"
 	"\n"
-	"    --format json   machine-readable output (see README.md)\n";
+	"    --format json   machine-readable output\n";
 
 enum { COL_NAME, COL_ID, COL_CREATED, COL_ROOT, COL_DIGEST, NCOLS };
 

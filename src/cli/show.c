@@ -10,7 +10,7 @@
 const char cmd_show_usage[] =
 	"usage: sbox show NAME [--format text|json]\n"
 	"\n"
-	"    --format json   machine-readable output (see README.md)\n";
+	"    --format json   machine-readable output\n";
 
 static void
 print_text(const struct container_info *ci)
