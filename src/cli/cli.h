@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 
+#include "cli/opts.h"
 #include "util/err.h"
 
 /* Exit codes (DESIGN.md "Exit codes"; documented in README.md). */
@@ -29,7 +30,9 @@ struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *summary;
-	const char *usage;   /* man-page SYNOPSIS and option list */
+	const char *usage;   /* synopsis and description; the options are
+				listed from the command's option tables */
+	const char *epilog;  /* printed after the options, or NULL */
 };
 
 extern const struct cmd sbox_commands[];

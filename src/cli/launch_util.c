@@ -1,6 +1,8 @@
 #include "cli/launch_util.h"
 
 #include <errno.h>
+#include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,25 +19,41 @@ launch_warn(const char *msg)
 	cli_warn("%s", msg);
 }
 
-int
-launch_opt_parse(int c, const char *arg, struct launch_opts *opts,
-		 const char *cmd, int *rc)
+static int
+set_timeout(void *ctx, const struct cli_opt *o, const char *val,
+	    const char *cmd)
 {
-	char *end;
+	struct launch_opts *opts = ctx;
 
-	switch (c) {
-	case 'W':
-		opts->flags |= LAUNCH_ALLOW_WEAKER;
-		return 1;
-	case 'T':
-		errno = 0;
-		opts->timeout = strtoull(arg, &end, 10);
-		if (errno || *end || !*arg || opts->timeout == 0)
-			*rc = cli_usage_error(cmd, "--timeout wants a number of "
-					      "seconds, not '%s'", arg);
-		return 1;
-	}
-	return 0;
+	opts->timeout = cli_parse_duration(val);
+	if (opts->timeout <= 0)
+		return cli_opt_error(cmd, o, "expected a duration such as 30, "
+				     "1.5, 2s, 5m or 1h, not '%s'", val);
+	return CLI_CONTINUE;
+}
+
+const struct cli_opt launch_common_opts[] = {
+	{ "allow-weaker", 0, NULL, cli_set_flag, LAUNCH_ALLOW_WEAKER,
+	  "run even when the kernel cannot enforce everything (warns);"
+	  " otherwise such a launch exits with 3" },
+	{ "timeout", 0, "DURATION", set_timeout, 0,
+	  "kill the program after DURATION: 30, 1.5, 2s, 5m, 1h" },
+	CLI_OPT_END,
+};
+
+/* What ended the program, when sbox's limits did: said like an error. */
+static void
+report_limit(const struct container_def *def, const struct launch_opts *opts,
+	     const struct launch_result *res)
+{
+	if (res->timed_out)
+		cli_error("the program ran out of time (%g s) and was killed",
+			  opts->timeout > 0 ? opts->timeout
+					    : (double)def->limits.wall_seconds);
+	else if (res->signal == SIGXCPU && def->limits.cpu_seconds)
+		cli_error("the program used up its CPU time (cpu-seconds %llu) "
+			  "and was killed",
+			  (unsigned long long)def->limits.cpu_seconds);
 }
 
 /* The program after "--", else the definition's (NULL-terminated copy). */
@@ -84,8 +102,11 @@ launch_in_container(struct container_def *def,
 		status = cli_report(&err);
 		goto out;
 	}
-	if (opts->timeout)
-		def->limits.wall_seconds = opts->timeout;
+	if (opts->timeout > 0) {
+		/* whole seconds in the plan; the request has the exact value */
+		def->limits.wall_seconds = (uint64_t)ceil(opts->timeout);
+		req.timeout = opts->timeout;
+	}
 	req.def = def;
 	req.container_dir = ci->dir;
 	req.data_dir = ci->data_dir;
@@ -111,9 +132,7 @@ launch_in_container(struct container_def *def,
 			status = EXIT_LAUNCH_FAILED;
 		goto out;
 	}
-	if (res->timed_out)
-		cli_error("the program ran out of time (%llu s) and was killed",
-			  (unsigned long long)def->limits.wall_seconds);
+	report_limit(def, opts, res);
 out:
 	free(prog);
 	free(tmpdir);

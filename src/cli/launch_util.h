@@ -8,13 +8,21 @@
 
 #include "backend/backend.h"
 #include "container/container.h"
+#include "cli/opts.h"
 #include "def/def.h"
 
 struct launch_opts {
-	unsigned flags;          /* LAUNCH_ALLOW_WEAKER */
-	uint64_t timeout;        /* --timeout seconds, 0 = the definition's */
+	unsigned flags;          /* LAUNCH_*: first, for cli_set_flag */
+	double timeout;          /* --timeout seconds, 0 = the definition's */
 	char **argv;             /* program after "--", or NULL */
 };
+
+/*
+ * The options launch and run share (group ctx: struct launch_opts). A new
+ * launch option is one line here; a flag needs no setter of its own:
+ *   { "pty", 0, NULL, cli_set_flag, LAUNCH_PTY, "run on a new terminal" },
+ */
+extern const struct cli_opt launch_common_opts[];
 
 /*
  * Resolve def's variables for container ci, run the program (opts->argv,
@@ -27,8 +35,5 @@ int launch_in_container(struct container_def *def,
 			const struct launch_opts *opts,
 			struct launch_result *res);
 
-/* Parse the options launch and run share; returns 1 if c was one of them. */
-int launch_opt_parse(int c, const char *arg, struct launch_opts *opts,
-		     const char *cmd, int *rc);
 
 #endif

@@ -21,20 +21,20 @@ extern const char cmd_help_usage[];
 extern const char cmd_version_usage[];
 
 const struct cmd sbox_commands[] = {
-	{ "check", cmd_check, "lint SBPL profiles and container definitions", cmd_check_usage },
-	{ "compile", cmd_compile, "compile a definition to SBPL (macOS) or a launch plan (Linux)", cmd_compile_usage },
-	{ "explain", cmd_explain, "show which rule decides an access", cmd_explain_usage },
-	{ "create", cmd_create, "create a container from a definition", cmd_create_usage },
-	{ "list", cmd_list, "list containers", cmd_list_usage },
-	{ "show", cmd_show, "show one container", cmd_show_usage },
-	{ "rm", cmd_rm, "remove containers", cmd_rm_usage },
-	{ "export", cmd_export, "write a container to an archive", cmd_export_usage },
-	{ "import", cmd_import, "create a container from an exported archive", cmd_import_usage },
-	{ "launch", cmd_launch, "run a program in a container", cmd_launch_usage },
-	{ "run", cmd_run, "run a program in a fresh, ephemeral container", cmd_run_usage },
-	{ "help", cmd_help, "show help for sbox or a command", cmd_help_usage },
-	{ "version", cmd_version, "print the version", cmd_version_usage },
-	{ NULL, NULL, NULL, NULL },
+	{ "check", cmd_check, "lint SBPL profiles and container definitions", cmd_check_usage, NULL },
+	{ "compile", cmd_compile, "compile a definition to SBPL (macOS) or a launch plan (Linux)", cmd_compile_usage, NULL },
+	{ "explain", cmd_explain, "show which rule decides an access", cmd_explain_usage, NULL },
+	{ "create", cmd_create, "create a container from a definition", cmd_create_usage, NULL },
+	{ "list", cmd_list, "list containers", cmd_list_usage, NULL },
+	{ "show", cmd_show, "show one container", cmd_show_usage, NULL },
+	{ "rm", cmd_rm, "remove containers", cmd_rm_usage, NULL },
+	{ "export", cmd_export, "write a container to an archive", cmd_export_usage, NULL },
+	{ "import", cmd_import, "create a container from an exported archive", cmd_import_usage, NULL },
+	{ "launch", cmd_launch, "run a program in a container", cmd_launch_usage, NULL },
+	{ "run", cmd_run, "run a program in a fresh, ephemeral container", cmd_run_usage, NULL },
+	{ "help", cmd_help, "show help for sbox or a command", cmd_help_usage, NULL },
+	{ "version", cmd_version, "print the version", cmd_version_usage, NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
 };
 
 const struct cmd *

@@ -135,8 +135,11 @@ load_bases(const struct def_node *root, const char *path, struct src_set *srcs,
 		target = extends_target(path, items[i].str);
 		def_init(&base);
 		if (is_preset_name(items[i].str) && access(target, F_OK) < 0) {
+			char hint[96];
+
+			def_preset_hint(items[i].str, hint, sizeof(hint));
 			diag_add(diags, DIAG_ERROR, items[i].loc, "def-extends",
-				 "unknown preset '%s' (no %s)", items[i].str, target);
+				 "unknown preset '%s'%s", items[i].str, hint);
 			rc = -1;
 		} else if (load_file(target, items[i].loc, srcs, diags, stack, &base) < 0)
 			rc = -1;
@@ -178,25 +181,17 @@ enter(const char *path, struct src_loc from, struct diag_list *diags,
 	return 0;
 }
 
+/* Parse one document (text owned by srcs from here on) and its bases. */
 static int
-load_file(const char *path, struct src_loc from, struct src_set *srcs,
+load_text(const char *path, char *text, size_t len, struct src_set *srcs,
 	  struct diag_list *diags, struct load_stack *stack,
 	  struct container_def *out)
 {
 	struct def_node root;
 	struct src_file *f;
-	char *text;
-	size_t len;
 	int rc = -1;
 
 	memset(&root, 0, sizeof(root));
-	if (enter(path, from, diags, stack) < 0)
-		return -1;
-	if (read_all(path, &text, &len) < 0) {
-		diag_add(diags, DIAG_ERROR, from, "def-io", "cannot read '%s': %s",
-			 path, strerror(errno));
-		goto out;
-	}
 	f = src_set_add(srcs, path, text, len);
 	if (is_plist_text(text) ? def_plist_read(f, diags, &root)
 				: def_json_read(f, diags, &root))
@@ -206,8 +201,46 @@ load_file(const char *path, struct src_loc from, struct src_set *srcs,
 		rc = -1;
 out:
 	def_node_release(&root);
+	return rc;
+}
+
+static int
+load_file(const char *path, struct src_loc from, struct src_set *srcs,
+	  struct diag_list *diags, struct load_stack *stack,
+	  struct container_def *out)
+{
+	char *text;
+	size_t len;
+	int rc = -1;
+
+	if (enter(path, from, diags, stack) < 0)
+		return -1;
+	if (read_all(path, &text, &len) < 0)
+		diag_add(diags, DIAG_ERROR, from, "def-io", "cannot read '%s': %s",
+			 path, strerror(errno));
+	else
+		rc = load_text(path, text, len, srcs, diags, stack, out);
 	free(stack->real[--stack->nr]);
 	return rc;
+}
+
+/* What every load ends with: duplicates out, whole-definition checks. */
+static int
+load_finish(int rc, size_t errors_before, struct diag_list *diags,
+	    struct container_def *out)
+{
+	if (rc == 0) {
+		def_pathlist_dedupe(&out->fs_read);
+		def_pathlist_dedupe(&out->fs_write);
+		def_pathlist_dedupe(&out->fs_exec);
+		def_pathlist_dedupe(&out->fs_deny);
+		def_validate(out, diags);
+	}
+	if (diags->nerrors != errors_before) {
+		def_release(out);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -220,16 +253,20 @@ def_load(const char *path, struct src_set *srcs, struct diag_list *diags,
 
 	def_init(out);
 	out->source = xstrdup(path);
-	if (load_file(path, none, srcs, diags, &stack, out) == 0) {
-		def_pathlist_dedupe(&out->fs_read);
-		def_pathlist_dedupe(&out->fs_write);
-		def_pathlist_dedupe(&out->fs_exec);
-		def_pathlist_dedupe(&out->fs_deny);
-		def_validate(out, diags);
-	}
-	if (diags->nerrors != errors_before) {
-		def_release(out);
-		return -1;
-	}
-	return 0;
+	return load_finish(load_file(path, none, srcs, diags, &stack, out),
+			   errors_before, diags, out);
+}
+
+int
+def_load_text(const char *name, const char *text, struct src_set *srcs,
+	      struct diag_list *diags, struct container_def *out)
+{
+	struct load_stack stack = { { 0 }, 0 };
+	size_t errors_before = diags->nerrors;
+
+	def_init(out);
+	out->source = xstrdup(name);
+	return load_finish(load_text(name, xstrdup(text), strlen(text), srcs,
+				     diags, &stack, out),
+			   errors_before, diags, out);
 }

@@ -275,7 +275,9 @@ static int
 key_template(const struct def_node *n, struct diag_list *diags,
 	     struct container_def *d)
 {
-	return take_string(n, "template", diags, &d->template_name);
+	if (take_string(n, "template", diags, &d->template_name) < 0)
+		return -1;
+	return def_template_check(d->template_name, n->loc, diags);
 }
 
 static int
