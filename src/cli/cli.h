@@ -37,6 +37,9 @@ struct cmd {
 
 extern const struct cmd sbox_commands[];
 const struct cmd *cli_find_command(const char *name);
+size_t cli_command_count(void);
+/* "'x' is not an sbox command (did you mean 'y'?)"; returns EXIT_USAGE. */
+int cli_unknown_command(const char *name);
 
 /* "sbox: msg" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -62,5 +65,6 @@ int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_launch(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_prune(int argc, char **argv);
 
 #endif

@@ -12,7 +12,7 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
-#include <getopt.h>
+#include <stddef.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,15 +20,12 @@
 #include <unistd.h>
 
 const char cmd_explain_usage[] =
-	"usage: sbox explain [options] PROFILE|DEFINITION OPERATION [ARGUMENT]\n"
+	"usage: sbox explain [OPTIONS] PROFILE|DEFINITION OPERATION [ARGUMENT]\n"
 	"\n"
-	"  ARGUMENT            a path, host:port, or a name (mach service, sysctl, ...)\n"
-	"  --format text|json  output format (default text)\n"
-	"  -D KEY=VALUE        profile parameter; for a definition: HOME, CONTAINER,\n"
-	"                      PROJECT or TMPDIR (default: $HOME, the current folder, $TMPDIR)\n"
-	"  -I DIR              folder searched by (import \"x.sb\") in profiles\n"
-	"  --macos VERSION     the macOS release whose operation table applies (default latest)\n"
-	"\n"
+	"Says which rule decides one access: ARGUMENT is a path, host:port, or a\n"
+	"name (mach service, sysctl, ...).\n";
+
+const char cmd_explain_epilog[] =
 	"Exit status: 0 allow, 1 deny, 2 bad input.\n";
 
 #define MAX_PARAMS 64
@@ -280,59 +277,69 @@ parse_define(struct explain_opts *o, const char *kv)
 }
 
 static int
+opt_define(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
+{
+	if (parse_define(ctx, val) < 0)
+		return cli_opt_error(cmd, o, "expected KEY=VALUE, not '%s'", val);
+	return CLI_CONTINUE;
+}
+
+static int
+opt_include(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
+{
+	struct explain_opts *e = ctx;
+
+	if (e->nincludes == MAX_PARAMS)
+		return cli_opt_error(cmd, o, "more than %d folders", MAX_PARAMS);
+	e->includes[e->nincludes++] = val;
+	return CLI_CONTINUE;
+}
+
+static int
+opt_format(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
+{
+	if (cli_parse_format(val) < 0)
+		return cli_opt_error(cmd, o, "expected text or json, not '%s'",
+				     val);
+	((struct explain_opts *)ctx)->format = val;
+	return CLI_CONTINUE;
+}
+
+static const struct cli_opt explain_opts_table[] = {
+	{ "format", 0, "text|json", opt_format, 0, "output format (default text)" },
+	{ "define", 'D', "KEY=VALUE", opt_define, 0,
+	  "profile parameter; for a definition: HOME, CONTAINER, PROJECT or"
+	  " TMPDIR (default: $HOME, the current folder, $TMPDIR)" },
+	{ "include", 'I', "DIR", opt_include, 0,
+	  "folder searched by (import \"x.sb\") in profiles" },
+	{ "macos", 0, "VERSION", cli_set_string,
+	  offsetof(struct explain_opts, release),
+	  "the macOS release whose operation table applies (default latest)" },
+	CLI_OPT_END,
+};
+
+static int
 parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 	      int *npos)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "macos", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const struct cli_optgroup groups[] = {
+		{ explain_opts_table, o },
+		{ NULL, NULL },
 	};
-	int c;
+	struct cli_args a;
+	int rc = cli_parse("explain", argc, argv, groups, &a);
 
-	while (optind < argc) {
-		if (argv[optind][0] != '-' || !argv[optind][1]) {
-			if (*npos == 3)
-				return cli_usage_error("explain", "too many arguments");
-			pos[(*npos)++] = argv[optind++];
-			continue;
-		}
-		c = getopt_long(argc, argv, "+D:I:h", opts, NULL);
-		if (c == -1)
-			break;
-		switch (c) {
-		case 'f':
-			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
-				return cli_usage_error("explain", "--format is text or json");
-			o->format = optarg;
-			break;
-		case 'm':
-			o->release = optarg;
-			break;
-		case 'D':
-			if (parse_define(o, optarg) < 0)
-				return cli_usage_error("explain", "-D wants KEY=VALUE, not '%s'", optarg);
-			break;
-		case 'I':
-			if (o->nincludes == MAX_PARAMS)
-				return cli_usage_error("explain", "too many -I");
-			o->includes[o->nincludes++] = optarg;
-			break;
-		case 'h':
-			fputs(cmd_explain_usage, stdout);
-			return -1;
-		default:
-			return cli_usage_error("explain", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	while (optind < argc && *npos < 3)
-		pos[(*npos)++] = argv[optind++];
-	if (optind < argc)
-		return cli_usage_error("explain", "too many arguments");
-	if (*npos < 2)
-		return cli_usage_error("explain", "expected PROFILE|DEFINITION OPERATION [ARGUMENT]");
-	return 0;
+	if (rc == CLI_CONTINUE && (a.npos > 3 || a.dashdash))
+		rc = cli_usage_error("explain", "unexpected '%s': expected "
+				     "PROFILE|DEFINITION OPERATION [ARGUMENT]",
+				     a.npos > 3 ? a.pos[3] : "--");
+	else if (rc == CLI_CONTINUE && a.npos < 2)
+		rc = cli_usage_error("explain", "expected PROFILE|DEFINITION "
+				     "OPERATION [ARGUMENT]");
+	for (size_t i = 0; rc == CLI_CONTINUE && i < a.npos; i++)
+		pos[(*npos)++] = a.pos[i];
+	cli_args_release(&a);
+	return rc;
 }
 
 static void
@@ -361,8 +368,8 @@ cmd_explain(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.format = "text";
 	rc = parse_options(argc, argv, &o, pos, &npos);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
+	if (rc != CLI_CONTINUE)
+		return rc;
 	vocab = o.release ? vocab_for_release(o.release) : vocab_latest();
 	if (!vocab)
 		return cli_usage_error("explain", "unknown macOS release '%s'", o.release);

@@ -5,19 +5,23 @@
 #include "cli/cli.h"
 #include "cli/container_out.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 const char cmd_import_usage[] =
-	"usage: sbox import FILE [--name NAME]\n"
+	"usage: sbox import FILE|- [--name NAME]\n"
 	"\n"
-	"    --name NAME   name the new container (default: the archived name)\n"
-	"\n"
-	"Refuses absolute paths, '..', writes through symlinks, hard links\n"
+	"Creates a container from an archive written by 'sbox export' (\"-\":\n"
+	"read it from standard input). Refuses absolute paths, '..', writes through symlinks, hard links\n"
 	"out of the tree, device nodes, setuid/setgid bits, and archives over\n"
 	"SBOX_IMPORT_MAX_ENTRIES entries (2000000) or SBOX_IMPORT_MAX_BYTES\n"
 	"bytes of data (64 GiB).\n";
+
+static const struct cli_opt import_opts[] = {
+	{ "name", 0, "NAME", cli_set_string, 0,
+	  "name the new container (default: the archived name)" },
+	CLI_OPT_END,
+};
 
 static int
 env_limit(const char *var, uint64_t *out)
@@ -41,36 +45,42 @@ env_limit(const char *var, uint64_t *out)
 int
 cmd_import(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
-	};
+	const char *name = NULL;
+	const struct cli_optgroup groups[] = { { import_opts, &name },
+					       { NULL, NULL } };
 	struct container_store st = CONTAINER_STORE_INIT;
 	struct container_info ci = CONTAINER_INFO_INIT;
 	struct container_limits limits;
 	struct sbox_err err = SBOX_ERR_INIT;
-	const char *name = NULL;
-	int c, rc;
+	struct cli_args a;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
-		if (c != 'n')
-			return cli_usage_error("import", "unknown option '%s'",
-					       argv[optind - 1]);
-		name = optarg;
-	}
-	if (argc - optind != 1)
-		return cli_usage_error("import", "expected one FILE");
+	rc = cli_parse("import", argc, argv, groups, &a);
+	if (rc == CLI_CONTINUE && a.npos != 1)
+		rc = cli_usage_error("import", "expected one FILE (or - for "
+				     "standard input)");
+	if (rc != CLI_CONTINUE)
+		goto out_args;
 	if (env_limit("SBOX_IMPORT_MAX_ENTRIES", &limits.max_entries) < 0 ||
-	    env_limit("SBOX_IMPORT_MAX_BYTES", &limits.max_bytes) < 0)
-		return EXIT_USAGE;
+	    env_limit("SBOX_IMPORT_MAX_BYTES", &limits.max_bytes) < 0) {
+		rc = EXIT_USAGE;
+		goto out_args;
+	}
 	rc = container_out_open_store(&st);
 	if (rc)
-		return rc;
-	if (container_import(&st, argv[optind], name, &limits, &ci, &err) < 0)
+		goto out_args;
+	if (container_import(&st, a.pos[0], name, &limits, &ci, &err) < 0) {
 		rc = cli_report(&err);
-	else
+		if (err.code == SBOX_E_EXISTS)
+			fprintf(stderr, "hint: import it under another name "
+				"with --name NAME, or remove the existing one "
+				"with 'sbox rm'\n");
+	} else {
 		printf("imported '%s' at %s\n", ci.name, ci.dir);
+	}
 	container_info_release(&ci);
 	container_store_release(&st);
+out_args:
+	cli_args_release(&a);
 	return rc;
 }

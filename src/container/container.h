@@ -113,6 +113,10 @@ int container_find(struct container_store *st, const char *name,
 int container_hold(struct container_store *st, struct container_info *ci,
 		   struct sbox_err *err);
 
+/* 1 while a program runs in the container (someone holds it), else 0. */
+int container_in_use(struct container_store *st,
+		     const struct container_info *ci);
+
 struct container_list {
 	struct container_info *v;  /* sorted by name */
 	size_t nr, alloc;

@@ -237,14 +237,35 @@ out:
 	return rc;
 }
 
+/* "-": a plain tar to standard output (nothing to rename). */
+static int
+export_stdout(struct container_store *st, const char *name,
+	      struct sbox_err *err)
+{
+	struct container_info ci = CONTAINER_INFO_INIT;
+	int cfd = -1, rc = -1;
+
+	if (container_lookup(st, name, &ci, err) == 0 &&
+	    container_hold(st, &ci, err) == 0 &&
+	    (cfd = fs_open_dir(st->dirfd, name, err)) >= 0)
+		rc = export_to_fd(&ci, cfd, STDOUT_FILENO, "-", err);
+	if (cfd >= 0)
+		close(cfd);
+	container_info_release(&ci);
+	return rc;
+}
+
 int
 container_export(struct container_store *st, const char *name,
 		 const char *path, struct sbox_err *err)
 {
 	struct container_info ci = CONTAINER_INFO_INIT;
-	char *tmp = xasprintf("%s.sbox-tmp-%ld", path, (long)getpid());
+	char *tmp;
 	int cfd = -1, fd = -1, rc = -1;
 
+	if (!strcmp(path, "-"))
+		return export_stdout(st, name, err);
+	tmp = xasprintf("%s.sbox-tmp-%ld", path, (long)getpid());
 	if (container_lookup(st, name, &ci, err) < 0 ||
 	    container_hold(st, &ci, err) < 0)
 		goto out;

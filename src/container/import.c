@@ -216,7 +216,9 @@ container_import(struct container_store *st, const char *path,
 	struct archive *a = unpack_reader_new();
 	int rc = -1;
 
-	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+	/* "-" (NULL to libarchive): standard input */
+	if (archive_read_open_filename(a, strcmp(path, "-") ? path : NULL,
+				       65536) != ARCHIVE_OK) {
 		if (archive_errno(a) == ENOENT || archive_errno(a) == EACCES)
 			err_set(err, SBOX_E_IO, "cannot read '%s': %s", path,
 				archive_error_string(a));
