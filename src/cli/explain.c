@@ -109,7 +109,7 @@ print_text(const struct decision *d, const char *op, const char *arg)
 		       d->how == DECIDE_UNFILTERED ? " (the operation's fallback)" : "");
 		break;
 	case DECIDE_BUILTIN:
-		printf("  decided by: the built-in action of %s (SBPL-SEMANTICS.md §a.4: %s even under (deny default))\n",
+		printf("  decided by: the built-in action of %s (%s even under (deny default); see chromium sandbox/policy/mac/renderer.sb: \"These operations are allowed by default\")\n",
 		       d->op, d->action == POLICY_ALLOW ? "allowed" : "denied");
 		break;
 	case DECIDE_ROOT:

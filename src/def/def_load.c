@@ -138,8 +138,14 @@ load_bases(const struct def_node *root, const char *path, struct src_set *srcs,
 			char hint[96];
 
 			def_preset_hint(items[i].str, hint, sizeof(hint));
-			diag_add(diags, DIAG_ERROR, items[i].loc, "def-extends",
-				 "unknown preset '%s'%s", items[i].str, hint);
+			if (hint[0])
+				diag_add(diags, DIAG_ERROR, items[i].loc,
+					 "def-extends", "unknown preset '%s'%s",
+					 items[i].str, hint);
+			else
+				diag_add(diags, DIAG_ERROR, items[i].loc,
+					 "def-extends", "unknown preset '%s' (no %s)",
+					 items[i].str, target);
 			rc = -1;
 		} else if (load_file(target, items[i].loc, srcs, diags, stack, &base) < 0)
 			rc = -1;

@@ -222,21 +222,24 @@ emit_files(struct emitter *em, const struct container_def *def)
 	def_access_build(def, &a);
 	strbuf_addstr(em->out,
 		      "\n;; Filesystem: general paths first, specific paths last, so that the\n"
-		      ";; last matching rule (SBPL-SEMANTICS.md §a.1) is the most specific one.\n"
-		      ";; Start-up paths (MACOS.md §1.8.3, §1.8.5): dyld, frameworks, the shared\n"
-		      ";; cache, /dev/null and friends; file-map-executable is allowed by default\n"
-		      ";; (SBPL-SEMANTICS.md §a.4).\n");
+		      ";; last matching rule (libsandbox's sbpl1.scm, in\n"
+		      ";; github.com/knightsc/sandbox_profiles) is the most specific one.\n"
+		      ";; Start-up paths (Apple's system.sb and dyld-support.sb, codex's\n"
+		      ";; platform defaults): dyld, frameworks, the shared cache, /dev/null\n"
+		      ";; and friends; file-map-executable is allowed by default (chromium\n"
+		      ";; sandbox/policy/mac/renderer.sb).\n");
 	for (size_t i = 0; i < sizeof(file_ops) / sizeof(file_ops[0]); i++)
 		emit_file_op(em, &a, file_ops[i].op, file_ops[i].cls);
 	strbuf_addstr(em->out,
 		      "\n;; Denied paths stay put: no hard links out of them (file-link is allowed\n"
-		      ";; by default, SBPL-SEMANTICS.md §a.4) and no renaming of the writable\n"
-		      ";; folders above them (SBPL-LINTS.md C7).\n");
+		      ";; by default, chromium renderer.sb) and no renaming of the writable\n"
+		      ";; folders above them (as anthropic's sandbox-runtime does).\n");
 	emit_links(em, &a);
 	emit_move_blocking(em, &a);
 	strbuf_addstr(em->out,
 		      "\n;; Path resolution: metadata of the ancestors of readable paths\n"
-		      ";; (MACOS.md §1.8.4) and of the /tmp /var /etc symlinks (SBPL-SEMANTICS.md §a.5).\n");
+		      ";; (chromium common.sb, Nix sandbox-defaults.sb) and of the /tmp /var\n"
+		      ";; /etc symlinks (Nix sandbox-defaults.sb, codex's seatbelt policy).\n");
 	emit_ancestors(em, &a);
 	def_access_release(&a);
 }

@@ -48,21 +48,21 @@ emit_startup(struct emitter *em)
 
 	strbuf_addstr(em->out,
 		      "\n;; Start-up rules: what any program needs under (deny default).\n"
-		      ";; Without them even /usr/bin/true dies with SIGABRT (MACOS.md §1.8).\n"
-		      ";; Process basics (MACOS.md §1.8.8).\n");
+		      ";; Without them even /usr/bin/true dies with SIGABRT (Apple's system.sb and bsd.sb).\n"
+		      ";; Process basics (Apple's system.sb, bsd.sb).\n");
 	emit_single(em, 1, "process-fork", NULL, NULL, NULL);
 	emit_single(em, 1, "signal", "target", "same-sandbox", NULL);
-	strbuf_addstr(em->out, ";; sysctl reads: hw.ncpu, kern.osrelease, ... (MACOS.md §1.8.6).\n");
+	strbuf_addstr(em->out, ";; sysctl reads: hw.ncpu, kern.osrelease, ... (Apple's system.sb).\n");
 	emit_single(em, 1, "sysctl-read", NULL, NULL, NULL);
-	strbuf_addstr(em->out, ";; notify(3) shared memory, as Apple's system.sb (MACOS.md §1.8.2).\n");
+	strbuf_addstr(em->out, ";; notify(3) shared memory, as Apple's system.sb.\n");
 	emit_single(em, 1, "ipc-posix-shm-read-data", "ipc-posix-name", NULL,
 		    "apple.shm.notification_center");
-	strbuf_addstr(em->out, ";; dyld opens /dev/dtracehelper (MACOS.md §1.8.5).\n");
+	strbuf_addstr(em->out, ";; dyld opens /dev/dtracehelper (Apple's system.sb, Nix sandbox-defaults.sb).\n");
 	emit_rule_begin(em, &r, 1, "file-ioctl");
 	emit_rule_filter_path(em, &r, 1, "literal", "/dev/dtracehelper", none);
 	emit_rule_end(em, &r);
 	strbuf_addstr(em->out,
-		      ";; Mach services nearly every program looks up (MACOS.md §1.8.7).\n");
+		      ";; Mach services nearly every program looks up (Apple's system.sb).\n");
 	emit_global_names(em, startup_services, (size_t)-1);
 }
 
@@ -116,8 +116,8 @@ emit_network(struct emitter *em, const struct container_def *def)
 	if (!outbound)
 		return;
 	strbuf_addstr(em->out,
-		      ";; Name resolution and TLS (MACOS.md §1.8.7): mDNSResponder's socket\n"
-		      ";; is matched by path (SBPL-SEMANTICS.md §c).\n");
+		      ";; Name resolution and TLS (Apple's system.sb): mDNSResponder's socket\n"
+		      ";; is matched by path (as Apple's system.sb).\n");
 	{
 		struct emit_rule r;
 

@@ -191,7 +191,7 @@ lint_shadowed(const struct policy *p, struct atoms *all, struct diag_list *diags
 		if (!all_covered || !r->loc.file)
 			continue;
 		struct diag *d = diag_add(diags, DIAG_WARNING, r->loc, "rule-shadowed",
-			"this (%s %s ...) never takes effect: every path it matches is decided by a later %s rule (line %u); the last matching filtered rule wins (SBPL-SEMANTICS.md §a.1)",
+			"this (%s %s ...) never takes effect: every path it matches is decided by a later %s rule (line %u); the last matching filtered rule wins (libsandbox sbpl1.scm, github.com/knightsc/sandbox_profiles)",
 			action_name(r->action), r->op, action_name(by->action), line_of(by));
 		if (d && by->loc.file)
 			diag_add_related(d, by->loc, "the later rule");
@@ -235,7 +235,7 @@ lint_child_op(const struct policy *p, struct atoms *all, struct diag_list *diags
 			    !atoms_overlap(&all[i], &all[j]))
 				continue;
 			d = diag_add(diags, DIAG_WARNING, r->loc, "child-op-precedence",
-				"this (%s %s ...) wins over the later (%s %s ...) on line %u for %s: an operation's own rules come before its parent's, whatever the order (SBPL-SEMANTICS.md §a.3); write both on the same operation",
+				"this (%s %s ...) wins over the later (%s %s ...) on line %u for %s: an operation's own rules come before its parent's, whatever the order (libsandbox sbpl1.scm, github.com/knightsc/sandbox_profiles); write both on the same operation",
 				action_name(r->action), r->op, action_name(q->action), q->op,
 				line_of(q), r->op);
 			if (d && q->loc.file)
@@ -261,7 +261,7 @@ lint_unfiltered(const struct policy *p, struct diag_list *diags)
 			if (!r->filter || r->action == q->action || strcmp(r->op, q->op))
 				continue;
 			d = diag_add(diags, DIAG_NOTE, q->loc, "unfiltered-fallback",
-				"this unfiltered (%s %s) does not override the earlier filtered %s on line %u: without a filter it is only the operation's fallback (SBPL-SEMANTICS.md §a.1)",
+				"this unfiltered (%s %s) does not override the earlier filtered %s on line %u: without a filter it is only the operation's fallback (libsandbox sbpl1.scm, github.com/knightsc/sandbox_profiles)",
 				action_name(q->action), q->op, action_name(r->action), line_of(r));
 			if (d && r->loc.file)
 				diag_add_related(d, r->loc, "still decides the paths it matches");
