@@ -190,7 +190,9 @@ append_escape_hatch(const char *path, const struct container_def *def,
 	struct sbpl_opts so = SBPL_OPTS_INIT;
 	struct strbuf text = STRBUF_INIT;
 	struct diag_list diags;
-	char *name = xasprintf("%s (sbpl)", path);
+	char *name = xasprintf("%s (sbpl)", path), *dir;
+	const char *slash = strrchr(path, '/');
+	const char *dirs[MAX_PARAMS + 2] = { NULL };
 	int rc;
 
 	strbuf_addstr(&text, "(version 1)\n");
@@ -203,9 +205,15 @@ append_escape_hatch(const char *path, const struct container_def *def,
 		strbuf_addstr(&text, def->sbpl_raw);
 	so.vocab = ir->vocab;
 	so.params = o->params;
-	so.include_dirs = o->includes;
+	/* imports resolve next to the definition first, as at launch */
+	dirs[0] = dir = slash ? xstrndup(path, (size_t)(slash - path))
+			      : xstrdup(".");
+	for (size_t i = 0; i < o->nincludes; i++)
+		dirs[i + 1] = o->includes[i];
+	so.include_dirs = dirs;
 	diag_list_init(&diags);
 	rc = sbpl_eval_string(name, text.buf, &so, srcs, &diags, ir);
+	free(dir);
 	if (rc != 0)
 		cli_print_diags(&diags);
 	diag_list_release(&diags);

@@ -58,6 +58,7 @@ const struct sbpl_check sbpl_checks[] = {
 	{ "deny-default-unusable", DIAG_WARNING, "(deny default) with nothing that lets dyld read /System or /usr/lib: the program cannot start" },
 	{ "profile-size", DIAG_WARNING, "one rule's literal data is near Apple's 64 KiB limit" },
 	{ "def-program-not-executable", DIAG_WARNING, "a definition whose own program is outside its exec paths" },
+	{ "def-path-missing", DIAG_NOTE, "a path the definition grants does not exist on this machine (yet)" },
 	{ "rule-shadowed", DIAG_WARNING, "a filtered rule every path of which is decided by later rules of the opposite action (libsandbox sbpl1.scm, github.com/knightsc/sandbox_profiles)" },
 	{ "child-op-precedence", DIAG_WARNING, "a rule on a child operation that wins over a later rule on its parent operation (libsandbox sbpl1.scm, github.com/knightsc/sandbox_profiles)" },
 	{ "unfiltered-fallback", DIAG_NOTE, "an unfiltered rule after filtered rules of the opposite action: it is only the operation's fallback" },

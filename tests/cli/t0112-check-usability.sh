@@ -1,0 +1,41 @@
+#!/bin/sh
+# sbox check as a user meets it: the README's own example with an
+# sbpl.import next to the definition, notes for grants of missing paths,
+# GCC-style colour on a terminal only (and never with NO_COLOR).
+. "$TOP/tests/lib/test-lib.sh"
+
+mkdir -p "$T_TMP/web" "$T_TMP/elsewhere"
+cat >"$T_TMP/web/web.json" <<'EOF'
+{
+  "name": "web-tests",
+  "extends": ["build-tools"],
+  "filesystem": { "read": ["/usr/share/dict", "/no/such/dir/sbox-t"] },
+  "sbpl": {"import": ["extra.sb"], "raw": "(allow file-read* (literal \"/opt/x\"))"}
+}
+EOF
+printf '(version 1)\n(allow file-read* (subpath "/opt/extra"))\n' >"$T_TMP/web/extra.sb"
+cd "$T_TMP/elsewhere" || exit 1
+expect_rc 0 "check web.json from another folder: extra.sb found next to it" \
+	"$SBOX" check "$T_TMP/web/web.json"
+if grep -q "unable to open" "$T_TMP/out"; then not_ok "import not found"; else ok "no import error"; fi
+cd "$T_TMP/web" || exit 1
+expect_rc 0 "check web.json in its folder" "$SBOX" check web.json
+expect_rc 0 "explain follows the import too" \
+	"$SBOX" explain web.json file-read-data /opt/extra/f
+expect_grep "extra.sb:2:1" "$T_TMP/out" "decided by the imported rule"
+"$SBOX" check web.json >"$T_TMP/out" 2>&1
+expect_grep "web.json:4:.*note: '/no/such/dir/sbox-t' does not exist" "$T_TMP/out" "missing path gets a note at its line"
+if grep -q "note: '/opt/homebrew" "$T_TMP/out"; then not_ok "presets' missing paths reported"; else ok "presets' own paths not reported"; fi
+
+# colour only on a terminal
+printf '(version 1)\n(allow file-reed*)\n' >"$T_TMP/bad.sb"
+"$SBOX" check "$T_TMP/bad.sb" >"$T_TMP/plain" 2>&1
+if grep -q "$(printf '\033')" "$T_TMP/plain"; then not_ok "colour into a file"; else ok "no colour when not a terminal"; fi
+if command -v script >/dev/null; then
+	env -u NO_COLOR TERM=xterm script -qc "'$SBOX' check '$T_TMP/bad.sb'" /dev/null >"$T_TMP/tty" 2>&1
+	if grep -q "$(printf '\033')\[01;31merror:" "$T_TMP/tty"; then ok "error: in bold red on a terminal"; else
+		not_ok "no colour on a terminal"; sed 's/^/#   /' "$T_TMP/tty" | cat -v | head -3; fi
+	NO_COLOR=1 TERM=xterm script -qc "'$SBOX' check '$T_TMP/bad.sb'" /dev/null >"$T_TMP/tty" 2>&1
+	if grep -q "$(printf '\033')" "$T_TMP/tty"; then not_ok "colour despite NO_COLOR"; else ok "NO_COLOR turns colour off"; fi
+fi
+done_testing
