@@ -4,6 +4,7 @@
  */
 #include "cli/cli.h"
 #include "cli/cli_def.h"
+#include "cli/explain_linux.h"
 #include "def/def_access.h"
 #include "policy/decide.h"
 #include "policy/vocab.h"
@@ -32,6 +33,7 @@ const char cmd_explain_epilog[] =
 
 struct explain_opts {
 	const char *format;
+	const char *target;
 	const char *release;
 	const char *params[2 * MAX_PARAMS + 1];
 	size_t nparams;
@@ -160,12 +162,14 @@ print_json(const struct decision *d, const char *op, const char *arg)
 	json_t *o = json_object(), *chain = json_array();
 	char *text;
 
+	json_object_set_new(o, "version", json_integer(1));
+	json_object_set_new(o, "target", json_string("macos"));
 	json_object_set_new(o, "decision", json_string(
 		d->action == POLICY_ALLOW ? "allow" : "deny"));
 	json_object_set_new(o, "operation", json_string(op));
 	json_object_set_new(o, "argument", arg ? json_string(arg) : json_null());
 	json_object_set_new(o, "how", json_string(how_name(d->how)));
-	json_object_set_new(o, "decided-by-operation", json_string(d->op));
+	json_object_set_new(o, "decided_by_operation", json_string(d->op));
 	json_object_set_new(o, "rule", d->rule ? rule_json(d->rule) : json_null());
 	for (size_t i = 0; i < d->nchain; i++)
 		json_array_append_new(chain, json_string(d->chain[i]));
@@ -320,6 +324,10 @@ static const struct cli_opt explain_opts_table[] = {
 	  " TMPDIR (default: $HOME, the current folder, $TMPDIR)" },
 	{ "include", 'I', "DIR", opt_include, 0,
 	  "folder searched by (import \"x.sb\") in profiles" },
+	{ "target", 0, "macos|linux", cli_set_string,
+	  offsetof(struct explain_opts, target),
+	  "answer with the SBPL profile (default) or with the Linux launch plan"
+	  " (a DEFINITION and a file operation)" },
 	{ "macos", 0, "VERSION", cli_set_string,
 	  offsetof(struct explain_opts, release),
 	  "the macOS release whose operation table applies (default latest)" },
@@ -350,6 +358,27 @@ parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 	return rc;
 }
 
+static int
+explain_definition_linux(struct explain_opts *o, char **pos)
+{
+	struct container_def def;
+	struct src_set srcs;
+	int rc;
+
+	if (!cli_is_definition(pos[0]))
+		return cli_usage_error("explain", "--target linux explains a "
+				       "DEFINITION, not a profile");
+	src_set_init(&srcs);
+	rc = cli_def_load(pos[0], &o->vars, &srcs, &def);
+	if (rc == 0) {
+		rc = explain_linux(&def, &o->vars, pos[1], pos[2],
+				   !strcmp(o->format, "json"));
+		def_release(&def);
+	}
+	src_set_release(&srcs);
+	return rc;
+}
+
 static void
 default_vars(struct def_vars *v, char *cwd, size_t cwdlen)
 {
@@ -375,6 +404,7 @@ cmd_explain(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.format = "text";
+	o.target = "macos";
 	rc = parse_options(argc, argv, &o, pos, &npos);
 	if (rc != CLI_CONTINUE)
 		return rc;
@@ -382,6 +412,11 @@ cmd_explain(int argc, char **argv)
 	if (!vocab)
 		return cli_usage_error("explain", "unknown macOS release '%s'", o.release);
 	default_vars(&o.vars, cwd, sizeof(cwd));
+	if (strcmp(o.target, "macos") && strcmp(o.target, "linux"))
+		return cli_usage_error("explain", "--target: unknown target '%s' "
+				       "(macos or linux)", o.target);
+	if (!strcmp(o.target, "linux"))
+		return explain_definition_linux(&o, pos);
 	src_set_init(&srcs);
 	policy_init(&ir, vocab);
 	rc = cli_is_definition(pos[0]) ? load_definition(pos[0], &o, &srcs, &ir)

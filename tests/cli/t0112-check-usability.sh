@@ -27,6 +27,20 @@ expect_grep "extra.sb:2:1" "$T_TMP/out" "decided by the imported rule"
 expect_grep "web.json:4:.*note: '/no/such/dir/sbox-t' does not exist" "$T_TMP/out" "missing path gets a note at its line"
 if grep -q "note: '/opt/homebrew" "$T_TMP/out"; then not_ok "presets' missing paths reported"; else ok "presets' own paths not reported"; fi
 
+# explain --target linux answers with the Linux plan, for the path as Linux sees it
+expect_rc 0 "explain --target linux /etc/passwd" \
+	"$SBOX" explain --target linux web.json file-read-data /etc/passwd
+expect_grep "^allow file-read-data /etc/passwd$" "$T_TMP/out" "answers for /etc/passwd, not /private/etc/passwd"
+expect_grep "mount: *\/etc: read-only bind" "$T_TMP/out" "names the mount that decides"
+expect_rc 1 "explain --target linux: write to /etc denied" \
+	"$SBOX" explain --target linux web.json file-write-data /etc/passwd
+expect_rc 1 "explain --target linux: ~/.ssh is not mounted" \
+	"$SBOX" explain --target linux --format json web.json file-read-data "$HOME/.ssh/id_rsa"
+expect_grep '"version": 1' "$T_TMP/out" "explain json has a version"
+expect_grep '"target": "linux"' "$T_TMP/out" "explain json names the target"
+"$SBOX" compile web.json --target linux >"$T_TMP/out"
+expect_grep '"version": 1' "$T_TMP/out" "the plan has a version"
+
 # colour only on a terminal
 printf '(version 1)\n(allow file-reed*)\n' >"$T_TMP/bad.sb"
 "$SBOX" check "$T_TMP/bad.sb" >"$T_TMP/plain" 2>&1
