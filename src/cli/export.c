@@ -1,21 +1,82 @@
 /* sbox export NAME FILE|-: one archive with everything a container is. */
 #include "cli/cli.h"
 #include "cli/container_out.h"
+#include "cli/worker.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char cmd_export_usage[] =
-	"usage: sbox export NAME FILE|-\n"
+	"usage: sbox export NAME FILE|- [--quiet]\n"
 	"\n"
 	"Writes a tar archive with metadata.plist, definition.json, Data/ and\n"
 	"root/, keeping modes, times, symlinks and hard links. FILE ending in\n"
 	".tar.gz/.tgz, .tar.zst/.tzst or .tar.xz/.txz is compressed; any other\n"
 	"extension than those and .tar is refused. \"-\" writes an uncompressed\n"
-	"tar to standard output (sbox export web - | gzip >web.tar.gz).\n";
+	"tar to standard output (sbox export web - | gzip >web.tar.gz).\n"
+	"On a terminal a line shows the progress. Interrupted, it leaves no\n"
+	"partial file.\n";
 
-static const struct cli_opt export_opts[] = { CLI_OPT_END };
+struct export_job {
+	unsigned quiet;
+	struct container_store *st;
+	const char *name, *file;
+};
+
+static const struct cli_opt export_opts[] = {
+	{ "quiet", 'q', NULL, cli_set_flag, 1,
+	  "no progress line (there is none when standard error is not a"
+	  " terminal)" },
+	CLI_OPT_END,
+};
+
+static int
+export_work(void *arg)
+{
+	struct export_job *j = arg;
+	struct sbox_err err = SBOX_ERR_INIT;
+
+	if (container_export(j->st, j->name, j->file, &err) < 0)
+		return cli_report(&err);
+	if (strcmp(j->file, "-"))
+		printf("exported '%s' to %s\n", j->name, j->file);
+	return EXIT_OK;
+}
+
+/* the half-written archive of the killed child */
+static void
+export_cleanup(void *arg, pid_t child)
+{
+	struct export_job *j = arg;
+	char *tmp;
+
+	if (!strcmp(j->file, "-"))
+		return;
+	tmp = container_export_tmp_path(j->file, (long)child);
+	unlink(tmp);
+	free(tmp);
+}
+
+static int
+export_progress(void *arg, pid_t child, double secs, char *line, size_t len)
+{
+	struct export_job *j = arg;
+	char *tmp = container_export_tmp_path(j->file, (long)child);
+	char size[32];
+	struct stat st;
+	int have = stat(tmp, &st) == 0;
+
+	free(tmp);
+	if (!have || secs < 0.5)
+		return 0;
+	cli_format_bytes((double)st.st_size, size, sizeof(size));
+	snprintf(line, len, "exporting '%s': %s written (%.0f s)", j->name,
+		 size, secs);
+	return 1;
+}
 
 /* Is the archive name one export writes as named? */
 static int
@@ -41,10 +102,12 @@ known_extension(const char *path)
 int
 cmd_export(int argc, char **argv)
 {
-	const struct cli_optgroup groups[] = { { export_opts, NULL },
+	struct export_job job = { 0, NULL, NULL, NULL };
+	const struct cli_optgroup groups[] = { { export_opts, &job },
 					       { NULL, NULL } };
+	struct cli_worker worker = { export_work, &job, export_cleanup,
+				     export_progress, NULL, 0 };
 	struct container_store st = CONTAINER_STORE_INIT;
-	struct sbox_err err = SBOX_ERR_INIT;
 	struct cli_args a;
 	const char *file;
 	int rc;
@@ -70,10 +133,12 @@ cmd_export(int argc, char **argv)
 	rc = container_out_open_store(&st);
 	if (rc)
 		goto out_args;
-	if (container_export(&st, a.pos[0], file, &err) < 0)
-		rc = cli_report(&err);
-	else if (strcmp(file, "-"))
-		printf("exported '%s' to %s\n", a.pos[0], file);
+	job.st = &st;
+	job.name = a.pos[0];
+	job.file = file;
+	worker.show_progress = strcmp(file, "-") &&
+			       cli_progress_wanted((int)job.quiet);
+	rc = cli_worker_run(&worker);
 	container_store_release(&st);
 out_args:
 	cli_args_release(&a);

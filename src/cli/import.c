@@ -4,12 +4,21 @@
  */
 #include "cli/cli.h"
 #include "cli/container_out.h"
+#include "cli/worker.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 
 const char cmd_import_usage[] =
-	"usage: sbox import FILE|- [--name NAME]\n"
+	"usage: sbox import FILE|- [--name NAME] [--quiet]\n"
 	"\n"
 	"Creates a container from an archive written by 'sbox export' (\"-\":\n"
 	"read it from standard input). Refuses absolute paths, '..', writes through symlinks, hard links\n"
@@ -17,11 +26,152 @@ const char cmd_import_usage[] =
 	"SBOX_IMPORT_MAX_ENTRIES entries (2000000) or SBOX_IMPORT_MAX_BYTES\n"
 	"bytes of data (64 GiB).\n";
 
+struct import_job {
+	const char *name;          /* --name */
+	unsigned quiet;
+	struct container_store *st;
+	struct container_limits limits;
+	const char *file;
+	int in_fd, pipe_rd, pipe_wr;  /* pumped through a pipe: progress */
+	double total, done;           /* bytes (total 0: unknown) */
+};
+
+static int
+set_quiet(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
+{
+	(void)o;
+	(void)val;
+	(void)cmd;
+	((struct import_job *)ctx)->quiet = 1;
+	return CLI_CONTINUE;
+}
+
 static const struct cli_opt import_opts[] = {
-	{ "name", 0, "NAME", cli_set_string, 0,
+	{ "name", 0, "NAME", cli_set_string, offsetof(struct import_job, name),
 	  "name the new container (default: the archived name)" },
+	{ "quiet", 'q', NULL, set_quiet, 0,
+	  "no progress line (there is none when standard error is not a"
+	  " terminal)" },
 	CLI_OPT_END,
 };
+
+static int
+import_work(void *arg)
+{
+	struct import_job *j = arg;
+	struct container_info ci = CONTAINER_INFO_INIT;
+	struct sbox_err err = SBOX_ERR_INIT;
+	int rc = EXIT_OK;
+
+	if (j->pipe_wr >= 0)
+		close(j->pipe_wr);
+	if ((j->pipe_rd >= 0 ?
+	     container_import_fd(j->st, j->pipe_rd, strcmp(j->file, "-") ?
+				 j->file : "standard input", j->name,
+				 &j->limits, &ci, &err) :
+	     container_import(j->st, j->file, j->name, &j->limits, &ci,
+			      &err)) < 0) {
+		rc = cli_report(&err);
+		if (err.code == SBOX_E_EXISTS)
+			fprintf(stderr, "hint: import it under another name "
+				"with --name NAME, or remove the existing one "
+				"with 'sbox rm'\n");
+	} else {
+		printf("imported '%s' at %s\n", ci.name, ci.dir);
+	}
+	container_info_release(&ci);
+	return rc;
+}
+
+/* the half-made container: opening the store again clears it */
+static void
+import_cleanup(void *arg, pid_t child)
+{
+	struct import_job *j = arg;
+	struct sbox_err err = SBOX_ERR_INIT;
+
+	(void)child;
+	container_store_release(j->st);
+	(void)container_store_open(j->st, &err);
+}
+
+/* Parent: move the archive into the child's pipe, counting. */
+static void
+import_pump(void *arg, int timeout_ms)
+{
+	struct import_job *j = arg;
+	struct pollfd p = { j->pipe_wr, POLLOUT, 0 };
+	char buf[65536];
+	ssize_t n;
+
+	if (j->pipe_rd >= 0) {   /* the child's end */
+		close(j->pipe_rd);
+		j->pipe_rd = -1;
+	}
+	if (j->pipe_wr < 0) {
+		usleep((useconds_t)timeout_ms * 1000);
+		return;
+	}
+	/* at most 64 MiB per call, so the progress line keeps up */
+	for (double until = j->done + 64.0 * 1048576; j->done < until;) {
+		if (poll(&p, 1, timeout_ms) <= 0)
+			return;
+		n = read(j->in_fd, buf, sizeof(buf));
+		if (n <= 0 || write(j->pipe_wr, buf, (size_t)n) != n) {
+			/* end of input, or the child stopped reading */
+			close(j->pipe_wr);
+			j->pipe_wr = -1;
+			return;
+		}
+		j->done += (double)n;
+	}
+}
+
+static int
+import_progress(void *arg, pid_t child, double secs, char *line, size_t len)
+{
+	struct import_job *j = arg;
+	char done[32], total[32];
+
+	(void)child;
+	if (secs < 0.5)
+		return 0;
+	cli_format_bytes(j->done, done, sizeof(done));
+	if (j->total > 0) {
+		cli_format_bytes(j->total, total, sizeof(total));
+		snprintf(line, len, "importing %s: %s of %s (%.0f%%, %.0f s)",
+			 j->file, done, total, 100.0 * j->done / j->total,
+			 secs);
+	} else {
+		snprintf(line, len, "importing %s: %s read (%.0f s)", j->file,
+			 done, secs);
+	}
+	return 1;
+}
+
+/* Read the archive through a pipe from here, to show how far it is. */
+static int
+setup_pump(struct import_job *j)
+{
+	int fds[2];
+	struct stat st;
+
+	j->in_fd = strcmp(j->file, "-") ?
+		   open(j->file, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+	if (j->in_fd < 0)
+		return 0;  /* the child reports it, by name */
+	if (fstat(j->in_fd, &st) == 0 && S_ISREG(st.st_mode))
+		j->total = (double)st.st_size;
+	if (pipe(fds) < 0) {
+		if (j->in_fd != STDIN_FILENO)
+			close(j->in_fd);
+		return 0;
+	}
+	j->pipe_rd = fds[0];
+	j->pipe_wr = fds[1];
+	signal(SIGPIPE, SIG_IGN);
+	return 1;
+}
 
 static int
 env_limit(const char *var, uint64_t *out)
@@ -45,40 +195,42 @@ env_limit(const char *var, uint64_t *out)
 int
 cmd_import(int argc, char **argv)
 {
-	const char *name = NULL;
-	const struct cli_optgroup groups[] = { { import_opts, &name },
+	struct import_job job;
+	const struct cli_optgroup groups[] = { { import_opts, &job },
 					       { NULL, NULL } };
+	struct cli_worker worker = { import_work, &job, import_cleanup,
+				     import_progress, NULL, 0 };
 	struct container_store st = CONTAINER_STORE_INIT;
-	struct container_info ci = CONTAINER_INFO_INIT;
-	struct container_limits limits;
-	struct sbox_err err = SBOX_ERR_INIT;
 	struct cli_args a;
 	int rc;
 
+	memset(&job, 0, sizeof(job));
+	job.in_fd = job.pipe_rd = job.pipe_wr = -1;
 	rc = cli_parse("import", argc, argv, groups, &a);
 	if (rc == CLI_CONTINUE && a.npos != 1)
 		rc = cli_usage_error("import", "expected one FILE (or - for "
 				     "standard input)");
 	if (rc != CLI_CONTINUE)
 		goto out_args;
-	if (env_limit("SBOX_IMPORT_MAX_ENTRIES", &limits.max_entries) < 0 ||
-	    env_limit("SBOX_IMPORT_MAX_BYTES", &limits.max_bytes) < 0) {
+	if (env_limit("SBOX_IMPORT_MAX_ENTRIES", &job.limits.max_entries) < 0 ||
+	    env_limit("SBOX_IMPORT_MAX_BYTES", &job.limits.max_bytes) < 0) {
 		rc = EXIT_USAGE;
 		goto out_args;
 	}
 	rc = container_out_open_store(&st);
 	if (rc)
 		goto out_args;
-	if (container_import(&st, a.pos[0], name, &limits, &ci, &err) < 0) {
-		rc = cli_report(&err);
-		if (err.code == SBOX_E_EXISTS)
-			fprintf(stderr, "hint: import it under another name "
-				"with --name NAME, or remove the existing one "
-				"with 'sbox rm'\n");
-	} else {
-		printf("imported '%s' at %s\n", ci.name, ci.dir);
+	job.st = &st;
+	job.file = a.pos[0];
+	if (cli_progress_wanted((int)job.quiet) && setup_pump(&job)) {
+		worker.show_progress = 1;
+		worker.pump = import_pump;
 	}
-	container_info_release(&ci);
+	rc = cli_worker_run(&worker);
+	if (job.in_fd > STDIN_FILENO)
+		close(job.in_fd);
+	if (job.pipe_wr >= 0)
+		close(job.pipe_wr);
 	container_store_release(&st);
 out_args:
 	cli_args_release(&a);

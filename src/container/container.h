@@ -194,6 +194,8 @@ struct container_limits {
  */
 int container_export(struct container_store *st, const char *name,
 		     const char *path, struct sbox_err *err);
+/* The temporary file export `pid` writes before renaming it to path. */
+char *container_export_tmp_path(const char *path, long pid);
 
 /*
  * Create a container from an archive written by container_export,
@@ -203,6 +205,11 @@ int container_export(struct container_store *st, const char *name,
 int container_import(struct container_store *st, const char *path,
 		     const char *name, const struct container_limits *limits,
 		     struct container_info *out, struct sbox_err *err);
+
+/* The same from an open descriptor (a pipe); label names it in errors. */
+int container_import_fd(struct container_store *st, int fd, const char *label,
+			const char *name, const struct container_limits *limits,
+			struct container_info *out, struct sbox_err *err);
 
 /* The same from memory (fuzzing). */
 int container_import_memory(struct container_store *st, const void *buf,

@@ -237,6 +237,12 @@ out:
 	return rc;
 }
 
+char *
+container_export_tmp_path(const char *path, long pid)
+{
+	return xasprintf("%s.sbox-tmp-%ld", path, pid);
+}
+
 /* "-": a plain tar to standard output (nothing to rename). */
 static int
 export_stdout(struct container_store *st, const char *name,
@@ -265,7 +271,7 @@ container_export(struct container_store *st, const char *name,
 
 	if (!strcmp(path, "-"))
 		return export_stdout(st, name, err);
-	tmp = xasprintf("%s.sbox-tmp-%ld", path, (long)getpid());
+	tmp = container_export_tmp_path(path, (long)getpid());
 	if (container_lookup(st, name, &ci, err) < 0 ||
 	    container_hold(st, &ci, err) < 0)
 		goto out;

@@ -234,6 +234,23 @@ out:
 }
 
 int
+container_import_fd(struct container_store *st, int fd, const char *label,
+		    const char *name, const struct container_limits *limits,
+		    struct container_info *out, struct sbox_err *err)
+{
+	struct archive *a = unpack_reader_new();
+	int rc = -1;
+
+	if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK)
+		not_sbox(label, err, archive_error_string(a) ?
+			 archive_error_string(a) : "unreadable");
+	else
+		rc = import_archive(st, a, label, name, limits, out, err);
+	archive_read_free(a);
+	return rc;
+}
+
+int
 container_import_memory(struct container_store *st, const void *buf,
 			size_t len, const char *name,
 			const struct container_limits *limits,
