@@ -66,5 +66,6 @@ int cmd_import(int argc, char **argv);
 int cmd_launch(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_prune(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
 
 #endif

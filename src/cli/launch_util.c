@@ -82,7 +82,7 @@ launch_in_container(struct container_def *def,
 	struct def_vars vars;
 	char *cwd = getcwd(NULL, 0);
 	char *tmpdir = xasprintf("%s/tmp", ci->data_dir);
-	int status = EXIT_LAUNCH_FAILED;
+	int status = EXIT_LAUNCH_FAILED, rc;
 	char **prog = NULL;
 
 	memset(&req, 0, sizeof(req));
@@ -124,7 +124,12 @@ launch_in_container(struct container_def *def,
 		status = EXIT_USAGE;
 		goto out;
 	}
-	if (backend_launch(&req, &status, &err) < 0) {
+	/* for `sbox ps`; a launch does not depend on it */
+	if (container_running_add(st, ci->name, req.argv, &err) < 0)
+		memset(&err, 0, sizeof(err));
+	rc = backend_launch(&req, &status, &err);
+	container_running_remove(st, ci->name);
+	if (rc < 0) {
 		status = cli_report(&err);
 		/* DESIGN.md "Exit codes": a set-up that failed for any other
 		 * reason than bad input or a missing kernel feature is 125 */

@@ -20,6 +20,7 @@ extern const char cmd_import_usage[];
 extern const char cmd_launch_usage[];
 extern const char cmd_run_usage[];
 extern const char cmd_prune_usage[];
+extern const char cmd_ps_usage[];
 extern const char cmd_help_usage[];
 extern const char cmd_version_usage[];
 
@@ -29,6 +30,7 @@ const struct cmd sbox_commands[] = {
 	{ "explain", cmd_explain, "show which rule decides an access", cmd_explain_usage, cmd_explain_epilog },
 	{ "create", cmd_create, "create a container from a definition", cmd_create_usage, NULL },
 	{ "list", cmd_list, "list containers", cmd_list_usage, NULL },
+	{ "ps", cmd_ps, "list the programs running in containers", cmd_ps_usage, NULL },
 	{ "show", cmd_show, "show one container", cmd_show_usage, NULL },
 	{ "rm", cmd_rm, "remove containers", cmd_rm_usage, NULL },
 	{ "export", cmd_export, "write a container to an archive", cmd_export_usage, NULL },

@@ -117,6 +117,28 @@ int container_hold(struct container_store *st, struct container_info *ci,
 int container_in_use(struct container_store *st,
 		     const struct container_info *ci);
 
+/* One program running in a container (sbox ps). */
+struct container_run {
+	char *name;        /* the container */
+	long pid;          /* the sbox launching it */
+	long long started; /* seconds since the epoch */
+	char *command;     /* its command line, words joined by spaces */
+};
+
+struct container_run_list {
+	struct container_run *v;
+	size_t nr, alloc;
+};
+
+/* Record (and forget) that this process runs argv in container name. */
+int container_running_add(const struct container_store *st, const char *name,
+			  char *const *argv, struct sbox_err *err);
+void container_running_remove(const struct container_store *st, const char *name);
+/* Every live record, sorted by container and pid; stale ones are deleted. */
+int container_running_list(struct container_store *st,
+			   struct container_run_list *out, struct sbox_err *err);
+void container_run_list_release(struct container_run_list *l);
+
 struct container_list {
 	struct container_info *v;  /* sorted by name */
 	size_t nr, alloc;

@@ -102,7 +102,11 @@ EOF
 	expect_grep "^first .* yes " "$T_TMP/out" "list: first is in use"
 	"$SBOX" list --format json >"$T_TMP/out"
 	expect_grep '"in_use": true' "$T_TMP/out" "list json: in_use"
+	"$SBOX" ps >"$T_TMP/out"
+	expect_grep "^first  *[0-9][0-9]*  .*  sleep 3$" "$T_TMP/out" "ps shows what runs"
 	wait $pid
+	"$SBOX" ps >"$T_TMP/out"
+	if grep -q sleep "$T_TMP/out"; then not_ok "ps after the end"; else ok "ps: nothing runs any more"; fi
 	"$SBOX" list >"$T_TMP/out"
 	expect_grep "^first .* no " "$T_TMP/out" "list: first no longer in use"
 	expect_rc 0 "run --keep" "$SBOX" run "$T_TMP/first.json" --keep -- true
