@@ -88,6 +88,7 @@ struct container_def {
 	int has_home, has_network;
 	/* where scalar keys were written, for later diagnostics */
 	struct src_loc name_loc, network_loc, home_loc, program_loc;
+	struct src_loc sbpl_import_loc, sbpl_raw_loc;
 };
 
 void def_init(struct container_def *d);

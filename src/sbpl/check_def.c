@@ -63,6 +63,39 @@ include_dirs_with(const char *path, const char *const *dirs, char **dir)
 	return v;
 }
 
+/*
+ * A diagnostic in the definition's sbpl escape hatch, as compiled, also
+ * points at the "sbpl.import" or "sbpl.raw" of the definition it came
+ * from: that is the line the user can change.
+ */
+static void
+point_back(const struct container_def *d, const char *name, const char *text,
+	   struct diag_list *diags, size_t first)
+{
+	const char *hatch = strstr(text, ";; sbpl escape hatch from the definition");
+	size_t start = hatch ? (size_t)(hatch - text) : (size_t)-1;
+
+	for (size_t i = first; i < diags->nr; i++) {
+		struct diag *g = &diags->v[i];
+		const char *line;
+		int is_import;
+
+		if (!g->loc.file || strcmp(g->loc.file->name, name) ||
+		    g->loc.start < start || g->related)
+			continue;
+		line = g->loc.file->text + g->loc.start;
+		while (line > g->loc.file->text && line[-1] != '\n')
+			line--;
+		is_import = !strncmp(line, "(import ", 8);
+		if (is_import && d->sbpl_import_loc.file)
+			diag_add_related(g, d->sbpl_import_loc,
+					 "from the definition's sbpl.import");
+		else if (!is_import && d->sbpl_raw_loc.file)
+			diag_add_related(g, d->sbpl_raw_loc,
+					 "from the definition's sbpl.raw");
+	}
+}
+
 static int
 lint_compiled(const char *path, const struct container_def *d,
 	      const struct sbpl_opts *opts, struct src_set *srcs,
@@ -74,6 +107,7 @@ lint_compiled(const char *path, const struct container_def *d,
 	struct sbpl_opts so = *opts;
 	struct policy pol;
 	const char **pv, **dirs = NULL;
+	size_t first;
 	char *name = xasprintf("%s (compiled)", path), *dir = NULL;
 	int rc;
 
@@ -94,7 +128,9 @@ lint_compiled(const char *path, const struct container_def *d,
 	so.include_dirs = dirs;
 	so.prepend = NULL;
 	policy_init(&pol, opts->vocab ? opts->vocab : vocab_latest());
+	first = diags->nr;
 	rc = sbpl_eval_string(name, text.buf, &so, srcs, diags, &pol);
+	point_back(d, name, text.buf, diags, first);
 	policy_release(&pol);
 	free(pv);
 	free(dirs);

@@ -27,6 +27,13 @@ expect_grep "extra.sb:2:1" "$T_TMP/out" "decided by the imported rule"
 expect_grep "web.json:4:.*note: '/no/such/dir/sbox-t' does not exist" "$T_TMP/out" "missing path gets a note at its line"
 if grep -q "note: '/opt/homebrew" "$T_TMP/out"; then not_ok "presets' missing paths reported"; else ok "presets' own paths not reported"; fi
 
+# a mistake in the escape hatch points back at the definition's line
+sed 's/extra.sb/missing.sb/; s/(literal/(literl/' web.json >w2.json
+expect_rc 1 "check a definition with a bad sbpl part" "$SBOX" check w2.json
+expect_grep "w2.json (compiled):[0-9]*:1: error: unable to open missing.sb" "$T_TMP/out" "import error in the compiled text"
+expect_grep "^w2.json:5:[0-9]*: note: from the definition's sbpl.import" "$T_TMP/out" "... and a note at the definition's line"
+expect_grep "^w2.json:5:[0-9]*: note: from the definition's sbpl.raw" "$T_TMP/out" "raw SBPL error points at sbpl.raw"
+
 # explain --target linux answers with the Linux plan, for the path as Linux sees it
 expect_rc 0 "explain --target linux /etc/passwd" \
 	"$SBOX" explain --target linux web.json file-read-data /etc/passwd
