@@ -6,51 +6,58 @@
 #include "cli/cli.h"
 #include "cli/cli_def.h"
 #include "cli/container_out.h"
+#include "cli/worker.h"
+
+#include <stddef.h>
 
 #include <stdio.h>
 
 const char cmd_create_usage[] =
-	"usage: sbox create DEFINITION [--name NAME]\n"
+	"usage: sbox create DEFINITION [--name NAME] [--quiet]\n"
 	"\n"
 	"Builds Data/ from the definition's \"template\" (default:\n"
 	"templates/default) and root/ from its \"root\", in a temporary\n"
 	"folder of the store that is renamed into place when complete.\n";
 
+struct create_job {
+	const char *name;       /* --name */
+	unsigned quiet;
+	struct container_store *st;
+	const char *file;
+};
+
+static int
+set_quiet(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
+{
+	(void)o;
+	(void)val;
+	(void)cmd;
+	((struct create_job *)ctx)->quiet = 1;
+	return CLI_CONTINUE;
+}
+
 static const struct cli_opt create_opts[] = {
-	{ "name", 0, "NAME", cli_set_string, 0,
+	{ "name", 0, "NAME", cli_set_string, offsetof(struct create_job, name),
 	  "the container's name (default: the definition's \"name\")" },
+	{ "quiet", 'q', NULL, set_quiet, 0,
+	  "no progress line (there is none when standard error is not a"
+	  " terminal)" },
 	CLI_OPT_END,
 };
 
-int
-cmd_create(int argc, char **argv)
+static int
+create_work(void *arg)
 {
-	const char *name = NULL;
-	const struct cli_optgroup groups[] = { { create_opts, &name },
-					       { NULL, NULL } };
-	struct container_store st = CONTAINER_STORE_INIT;
+	struct create_job *j = arg;
 	struct container_info ci = CONTAINER_INFO_INIT;
 	struct sbox_err err = SBOX_ERR_INIT;
 	struct src_set srcs;
 	struct diag_list diags;
-	struct cli_args a;
-	int rc;
+	int rc = EXIT_OK;
 
-	rc = cli_parse("create", argc, argv, groups, &a);
-	if (rc == CLI_CONTINUE && a.npos != 1)
-		rc = cli_usage_error("create", "expected one DEFINITION");
-	if (rc != CLI_CONTINUE) {
-		cli_args_release(&a);
-		return rc;
-	}
-	rc = container_out_open_store(&st);
-	if (rc) {
-		cli_args_release(&a);
-		return rc;
-	}
 	src_set_init(&srcs);
 	diag_list_init(&diags);
-	if (container_create_from_file(&st, a.pos[0], name, &srcs, &diags,
+	if (container_create_from_file(j->st, j->file, j->name, &srcs, &diags,
 				       &ci, &err) < 0) {
 		cli_print_diags(&diags);
 		rc = cli_report(&err);
@@ -64,7 +71,61 @@ cmd_create(int argc, char **argv)
 	diag_list_release(&diags);
 	src_set_release(&srcs);
 	container_info_release(&ci);
+	return rc;
+}
+
+/* the half-made container: opening the store again clears it */
+static void
+create_cleanup(void *arg, pid_t child)
+{
+	struct create_job *j = arg;
+	struct sbox_err err = SBOX_ERR_INIT;
+
+	(void)child;
+	container_store_release(j->st);
+	(void)container_store_open(j->st, &err);
+}
+
+/* Templates and roots unpack at their own pace: say how long so far. */
+static int
+create_progress(void *arg, pid_t child, double secs, char *line, size_t len)
+{
+	struct create_job *j = arg;
+
+	(void)child;
+	if (secs < 1)
+		return 0;
+	snprintf(line, len, "creating from %s: unpacking its template and "
+		 "root (%.0f s)", j->file, secs);
+	return 1;
+}
+
+int
+cmd_create(int argc, char **argv)
+{
+	struct create_job job = { NULL, 0, NULL, NULL };
+	const struct cli_optgroup groups[] = { { create_opts, &job },
+					       { NULL, NULL } };
+	struct cli_worker worker = { create_work, &job, create_cleanup,
+				     create_progress, NULL, 0 };
+	struct container_store st = CONTAINER_STORE_INIT;
+	struct cli_args a;
+	int rc;
+
+	rc = cli_parse("create", argc, argv, groups, &a);
+	if (rc == CLI_CONTINUE && a.npos != 1)
+		rc = cli_usage_error("create", "expected one DEFINITION");
+	if (rc != CLI_CONTINUE)
+		goto out;
+	rc = container_out_open_store(&st);
+	if (rc)
+		goto out;
+	job.st = &st;
+	job.file = a.pos[0];
+	worker.show_progress = cli_progress_wanted((int)job.quiet);
+	rc = cli_worker_run(&worker);
 	container_store_release(&st);
+out:
 	cli_args_release(&a);
 	return rc;
 }
