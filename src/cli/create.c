@@ -9,6 +9,7 @@
 #include "cli/worker.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include <stdio.h>
 
@@ -24,6 +25,10 @@ struct create_job {
 	unsigned quiet;
 	struct container_store *st;
 	const char *file;
+	struct container_info ci;
+	struct sbox_err err;
+	struct src_set srcs;
+	struct diag_list diags;
 };
 
 static int
@@ -49,28 +54,26 @@ static int
 create_work(void *arg)
 {
 	struct create_job *j = arg;
-	struct container_info ci = CONTAINER_INFO_INIT;
-	struct sbox_err err = SBOX_ERR_INIT;
-	struct src_set srcs;
-	struct diag_list diags;
-	int rc = EXIT_OK;
 
-	src_set_init(&srcs);
-	diag_list_init(&diags);
-	if (container_create_from_file(j->st, j->file, j->name, &srcs, &diags,
-				       &ci, &err) < 0) {
-		cli_print_diags(&diags);
-		rc = cli_report(&err);
-		if (err.code == SBOX_E_EXISTS)
-			fprintf(stderr, "hint: give another name with --name "
-				"NAME, or remove the existing one with 'sbox "
-				"rm'\n");
-	} else {
-		printf("created container '%s' at %s\n", ci.name, ci.dir);
+	return container_create_from_file(j->st, j->file, j->name, &j->srcs,
+					  &j->diags, &j->ci, &j->err) < 0 ?
+	       -1 : EXIT_OK;
+}
+
+static int
+create_finish(void *arg, int rc)
+{
+	struct create_job *j = arg;
+
+	cli_print_diags(&j->diags);
+	if (rc == EXIT_OK) {
+		printf("created container '%s' at %s\n", j->ci.name, j->ci.dir);
+		return EXIT_OK;
 	}
-	diag_list_release(&diags);
-	src_set_release(&srcs);
-	container_info_release(&ci);
+	rc = cli_report(&j->err);
+	if (j->err.code == SBOX_E_EXISTS)
+		fprintf(stderr, "hint: give another name with --name NAME, or "
+			"remove the existing one with 'sbox rm'\n");
 	return rc;
 }
 
@@ -103,15 +106,19 @@ create_progress(void *arg, pid_t child, double secs, char *line, size_t len)
 int
 cmd_create(int argc, char **argv)
 {
-	struct create_job job = { NULL, 0, NULL, NULL };
+	struct create_job job;
 	const struct cli_optgroup groups[] = { { create_opts, &job },
 					       { NULL, NULL } };
-	struct cli_worker worker = { create_work, &job, create_cleanup,
-				     create_progress, NULL, 0 };
+	struct cli_worker worker = { create_work, create_finish, &job,
+				     create_cleanup, create_progress, NULL, 0 };
 	struct container_store st = CONTAINER_STORE_INIT;
 	struct cli_args a;
 	int rc;
 
+	memset(&job, 0, sizeof(job));
+	job.ci = (struct container_info)CONTAINER_INFO_INIT;
+	src_set_init(&job.srcs);
+	diag_list_init(&job.diags);
 	rc = cli_parse("create", argc, argv, groups, &a);
 	if (rc == CLI_CONTINUE && a.npos != 1)
 		rc = cli_usage_error("create", "expected one DEFINITION");
@@ -126,6 +133,9 @@ cmd_create(int argc, char **argv)
 	rc = cli_worker_run(&worker);
 	container_store_release(&st);
 out:
+	container_info_release(&job.ci);
+	diag_list_release(&job.diags);
+	src_set_release(&job.srcs);
 	cli_args_release(&a);
 	return rc;
 }

@@ -24,6 +24,7 @@ struct export_job {
 	unsigned quiet;
 	struct container_store *st;
 	const char *name, *file;
+	struct sbox_err err;
 };
 
 static const struct cli_opt export_opts[] = {
@@ -37,10 +38,18 @@ static int
 export_work(void *arg)
 {
 	struct export_job *j = arg;
-	struct sbox_err err = SBOX_ERR_INIT;
 
-	if (container_export(j->st, j->name, j->file, &err) < 0)
-		return cli_report(&err);
+	return container_export(j->st, j->name, j->file, &j->err) < 0 ?
+	       -1 : EXIT_OK;
+}
+
+static int
+export_finish(void *arg, int rc)
+{
+	struct export_job *j = arg;
+
+	if (rc < 0)
+		return cli_report(&j->err);
 	if (strcmp(j->file, "-"))
 		printf("exported '%s' to %s\n", j->name, j->file);
 	return EXIT_OK;
@@ -70,7 +79,7 @@ export_progress(void *arg, pid_t child, double secs, char *line, size_t len)
 	int have = stat(tmp, &st) == 0;
 
 	free(tmp);
-	if (!have || secs < 0.5)
+	if (!have || secs < 0.2)
 		return 0;
 	cli_format_bytes((double)st.st_size, size, sizeof(size));
 	snprintf(line, len, "exporting '%s': %s written (%.0f s)", j->name,
@@ -102,11 +111,11 @@ known_extension(const char *path)
 int
 cmd_export(int argc, char **argv)
 {
-	struct export_job job = { 0, NULL, NULL, NULL };
+	struct export_job job = { 0, NULL, NULL, NULL, SBOX_ERR_INIT };
 	const struct cli_optgroup groups[] = { { export_opts, &job },
 					       { NULL, NULL } };
-	struct cli_worker worker = { export_work, &job, export_cleanup,
-				     export_progress, NULL, 0 };
+	struct cli_worker worker = { export_work, export_finish, &job,
+				     export_cleanup, export_progress, NULL, 0 };
 	struct container_store st = CONTAINER_STORE_INIT;
 	struct cli_args a;
 	const char *file;

@@ -63,7 +63,7 @@ write_report(const char *path, const char *name, int kept, int status,
 	struct strbuf sb = STRBUF_INIT;
 	int fd, ret = -1;
 
-	strbuf_addstr(&sb, "{\n  \"container\": ");
+	strbuf_addstr(&sb, "{\n  \"version\": 1,\n  \"container\": ");
 	strbuf_add_quoted(&sb, name);
 	strbuf_addf(&sb, ",\n  \"kept\": %s,\n  \"exit_status\": %d,\n",
 		    kept ? "true" : "false", status);
