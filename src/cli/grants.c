@@ -299,6 +299,12 @@ cli_def_load_grants(const char *base, const struct cli_grants *g,
 	diag_list_release(&diags);
 	if (rc < 0)
 		return EXIT_USAGE;
+	/* relative sbpl.import and template resolve next to the definition
+	 * named, as they do when it is used alone */
+	if (base) {
+		free(out->source);
+		out->source = xstrdup(real);
+	}
 	if (def_resolve_partial(out, vars, &err) < 0) {
 		def_release(out);
 		return cli_report(&err);
