@@ -107,7 +107,7 @@ FUZZ_BUILD := build-fuzz
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(FUZZ_SRCS))
 FUZZ_SECONDS ?= 20
 
-.PHONY: ci all check check-asan unit fuzz fuzz-smoke install uninstall clean \
+.PHONY: ci all check check-asan unit fuzz fuzz-smoke fuzz-run fuzz-long install uninstall clean \
 	demo bench
 
 all: $(SBOX)
@@ -198,17 +198,33 @@ fuzz:
 			$(FUZZ_BUILD)/libsbox.a $(PKG_LIBS) || exit 1; \
 	done
 
-# A short run of every fuzz target over its seed corpus (CI smoke).
-fuzz-smoke: fuzz
-	@for b in $(FUZZ_BINS); do \
-		n=$$(basename $$b); mkdir -p $(FUZZ_BUILD)/corpus/$$n; \
+# Run the fuzz targets (FUZZ_TARGETS, default all) for FUZZ_SECONDS each
+# over their seeds plus a corpus kept in build-fuzz/corpus. A crash, leak
+# or timeout stops the run; libFuzzer leaves the input in
+# build-fuzz/findings/ to become a seed in tests/fuzz/seeds/TARGET/.
+FUZZ_TARGETS ?= $(notdir $(FUZZ_BINS))
+fuzz-run:
+	@mkdir -p $(FUZZ_BUILD)/findings
+	@for n in $(FUZZ_TARGETS); do \
+		b=$(FUZZ_BUILD)/$$n; mkdir -p $(FUZZ_BUILD)/corpus/$$n; \
 		seeds=tests/fuzz/seeds/$$n; [ -d $$seeds ] || seeds=; \
 		echo "fuzz $$n for $(FUZZ_SECONDS)s"; \
 		$$b -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix=$(FUZZ_BUILD)/findings/$$n- \
 			$(FUZZ_BUILD)/corpus/$$n $$seeds >$(FUZZ_BUILD)/$$n.log 2>&1 \
 			|| { tail -40 $(FUZZ_BUILD)/$$n.log; exit 1; }; \
 		grep -E '^Done|stat::number_of_executed_units' $(FUZZ_BUILD)/$$n.log | tail -1; \
 	done
+
+# A short run of every fuzz target over its seed corpus (CI smoke).
+fuzz-smoke: fuzz
+	@$(MAKE) --no-print-directory fuzz-run FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+# Looking further: every target for 10 minutes (FUZZ_LONG_SECONDS), e.g.
+# `make fuzz-long FUZZ_TARGETS=fuzz_import FUZZ_LONG_SECONDS=3600`.
+FUZZ_LONG_SECONDS ?= 600
+fuzz-long: fuzz
+	@$(MAKE) --no-print-directory fuzz-run FUZZ_SECONDS=$(FUZZ_LONG_SECONDS)
 
 # What .ci/run (and the README's test command) runs.
 ci:

@@ -291,7 +291,7 @@ cli_def_load_grants(const char *base, const struct cli_grants *g,
 				  name_override ? name_override : name);
 	free(name);
 	diag_list_init(&diags);
-	rc = def_load_text(CLI_GRANTS_SOURCE, doc, srcs, &diags, out);
+	rc = def_load_doc(CLI_GRANTS_SOURCE, doc, srcs, &diags, out);
 	free(doc);
 	cli_print_diags(&diags);
 	if (rc < 0 && !diags.nerrors)

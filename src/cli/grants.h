@@ -3,7 +3,7 @@
  * --net, --env) for launch, run and compile. They do not patch a loaded
  * definition: they build a definition document that `extends` the
  * definition named (or the presets, or "base" when there is neither) and
- * adds the grants, and that document goes through def_load_text(), the
+ * adds the grants, and that document goes through def_load_doc(), the
  * loader and merger every definition file goes through. So a command line
  * means exactly what the equivalent file means, and `sbox compile --format
  * json` prints it as a file.

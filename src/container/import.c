@@ -19,6 +19,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "def/def.h"
+#include "util/diag.h"
 #include "util/xalloc.h"
 #include "version.h"
 
@@ -84,6 +86,44 @@ read_small(struct archive *a, const char *want, const char *label,
 	return 0;
 }
 
+/*
+ * The definition must be one sbox can load: a repeated key or an unknown
+ * one is refused now, not at the first launch.
+ */
+static int
+check_definition(const char *label, const char *def, size_t len,
+		 struct sbox_err *err)
+{
+	struct src_set srcs;
+	struct diag_list diags;
+	struct container_def d;
+	int rc = 0;
+
+	src_set_init(&srcs);
+	diag_list_init(&diags);
+	if (def_load_text(CONTAINER_DEFINITION, def, len, &srcs, &diags,
+			  &d) < 0) {
+		const struct diag *first = NULL;
+		unsigned line = 0, col = 0;
+
+		for (size_t i = 0; i < diags.nr && !first; i++)
+			if (diags.v[i].level == DIAG_ERROR)
+				first = &diags.v[i];
+		if (first && first->loc.file)
+			src_linecol(first->loc.file, first->loc.start, &line,
+				    &col);
+		err_set(err, SBOX_E_INVALID, "refusing '%s': %s:%u:%u: %s",
+			label, CONTAINER_DEFINITION, line, col,
+			first ? first->msg : "invalid definition");
+		rc = -1;
+	} else {
+		def_release(&d);
+	}
+	diag_list_release(&diags);
+	src_set_release(&srcs);
+	return rc;
+}
+
 /* metadata.plist and definition.json, checked against each other. */
 static int
 read_head(struct archive *a, const char *label, struct container_meta *m,
@@ -107,6 +147,8 @@ read_head(struct archive *a, const char *label, struct container_meta *m,
 			"does not match the digest in metadata.plist", label);
 		goto out;
 	}
+	if (check_definition(label, *def, *deflen, err) < 0)
+		goto out;
 	rc = 0;
 out:
 	free(text);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <libxml/hash.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
@@ -191,9 +192,25 @@ printable(const char *s)
 	return 1;
 }
 
+/*
+ * A key written twice means different things to different readers
+ * (CoreFoundation, plistlib and sbox need not keep the same value), and
+ * an imported metadata.plist comes from an untrusted archive: refuse it,
+ * as the definition readers do. libxml2's hash table keeps it linear.
+ */
 static int
-meta_from_dict(xmlNodePtr dict, struct container_meta *m, const char **bad)
+meta_key_repeated(xmlHashTablePtr seen, const xmlChar *key)
 {
+	return xmlHashAddEntry(seen, key, (void *)1) != 0;
+}
+
+static int
+meta_keys_read(xmlNodePtr dict, struct container_meta *m, const char **bad,
+	       char **dup)
+{
+	xmlHashTablePtr seen = xmlHashCreate(16);
+	int rc = -1;
+
 	for (xmlNodePtr k = next_element(dict->children); k;
 	     k = next_element(k->next)) {
 		xmlNodePtr v = next_element(k->next);
@@ -202,9 +219,14 @@ meta_from_dict(xmlNodePtr dict, struct container_meta *m, const char **bad)
 
 		if (!node_is(k, "key") || !v) {
 			*bad = "a <key> followed by its value";
-			return -1;
+			goto out;
 		}
 		key = xmlNodeGetContent(k);
+		if (!key || meta_key_repeated(seen, key)) {
+			*dup = xstrdup(key ? (const char *)key : "");
+			xmlFree(key);
+			goto out;
+		}
 		text = xmlNodeGetContent(v);
 		r = meta_set(m, (const char *)key, v,
 			     text ? (const char *)text : "");
@@ -212,10 +234,22 @@ meta_from_dict(xmlNodePtr dict, struct container_meta *m, const char **bad)
 		xmlFree(text);
 		if (r < 0) {
 			*bad = "a well-formed value for every key";
-			return -1;
+			goto out;
 		}
 		k = v;
 	}
+	rc = 0;
+out:
+	xmlHashFree(seen, NULL);
+	return rc;
+}
+
+static int
+meta_from_dict(xmlNodePtr dict, struct container_meta *m, const char **bad,
+	       char **dup)
+{
+	if (meta_keys_read(dict, m, bad, dup) < 0)
+		return -1;
 	if (!printable(m->name) || !printable(m->identifier) ||
 	    !printable(m->digest) || !printable(m->sbox_version) ||
 	    !printable(m->template_name)) {
@@ -238,6 +272,7 @@ container_meta_parse(const char *text, size_t len, const char *src,
 	xmlDocPtr doc = NULL;
 	xmlNodePtr root, dict;
 	const char *bad = "a <plist> holding a <dict>";
+	char *dup = NULL;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -263,14 +298,19 @@ container_meta_parse(const char *text, size_t len, const char *src,
 	dict = root ? next_element(root->children) : NULL;
 	if (!node_is(root, "plist") || !node_is(dict, "dict"))
 		goto invalid;
-	if (meta_from_dict(dict, out, &bad) < 0)
+	if (meta_from_dict(dict, out, &bad, &dup) < 0)
 		goto invalid;
 	rc = 0;
 	goto out;
 invalid:
 	container_meta_release(out);
-	err_set(err, SBOX_E_INVALID, "'%s' is not sbox container metadata "
-		"(expected %s)", src, bad);
+	if (dup)
+		err_set(err, SBOX_E_INVALID, "'%s' is not sbox container "
+			"metadata (key '%s' is repeated)", src, dup);
+	else
+		err_set(err, SBOX_E_INVALID, "'%s' is not sbox container "
+			"metadata (expected %s)", src, bad);
+	free(dup);
 out:
 	if (doc)
 		xmlFreeDoc(doc);

@@ -110,8 +110,8 @@ int def_load(const char *path, struct src_set *srcs, struct diag_list *diags,
  * diagnostics; relative `extends` resolve against the folder part of
  * name, so callers give absolute paths.
  */
-int def_load_text(const char *name, const char *text, struct src_set *srcs,
-		  struct diag_list *diags, struct container_def *out);
+int def_load_doc(const char *name, const char *text, struct src_set *srcs,
+		 struct diag_list *diags, struct container_def *out);
 
 /*
  * Names of what sbox ships in <datadir>: presets (profiles/<name>.json)
@@ -124,6 +124,15 @@ int def_preset_exists(const char *name);
 void def_strlist_release(struct def_strlist *l);
 void def_strlist_add(struct def_strlist *l, const char *s);
 int def_strlist_has(const struct def_strlist *l, const char *s);
+
+/*
+ * Parse and validate a definition held in memory that must stand alone
+ * (no `extends`): a stored or imported definition.json. label names it in
+ * diagnostics. Returns 0, or -1 after adding diagnostics.
+ */
+int def_load_text(const char *label, const char *text, size_t len,
+		  struct src_set *srcs, struct diag_list *diags,
+		  struct container_def *out);
 
 /* Values for the path variables of one launch. */
 struct def_vars {

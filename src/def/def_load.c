@@ -264,8 +264,8 @@ def_load(const char *path, struct src_set *srcs, struct diag_list *diags,
 }
 
 int
-def_load_text(const char *name, const char *text, struct src_set *srcs,
-	      struct diag_list *diags, struct container_def *out)
+def_load_doc(const char *name, const char *text, struct src_set *srcs,
+	     struct diag_list *diags, struct container_def *out)
 {
 	struct load_stack stack = { { 0 }, 0 };
 	size_t errors_before = diags->nerrors;
@@ -275,4 +275,38 @@ def_load_text(const char *name, const char *text, struct src_set *srcs,
 	return load_finish(load_text(name, xstrdup(text), strlen(text), srcs,
 				     diags, &stack, out),
 			   errors_before, diags, out);
+}
+
+int
+def_load_text(const char *label, const char *text, size_t len,
+	      struct src_set *srcs, struct diag_list *diags,
+	      struct container_def *out)
+{
+	struct def_node root;
+	struct src_file *f;
+	size_t errors_before = diags->nerrors;
+	char *copy = xmalloc(len + 1);
+
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	memset(&root, 0, sizeof(root));
+	def_init(out);
+	out->source = xstrdup(label);
+	f = src_set_add(srcs, label, copy, len);
+	if ((is_plist_text(f->text) ? def_plist_read(f, diags, &root)
+				    : def_json_read(f, diags, &root)) == 0 &&
+	    def_from_node(&root, diags, out) == 0) {
+		/* Stored definitions have their bases merged already. */
+		if (out->extends.nr)
+			diag_add(diags, DIAG_ERROR, root.loc, "def-extends",
+				 "'extends' in a definition that should have "
+				 "its bases merged");
+		def_validate(out, diags);
+	}
+	def_node_release(&root);
+	if (diags->nerrors != errors_before) {
+		def_release(out);
+		return -1;
+	}
+	return 0;
 }

@@ -77,32 +77,34 @@ bi_import(ARGS)
 }
 
 static void
-note_missing_param(struct interp *in, const char *key)
+note_missing_param(struct interp *in, struct ssym *key)
 {
-	for (size_t i = 0; i < in->nmissing; i++)
-		if (!strcmp(in->missing[i], key))
-			return;
+	if (key->param_missing)
+		return;
+	key->param_missing = true;
 	if (!in->nmissing)
 		in->missing_loc = in->cur;
 	ALLOC_GROW(in->missing, in->nmissing + 1, in->missing_alloc);
-	in->missing[in->nmissing++] = arena_strndup(&in->arena, key, strlen(key));
+	in->missing[in->nmissing++] = key->name;
 }
 
 /* (param "KEY"): SBPL-SEMANTICS §f; getenv is an alias (sbpl_v1). */
 static struct sval *
 bi_param(ARGS)
 {
-	const char *const *p = in->opts->params;
+	struct ssym *key;
 
 	(void)n;
 	if (a[0]->type == SV_UNKNOWN)
 		return a[0];
 	if (a[0]->type != SV_STRING)
 		return sbpl_arg_type_error(in, locs, 0, "param: expected a string", a[0]);
-	for (; p && p[0] && p[1]; p += 2)
-		if (!strcmp(p[0], a[0]->u.str.s))
-			return sv_string(in, p[1], strlen(p[1]), in->cur);
-	note_missing_param(in, a[0]->u.str.s);
+	/* -D values hang on the interned name: a profile reading thousands
+	 * of parameters costs a look-up each, not a scan */
+	key = sym_intern(in, a[0]->u.str.s, a[0]->u.str.len);
+	if (key->param)
+		return sv_string(in, key->param, strlen(key->param), in->cur);
+	note_missing_param(in, key);
 	if (in->opts->strict_params)
 		return &in->f;
 	return sv_unknown(in, arena_strndup(&in->arena, a[0]->u.str.s, a[0]->u.str.len));

@@ -95,8 +95,10 @@ env_global(struct interp *in, struct ssym *s)
 	v = apple_lookup(in, s);
 	if (!v)
 		v = builtin_lookup(in, s);
-	if (v)
+	if (v) {
 		s->global = v;
+		in->escaped = true;
+	}
 	return v;
 }
 
@@ -121,6 +123,7 @@ env_define(struct interp *in, struct env *env, struct ssym *s, struct sval *v)
 
 	if (!env) {
 		s->global = v;
+		in->escaped = true;
 		return;
 	}
 	for (b = env->vars; b; b = b->next)
@@ -586,17 +589,26 @@ body:
 }
 
 void
-eval_toplevel(struct interp *in, const struct src_file *f, struct sval *forms)
+eval_toplevel(struct interp *in, struct sbpl_reader *r,
+	      struct src_loc *first_form)
 {
-	struct sbpl_file_state st = { f, 0 }, *saved = in->file_state;
+	struct sbpl_file_state st = { r->f, 0 }, *saved = in->file_state;
 	unsigned saved_depth = in->depth;
 	struct src_loc saved_cur = in->cur;
+	bool escaped = in->escaped;
 
 	in->file_state = &st;
-	for (; forms && sv_is_pair(forms); forms = sv_cdr(forms)) {
-		struct sval *x = sv_car(forms), *v;
+	for (;;) {
+		struct arena_mark mark = arena_mark(&in->arena);
+		size_t nfilters = in->nfilters;
+		struct sval *x = sbpl_read_next(r), *v;
 
+		if (!x)
+			break;
+		if (first_form && !st.forms)
+			*first_form = x->loc;
 		in->failed = false;
+		in->escaped = false;
 		in->depth = saved_depth;
 		in->cur = x->loc;
 		v = eval(in, x, NULL);
@@ -605,7 +617,11 @@ eval_toplevel(struct interp *in, const struct src_file *f, struct sval *forms)
 			interp_warn(in, DIAG_WARNING, x->loc, "toplevel-filter",
 				    "filter at top level has no effect: was the "
 				    "rule before it closed too early?");
+		if (!in->escaped)
+			interp_forget(in, &mark, nfilters);
+		escaped = escaped || in->escaped;
 	}
+	in->escaped = escaped;
 	in->failed = false;
 	in->file_state = saved;
 	in->depth = saved_depth;

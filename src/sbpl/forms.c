@@ -137,6 +137,7 @@ sf_set(struct interp *in, struct sval *x, struct env *env)
 	if (!env_global(in, sym->u.sym))
 		return eval_unbound(in, sym);
 	sym->u.sym->global = v;
+	in->escaped = true;
 	return &in->voidv;
 }
 

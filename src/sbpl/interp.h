@@ -5,6 +5,10 @@
  * Every value is allocated from one arena per evaluation and freed with
  * it: profiles run once, at compile time, so there is no garbage
  * collector; the step limit bounds how much a profile can allocate.
+ * What one top-level form allocates is given back after it ran, unless
+ * it stored a value where later forms can reach it (a global binding):
+ * a profile of 200,000 rules then holds one form at a time, not all.
+ * Symbols live in a second, permanent arena.
  */
 #ifndef SBOX_SBPL_INTERP_H
 #define SBOX_SBPL_INTERP_H
@@ -29,7 +33,15 @@ struct arena {
 	size_t total;
 };
 
+/* Where an arena stood; rolling back frees everything allocated since. */
+struct arena_mark {
+	struct arena_chunk *head;
+	size_t used, cap, total;
+};
+
 void arena_init(struct arena *a);
+struct arena_mark arena_mark(const struct arena *a);
+void arena_rollback(struct arena *a, const struct arena_mark *m);
 void arena_release(struct arena *a);
 void *arena_alloc(struct arena *a, size_t n);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
@@ -68,6 +80,9 @@ struct ssym {
 	struct ssym *next;     /* intern hash chain */
 	struct sval *self;     /* the symbol value */
 	uint8_t special;       /* enum special_form, 0 for none */
+	/* the name as a (param "NAME"): its -D value, or noted missing */
+	bool param_missing;
+	const char *param;
 };
 
 /* Builtin procedure: args already evaluated; locs[i] is where args[i]
@@ -148,8 +163,12 @@ struct sbpl_file_state {
 
 struct interp {
 	struct arena arena;
+	struct arena perm;           /* symbols, parameter names */
+	/* set when the form being evaluated stored a value in a global
+	 * binding: its allocations must then outlive it */
+	bool escaped;
 	struct ssym **symtab;
-	size_t symtab_size;
+	size_t symtab_size, nsyms;
 	const struct sbpl_opts *opts;
 	const struct vocab *vocab;
 	struct src_set *srcs;
@@ -197,6 +216,8 @@ void interp_init(struct interp *in, const struct sbpl_opts *opts,
 		 struct src_set *srcs, struct diag_list *diags,
 		 struct policy *out);
 void interp_release(struct interp *in);
+void interp_forget(struct interp *in, const struct arena_mark *mark,
+		   size_t nfilters);
 
 /* values (values.c) */
 struct ssym *sym_intern(struct interp *in, const char *name, size_t len);
@@ -239,9 +260,22 @@ const char *sv_type_name(const struct sval *v);
 /* Short printed form for messages ("#f", "\"abc\"", "(a b)"). */
 void sv_print(const struct sval *v, struct strbuf *out, int depth);
 
-/* reader (reader.c): read every datum of f into a list; reader errors are
- * diagnosed, and the return value is NULL when any was found. */
-struct sval *sbpl_read(struct interp *in, const struct src_file *f);
+/* reader (reader.c): one top-level datum at a time */
+struct sbpl_reader {
+	struct interp *in;
+	const struct src_file *f;
+	const char *s;
+	size_t len, pos;
+	unsigned depth;
+	bool failed;     /* a syntax error was found */
+	bool stop;       /* unrecoverable: stop reading */
+	bool quiet;      /* second reading: errors were already reported */
+};
+
+void sbpl_reader_init(struct sbpl_reader *r, struct interp *in,
+		      const struct src_file *f, bool quiet);
+/* The next top-level datum, or NULL at the end (or when r->stop). */
+struct sval *sbpl_read_next(struct sbpl_reader *r);
 
 /* special forms, recognised by the head symbol (ssym.special) */
 enum special_form {
@@ -257,9 +291,11 @@ struct sval *eval(struct interp *in, struct sval *x, struct env *env);
 struct sval *apply_proc(struct interp *in, struct sval *proc,
 			struct sval **args, size_t n,
 			const struct src_loc *locs, struct src_loc loc);
-/* Evaluate every top-level form of a file. */
-void eval_toplevel(struct interp *in, const struct src_file *f,
-		   struct sval *forms);
+/* Evaluate every form r reads, forgetting each one's allocations when it
+ * stored nothing for later forms; first_form (or NULL) gets where the
+ * first one starts. */
+void eval_toplevel(struct interp *in, struct sbpl_reader *r,
+		   struct src_loc *first_form);
 /* Record an error diagnostic and start unwinding; returns NULL. */
 struct sval *interp_error(struct interp *in, struct src_loc loc,
 			  const char *id, const char *fmt, ...)

@@ -12,15 +12,7 @@
 
 #define READ_MAX_DEPTH 512
 
-struct reader {
-	struct interp *in;
-	const struct src_file *f;
-	const char *s;
-	size_t len, pos;
-	unsigned depth;
-	bool failed;
-	bool stop;       /* unrecoverable: stop reading */
-};
+#define reader sbpl_reader
 
 static struct src_loc
 loc_at(const struct reader *r, size_t start, size_t end)
@@ -35,6 +27,8 @@ read_error(struct reader *r, size_t start, size_t end, const char *id,
 	   const char *msg)
 {
 	r->failed = true;
+	if (r->quiet)
+		return NULL;
 	return diag_add(r->in->diags, DIAG_ERROR, loc_at(r, start, end), id,
 			"%s", msg);
 }
@@ -276,12 +270,13 @@ read_string(struct reader *r, bool raw)
 					r->pos = r->len;
 					continue;
 				}
-				diag_add(r->in->diags, DIAG_WARNING,
-					 loc_at(r, r->pos - 2, r->pos),
-					 "string-escape",
-					 "'\\%c' in a plain string is read as '%c'; "
-					 "write '\\\\%c' or use a raw string #\"...\"",
-					 e, e, e);
+				if (!r->quiet)
+					diag_add(r->in->diags, DIAG_WARNING,
+						 loc_at(r, r->pos - 2, r->pos),
+						 "string-escape",
+						 "'\\%c' in a plain string is read "
+						 "as '%c'; write '\\\\%c' or use a "
+						 "raw string #\"...\"", e, e, e);
 				strbuf_addch(&sb, e);
 			}
 			continue;
@@ -524,34 +519,38 @@ read_datum(struct reader *r)
 	}
 }
 
-struct sval *
-sbpl_read(struct interp *in, const struct src_file *f)
+void
+sbpl_reader_init(struct reader *r, struct interp *in, const struct src_file *f,
+		 bool quiet)
 {
-	struct reader r = { in, f, f->text, f->len, 0, 0, false, false };
-	struct sval *head = &in->nil, **tail = &head;
+	memset(r, 0, sizeof(*r));
+	r->in = in;
+	r->f = f;
+	r->s = f->text;
+	r->len = f->len;
+	r->quiet = quiet;
+}
 
+struct sval *
+sbpl_read_next(struct reader *r)
+{
 	for (;;) {
 		struct sval *d;
 
-		skip_ws(&r);
-		if (r.stop || r.pos >= r.len)
-			break;
-		if (peek(&r, 0) == ')') {
-			read_error(&r, r.pos, r.pos + 1, "unbalanced-paren",
+		skip_ws(r);
+		if (r->stop || r->pos >= r->len)
+			return NULL;
+		if (peek(r, 0) == ')') {
+			read_error(r, r->pos, r->pos + 1, "unbalanced-paren",
 				   "unexpected ')' with no matching '('");
-			r.pos++;
+			r->pos++;
 			continue;
 		}
-		r.depth = 0;
-		d = read_datum(&r);
-		if (r.stop)
-			break;
-		if (!d || d->type == SV_VOID)
-			continue;
-		*tail = sv_new(in, SV_PAIR, d->loc);
-		(*tail)->u.pair.car = d;
-		(*tail)->u.pair.cdr = &in->nil;
-		tail = &(*tail)->u.pair.cdr;
+		r->depth = 0;
+		d = read_datum(r);
+		if (r->stop)
+			return NULL;
+		if (d && d->type != SV_VOID)
+			return d;
 	}
-	return r.failed ? NULL : head;
 }

@@ -17,7 +17,12 @@
 #define DEFAULT_MAX_STEPS 2000000UL
 #define DEFAULT_MAX_DEPTH 400
 #define MAX_IMPORT_DEPTH 16
-#define MAX_FILE_SIZE (16u << 20)
+/* Big enough for a compiled definition of 100,000 paths (~25 MB); what
+ * is checked is held one form at a time (eval_toplevel). */
+#define MAX_FILE_SIZE (64u << 20)
+/* A profile's step budget grows with its text: generated profiles of
+ * hundreds of thousands of rules take a few steps per byte at most. */
+#define STEPS_PER_BYTE 4
 
 void eval_register_specials(struct interp *in);
 
@@ -85,6 +90,7 @@ interp_init(struct interp *in, const struct sbpl_opts *opts,
 {
 	memset(in, 0, sizeof(*in));
 	arena_init(&in->arena);
+	arena_init(&in->perm);
 	in->symtab_size = 1021;
 	in->symtab = xcalloc(in->symtab_size, sizeof(*in->symtab));
 	in->opts = opts;
@@ -102,6 +108,12 @@ interp_init(struct interp *in, const struct sbpl_opts *opts,
 	in->extra_filters = &in->nil;
 	in->extra_mods = &in->nil;
 	eval_register_specials(in);
+	for (const char *const *p = opts->params; p && p[0] && p[1]; p += 2) {
+		struct ssym *key = sym_intern(in, p[0], strlen(p[0]));
+
+		if (!key->param)   /* the first -D of a name counts */
+			key->param = p[1];
+	}
 }
 
 void
@@ -113,6 +125,18 @@ interp_release(struct interp *in)
 	free(in->missing);
 	free(in->symtab);
 	arena_release(&in->arena);
+	arena_release(&in->perm);
+}
+
+/* Give back what one top-level form allocated (it stored nothing that
+ * later forms can reach): its values and the filters they made. */
+void
+interp_forget(struct interp *in, const struct arena_mark *mark,
+	      size_t nfilters)
+{
+	while (in->nfilters > nfilters)
+		policy_filter_free(in->filters[--in->nfilters]);
+	arena_rollback(&in->arena, mark);
 }
 
 /* Read a whole file; NULL with errno set on failure. */
@@ -162,17 +186,27 @@ static void
 eval_source(struct interp *in, const struct src_file *f, bool *read_ok,
 	    struct src_loc *first_form)
 {
-	struct sval *forms;
+	struct arena_mark mark = arena_mark(&in->arena);
+	struct sbpl_reader r;
 
+	if (!in->opts->max_steps)
+		in->max_steps += STEPS_PER_BYTE * (unsigned long)f->len;
 	lint_prescan(in, f);
-	forms = sbpl_read(in, f);
-	if (!forms) {
+	/*
+	 * A syntax error anywhere means nothing is evaluated, as macOS
+	 * refuses such a profile whole: read it all once, keeping nothing,
+	 * then read and evaluate one form at a time.
+	 */
+	sbpl_reader_init(&r, in, f, false);
+	while (sbpl_read_next(&r))
+		arena_rollback(&in->arena, &mark);
+	arena_rollback(&in->arena, &mark);
+	if (r.failed) {
 		*read_ok = false;
 		return;
 	}
-	if (first_form && forms->type == SV_PAIR)
-		*first_form = forms->u.pair.car->loc;
-	eval_toplevel(in, f, forms);
+	sbpl_reader_init(&r, in, f, true);
+	eval_toplevel(in, &r, first_form);
 }
 
 static bool

@@ -36,6 +36,28 @@ arena_release(struct arena *a)
 	arena_init(a);
 }
 
+struct arena_mark
+arena_mark(const struct arena *a)
+{
+	struct arena_mark m = { a->head, a->used, a->cap, a->total };
+
+	return m;
+}
+
+void
+arena_rollback(struct arena *a, const struct arena_mark *m)
+{
+	while (a->head != m->head) {
+		struct arena_chunk *next = a->head->next;
+
+		free(a->head);
+		a->head = next;
+	}
+	a->used = m->used;
+	a->cap = m->cap;
+	a->total = m->total;
+}
+
 void *
 arena_alloc(struct arena *a, size_t n)
 {
@@ -80,6 +102,30 @@ hash_name(const char *s, size_t len)
 	return h;
 }
 
+/* Double the table when it holds as many symbols as buckets: a profile
+ * may name hundreds of thousands of parameters. */
+static void
+symtab_grow(struct interp *in)
+{
+	size_t size = in->symtab_size * 2 + 1;
+	struct ssym **tab = xcalloc(size, sizeof(*tab));
+
+	for (size_t i = 0; i < in->symtab_size; i++) {
+		struct ssym *s = in->symtab[i], *next;
+
+		for (; s; s = next) {
+			size_t h = hash_name(s->name, strlen(s->name)) % size;
+
+			next = s->next;
+			s->next = tab[h];
+			tab[h] = s;
+		}
+	}
+	free(in->symtab);
+	in->symtab = tab;
+	in->symtab_size = size;
+}
+
 struct ssym *
 sym_intern(struct interp *in, const char *name, size_t len)
 {
@@ -89,11 +135,17 @@ sym_intern(struct interp *in, const char *name, size_t len)
 	for (s = in->symtab[h]; s; s = s->next)
 		if (!strncmp(s->name, name, len) && s->name[len] == '\0')
 			return s;
-	s = arena_alloc(&in->arena, sizeof(*s));
-	s->name = arena_strndup(&in->arena, name, len);
+	if (in->nsyms >= in->symtab_size) {
+		symtab_grow(in);
+		h = hash_name(name, len) % in->symtab_size;
+	}
+	in->nsyms++;
+	/* symbols outlive every form: the permanent arena */
+	s = arena_alloc(&in->perm, sizeof(*s));
+	s->name = arena_strndup(&in->perm, name, len);
 	s->next = in->symtab[h];
 	in->symtab[h] = s;
-	s->self = arena_alloc(&in->arena, sizeof(struct sval));
+	s->self = arena_alloc(&in->perm, sizeof(struct sval));
 	s->self->type = SV_SYMBOL;
 	s->self->u.sym = s;
 	return s;

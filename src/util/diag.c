@@ -128,8 +128,8 @@ diag_list_release(struct diag_list *dl)
 	dl->disabled = disabled;
 }
 
-static int
-is_disabled(const struct diag_list *dl, const char *id)
+int
+diag_is_disabled(const struct diag_list *dl, const char *id)
 {
 	if (!dl->disabled || !id)
 		return 0;
@@ -149,7 +149,7 @@ diag_add(struct diag_list *dl, enum diag_level level, struct src_loc loc,
 	char *msg;
 	int n;
 
-	if (is_disabled(dl, id))
+	if (diag_is_disabled(dl, id))
 		return NULL;
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
@@ -233,6 +233,9 @@ diag_level_name(enum diag_level level)
 	}
 }
 
+static void render_source(const struct diag *d, unsigned line, unsigned col,
+			  struct strbuf *out);
+
 static void
 render_one(const struct diag *d, struct strbuf *out, int with_id)
 {
@@ -248,22 +251,43 @@ render_one(const struct diag *d, struct strbuf *out, int with_id)
 	strbuf_addch(out, '\n');
 	if (!d->loc.file)
 		return;
-	{
-		struct strbuf text = STRBUF_INIT;
-		size_t width = d->loc.end > d->loc.start ?
-			d->loc.end - d->loc.start : 1;
+	render_source(d, line, col, out);
+}
 
-		src_line_text(d->loc.file, line, &text);
-		strbuf_addf(out, "  %s\n  ", text.buf);
-		for (unsigned i = 1; i < col; i++)
-			strbuf_addch(out, text.buf[i - 1] == '\t' ? '\t' : ' ');
-		strbuf_addch(out, '^');
-		/* Underline the rest of the span, but not past the line. */
-		for (size_t i = 1; i < width && col - 1 + i < text.len; i++)
-			strbuf_addch(out, '~');
-		strbuf_addch(out, '\n');
-		strbuf_release(&text);
+/*
+ * Lines longer than this are shown as a window around the column, marked
+ * with "...", as compilers do: a diagnostic on a 100,000-character line
+ * (a generated profile) stays a few lines of output.
+ */
+#define SHOWN_LINE_MAX 160
+#define SHOWN_BEFORE 60
+
+static void
+render_source(const struct diag *d, unsigned line, unsigned col,
+	      struct strbuf *out)
+{
+	struct strbuf text = STRBUF_INIT;
+	size_t width = d->loc.end > d->loc.start ? d->loc.end - d->loc.start : 1;
+	size_t at = col ? col - 1 : 0, from = 0, to;
+
+	src_line_text(d->loc.file, line, &text);
+	to = text.len;
+	if (text.len > SHOWN_LINE_MAX) {
+		from = at > SHOWN_BEFORE ? at - SHOWN_BEFORE : 0;
+		to = from + SHOWN_LINE_MAX < text.len ? from + SHOWN_LINE_MAX :
+							text.len;
 	}
+	strbuf_addf(out, "  %s%.*s%s\n  %s", from ? "..." : "",
+		    (int)(to - from), text.buf + from, to < text.len ? "..." : "",
+		    from ? "   " : "");
+	for (size_t i = from; i < at && i < to; i++)
+		strbuf_addch(out, text.buf[i] == '\t' ? '\t' : ' ');
+	strbuf_addch(out, '^');
+	/* Underline the rest of the span, but not past what is shown. */
+	for (size_t i = 1; i < width && at + i < to; i++)
+		strbuf_addch(out, '~');
+	strbuf_addch(out, '\n');
+	strbuf_release(&text);
 }
 
 void

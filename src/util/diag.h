@@ -73,6 +73,8 @@ struct diag_list {
 
 void diag_list_init(struct diag_list *dl);
 void diag_list_release(struct diag_list *dl);
+/* 1 when diagnostics with this id are dropped (--disable): skip the work. */
+int diag_is_disabled(const struct diag_list *dl, const char *id);
 /* Returns the added diag, or NULL when its id is disabled. */
 struct diag *diag_add(struct diag_list *dl, enum diag_level level,
 		      struct src_loc loc, const char *id, const char *fmt, ...)

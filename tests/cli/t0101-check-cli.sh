@@ -78,4 +78,28 @@ expect_rc 2 "unknown option" "$SBOX" check --frob "$T_TMP/good.sb"
 expect_rc 2 "-D without =" "$SBOX" check -D NOVALUE "$T_TMP/good.sb"
 expect_rc 0 "--list-checks" "$SBOX" check --list-checks
 expect_grep '^unbound-variable  *error' "$T_TMP/out" "catalogue lists IDs with severity"
+
+# A diagnostic on a very long line shows a window around the column.
+python3 -c '
+a = " ".join("(literal \"/a/%d\")" % i for i in range(5000))
+b = " ".join("(literal \"/b/%d\")" % i for i in range(5000))
+print("(version 1)\n(allow file-read* %s (literl \"/x\") %s)" % (a, b))' >"$T_TMP/long.sb"
+col=$(awk 'NR==2 { print index($0, "(literl") + 1 }' "$T_TMP/long.sb")
+expect_rc 1 "long line: checked" "$SBOX" check "$T_TMP/long.sb"
+expect_grep "long.sb:2:$col: error: unbound variable: literl" "$T_TMP/out" "long line: the real column"
+if [ "$(wc -c <"$T_TMP/out")" -lt 600 ]; then ok "long line: a window, not the whole line"
+else not_ok "long line: $(wc -c <"$T_TMP/out") bytes of output"; fi
+expect_grep '^  \.\.\..*(literl "/x").*\.\.\.$' "$T_TMP/out" "long line: ... marks on both sides"
+# the caret sits under the name: same offset in the shown window
+awk 'NR==2 { s = index($0, "literl") } NR==3 { c = index($0, "^") } END { exit !(s == c && s > 0) }' "$T_TMP/out" &&
+	ok "long line: caret under the name" || not_ok "long line: caret misplaced"
+expect_rc 1 "long line: json" "$SBOX" check --format json "$T_TMP/long.sb"
+expect_grep "\"column\": $col," "$T_TMP/out" "long line: json keeps the real column"
+
+# A generated profile bigger than the fixed step budget (2,000,000 steps;
+# ~2 a literal here, 2.2 million in all, in 16 MB) is not cut short: the budget
+# grows with the text.
+awk 'BEGIN { print "(version 1)"; for (i = 0; i < 52000; i++) {
+	printf "(allow file-read*"; for (j = 0; j < 20; j++) printf " (literal \"/a\")"; print ")" } }' >"$T_TMP/big.sb"
+expect_rc 0 "1,040,000 literals: checked whole" "$SBOX" check --disable rule-shadowed "$T_TMP/big.sb"
 done_testing

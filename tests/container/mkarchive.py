@@ -150,6 +150,20 @@ def data_symlink(tar, outside):
     add_link(tar, "Data", outside)
 
 
+def dup_key(tar):
+    # "Name" twice: readers disagree on which value counts, so it is refused.
+    meta = metadata().replace(b"<key>Name</key>",
+                              b"<key>Name</key><string>other</string><key>Name</key>", 1)
+    head(tar, meta=meta)
+
+
+def dup_def_key(tar):
+    # definition.json repeating "network": refused at import, not at launch.
+    definition = b'{"name":"imp","network":"none","network":"all"}\n'
+    digest = "sha256:" + hashlib.sha256(definition).hexdigest()
+    head(tar, meta=metadata(digest=digest), definition=definition)
+
+
 def stray_top(tar):
     head(tar)
     add_file(tar, "profile.sb", b"(version 1)")
@@ -158,6 +172,7 @@ def stray_top(tar):
 KINDS = ["good", "large", "traversal", "absolute", "symlink-write",
          "hardlink-out", "hardlink-dotdot", "device", "fifo", "setuid", "many",
          "big", "no-metadata", "bad-digest", "data-symlink", "stray-top",
+         "dup-key", "dup-def-key",
          "not-an-archive", "zip", "truncated"]
 
 

@@ -1,7 +1,7 @@
 /*
  * libFuzzer: the command-line parser (cli/opts.c) with the tables launch
  * uses (shared launch options, grants, --name), the duration parser, and
- * the grants document through def_load_text. The input is split at NUL
+ * the grants document through def_load_doc. The input is split at NUL
  * bytes into argv words.
  */
 #include <stddef.h>
@@ -60,7 +60,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		src_set_init(&srcs);
 		diag_list_init(&diags);
-		if (def_load_text("(command line)", doc, &srcs, &diags, &def) == 0)
+		if (def_load_doc("(command line)", doc, &srcs, &diags, &def) == 0)
 			def_release(&def);
 		diag_list_release(&diags);
 		src_set_release(&srcs);

@@ -255,6 +255,47 @@ test_params(void **state)
 	done(&r);
 }
 
+/* Thousands of parameters (a launcher's profile), each found, the first
+ * -D of a name winning; and the missing ones listed once each. */
+static void
+test_many_params(void **state)
+{
+	enum { N = 5000 };
+	struct sbpl_opts o = SBPL_OPTS_INIT;
+	struct strbuf text = STRBUF_INIT;
+	const char **params = calloc(2 * N + 3, sizeof(*params));
+	char (*names)[16] = calloc(N, sizeof(*names));
+	const struct diag *d;
+	struct run r;
+
+	(void)state;
+	strbuf_addstr(&text, "(version 1)\n");
+	for (int i = 0; i < N; i++) {
+		snprintf(names[i], sizeof(names[i]), "P%d", i);
+		params[2 * i] = names[i];
+		params[2 * i + 1] = i % 2 ? "/odd" : "/even";
+		strbuf_addf(&text, "(allow file-read* (literal (param \"P%d\")))\n", i);
+	}
+	params[2 * N] = "P0";          /* a second -D P0: the first counts */
+	params[2 * N + 1] = "/later";
+	strbuf_addstr(&text, "(allow file-read* (literal (param \"NOPE\")))\n"
+		      "(allow file-read* (literal (param \"NOPE\")))\n");
+	o.no_system_dirs = true;
+	o.params = params;
+	run_opts(&r, text.buf, &o);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.pol.nrules, N + 2);
+	assert_string_equal(rule_literal(&r, 0), "/even");
+	assert_string_equal(rule_literal(&r, N - 1), "/odd");
+	d = find_diag(&r, "param-missing");
+	assert_non_null(d);
+	assert_non_null(strstr(d->msg, "(NOPE:"));
+	done(&r);
+	free(params);
+	free(names);
+	strbuf_release(&text);
+}
+
 static void
 test_limits(void **state)
 {
@@ -364,6 +405,7 @@ main(void)
 		cmocka_unit_test(test_eval_lists_strings),
 		cmocka_unit_test(test_policy_ir),
 		cmocka_unit_test(test_params),
+		cmocka_unit_test(test_many_params),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_import),
 		cmocka_unit_test(test_precedence_lints),
