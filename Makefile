@@ -133,6 +133,9 @@ $(LIB): $(LIB_OBJS)
 # Regenerated when the builder or the deny list (linux_plan.c) change.
 $(BUILD)/gen/gen-seccomp: tools/gen-seccomp.c \
 		$(BUILD)/obj/backend/seccomp_build_linux.o \
+		$(BUILD)/obj/backend/seccomp_unknown_linux.o \
+		$(BUILD)/obj/backend/seccomp_sockets_linux.o \
+		$(BUILD)/obj/backend/seccomp_memfd_linux.o \
 		$(BUILD)/obj/backend/linux_plan.o | $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS)

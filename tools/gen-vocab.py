@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Generate src/policy/vocab_data.c from ../shared/sbpl-data (simbple's dump of
-libsandbox's operation/filter tables, macOS 10.12-10.15) plus the operations
-newer than 10.15 listed in SBPL-SEMANTICS.md section (b).
+libsandbox's operation/filter tables, macOS 10.12-10.15) plus the vocabulary
+newer than 10.15 in tools/vocab-newer.tsv (each row with its release and
+source).
 
 Usage: tools/gen-vocab.py SBPL_DATA_DIR > src/policy/vocab_data.c
   e.g. tools/gen-vocab.py ../shared/sbpl-data > src/policy/vocab_data.c
@@ -14,22 +15,31 @@ object has none.
 """
 import sys, os, csv
 
-RELEASES = ["10.12", "10.13", "10.14", "10.15", "latest"]
+RELEASES = ["10.12", "10.13", "10.14", "10.15", "11", "12", "13", "14", "15", "latest"]
 OPS_FILES = ["sierra", "high_sierra", "mojave", "catalina"]
+# Releases after the last public table: they have everything 10.15 has
+# (nothing is known to have been removed) plus tools/vocab-newer.tsv.
+AFTER_1015 = ["11", "12", "13", "14", "15", "latest"]
 
-# SBPL-SEMANTICS.md (b): "Operations used in the corpus but absent from the
-# 10.15 table (so introduced in macOS 11+)" plus syscall-mig ("newer").
-NEWER_OPS = ["fs-quota*", "fs-snapshot-mount", "iokit-open-service",
-             "iokit-open-user-client", "mach-bootstrap", "mach-kernel-endpoint",
-             "socket-option-get", "socket-option-set", "syscall-mach",
-             "syscall-mig", "system-fcntl", "system-mac-syscall",
-             "system-memorystatus-control"]
+def read_newer(path):
+    """tools/vocab-newer.tsv: the vocabulary newer than 10.15, each row with
+    its fallback or argument type, the release that added it and a source."""
+    rows = []
+    with open(path) as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) != 6 or not cols[5]:
+                sys.exit("gen-vocab: %s: want 6 columns with a source: %r" % (path, line))
+            kind, name, parent, extra, since, source = cols
+            if since not in RELEASES:
+                sys.exit("gen-vocab: %s: unknown release %r" % (path, since))
+            rows.append((kind, name, parent, extra, since))
+    return rows
 
-# Filters newer than 10.15 seen in the corpus (codex, WebKit; SBPL-SEMANTICS
-# (c) "syscalls"). Their categories are unknown: category "any".
-NEWER_FILTERS = [("mac-policy-name", "SB_VALUE_TYPE_PATTERN_PREFIX"),
-                 ("mac-syscall-number", "SB_VALUE_TYPE_INTEGER"),
-                 ("kernel-mig-routine", "SB_VALUE_TYPE_STRING")]
+def since_mask(since):
+    return rel_mask(RELEASES[RELEASES.index(since):])
 
 # SBPL-SEMANTICS.md (b), aliases from the prelude (simbple sbpl_v1.scm
 # l.308-376). Target None: neutered to 'no-op in 10.15 (rule dropped).
@@ -99,6 +109,8 @@ def read_tsv(path):
 
 def main():
     d = sys.argv[1]
+    newer = read_newer(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "vocab-newer.tsv"))
     present = {}
     for i, plat in enumerate(OPS_FILES):
         with open(os.path.join(d, "simbple-operations-%s.txt" % plat)) as f:
@@ -108,24 +120,19 @@ def main():
                     present.setdefault(n, set()).add(RELEASES[i])
     for n in present:
         if "10.15" in present[n]:
-            present[n].add("latest")
+            present[n] |= set(AFTER_1015)
     # Every release has "default", the root of all fallback chains; the
     # sierra dump lacks it (it starts at appleevent-send).
     present["default"] = set(RELEASES)
-    for n in NEWER_OPS:
-        present.setdefault(n, set()).add("latest")
+    newer_ops = {}
+    for kind, name, parent, extra, since in newer:
+        if kind == "op":
+            present.setdefault(name, set()).update(RELEASES[RELEASES.index(since):])
+        if kind in ("op", "op-old"):
+            newer_ops[name] = (parent, {"allow": 1, "deny": 0, "-": -1}[extra])
 
     _, info_rows = read_tsv(os.path.join(d, "simbple-operation-info-catalina.tsv"))
     info = {r[0]: r for r in info_rows}
-
-    def parent_guess(name):
-        base = name[:-1] if name.endswith("*") else name
-        while "-" in base:
-            base = base.rsplit("-", 1)[0]
-            for cand in (base + "*", base):
-                if cand != name and cand in present:
-                    return cand
-        return "default"
 
     ops = []
     for n in sorted(present):
@@ -134,16 +141,14 @@ def main():
             fallback = None if n == "default" else r[2]
             builtin = int(r[3]) if r[1] == "TERMINAL_NODE" else -1
             cats, mods = r[4], r[5]
+        elif n in newer_ops:
+            fallback, builtin = newer_ops[n]
+            if fallback != "default" and fallback not in present:
+                sys.exit("gen-vocab: %s falls back to unknown %s" % (n, fallback))
+            # categories are not public: any filter is accepted
+            cats, mods = None, info["default"][5]
         else:
-            fallback = parent_guess(n)
-            builtin = -1
-            p = fallback
-            while p not in info and p != "default":
-                p = parent_guess(p)
-            if p != "default":
-                cats, mods = info[p][4], info[p][5]
-            else:
-                cats, mods = None, info["default"][5]
+            sys.exit("gen-vocab: %s is in no table: add it to tools/vocab-newer.tsv" % n)
         ops.append((n, fallback, builtin, cats, mods, rel_mask(present[n])))
 
     # A rule on a parent operation applies to its children (SBPL-SEMANTICS
@@ -174,7 +179,7 @@ def main():
     # 10.15 and later.
     filters = {}
     for plat, rels in (("mojave", ["10.12", "10.13", "10.14"]),
-                       ("catalina", ["10.15", "latest"])):
+                       ("catalina", ["10.15"] + AFTER_1015)):
         hdr, rows = read_tsv(os.path.join(d, "simbple-filters-%s.tsv" % plat))
         for r in rows:
             name, cat, typ = r[0], r[1], r[2]
@@ -185,10 +190,15 @@ def main():
                 filters[key][3] = named or filters[key][3]
             else:
                 filters[key] = [name, cat, typ.replace("SB_VALUE_TYPE_", "VOCAB_ARG_"), named, rel_mask(rels)]
-    for name, typ in NEWER_FILTERS:
-        filters.setdefault(name, [name, "any", typ.replace("SB_VALUE_TYPE_", "VOCAB_ARG_"), "", rel_mask(["latest"])])
+    for kind, name, parent, typ, since in newer:
+        if kind == "filter":
+            # categories are not public: "any" operation takes them
+            filters.setdefault(name, [name, "any", typ.replace("SB_VALUE_TYPE_", "VOCAB_ARG_"),
+                                      "" if parent == "-" else parent, since_mask(since)])
 
     _, nrows = read_tsv(os.path.join(d, "simbple-filter-named-args-catalina.tsv"))
+    nrows = nrows + [[parent, name, extra] for kind, name, parent, extra, since in newer
+                     if kind == "named"]
     named_args = []
     for r in sorted(nrows, key=lambda r: (r[0], r[1])):
         value = int(r[2], 0)
@@ -203,7 +213,7 @@ def main():
                for n, fb, bi, cats, mods, m in ops]
     alias_rows = []
     for a, t, only in ALIASES:
-        m = rel_mask(["10.15", "latest"]) if only else rel_mask(RELEASES)
+        m = rel_mask(["10.15"] + AFTER_1015) if only else rel_mask(RELEASES)
         alias_rows.append((pool.add(a), pool.add(t), m, a))
     filter_rows = []
     for k in sorted(filters):
@@ -212,7 +222,8 @@ def main():
     named_rows = [(pool.add(t), pool.add(n), v, t, n) for t, n, v in named_args]
 
     out = sys.stdout
-    out.write("/* Generated by tools/gen-vocab.py from ../shared/sbpl-data; do not edit. */\n")
+    out.write("/* Generated by tools/gen-vocab.py from simbple's tables (sbpl-data) and\n"
+              " * tools/vocab-newer.tsv; do not edit. */\n")
     out.write('#include "policy/vocab_data.h"\n\n')
     pool.write(out)
 

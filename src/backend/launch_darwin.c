@@ -289,6 +289,7 @@ static const struct darwin_sys darwin_sys_real = {
 	.getegid = sys_getegid,
 	.realpath = sys_realpath,
 	.read_file = sys_read_file,
+	.list_dir = seatbelt_list_dir,
 	.pipe_cloexec = sys_pipe_cloexec,
 	.fork = sys_fork,
 	.setsid = sys_setsid,

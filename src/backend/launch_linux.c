@@ -42,6 +42,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -59,6 +60,7 @@
 
 #include "backend/env_scrub.h"
 #include "backend/landlock_linux.h"
+#include "backend/supervise_linux.h"
 #include "backend/watch_linux.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -120,6 +122,33 @@ set_limit(__rlimit_resource_t resource, uint64_t value)
 		(void)setrlimit(resource, &rl);
 }
 
+/*
+ * seccomp last, in this process only: init stays outside the filter to
+ * answer what it hands over, and gets its listener through the socket
+ * pair. Before the limits: a tiny open_files limit must not stop it.
+ * First the capability init kept (sandbox_linux.c, caps_drop) goes.
+ */
+static void
+program_filter(struct lx_launch *lx)
+{
+	struct sbox_err err = SBOX_ERR_INIT;
+	char msg[1200];
+	int nfd = -1;
+
+	if (sandbox_drop_init_caps() < 0)
+		err_sys(&err, "cannot drop capabilities");
+	else if ((nfd = seccomp_filter_load(&lx->bpf, &err)) >= 0 &&
+		 lx_supervise_send_fd(lx->supervise[1], nfd) == 0) {
+		close(nfd);
+		return;
+	}
+	if (nfd >= 0)
+		err_sys(&err, "cannot hand the seccomp listener to init");
+	snprintf(msg, sizeof(msg), "%d%s", (int)err.code, err.msg);
+	lx_report(lx, LX_MSG_ERROR, msg);
+	_exit(125);
+}
+
 static void __attribute__((noreturn))
 program_exec(struct lx_launch *lx)
 {
@@ -133,6 +162,7 @@ program_exec(struct lx_launch *lx)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* own session: no controlling terminal to inject into (#22) */
 	setsid();
+	program_filter(lx);
 	/* SIGXCPU at the limit says why the program ended; SIGKILL a
 	 * second later if it handles that (setrlimit(2)) */
 	if (l->cpu_seconds) {
@@ -167,40 +197,73 @@ ignore_signal(int sig)
 	(void)sig;
 }
 
-/* Runs beside the launcher in shared memory: allocates nothing. */
+/* init's signals (blocked since the launcher's clone) come on a signalfd. */
+static int
+init_signals(struct lx_launch *lx)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&set, forwarded[i]);
+	lx->init_sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	return lx->init_sfd < 0 ? -1 : 0;
+}
+
+/* A signal for init: pass it on, or reap (and leave with the program). */
+static void
+init_signal(const struct lx_launch *lx, pid_t prog, int sig)
+{
+	int st;
+	pid_t w;
+
+	if (sig != SIGCHLD) {
+		kill(prog, sig);
+		return;
+	}
+	while ((w = waitpid(-1, &st, WNOHANG)) > 0)
+		if (w == prog) {
+			char buf[32];
+
+			snprintf(buf, sizeof(buf), "%d", st);
+			lx_report(lx, LX_MSG_STATUS, buf);
+			_exit(0);
+		}
+}
+
+/*
+ * Runs beside the launcher in shared memory: allocates nothing. Waits for
+ * signals (a signalfd) and for the calls the program's seccomp filter
+ * hands over (supervise_linux.c).
+ */
 static void __attribute__((noreturn))
 init_wait(const struct lx_launch *lx, pid_t prog)
 {
 	struct sigaction sa;
-	sigset_t set;
+	struct pollfd p[2];
+	int nfd = lx_supervise_recv_fd(lx->supervise[0]);
 
+	close(lx->supervise[0]);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = ignore_signal;
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++) {
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaction(forwarded[i], &sa, NULL);
-		sigaddset(&set, forwarded[i]);
-	}
+	p[0].fd = lx->init_sfd;
+	p[1].fd = nfd;
+	p[0].events = p[1].events = POLLIN;
 	for (;;) {
-		siginfo_t si;
-		int st;
-		pid_t w;
+		struct signalfd_siginfo si;
 
-		if (sigwaitinfo(&set, &si) < 0)
+		if (poll(p, nfd >= 0 ? 2 : 1, -1) < 0)
 			continue;
-		if (si.si_signo != SIGCHLD) {
-			kill(prog, si.si_signo);
-			continue;
-		}
-		while ((w = waitpid(-1, &st, WNOHANG)) > 0)
-			if (w == prog) {
-				char buf[32];
-
-				snprintf(buf, sizeof(buf), "%d", st);
-				lx_report(lx, LX_MSG_STATUS, buf);
-				_exit(0);
-			}
+		if (p[1].revents & POLLIN)
+			lx_supervise_answer(nfd, lx->memfd_unsealed_ok);
+		else if (p[1].revents & (POLLHUP | POLLERR))
+			p[1].fd = -1; /* no filtered process left: ignore */
+		if ((p[0].revents & POLLIN) &&
+		    read(p[0].fd, &si, sizeof(si)) == sizeof(si))
+			init_signal(lx, prog, (int)si.ssi_signo);
 	}
 }
 
@@ -340,6 +403,11 @@ child_main(struct lx_launch *lx)
 	if (rootfs_resolve(lx, &err) < 0 || rootfs_enter(lx, &err) < 0 ||
 	    sandbox_apply(lx, &err) < 0)
 		child_fail(lx, &err);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+		       lx->supervise) < 0 || init_signals(lx) < 0) {
+		err_sys(&err, "cannot set up init");
+		child_fail(lx, &err);
+	}
 	/* vfork: init resumes once the program is exec'd, and program_exec
 	 * allocates nothing */
 	prog = vfork();
@@ -349,6 +417,7 @@ child_main(struct lx_launch *lx)
 	}
 	if (prog == 0)
 		program_exec(lx);
+	close(lx->supervise[1]);
 	environ = launcher_environ;
 	/* the heap is the launcher's from here on */
 	(void)!write(lx->handoff_fd, "h", 1);
@@ -369,11 +438,38 @@ clone_flags(const struct linux_plan *plan)
 	return f;
 }
 
+/*
+ * Anonymous files are never executable (seccomp_memfd_linux.c): that needs
+ * MFD_NOEXEC_SEAL (Linux 6.3, which added vm.memfd_noexec with it) and
+ * notification structures init's buffers hold.
+ */
+static int
+check_memfd_seal(struct lx_launch *lx, struct sbox_err *err)
+{
+	if (!(lx->plan.needs & LPN_MEMFD_NOEXEC) ||
+	    (access("/proc/sys/vm/memfd_noexec", F_OK) == 0 &&
+	     lx_supervise_sizes_fit()))
+		return 0;
+	if (!(lx->req->flags & LAUNCH_ALLOW_WEAKER))
+		return err_set(err, SBOX_E_UNSUPPORTED,
+			       "the kernel cannot make memfds non-executable "
+			       "(MFD_NOEXEC_SEAL, Linux 6.3), so exec rules "
+			       "would not hold for them; --allow-weaker runs "
+			       "with weaker isolation");
+	if (lx->req->warn)
+		lx->req->warn("memfds stay executable on this kernel: exec "
+			      "rules do not hold for anonymous files");
+	lx->memfd_unsealed_ok = 1;
+	return 0;
+}
+
 static int
 check_kernel(struct lx_launch *lx, struct sbox_err *err)
 {
 	unsigned missing;
 
+	if (check_memfd_seal(lx, err) < 0)
+		return -1;
 	lx->abi = landlock_abi();
 	missing = landlock_missing(&lx->plan, lx->abi);
 	if (!missing)
@@ -679,7 +775,7 @@ backend_launch(const struct launch_request *req, int *status,
 	/* home "real": HOME stays the user's own home */
 	lx.envp = env_scrub(req->def, req->envp,
 			    lx.plan.home ? lx.plan.home : req->real_home, tmpdir);
-	lx.bpf = seccomp_filter_embedded;
+	lx.bpf = seccomp_filters_embedded[lx.plan.sockets];
 	if (spawn(&lx, &rs, err) < 0)
 		goto out;
 	ret = finish(&lx, &rs, start, status, err);

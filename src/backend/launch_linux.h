@@ -49,7 +49,12 @@ struct lx_launch {
 	struct strbuf warnings;  /* "text\0" records added during the set-up */
 	const char *cwd;         /* working directory inside */
 	char **envp;             /* scrubbed environment */
-	struct seccomp_bpf bpf;  /* seccomp_filter_embedded, loaded inside */
+	struct seccomp_bpf bpf;  /* seccomp_filters_embedded[plan.sockets],
+				  * loaded by the program before execve */
+	int supervise[2];        /* socket pair: the program sends init the
+				  * seccomp listener (supervise_linux.c) */
+	int memfd_unsealed_ok;   /* no MFD_NOEXEC_SEAL, --allow-weaker */
+	int init_sfd;            /* init's signalfd */
 	struct lx_group *groups;
 	size_t ngroups, groups_alloc;
 	struct rlimit nofile;    /* the caller's RLIMIT_NOFILE, for the program */
@@ -78,5 +83,7 @@ void rootfs_groups_release(struct lx_launch *lx);
 
 /* sandbox_linux.c: what happens inside after the new root. */
 int sandbox_apply(struct lx_launch *lx, struct sbox_err *err);
+/* The program's process, before execve: drop what init kept. */
+int sandbox_drop_init_caps(void);
 
 #endif

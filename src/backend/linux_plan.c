@@ -18,7 +18,7 @@
  */
 const char *const linux_plan_seccomp_deny[] = {
 	"mount", "umount2", "pivot_root", "chroot", "move_mount", "open_tree",
-	"fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr", "setns",
+	"open_tree_attr", "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr", "setns",
 	"keyctl", "add_key", "request_key", "bpf", "userfaultfd",
 	"perf_event_open", "io_uring_setup", "io_uring_enter",
 	"io_uring_register", "kexec_load", "kexec_file_load", "init_module",
@@ -29,11 +29,32 @@ const char *const linux_plan_seccomp_deny[] = {
 };
 
 const char *const linux_plan_seccomp_args[] = {
+	/* seccomp_unknown_linux.c */
+	"system calls the build's table does not know (newer ones, holes) "
+	"-> ENOSYS",
+	/* seccomp_memfd_linux.c, answered by supervise_linux.c */
+	"memfd_create(MFD_EXEC) -> EACCES; memfd_create without "
+	"MFD_NOEXEC_SEAL -> made by the container's init, sealed non-executable",
 	"ioctl(fd, TIOCSTI | TIOCLINUX) -> EPERM (low 32 bits compared)",
 	"clone(CLONE_NEWUSER) and unshare(CLONE_NEWUSER) -> EPERM",
 	"clone3 -> ENOSYS (flags not inspectable; libc falls back to clone)",
 	"other architectures (i386, x32) -> killed",
 	NULL,
+};
+
+/* seccomp_sockets_linux.c builds these; the text is for the JSON dump. */
+const char *const linux_plan_socket_rules[LPS_COUNT] = {
+	[LPS_LOCAL] = "socket: AF_UNIX, AF_NETLINK/NETLINK_ROUTE; other "
+		"families -> EAFNOSUPPORT, other netlink -> EPROTONOSUPPORT",
+	[LPS_TCP_RULED] = "socket: AF_UNIX, AF_NETLINK/NETLINK_ROUTE, AF_INET/"
+		"AF_INET6 as TCP, UDP or ICMP only (MPTCP, SCTP, SMC, raw ... -> "
+		"EPROTONOSUPPORT: Landlock's TCP rules do not see them); "
+		"setsockopt(TCP_ULP) -> EPERM; listen() "
+		"done by the container's init, EACCES for an IP socket not bound "
+		"first; other families -> EAFNOSUPPORT",
+	[LPS_IP] = "socket: AF_UNIX, AF_NETLINK/NETLINK_ROUTE, AF_INET/AF_INET6; "
+		"other families -> EAFNOSUPPORT, other netlink -> "
+		"EPROTONOSUPPORT",
 };
 
 /* What a definition lists at one exact path. */
@@ -347,6 +368,24 @@ ports_copy(struct def_ports *dst, const struct def_ports *src)
 		memcpy(dst->v, src->v, src->nr * sizeof(*dst->v));
 }
 
+/*
+ * outbound and port lists: Landlock (ABI 4 to 7) rules TCP bind() and
+ * connect() only. The seccomp program for LPS_TCP_RULED refuses the IP
+ * protocols it does not see, and init does listen() (supervise_linux.c),
+ * whose automatic bind Landlock does not see either.
+ */
+static void
+plan_notes_tcp_ruled(struct linux_plan *plan, const char *mode)
+{
+	plan->sockets = LPS_TCP_RULED;
+	plan_note(plan, "network %s: Landlock rules TCP only; UDP and ping "
+		  "use the host network; other IP protocols (MPTCP, SCTP, SMC, "
+		  "raw) are refused", mode);
+	plan_note(plan, "network %s: listen() is done by the container's "
+		  "init and refused for an IP socket not bound first; a UNIX "
+		  "listener's credentials (SO_PEERCRED) name init's pid", mode);
+}
+
 static void
 plan_network(struct linux_plan *plan, const struct container_def *def)
 {
@@ -354,31 +393,48 @@ plan_network(struct linux_plan *plan, const struct container_def *def)
 	case DEF_NET_NONE:
 		plan->namespaces |= LPNS_NET;
 		plan->tcp_bind_handled = plan->tcp_connect_handled = 1;
+		plan->sockets = LPS_LOCAL;
 		break;
 	case DEF_NET_LOCALHOST:
 		plan->namespaces |= LPNS_NET;
 		plan->loopback_up = 1;
+		plan->sockets = LPS_IP;
 		plan_note(plan, "network %s: a private loopback; services on "
 			  "the host's loopback are not reachable", "localhost");
 		break;
 	case DEF_NET_OUTBOUND:
 		plan->tcp_bind_handled = 1;
 		plan->needs |= LPN_LANDLOCK_TCP | LPN_LANDLOCK_SCOPE;
-		plan_note(plan, "network %s: Landlock restricts TCP only; UDP "
-			  "and other protocols use the host network", "outbound");
+		plan_notes_tcp_ruled(plan, "outbound");
 		break;
 	case DEF_NET_PORTS:
 		plan->tcp_bind_handled = plan->tcp_connect_handled = 1;
 		ports_copy(&plan->tcp_connect, &def->net_outbound);
 		ports_copy(&plan->tcp_bind, &def->net_bind);
 		plan->needs |= LPN_LANDLOCK_TCP | LPN_LANDLOCK_SCOPE;
-		plan_note(plan, "network %s: Landlock restricts TCP only; UDP "
-			  "and other protocols use the host network", "ports");
+		plan_notes_tcp_ruled(plan, "ports");
 		break;
 	case DEF_NET_ALL:
 		plan->needs |= LPN_LANDLOCK_SCOPE;
+		plan->sockets = LPS_IP;
 		break;
 	}
+}
+
+/* The seccomp side of every plan (seccomp_*_linux.c, supervise_linux.c). */
+static void
+plan_notes_kernel_filter(struct linux_plan *plan)
+{
+	plan->needs |= LPN_MEMFD_NOEXEC;
+	plan_note(plan, "%s: anonymous files are never executable: init makes "
+		  "every memfd sealed non-executable (MFD_EXEC: EACCES); "
+		  "programs inside cannot use seccomp user notification "
+		  "themselves", "exec");
+	plan_note(plan, "%s: system calls newer than sbox's build answer "
+		  "ENOSYS, as on an older kernel", "seccomp");
+	plan_note(plan, "%s: only UNIX, NETLINK_ROUTE and (where the network "
+		  "mode has one) IP sockets can be made; vsock, packet, AF_ALG, "
+		  "bluetooth ... answer EAFNOSUPPORT", "sockets");
 }
 
 static void
@@ -390,6 +446,7 @@ plan_notes_general(struct linux_plan *plan, const struct container_def *def)
 			  "exec");
 	plan_note(plan, "%s: the dynamic loader is executable wherever it is "
 		  "readable (every dynamic program needs it)", "exec");
+	plan_notes_kernel_filter(plan);
 	plan_note(plan, "%s that do not exist at launch are skipped; a denied "
 		  "path created later inside a writable tree is not hidden",
 		  "paths");

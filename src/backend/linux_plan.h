@@ -52,11 +52,24 @@ enum lplan_ns {
 	LPNS_IPC = 1 << 3, LPNS_UTS = 1 << 4, LPNS_NET = 1 << 5,
 };
 
+/*
+ * Which sockets the program may create: one prebuilt seccomp program per
+ * value (seccomp_linux.h), chosen by the network mode.
+ */
+enum lplan_sockets {
+	LPS_LOCAL,     /* none: AF_UNIX and NETLINK_ROUTE only */
+	LPS_TCP_RULED, /* outbound, ports: IP limited to what Landlock's TCP
+			* rules see (TCP) plus UDP and ping; listen() checked */
+	LPS_IP,        /* localhost, all: any IP protocol */
+	LPS_COUNT
+};
+
 /* Kernel features the plan needs; missing ones mean exit 3 or a warning. */
 enum lplan_need {
 	LPN_LANDLOCK_FS = 1 << 0,     /* ABI 1 */
 	LPN_LANDLOCK_TCP = 1 << 1,    /* ABI 4: outbound / port lists */
 	LPN_LANDLOCK_SCOPE = 1 << 2,  /* ABI 6: abstract sockets, signals */
+	LPN_MEMFD_NOEXEC = 1 << 3,    /* Linux 6.3: MFD_NOEXEC_SEAL */
 };
 
 struct linux_plan {
@@ -69,6 +82,7 @@ struct linux_plan {
 	int tcp_bind_handled;        /* Landlock restricts TCP bind ... */
 	int tcp_connect_handled;     /* ... and connect, except these ports */
 	struct def_ports tcp_connect, tcp_bind;
+	enum lplan_sockets sockets;  /* socket families and protocols */
 	unsigned needs;              /* enum lplan_need */
 	struct def_limits limits;
 	struct def_strlist notes;    /* what Linux cannot enforce exactly */
@@ -78,6 +92,8 @@ struct linux_plan {
 extern const char *const linux_plan_seccomp_deny[];
 /* Described argument filters, for the JSON dump. */
 extern const char *const linux_plan_seccomp_args[];
+/* What each enum lplan_sockets allows, for the JSON dump. */
+extern const char *const linux_plan_socket_rules[LPS_COUNT];
 
 void linux_plan_init(struct linux_plan *plan);
 void linux_plan_release(struct linux_plan *plan);

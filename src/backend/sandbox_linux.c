@@ -1,7 +1,10 @@
 /*
  * Inside the new root, in DESIGN.md's order: working directory ->
  * capabilities dropped -> no_new_privs -> Landlock -> seccomp (last, so
- * the filter need not allow anything the setup did; STYLE.md §1).
+ * the filter need not allow anything the setup did; STYLE.md §1). The
+ * seccomp program is loaded by the program's own process right before
+ * execve (launch_linux.c, program_exec): init stays outside it, to answer
+ * the calls it hands over (supervise_linux.c).
  */
 #include "backend/launch_linux.h"
 
@@ -18,7 +21,6 @@
 #include <unistd.h>
 
 #include "backend/landlock_linux.h"
-#include "backend/seccomp_linux.h"
 
 #ifndef SECBIT_NOROOT
 #define SECBIT_NOROOT (1 << 0)
@@ -59,6 +61,21 @@ caps_drop(const struct lx_launch *lx)
 	     setresgid(lx->run_gid, lx->run_gid, lx->run_gid) < 0 ||
 	     setresuid(lx->run_uid, lx->run_uid, lx->run_uid) < 0))
 		return -1;
+	/* init keeps CAP_SYS_PTRACE, over the container's own user
+	 * namespace only, to take a socket from (or read a memfd's name in)
+	 * a program that made itself non-dumpable (supervise_linux.c); the
+	 * program's process drops it before execve (sandbox_drop_init_caps) */
+	memset(data, 0, sizeof(data));
+	data[0].permitted = data[0].effective = 1u << CAP_SYS_PTRACE;
+	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+int
+sandbox_drop_init_caps(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+
 	memset(data, 0, sizeof(data));
 	return (int)syscall(SYS_capset, &hdr, data);
 }
@@ -169,5 +186,5 @@ sandbox_apply(struct lx_launch *lx, struct sbox_err *err)
 	if (!lx->weaker && landlock_apply(lx, err) < 0)
 		return -1;
 	rootfs_close_objects(lx);
-	return seccomp_filter_load(&lx->bpf, err);
+	return 0;
 }

@@ -60,6 +60,9 @@ struct darwin_sys {
 	/* Files. realpath returns a heap string or NULL with errno. */
 	char *(*realpath)(void *ctx, const char *path);
 	int (*read_file)(void *ctx, const char *path, struct strbuf *out);
+	/* The names in a folder (no . and ..), appended as heap strings;
+	 * -1 with errno. May be NULL: no link resolution then. */
+	int (*list_dir)(void *ctx, const char *path, struct def_strlist *names);
 
 	/* The child's setup. */
 	int (*pipe_cloexec)(void *ctx, int fds[2]);
@@ -152,6 +155,25 @@ int seatbelt_imports_resolve(const struct darwin_sys *sys, const char *profile,
 void seatbelt_env_build(const struct launch_request *req, const char *home,
 			const char *cf_home, const char *tmpdir,
 			struct seatbelt_plan *plan);
+
+/*
+ * Resolve at launch what the kernel resolves (backend/seatbelt_links.c):
+ * on a canonical definition, grant the resolved places of the links
+ * directly inside its read and exec folders and of the program (a bare
+ * name looked up in envp's PATH), for the same rights, with a Python
+ * framework stub's Python.app; never inside a
+ * denied path, never from folders the program may write.
+ */
+void seatbelt_links_grant(const struct darwin_sys *sys, struct container_def *def,
+			  const char *program, char *const *envp);
+/* darwin_sys.list_dir over opendir/readdir (POSIX, also used by tests). */
+int seatbelt_list_dir(void *ctx, const char *path, struct def_strlist *names);
+/* The developer folder: DEVELOPER_DIR, else xcode-select's link, resolved;
+ * NULL when there is none. */
+char *seatbelt_devdir_find(const struct darwin_sys *sys, char *const *envp);
+/* Grant it read and exec where the definition lets /usr/bin's shims run. */
+void seatbelt_devdir_grant(const struct darwin_sys *sys, struct container_def *def,
+			   char *const *envp);
 
 /* Build the plan for one launch request (the parent's work before fork). */
 int seatbelt_plan_build(const struct darwin_sys *sys,

@@ -30,6 +30,43 @@ env_is_dyld(const char *entry)
 	return !strncmp(entry, "DYLD_", 5);
 }
 
+/*
+ * The user's own temporary and cache folders (confstr
+ * _CS_DARWIN_USER_TEMP_DIR / _CS_DARWIN_USER_CACHE_DIR, under
+ * /private/var/folders) are shared by every app of the user: a container
+ * does not get them (openai/codex#191 shows what then fails: xcrun's and
+ * clang's caches). It gets its own instead: TMPDIR (env_scrub), and the
+ * variables that move the caches compilers and package tools keep there
+ * into the container's Library/Caches, where the definition did not set
+ * them itself.
+ */
+#define CACHE_VARS 3
+
+static size_t
+add_cache_vars(char **envp, size_t n, const char *home)
+{
+	static const struct {
+		const char *name, *under;
+	} vars[CACHE_VARS] = {
+		{ "XDG_CACHE_HOME", "" },
+		{ "CLANG_MODULE_CACHE_PATH", "/clang/ModuleCache" },
+		{ "SWIFTPM_MODULECACHE_OVERRIDE", "/org.swift.swiftpm/ModuleCache" },
+	};
+
+	for (size_t i = 0; i < CACHE_VARS; i++) {
+		size_t len = strlen(vars[i].name);
+		int set = 0;
+
+		for (size_t k = 0; k < n; k++)
+			if (!strncmp(envp[k], vars[i].name, len) && envp[k][len] == '=')
+				set = 1;
+		if (!set)
+			envp[n++] = xasprintf("%s=%s/Library/Caches%s", vars[i].name,
+					      home, vars[i].under);
+	}
+	return n;
+}
+
 void
 seatbelt_env_build(const struct launch_request *req, const char *home,
 		   const char *cf_home, const char *tmpdir,
@@ -40,7 +77,7 @@ seatbelt_env_build(const struct launch_request *req, const char *home,
 
 	while (scrubbed[n])
 		n++;
-	plan->envp = xcalloc(n + 3, sizeof(*plan->envp));
+	plan->envp = xcalloc(n + 3 + CACHE_VARS, sizeof(*plan->envp));
 	for (size_t i = 0; i < n; i++) {
 		if (env_is_dyld(scrubbed[i]) ||
 		    !strncmp(scrubbed[i], "CFFIXED_USER_HOME=", 18) ||
@@ -50,8 +87,10 @@ seatbelt_env_build(const struct launch_request *req, const char *home,
 			plan->envp[out++] = scrubbed[i];
 	}
 	free(scrubbed);
-	if (cf_home)
+	if (cf_home) {
 		plan->envp[out++] = xasprintf("CFFIXED_USER_HOME=%s", cf_home);
+		out = add_cache_vars(plan->envp, out, cf_home);
+	}
 	if (req->def->name)
 		plan->envp[out++] = xasprintf("SBOX_CONTAINER=%s",
 					      req->def->name);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "def/def_access.h"
 #include "util/xalloc.h"
 
 /* Where libsandbox looks for Apple's own profiles (MACOS.md §1.7, §2). */
@@ -201,6 +202,21 @@ def_canonical(const struct darwin_sys *sys, const struct container_def *src,
 	return 0;
 }
 
+/*
+ * What the kernel will resolve, resolved now on the host: links in
+ * granted folders, the program, the developer folder. Not when chrooting:
+ * the host's links say nothing about the root's.
+ */
+static void
+def_resolve_links(const struct darwin_sys *sys, const struct launch_request *req,
+		  struct container_def *canon)
+{
+	if (req->root_dir)
+		return;
+	seatbelt_links_grant(sys, canon, req->argv[0], req->envp);
+	seatbelt_devdir_grant(sys, canon, req->envp);
+}
+
 static void
 def_canonical_release(struct container_def *d)
 {
@@ -315,9 +331,33 @@ place_in_root(const struct seatbelt_plan *plan, const char *path,
 	return p;
 }
 
+/*
+ * The working directory: the project when the definition lets the program
+ * read it, else the program's home. A program must never start in a
+ * folder it cannot read (getcwd, shells and relative paths fail there,
+ * codex platform defaults); granting the project to every definition
+ * would hand it to presets that deliberately leave it out (base).
+ */
+static const char *
+plan_workdir(const struct launch_request *req, const struct container_def *canon,
+	     const struct canon_vars *cv)
+{
+	/* in the spelling def_access compares (macOS's: /private/tmp) */
+	char *spelled = def_path_canonical(cv->project);
+	int readable = def_access_decide(canon, DEF_ACC_READ, spelled);
+
+	free(spelled);
+	if (readable)
+		return cv->project;
+	if (req->warn)
+		req->warn("the definition does not let the program read the "
+			  "project folder; it starts in its home instead");
+	return NULL;
+}
+
 static int
 plan_places(const struct launch_request *req, const struct canon_vars *cv,
-	    struct seatbelt_plan *plan, struct places *pl,
+	    const char *workdir, struct seatbelt_plan *plan, struct places *pl,
 	    struct sbox_err *err)
 {
 	const char *host_home = req->def->home == DEF_HOME_REAL ?
@@ -333,10 +373,12 @@ plan_places(const struct launch_request *req, const struct canon_vars *cv,
 	/* A trailing slash, as the system's own TMPDIR has. */
 	pl->tmpdir = xasprintf("%s/", tmp);
 	free(tmp);
-	if (plan->chroot_dir)
-		plan->workdir = path_in_root(plan->chroot_dir, cv->project);
+	if (!workdir)
+		plan->workdir = NULL;
+	else if (plan->chroot_dir)
+		plan->workdir = path_in_root(plan->chroot_dir, workdir);
 	else
-		plan->workdir = xstrdup(cv->project);
+		plan->workdir = xstrdup(workdir);
 	if (!plan->workdir)
 		plan->workdir = xstrdup(pl->home);
 	return 0;
@@ -373,10 +415,12 @@ seatbelt_plan_build(const struct darwin_sys *sys,
 	have_canon = 1;
 	if (def_canonical(sys, req->def, &cv, &canon, err) < 0)
 		goto out;
+	def_resolve_links(sys, req, &canon);
 	if (plan_chroot(sys, req, plan, err) < 0 ||
 	    plan_profile(sys, &canon, plan, err) < 0 ||
 	    plan_target_user(sys, req, plan, err) < 0 ||
-	    plan_places(req, &cv, plan, &pl, err) < 0)
+	    plan_places(req, &cv, plan_workdir(req, &canon, &cv), plan, &pl,
+			err) < 0)
 		goto out;
 	/* chroot(2): "There are ways for a root process to escape" (§4.1). */
 	if (plan->chroot_dir && !plan->drop && req->warn)

@@ -22,10 +22,14 @@ seccomp_filter_load(const struct seccomp_bpf *bpf, struct sbox_err *err)
 		(struct sock_filter *)(uintptr_t)bpf->insns,
 	};
 
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+	/* a listener: memfd_create and listen() go to init (Linux 5.0) */
+	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			  SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+
+	if (fd < 0)
 		return err_set(err, SBOX_E_UNSUPPORTED,
 			       "cannot load the seccomp filter: %s (Hint: the "
-			       "kernel needs CONFIG_SECCOMP_FILTER)",
-			       strerror(errno));
-	return 0;
+			       "kernel needs CONFIG_SECCOMP_FILTER and Linux "
+			       "5.0 or later)", strerror(errno));
+	return (int)fd;
 }

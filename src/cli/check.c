@@ -175,8 +175,9 @@ static const struct cli_opt check_opts_table[] = {
 	{ "prepend", 0, "FILE", opt_prepend, 0,
 	  "evaluate FILE first (a fragment's base profile)" },
 	{ "macos", 0, "VERSION", opt_macos, 0,
-	  "check against this release's vocabulary (10.12 .. 10.15, 11+ or"
-	  " latest; default latest)" },
+	  "check against this release's vocabulary (10.12 .. 10.15, 11 .. 15,"
+	  " or latest: everything known, also for 16 and later; default"
+	  " latest)" },
 	{ "strict-params", 0, NULL, opt_bool, 0,
 	  "a missing (param) is #f, as on macOS" },
 	{ "disable", 0, "ID", opt_disable, 0,

@@ -5,6 +5,7 @@
 #include "backend/linux_plan.h"
 #include "sbpl/emit.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,7 +50,8 @@ static const struct cli_opt compile_own_opts[] = {
 	  "write the result to FILE instead of standard output" },
 	{ "define", 'D', "KEY=VALUE", set_var, 0,
 	  "value of a path variable: HOME, CONTAINER, PROJECT, TMPDIR"
-	  " (unset ones become profile parameters)" },
+	  " (TMPDIR defaults to CONTAINER/tmp; variables left unset become"
+	  " profile parameters, paths are string literals)" },
 	{ "target", 0, "macos|linux", cli_set_string,
 	  offsetof(struct compile_own, target),
 	  "SBPL for macOS (default) or the Linux launch plan (JSON)" },
@@ -198,6 +200,7 @@ cmd_compile(int argc, char **argv)
 	struct container_def def;
 	struct src_set srcs;
 	struct cli_args a;
+	char *tmpdir = NULL;
 	int rc;
 
 	memset(&grants, 0, sizeof(grants));
@@ -218,6 +221,12 @@ cmd_compile(int argc, char **argv)
 	rc = check_choices(&own);
 	if (rc != CLI_CONTINUE)
 		goto out;
+	/* a launch puts TMPDIR in the container's Data/tmp: so does compile,
+	 * so that fixing CONTAINER fixes every path */
+	if (own.vars.container && !own.vars.tmpdir) {
+		tmpdir = xasprintf("%s/tmp", own.vars.container);
+		own.vars.tmpdir = tmpdir;
+	}
 	rc = cli_def_load_grants(a.npos ? a.pos[0] : NULL, &grants, NULL,
 				 &own.vars, &srcs, &def);
 	if (rc)
@@ -233,5 +242,6 @@ out:
 	cli_args_release(&a);
 	cli_grants_release(&grants);
 	src_set_release(&srcs);
+	free(tmpdir);
 	return rc;
 }

@@ -330,7 +330,8 @@ static const struct cli_opt explain_opts_table[] = {
 	  " (a DEFINITION and a file operation)" },
 	{ "macos", 0, "VERSION", cli_set_string,
 	  offsetof(struct explain_opts, release),
-	  "the macOS release whose operation table applies (default latest)" },
+	  "the macOS release whose operation table applies: 10.12 .. 10.15,"
+	  " 11 .. 15, or latest (default; also for 16 and later)" },
 	CLI_OPT_END,
 };
 

@@ -6,40 +6,56 @@
 
 /*
  * Paths every program needs to start under (deny default). file-map-
- * executable itself is allowed by default (SBPL-SEMANTICS.md §a.4); dyld
+ * executable itself is allowed by default (chromium renderer.sb); dyld
  * still has to read the libraries and the shared cache.
  */
 const struct def_base_path def_base_paths[] = {
-	/* MACOS.md §1.8.3: dyld, libSystem, frameworks, shared cache */
-	{ "/usr/lib", DEF_ACC_READ, "dyld and libSystem (codex restricted_read_only_platform_defaults.sbpl, Apple's dyld-support.sb)" },
-	{ "/System/Library/Frameworks", DEF_ACC_READ, "frameworks (codex restricted_read_only_platform_defaults.sbpl, Apple's dyld-support.sb)" },
-	{ "/System/Library/PrivateFrameworks", DEF_ACC_READ, "frameworks (codex restricted_read_only_platform_defaults.sbpl, Apple's dyld-support.sb)" },
-	{ "/System/Library/SubFrameworks", DEF_ACC_READ, "frameworks (codex restricted_read_only_platform_defaults.sbpl, Apple's dyld-support.sb)" },
-	{ "/Library/Apple/usr/lib", DEF_ACC_READ, "dyld (codex restricted_read_only_platform_defaults.sbpl, Apple's dyld-support.sb)" },
-	{ "/Library/Apple/System/Library/Frameworks", DEF_ACC_READ, "frameworks (codex restricted_read_only_platform_defaults.sbpl, Apple's dyld-support.sb)" },
-	{ "/Library/Apple/System/Library/PrivateFrameworks", DEF_ACC_READ, "frameworks (codex restricted_read_only_platform_defaults.sbpl, Apple's dyld-support.sb)" },
-	{ "/private/var/db/dyld", DEF_ACC_READ, "shared cache up to 10.15 (codex restricted_read_only_platform_defaults.sbpl, Apple's dyld-support.sb)" },
-	{ "/System/Library/dyld", DEF_ACC_READ, "shared cache 11+ (codex restricted_read_only_platform_defaults.sbpl, Apple's dyld-support.sb)" },
-	{ "/System/Cryptexes/App", DEF_ACC_READ, "cryptexes 13+ (codex restricted_read_only_platform_defaults.sbpl, Apple's dyld-support.sb)" },
-	{ "/System/Cryptexes/OS", DEF_ACC_READ, "cryptexes 13+ (codex restricted_read_only_platform_defaults.sbpl, Apple's dyld-support.sb)" },
-	{ "/System/Volumes/Preboot/Cryptexes/App/System", DEF_ACC_READ, "cryptexes 13+ (codex restricted_read_only_platform_defaults.sbpl, Apple's dyld-support.sb)" },
-	{ "/System/Volumes/Preboot/Cryptexes/OS", DEF_ACC_READ, "cryptexes 13+ (codex restricted_read_only_platform_defaults.sbpl, Apple's dyld-support.sb)" },
-	/* MACOS.md §1.8.5: devices every program opens */
-	{ "/dev/null", DEF_ACC_READ | DEF_ACC_WRITE, "/dev/null (Apple's system.sb, Nix sandbox-defaults.sb)" },
-	{ "/dev/zero", DEF_ACC_READ | DEF_ACC_WRITE, "/dev/zero (Apple's system.sb, Nix sandbox-defaults.sb)" },
-	{ "/dev/random", DEF_ACC_READ, "randomness (Apple's system.sb, Nix sandbox-defaults.sb)" },
-	{ "/dev/urandom", DEF_ACC_READ, "randomness (Apple's system.sb, Nix sandbox-defaults.sb)" },
-	{ "/dev/dtracehelper", DEF_ACC_READ | DEF_ACC_WRITE, "dyld opens it (Apple's system.sb, Nix sandbox-defaults.sb)" },
-	{ "/dev/fd", DEF_ACC_READ | DEF_ACC_WRITE, "inherited descriptors (Apple's system.sb, Nix sandbox-defaults.sb)" },
-	{ "/dev/stdin", DEF_ACC_READ, "standard input (Apple's system.sb, Nix sandbox-defaults.sb)" },
-	{ "/dev/stdout", DEF_ACC_READ | DEF_ACC_WRITE, "standard output (Apple's system.sb, Nix sandbox-defaults.sb)" },
-	{ "/dev/stderr", DEF_ACC_READ | DEF_ACC_WRITE, "standard error (Apple's system.sb, Nix sandbox-defaults.sb)" },
-	{ "/dev/tty", DEF_ACC_READ | DEF_ACC_WRITE, "the controlling terminal (Apple's system.sb, Nix sandbox-defaults.sb)" },
-	{ "/dev/autofs_nowait", DEF_ACC_READ, "path lookups (Apple's system.sb, Nix sandbox-defaults.sb)" },
-	/* MACOS.md §1.8.7: getpwuid falls back to the files when libinfo is denied */
-	{ "/private/etc/passwd", DEF_ACC_READ, "getpwuid fallback (Apple's system.sb)" },
-	{ "/private/etc/localtime", DEF_ACC_READ, "time zone (Apple's system.sb)" },
-	{ "/private/var/select/sh", DEF_ACC_READ, "/bin/sh on 10.15+ (Apple's system.sb)" },
+	/* dyld, libSystem, frameworks, shared cache (chromium common.sb,
+	 * apple-oss-distributions/xnu bsd/vm/vm_unix.c) */
+	{ "/usr/lib", DEF_ACC_READ, "dyld and libSystem (chromium common.sb)" },
+	{ "/System/Library/Frameworks", DEF_ACC_READ, "frameworks (chromium common.sb)" },
+	{ "/System/Library/PrivateFrameworks", DEF_ACC_READ, "frameworks (chromium common.sb)" },
+	{ "/System/Library/SubFrameworks", DEF_ACC_READ, "frameworks (chromium common.sb)" },
+	{ "/Library/Apple/usr/lib", DEF_ACC_READ, "dyld (chromium common.sb)" },
+	{ "/Library/Apple/System/Library/Frameworks", DEF_ACC_READ, "frameworks (chromium common.sb)" },
+	{ "/Library/Apple/System/Library/PrivateFrameworks", DEF_ACC_READ, "frameworks (chromium common.sb)" },
+	{ "/private/var/db/dyld", DEF_ACC_READ, "shared cache up to 10.15 (chromium common.sb)" },
+	{ "/System/Library/dyld", DEF_ACC_READ, "shared cache 11+ (chromium common.sb)" },
+	{ "/System/Cryptexes/App", DEF_ACC_READ, "cryptexes 13+ (chromium common.sb)" },
+	{ "/System/Cryptexes/OS", DEF_ACC_READ, "cryptexes 13+ (chromium common.sb)" },
+	{ "/System/Volumes/Preboot/Cryptexes/App/System", DEF_ACC_READ, "cryptexes 13+ (chromium common.sb)" },
+	{ "/System/Volumes/Preboot/Cryptexes/OS", DEF_ACC_READ, "cryptexes 13+ (chromium common.sb)" },
+	/* devices every program opens (chromium common.sb, nix) */
+	{ "/dev/null", DEF_ACC_READ | DEF_ACC_WRITE, "/dev/null (chromium common.sb)" },
+	{ "/dev/zero", DEF_ACC_READ | DEF_ACC_WRITE, "/dev/zero (chromium common.sb)" },
+	{ "/dev/random", DEF_ACC_READ, "randomness (chromium common.sb)" },
+	{ "/dev/urandom", DEF_ACC_READ, "randomness (chromium common.sb)" },
+	{ "/dev/dtracehelper", DEF_ACC_READ | DEF_ACC_WRITE, "dyld opens it (chromium common.sb)" },
+	{ "/dev/fd", DEF_ACC_READ | DEF_ACC_WRITE, "inherited descriptors (chromium common.sb)" },
+	{ "/dev/stdin", DEF_ACC_READ, "standard input (chromium common.sb)" },
+	{ "/dev/stdout", DEF_ACC_READ | DEF_ACC_WRITE, "standard output (chromium common.sb)" },
+	{ "/dev/stderr", DEF_ACC_READ | DEF_ACC_WRITE, "standard error (chromium common.sb)" },
+	{ "/dev/tty", DEF_ACC_READ | DEF_ACC_WRITE, "the controlling terminal (chromium common.sb)" },
+	{ "/dev/autofs_nowait", DEF_ACC_READ, "path lookups (chromium common.sb)" },
+	/* getpwuid falls back to the files when libinfo is denied */
+	{ "/private/etc/passwd", DEF_ACC_READ, "getpwuid fallback (crbug.com/792228)" },
+	{ "/private/etc/localtime", DEF_ACC_READ, "time zone (codex platform defaults)" },
+	{ "/private/var/select/sh", DEF_ACC_READ, "/bin/sh on 10.15+ (nix sandbox-defaults.sb)" },
+	/* /etc/localtime points into it; without it local time is UTC
+	 * (chromium sandbox/policy/mac/common.sb, codex platform defaults) */
+	{ "/private/var/db/timezone", DEF_ACC_READ, "time zone data (chromium common.sb)" },
+	/* the /usr/bin shims (make, cc, git, python3) read the developer
+	 * directory xcode-select chose from these links, or die with
+	 * "unable to read data link" (anthropics/claude-code#87520) */
+	{ "/private/var/select/developer_dir", DEF_ACC_READ, "xcode-select's choice (claude-code#87520)" },
+	{ "/private/var/db/xcode_select_link", DEF_ACC_READ, "xcode-select's choice (claude-code#87520)" },
+	/* name resolution, wherever any network is allowed: /etc/resolv.conf
+	 * is a link to it (nix sandbox-defaults.sb, chromium network.sb) */
+	{ "/private/var/run/resolv.conf", DEF_ACC_READ | DEF_ACC_NET, "DNS configuration (chromium network.sb)" },
+	{ "/private/etc/resolv.conf", DEF_ACC_READ | DEF_ACC_NET, "DNS configuration (chromium network.sb)" },
+	{ "/private/etc/hosts", DEF_ACC_READ | DEF_ACC_NET, "the name localhost (nix sandbox-defaults.sb)" },
+	/* certificate checks read the security database (chromium network.sb) */
+	{ "/private/var/db/mds", DEF_ACC_READ | DEF_ACC_OUTBOUND, "certificate database (chromium network.sb)" },
 	{ NULL, 0, NULL },
 };
 
@@ -48,7 +64,8 @@ static const char *const private_links[] = { "/tmp", "/var", "/etc" };
 char *
 def_path_canonical(const char *path)
 {
-	/* SBPL-SEMANTICS.md §a.5: filters see kernel-resolved paths */
+	/* filters see kernel-resolved paths (microsoft/mxc
+	 * docs/seatbelt/seatbelt-backend.md) */
 	for (size_t i = 0; i < sizeof(private_links) / sizeof(private_links[0]); i++) {
 		size_t n = strlen(private_links[i]);
 
@@ -161,9 +178,12 @@ def_access_build(const struct container_def *def, struct def_access *out)
 	memset(out, 0, sizeof(*out));
 	def_strmap_init(&out->index);
 	for (const struct def_base_path *b = def_base_paths; b->path; b++) {
-		struct def_access_entry *e = entry_get(out, b->path);
+		struct def_access_entry *e;
 
-		e->bits |= b->bits;
+		if (!def_base_path_applies(def, b))
+			continue;
+		e = entry_get(out, b->path);
+		e->bits |= b->bits & DEF_ACC_CLASSES;
 		e->base = 1;
 		e->why = b->why;
 	}
@@ -268,7 +288,8 @@ best_find(const struct container_def *def, const char *path, struct best *b)
 {
 	*b = (struct best){ 0, 0, 0, 0 };
 	for (const struct def_base_path *bp = def_base_paths; bp->path; bp++)
-		consider(b, bp->path, bp->bits, 0, path);
+		if (def_base_path_applies(def, bp))
+			consider(b, bp->path, bp->bits & DEF_ACC_CLASSES, 0, path);
 	for (size_t i = 0; i < def->fs_read.nr; i++)
 		consider(b, def->fs_read.v[i].path, DEF_ACC_READ, 0, path);
 	for (size_t i = 0; i < def->fs_write.nr; i++)
@@ -289,7 +310,7 @@ def_access_decide(const struct container_def *def, unsigned cls,
 
 	best_find(def, path, &b);
 	/* "/" itself is readable unless an entry for "/" says otherwise
-	 * (SBPL-LINTS.md D2: dyld reads it) */
+	 * (dyld reads it: codex platform defaults) */
 	if (!strcmp(path, "/") && cls == DEF_ACC_READ && !(b.found && b.len == 1))
 		return 1;
 	return b.found && !b.denied && (b.grants & cls);
@@ -310,7 +331,8 @@ ancestor_of_readable(const struct container_def *def, const char *path,
 int
 def_access_decide_metadata(const struct container_def *def, const char *path)
 {
-	static const char *const nodes[] = { "/", "/tmp", "/var", "/etc" };
+	static const char *const nodes[] = { "/", "/tmp", "/var", "/etc",
+					     "/private/tmp", "/private/var/tmp" };
 	const struct def_path_list *lists[] = { &def->fs_read, &def->fs_write,
 						&def->fs_exec };
 
@@ -320,7 +342,8 @@ def_access_decide_metadata(const struct container_def *def, const char *path)
 		if (!strcmp(path, nodes[i]))
 			return 1;
 	for (const struct def_base_path *b = def_base_paths; b->path; b++)
-		if ((b->bits & DEF_ACC_READ) && ancestor_of_readable(def, path, b->path))
+		if ((b->bits & DEF_ACC_READ) && def_base_path_applies(def, b) &&
+		    ancestor_of_readable(def, path, b->path))
 			return 1;
 	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++)
 		for (size_t i = 0; i < lists[l]->nr; i++)
@@ -329,26 +352,63 @@ def_access_decide_metadata(const struct container_def *def, const char *path)
 	return 0;
 }
 
+/* Is some listed path strictly below path kept from writing? */
+static int
+guards_protected(const struct container_def *def, const char *path,
+		 const struct def_path_list *l)
+{
+	for (size_t i = 0; i < l->nr; i++) {
+		char *d = path_listed(l->v[i].path);
+		int below = strcmp(d, path) && def_path_covers(path, d) &&
+			    !def_access_decide(def, DEF_ACC_WRITE, d);
+
+		free(d);
+		if (below)
+			return 1;
+	}
+	return 0;
+}
+
 int
 def_access_decide_unlink(const struct container_def *def, const char *path)
 {
 	if (!def_access_decide(def, DEF_ACC_WRITE, path))
 		return 0;
-	for (size_t i = 0; i < def->fs_deny.nr; i++) {
-		char *d = path_listed(def->fs_deny.v[i].path);
-		int above = strcmp(d, path) && def_path_covers(path, d);
-		free(d);
-		if (above)
+	for (const struct def_base_path *b = def_base_paths; b->path; b++) {
+		struct def_path one = { (char *)b->path, { NULL, 0, 0 } };
+		struct def_path_list l = { &one, 1, 1 };
+
+		if (def_base_path_applies(def, b) && guards_protected(def, path, &l))
 			return 0;
 	}
-	return 1;
+	return !guards_protected(def, path, &def->fs_deny) &&
+	       !guards_protected(def, path, &def->fs_read) &&
+	       !guards_protected(def, path, &def->fs_exec);
 }
 
 int
 def_access_decide_link(const struct container_def *def, const char *path)
 {
-	struct best b;
+	return def_access_decide(def, DEF_ACC_WRITE, path);
+}
 
-	best_find(def, path, &b);	/* only found and denied count here */
-	return !b.found || !b.denied;
+int
+def_access_decide_clone(const struct container_def *def, const char *path)
+{
+	return def_access_decide(def, DEF_ACC_READ, path);
+}
+
+int
+def_base_path_applies(const struct container_def *def,
+		      const struct def_base_path *b)
+{
+	int outbound = def->network == DEF_NET_OUTBOUND ||
+		       def->network == DEF_NET_ALL ||
+		       (def->network == DEF_NET_PORTS && def->net_outbound.nr);
+
+	if (b->bits & DEF_ACC_OUTBOUND)
+		return outbound;
+	if (b->bits & DEF_ACC_NET)
+		return outbound || def->network == DEF_NET_LOCALHOST;
+	return 1;
 }

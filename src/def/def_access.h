@@ -23,6 +23,11 @@ enum {
 	DEF_ACC_WRITE = 2,
 	DEF_ACC_EXEC = 4,
 	DEF_ACC_DENY = 8,
+	DEF_ACC_CLASSES = 15,
+	/* def_base_paths only: present when the definition allows any
+	 * network (names must resolve, even localhost), or outbound traffic */
+	DEF_ACC_NET = 16,
+	DEF_ACC_OUTBOUND = 32,
 };
 
 /* One distinct canonical path with everything the definition says of it. */
@@ -70,21 +75,25 @@ int def_access_decide_metadata(const struct container_def *def,
 			       const char *path);
 
 /*
- * Moving a folder that holds a denied path would carry the denied path
- * out of its rule, so renaming or removing any writable ancestor of a
- * denied path is refused (the move-blocking of SBPL-LINTS.md C7):
- * file-write-unlink is allowed where writing is, except on strict
- * ancestors of denied paths. 1 allow, 0 deny.
+ * Moving a folder that holds a protected path (denied, or listed read or
+ * exec only) would carry it out from under its rule, so renaming or
+ * removing any writable ancestor of one is refused (the move-blocking of
+ * sandbox-runtime): file-write-unlink is allowed where writing is, except
+ * on strict ancestors of listed paths that are not writable. 1 allow,
+ * 0 deny.
  */
 int def_access_decide_unlink(const struct container_def *def, const char *path);
 
 /*
- * file-link (hard links) is allowed by default even under (deny default)
- * (SBPL-SEMANTICS.md §a.4); a definition refuses it where the most
- * specific listed path is a deny, so a denied file cannot be linked out
- * of its folder. 1 allow, 0 deny.
+ * file-link (hard links) and file-clone (APFS clonefile) are allowed by
+ * default even under (deny default) (chromium renderer.sb: "allowed by
+ * default"). A hard link is a second name for the same file, writable
+ * wherever the new name is: a definition allows it only where writing
+ * is. A clone is a copy: allowed only where reading is, so a denied file
+ * cannot be cloned out. 1 allow, 0 deny.
  */
 int def_access_decide_link(const struct container_def *def, const char *path);
+int def_access_decide_clone(const struct container_def *def, const char *path);
 
 /* Position of the most specific entry covering path (itself included), or -1. */
 long def_access_lookup(const struct def_access *a, const char *path);
@@ -101,5 +110,8 @@ struct def_base_path {
 	const char *why;
 };
 extern const struct def_base_path def_base_paths[];
+/* Whether a base path belongs to def (DEF_ACC_NET, DEF_ACC_OUTBOUND). */
+int def_base_path_applies(const struct container_def *def,
+			  const struct def_base_path *b);
 
 #endif

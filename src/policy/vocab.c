@@ -26,7 +26,12 @@ static const struct vocab releases[] = {
 	{ "10.13", 1u << 1 },
 	{ "10.14", 1u << 2 },
 	{ "10.15", 1u << 3 },
-	{ "latest", 1u << 4 },
+	{ "11", 1u << 4 },
+	{ "12", 1u << 5 },
+	{ "13", 1u << 6 },
+	{ "14", 1u << 7 },
+	{ "15", 1u << 8 },
+	{ "latest", 1u << 9 },
 };
 #define NRELEASES (sizeof(releases) / sizeof(releases[0]))
 #define LATEST (&releases[NRELEASES - 1])
@@ -69,7 +74,11 @@ vocab_for_release(const char *release)
 	}
 	if (*end)
 		return NULL;
-	if (major >= 11 && major < 100)
+	/* 11 .. 15 each have their table (tools/vocab-newer.tsv says what
+	 * each added); later releases get everything known */
+	if (major >= 11 && major <= 15)
+		return &releases[4 + (major - 11)];
+	if (major > 15 && major < 100)
 		return LATEST;
 	if (major == 10 && minor >= 16)
 		return LATEST;
@@ -457,6 +466,8 @@ static const struct {
 	{ "no-callout", VOCAB_MOD_ANY, 0, 0, true },
 	{ "partial-symbolication", VOCAB_MOD_ANY, 0, 0, true },
 	{ "termination", VOCAB_MOD_ANY, 0, 0, false },
+	/* macOS 11+ (tools/vocab-newer.tsv): the errno a denial returns */
+	{ "errno", VOCAB_MOD_DENY_ONLY, 1, 1, false },
 };
 
 #define NMODIFIERS (sizeof(modifier_rows) / sizeof(modifier_rows[0]))

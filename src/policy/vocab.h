@@ -3,13 +3,15 @@
  * fallback operation and built-in action), filters (argument types and the
  * categories they belong to) and modifiers. Built from ../shared/sbpl-data
  * (simbple's dump of libsandbox's tables, 10.12–10.15) plus the newer
- * operations of SBPL-SEMANTICS.md §b.
+ * vocabulary of tools/vocab-newer.tsv, each row with its release and source.
  *
  * Owned by the sbpl work; the decision engine (policy/decide) only needs
  * vocab_op_find() and the fields of struct vocab_op documented here.
  *
- * Releases: "10.12" .. "10.15", and "latest" (= the 10.15 tables plus the
- * §b operations). Any "11" or later ("14", "15.2", "26") maps to latest.
+ * Releases: "10.12" .. "10.15" (simbple's tables), "11" .. "15" (10.15's
+ * tables plus what tools/vocab-newer.tsv says each release added), and
+ * "latest" (everything known). "15.2" is 15; "16" or later ("26") and
+ * "10.16" map to latest.
  */
 #ifndef SBOX_POLICY_VOCAB_H
 #define SBOX_POLICY_VOCAB_H

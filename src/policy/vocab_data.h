@@ -22,19 +22,19 @@
 struct vocab_op_row {
 	uint16_t name, fallback, filter_categories, modifiers;
 	signed char builtin;     /* enum vocab_builtin */
-	unsigned char releases;
+	uint16_t releases;
 };
 
 struct vocab_alias_row {
 	uint16_t alias;
 	uint16_t target;         /* VOCAB_STR_NONE: no-op */
-	unsigned char releases;
+	uint16_t releases;
 };
 
 struct vocab_filter_row {
 	uint16_t name, category, named_table;
 	unsigned char type;      /* enum vocab_argtype */
-	unsigned char releases;
+	uint16_t releases;
 };
 
 struct vocab_named_arg_row {

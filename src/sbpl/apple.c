@@ -218,6 +218,8 @@ static const struct builtin apple_builtins[] = {
 	{ "trace", bi_trace, 1, 1 },
 	{ "disable-full-symbolication", bi_noop, 0, 0 },
 	{ "disable-callouts", bi_noop, 0, 0 },
+	/* macOS 11+ profiles (tools/vocab-newer.tsv) */
+	{ "disable-syscall-inference", bi_noop, 0, 0 },
 	{ "sbpl-filter?", bi_filter_p, 1, 1 },
 	{ "split-string", bi_split_string, 2, 2 },
 };
@@ -229,6 +231,29 @@ make_builtin(struct interp *in, const struct builtin *bi)
 
 	v->u.bi = bi;
 	return v;
+}
+
+/*
+ * A name from a kernel table too large to carry (MIG routines such as
+ * mach_port_names, Mach traps MSC_*, fcntl commands F_*): letters, digits
+ * and at least one underscore, as C identifiers are and Scheme names are
+ * not. Only the filters that take them accept them (filters.c).
+ */
+static int
+kernel_identifier(const char *name)
+{
+	int under = 0;
+
+	if (!((*name >= 'a' && *name <= 'z') || (*name >= 'A' && *name <= 'Z')))
+		return 0;
+	for (const char *p = name; *p; p++) {
+		if (*p == '_')
+			under = 1;
+		else if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			   (*p >= '0' && *p <= '9')))
+			return 0;
+	}
+	return under;
 }
 
 struct sval *
@@ -269,6 +294,12 @@ apple_lookup(struct interp *in, struct ssym *s)
 		v = sv_new(in, SV_CONST, in->cur);
 		v->u.cnst.name = s->name;
 		v->u.cnst.value = value;
+		return v;
+	}
+	if (kernel_identifier(s->name)) {
+		v = sv_new(in, SV_CONST, in->cur);
+		v->u.cnst.name = s->name;
+		v->u.cnst.value = SBPL_KERNEL_IDENT;
 		return v;
 	}
 	return NULL;

@@ -6,10 +6,12 @@
  *   the start-up rules any program needs (each with its reason),
  *   filesystem rules per operation, general paths first and specific
  *   ones last, so that last-match-wins among filtered rules
- *   (SBPL-SEMANTICS.md §a.1) yields most-specific-wins,
+ *   (Apple's sbpl1.scm, knightsc/sandbox_profiles) yields most-specific-wins,
  *   metadata of the ancestors of readable paths (path resolution),
  *   network, extra mach services, imports and the raw escape hatch.
- * Every path is a (param "SBOX_Pn"); its value goes to params.
+ * Paths are string literals; only variables left open (~, ${PROJECT}, ...)
+ * are parameters, so a profile compiled with every variable fixed runs
+ * under `sandbox-exec -f` as it is.
  */
 #include "sbpl/emit.h"
 #include "def/def_access.h"
@@ -64,14 +66,22 @@ entry_needs_rule(const struct def_access *a, size_t i, unsigned cls)
 	return allow != inherited(a, i, cls);
 }
 
+/*
+ * One operation's path rules. fallback_deny: the operation is allowed by
+ * default even under (deny default) (file-link, file-clone: chromium
+ * renderer.sb "allowed by default"), so an unfiltered deny makes the
+ * definition's silence a denial there too.
+ */
 static void
 emit_file_op(struct emitter *em, const struct def_access *a, const char *op,
-	     unsigned cls)
+	     unsigned cls, int fallback_deny)
 {
 	struct emit_rule rule;
 
+	if (fallback_deny)
+		emit_single(em, 0, op, NULL, NULL, NULL);
 	emit_rule_begin(em, &rule, -1, op);
-	/* dyld reads / itself on macOS 26 (SBPL-LINTS.md D2); first, so that
+	/* dyld reads / itself on macOS 26 (codex platform defaults); first, so that
 	 * an entry for / (a subpath) still decides after it */
 	if (cls == DEF_ACC_READ)
 		emit_rule_filter_path(em, &rule, 1, "literal", "/", nowhere);
@@ -80,28 +90,6 @@ emit_file_op(struct emitter *em, const struct def_access *a, const char *op,
 			continue;
 		emit_rule_filter_path(em, &rule, entry_allows(&a->v[i], cls),
 				      "subpath", a->v[i].path, a->v[i].loc);
-	}
-	emit_rule_end(em, &rule);
-}
-
-/*
- * Hard links: file-link is allowed by default (SBPL-SEMANTICS.md §a.4),
- * so denied paths refuse it explicitly, most specific last as above.
- */
-static void
-emit_links(struct emitter *em, const struct def_access *a)
-{
-	struct emit_rule rule;
-
-	emit_rule_begin(em, &rule, -1, "file-link");
-	for (size_t i = 0; i < a->nr; i++) {
-		long parent = def_access_parent(a, i);
-		int allow = !(a->v[i].bits & DEF_ACC_DENY);
-		int above = parent < 0 || !(a->v[parent].bits & DEF_ACC_DENY);
-
-		if (allow != above || !allow)
-			emit_rule_filter_path(em, &rule, allow, "subpath",
-					      a->v[i].path, a->v[i].loc);
 	}
 	emit_rule_end(em, &rule);
 }
@@ -144,9 +132,10 @@ path_seen_release(struct path_seen *ps)
 }
 
 /*
- * Renaming a writable folder that holds a denied path would move the
- * denied path out from under its rule: refuse unlink/rename of every
- * writable ancestor (SBPL-LINTS.md C7, sandbox-runtime's move blocking).
+ * Renaming a writable folder that holds a protected path (denied, or
+ * listed without write) would move it out from under its rule: refuse
+ * unlink/rename of every writable ancestor, listed or not
+ * (sandbox-runtime's move blocking).
  */
 static void
 emit_move_blocking(struct emitter *em, const struct def_access *a)
@@ -159,7 +148,7 @@ emit_move_blocking(struct emitter *em, const struct def_access *a)
 	for (size_t i = 0; i < a->nr; i++) {
 		char *p;
 
-		if (!(a->v[i].bits & DEF_ACC_DENY))
+		if (entry_allows(&a->v[i], DEF_ACC_WRITE))
 			continue;
 		p = xstrdup(a->v[i].path);
 		for (char *s = strrchr(p, '/'); s && s > p; s = strrchr(p, '/')) {
@@ -180,15 +169,18 @@ emit_move_blocking(struct emitter *em, const struct def_access *a)
 
 /*
  * The kernel checks metadata of every directory on the way to a path
- * (MACOS.md §1.8.4) and of the /tmp, /var, /etc symlinks themselves
- * (SBPL-SEMANTICS.md §a.5).
+ * (akitaonrails/ai-jail#124) and of the /tmp, /var, /etc symlinks
+ * themselves (nix sandbox-defaults.sb).
  */
 static void
 emit_ancestors(struct emitter *em, const struct def_access *a)
 {
 	struct path_seen seen;
 	struct emit_rule rule;
-	static const char *const links[] = { "/", "/tmp", "/var", "/etc" };
+	/* and the real temporary folders: getcwd and `ls -ld /tmp/` stat them
+	 * (codex read-only platform defaults, nix sandbox-defaults.sb) */
+	static const char *const links[] = { "/", "/tmp", "/var", "/etc",
+					     "/private/tmp", "/private/var/tmp" };
 
 	path_seen_init(&seen);
 	emit_rule_begin(em, &rule, 1, "file-read-metadata");
@@ -222,24 +214,25 @@ emit_files(struct emitter *em, const struct container_def *def)
 	def_access_build(def, &a);
 	strbuf_addstr(em->out,
 		      "\n;; Filesystem: general paths first, specific paths last, so that the\n"
-		      ";; last matching rule (libsandbox's sbpl1.scm, in\n"
-		      ";; github.com/knightsc/sandbox_profiles) is the most specific one.\n"
-		      ";; Start-up paths (Apple's system.sb and dyld-support.sb, codex's\n"
-		      ";; platform defaults): dyld, frameworks, the shared cache, /dev/null\n"
-		      ";; and friends; file-map-executable is allowed by default (chromium\n"
-		      ";; sandbox/policy/mac/renderer.sb).\n");
+		      ";; last matching rule wins and the most specific path decides. Start-up\n"
+		      ";; paths: dyld, frameworks, the shared cache, /dev/null and friends, time\n"
+		      ";; zone data, xcode-select's links; file-map-executable is allowed by\n"
+		      ";; default.\n");
 	for (size_t i = 0; i < sizeof(file_ops) / sizeof(file_ops[0]); i++)
-		emit_file_op(em, &a, file_ops[i].op, file_ops[i].cls);
+		emit_file_op(em, &a, file_ops[i].op, file_ops[i].cls, 0);
 	strbuf_addstr(em->out,
-		      "\n;; Denied paths stay put: no hard links out of them (file-link is allowed\n"
-		      ";; by default, chromium renderer.sb) and no renaming of the writable\n"
-		      ";; folders above them (as anthropic's sandbox-runtime does).\n");
-	emit_links(em, &a);
+		      "\n;; Protected paths stay put. file-link and file-clone are allowed by\n"
+		      ";; default even under (deny default) (chromium renderer.sb): a hard link\n"
+		      ";; only where writing is allowed (it is another name for the same file),\n"
+		      ";; a clone only where reading is (it copies the file); and no renaming\n"
+		      ";; of the writable folders above denied or read-only paths.\n");
+	emit_file_op(em, &a, "file-link", DEF_ACC_WRITE, 1);
+	emit_file_op(em, &a, "file-clone", DEF_ACC_READ, 1);
 	emit_move_blocking(em, &a);
 	strbuf_addstr(em->out,
-		      "\n;; Path resolution: metadata of the ancestors of readable paths\n"
-		      ";; (chromium common.sb, Nix sandbox-defaults.sb) and of the /tmp /var\n"
-		      ";; /etc symlinks (Nix sandbox-defaults.sb, codex's seatbelt policy).\n");
+		      "\n;; Path resolution: metadata of the ancestors of readable paths and\n"
+		      ";; of the /tmp /var /etc symlinks themselves, which the kernel checks on\n"
+		      ";; the way (nix sandbox-defaults.sb, codex platform defaults).\n");
 	emit_ancestors(em, &a);
 	def_access_release(&a);
 }

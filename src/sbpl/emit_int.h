@@ -13,10 +13,10 @@ struct policy;
 struct emitter {
 	struct strbuf *out;
 	struct policy *ir;            /* optional: the same rules as IR */
-	struct def_strlist *params;   /* KEY, VALUE pairs */
+	struct def_strlist *params;   /* KEY, VALUE pairs (none today: paths
+				       * are literals, open variables are
+				       * named in the text) */
 	const char *name;             /* container name for the message tag */
-	struct def_strmap param_index; /* value -> n of SBOX_Pn */
-	size_t nparams;
 	int vars_used;                /* bit i: variable i appears in a path */
 };
 
@@ -34,8 +34,8 @@ void emitter_init(struct emitter *em, const struct container_def *def,
 		  struct policy *ir);
 void emitter_release(struct emitter *em);
 
-/* SBPL expression for a path: (param "SBOX_Pn") or a string-append of a
- * variable parameter and a constant tail. */
+/* SBPL expression for a path: an escaped string literal, or a variable's
+ * (param "SBOX_VAR") / string-append of it and a constant tail. */
 void emit_path_expr(struct emitter *em, const char *path, struct strbuf *out);
 void emit_message(struct emitter *em);
 
@@ -53,6 +53,7 @@ void emit_single(struct emitter *em, int allow, const char *op,
 void emit_rule_end(struct emitter *em, struct emit_rule *r);
 
 void emit_startup(struct emitter *em);
+void emit_system_sockets(struct emitter *em);
 void emit_network(struct emitter *em, const struct container_def *def);
 void emit_mach(struct emitter *em, const struct container_def *def);
 void emit_escape_hatch(struct emitter *em, const struct container_def *def);

@@ -1,6 +1,7 @@
 /* Parameters and rule forms for the SBPL emitter. */
 #include "sbpl/emit_int.h"
 #include "policy/policy.h"
+#include "policy/vocab.h"
 #include "util/xalloc.h"
 
 #include <stdint.h>
@@ -8,7 +9,7 @@
 #include <string.h>
 
 /* Nix splits big allow lists at ~16 KiB to stay clear of the 64 KiB
- * pattern limit (SBPL-SEMANTICS.md §g, MACOS.md §1.8.12): a form holds
+ * pattern limit (NixOS/nix#4119): a form holds
  * filters until the bytes of their values reach this budget. */
 #define RULE_BUDGET 16384
 #define FILTER_OVERHEAD 32
@@ -33,13 +34,12 @@ emitter_init(struct emitter *em, const struct container_def *def,
 	em->params = params;
 	em->ir = ir;
 	em->name = def->name ? def->name : "sbox";
-	def_strmap_init(&em->param_index);
 }
 
 void
 emitter_release(struct emitter *em)
 {
-	def_strmap_release(&em->param_index);
+	(void)em;
 }
 
 int
@@ -51,25 +51,6 @@ def_strlist_push_unique(struct def_strlist *l, const char *s)
 	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
 	l->v[l->nr++] = xstrdup(s);
 	return 1;
-}
-
-/* Index of the parameter holding value, adding it on first use. */
-static size_t
-param_for(struct emitter *em, const char *value)
-{
-	size_t *at = def_strmap_get(&em->param_index, value);
-	char *key;
-
-	if (at)
-		return *at;
-	key = xasprintf("SBOX_P%zu", em->nparams);
-	ALLOC_GROW(em->params->v, em->params->nr + 2, em->params->alloc);
-	em->params->v[em->params->nr++] = key;
-	em->params->v[em->params->nr++] = xstrdup(value);
-	/* the map borrows the value string owned by params */
-	def_strmap_put(&em->param_index, em->params->v[em->params->nr - 1],
-		       em->nparams);
-	return em->nparams++;
 }
 
 void
@@ -92,7 +73,7 @@ emit_path_expr(struct emitter *em, const char *path, struct strbuf *out)
 		}
 		return;
 	}
-	strbuf_addf(out, "(param \"SBOX_P%zu\")", param_for(em, path));
+	strbuf_add_quoted(out, path);
 }
 
 void
@@ -108,7 +89,7 @@ emit_message(struct emitter *em)
 }
 
 /* The IR twin of what is written: one rule per filter (merging rules of
- * one form changes nothing, SBPL-SEMANTICS.md §a.1 point 3). */
+ * one form changes nothing: Apple's sbpl1.scm merges them itself). */
 static void
 ir_add(struct emitter *em, int allow, const char *op,
        struct policy_filter *filter, struct src_loc loc)
@@ -131,6 +112,15 @@ ir_add(struct emitter *em, int allow, const char *op,
 		mods->nargs = 1;
 		nmods = 1;
 		free(tag);
+	}
+	/* the IR holds canonical operations, as evaluating the text gives
+	 * (ipc-posix-sem is ipc-posix-sem*, sysctl-write is sysctl*) */
+	{
+		const struct vocab_op *vo = em->ir->vocab ?
+					    vocab_op_find(em->ir->vocab, op) : NULL;
+
+		if (vo)
+			op = vo->name;
 	}
 	policy_add_rule(em->ir, allow ? POLICY_ALLOW : POLICY_DENY, op, filter,
 			mods, nmods, loc);
@@ -227,12 +217,8 @@ void
 emit_rule_filter_path(struct emitter *em, struct emit_rule *r, int allow,
 		      const char *filter, const char *path, struct src_loc loc)
 {
-	/* the value counts for the compiled pattern and, with its comment,
-	 * twice in the text */
+	/* the value counts for the compiled pattern and in the text */
 	rule_prepare(em, r, allow, 2 * strlen(path) + 2 * FILTER_OVERHEAD);
-	/* the value, for the reader; a newline cannot occur (def_path_check) */
-	if (path[0] == '/')
-		strbuf_addf(em->out, "; %s\n    ", path);
 	strbuf_addf(em->out, "(%s ", filter);
 	emit_path_expr(em, path, em->out);
 	strbuf_addch(em->out, ')');
@@ -256,19 +242,38 @@ emit_param_list(struct emitter *em)
 	static const char *const var_names[] = { "~", "${HOME}", "${CONTAINER}",
 						 "${PROJECT}", "${TMPDIR}" };
 
-	if (em->vars_used) {
-		strbuf_addstr(em->out,
-			      "\n;; Variables left for launch time (pass them as parameters):\n");
-		for (size_t i = 0; i < sizeof(path_vars) / sizeof(path_vars[0]); i++)
-			if (em->vars_used & (1 << i))
-				strbuf_addf(em->out, ";;   %s = the value of %s\n",
-					    path_vars[i].param, var_names[i]);
-	}
-	if (!em->params->nr)
+	if (!em->vars_used)
 		return;
 	strbuf_addstr(em->out,
-		      "\n;; Parameters (sandbox_init_with_parameters, sandbox-exec -D KEY=VALUE):\n");
-	for (size_t i = 0; i + 1 < em->params->nr; i += 2)
-		strbuf_addf(em->out, ";;   %s=%s\n", em->params->v[i],
-			    em->params->v[i + 1]);
+		      "\n;; Variables left open: pass them as parameters\n"
+		      ";; (sandbox-exec -D KEY=VALUE, sandbox_init_with_parameters):\n");
+	for (size_t i = 0; i < sizeof(path_vars) / sizeof(path_vars[0]); i++)
+		if (em->vars_used & (1 << i))
+			strbuf_addf(em->out, ";;   %s = the value of %s\n",
+				    path_vars[i].param, var_names[i]);
+}
+
+/* (allow system-socket (require-all (socket-domain AF_SYSTEM)
+ * (socket-protocol 2)) (socket-domain AF_ROUTE)): SYSPROTO_CONTROL and
+ * routing sockets for DNS and network changes (chromium network.sb). */
+void
+emit_system_sockets(struct emitter *em)
+{
+	struct src_loc none = { NULL, 0, 0 };
+	struct policy_filter *all;
+
+	strbuf_addstr(em->out,
+		      "(allow system-socket\n"
+		      "    (require-all (socket-domain AF_SYSTEM) (socket-protocol 2))\n"
+		      "    (socket-domain AF_ROUTE))\n");
+	all = policy_filter_new(PF_REQUIRE_ALL, NULL, none);
+	policy_filter_add_kid(all, ir_filter("socket-domain", "AF_SYSTEM", NULL, none));
+	{
+		struct policy_filter *proto = policy_filter_new(PF_MATCH, "socket-protocol", none);
+
+		policy_filter_add_arg(proto, policy_value_int(2));
+		policy_filter_add_kid(all, proto);
+	}
+	ir_add(em, 1, "system-socket", all, none);
+	ir_add(em, 1, "system-socket", ir_filter("socket-domain", "AF_ROUTE", NULL, none), none);
 }

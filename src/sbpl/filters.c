@@ -89,6 +89,14 @@ check_pattern_arg(struct interp *in, const struct vocab_filter *vf,
 	return true;
 }
 
+/* Filters whose arguments are names from kernel tables (apple.c). */
+static bool
+kernel_name_filter(const char *name)
+{
+	return !strcmp(name, "kernel-mig-routine") ||
+	       !strcmp(name, "machtrap-number") || !strcmp(name, "fcntl-command");
+}
+
 static bool
 check_named_arg(struct interp *in, const struct vocab_filter *vf,
 		const struct sval *v, struct src_loc loc)
@@ -106,6 +114,13 @@ check_named_arg(struct interp *in, const struct vocab_filter *vf,
 			return true;
 		break;
 	case SV_CONST:
+		if (v->u.cnst.value == SBPL_KERNEL_IDENT) {
+			if (kernel_name_filter(vf->canonical))
+				return true;
+			interp_error(in, loc, "unbound-variable",
+				     "unbound variable: %s", v->u.cnst.name);
+			return false;
+		}
 		if (!vf->named_table ||
 		    vocab_named_arg_find(vf->named_table, v->u.cnst.name, NULL))
 			return true;

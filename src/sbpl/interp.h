@@ -96,6 +96,10 @@ struct builtin {
 	int min_args, max_args;   /* max -1: variadic */
 };
 
+/* cnst.value of a name from a kernel table (MIG routine, Mach trap, fcntl
+ * command) that sbox does not carry: see apple.c kernel_identifier. */
+#define SBPL_KERNEL_IDENT (-0x7fffffffffffffffLL)
+
 struct sval {
 	uint8_t type;
 	uint8_t flags;
@@ -134,7 +138,7 @@ struct sval {
 		} mod;
 		struct {
 			const char *name;
-			long long value;
+			long long value; /* SBPL_KERNEL_IDENT: a kernel name */
 		} cnst;
 	} u;
 };

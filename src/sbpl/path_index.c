@@ -167,7 +167,8 @@ pidx_prepare(struct path_index *x)
 {
 	size_t n = x->nsorted;
 
-	qsort(x->sorted, n, sizeof(*x->sorted), sorted_cmp);
+	if (n)
+		qsort(x->sorted, n, sizeof(*x->sorted), sorted_cmp);
 	/* an announced id's place in the order, so insert can find it */
 	x->place = xcalloc(n ? n : 1, sizeof(*x->place));
 	for (size_t i = 0; i < n; i++)

@@ -14,11 +14,17 @@ SAN=
 nm "$BUILD/obj/util/err.o" 2>/dev/null | grep -q __asan_ &&
 	SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 H=$T_TMP/darwin_host
+# The plan asks def_access what a definition grants (link resolution, the
+# working directory); def.o comes with it, its def_resolve made weak so that
+# darwin_host_fixed.c's stand-in is the one linked.
+objcopy -W def_resolve -W def_resolve_partial "$BUILD/obj/def/def.o" "$T_TMP/def.o" ||
+	skip_all "no objcopy"
 # shellcheck disable=SC2086
 if ! $CC -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g $SAN \
 	-I"$TOP/src" -I"$TOP/tests/shim" -o "$H" "$TOP/tests/backend/darwin_host.c" \
 	"$TOP/tests/backend/darwin_host_fixed.c" \
 	"$TOP/src/backend/launch_darwin.c" "$BUILD"/obj/backend/seatbelt_*.o "$BUILD"/obj/backend/env_scrub.o \
+	"$BUILD"/obj/def/def_access.o "$BUILD"/obj/def/def_strmap.o "$T_TMP/def.o" \
 	"$BUILD"/obj/util/*.o 2>"$T_TMP/cc.err"; then
 	not_ok "darwin_host builds"; cat "$T_TMP/cc.err"; done_testing
 fi

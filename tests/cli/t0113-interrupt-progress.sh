@@ -46,8 +46,10 @@ expect_grep "^exported 'big' to" "$T_TMP/out" "export message"
 if grep -q exporting "$T_TMP/err"; then not_ok "progress when not a terminal"; else ok "no progress when stderr is not a terminal"; fi
 
 # interrupted import: no .tmp-* in the store, no container
-"$SBOX" import "$T_TMP/big.tar.gz" --name big2 2>"$T_TMP/err" & pid=$!
-sleep 0.3
+# (its input pauses: the import is under way when the signal comes)
+{ head -c 100000 "$T_TMP/big.tar.gz"; sleep 3; tail -c +100001 "$T_TMP/big.tar.gz"; } |
+	"$SBOX" import - --name big2 2>"$T_TMP/err" & pid=$!
+sleep 1
 kill -TERM $pid 2>/dev/null
 wait $pid; rc=$?
 if [ $rc -eq 0 ]; then
@@ -72,9 +74,20 @@ if command -v script >/dev/null; then
 	expect_grep "exporting 'big': .* written" "$T_TMP/tty" "export shows progress on a terminal"
 	tr '\r' '\n' <"$T_TMP/tty" | grep -q "^$(printf '\033')\[Kexported 'big'" &&
 		ok "the result line replaces the progress line" || not_ok "result line mixed with progress"
-	script -qc "'$SBOX' import '$T_TMP/b2.tar.gz' --name big3" /dev/null >"$T_TMP/tty" 2>&1
-	expect_grep "importing .* of .*iB ([0-9]*%" "$T_TMP/tty" "import shows progress with a percentage"
+	# standard input that pauses for a second: long enough for progress
+	cat >"$T_TMP/slow.sh" <<EOF
+{ head -c 100000 '$T_TMP/b2.tar.gz'; sleep 1.2; tail -c +100001 '$T_TMP/b2.tar.gz'; } |
+	'$SBOX' import - --name big3
+EOF
+	script -qc "sh '$T_TMP/slow.sh'" /dev/null >"$T_TMP/tty" 2>&1
+	expect_grep "importing -: .*iB read" "$T_TMP/tty" "import - shows the bytes read"
 	expect_grep "imported 'big3'" "$T_TMP/tty" "import result"
+	script -qc "'$SBOX' import '$T_TMP/b2.tar.gz' --name big4" /dev/null >"$T_TMP/tty" 2>&1
+	if grep -q "importing" "$T_TMP/tty"; then
+		expect_grep "importing .* of .*iB ([0-9]*%" "$T_TMP/tty" "import of a file shows a percentage"
+	else
+		ok "import of a file finished before the first progress line"
+	fi
 	script -qc "'$SBOX' export --quiet big '$T_TMP/b3.tar'" /dev/null >"$T_TMP/tty" 2>&1
 	if grep -q exporting "$T_TMP/tty"; then not_ok "--quiet still shows progress"; else ok "--quiet: no progress"; fi
 fi

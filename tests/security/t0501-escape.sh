@@ -3,21 +3,10 @@
 # each of which must fail, plus the positive controls that must succeed.
 # The whole suite runs as root and as an unprivileged user.
 . "$TOP/tests/lib/test-lib.sh"
+. "$TOP/tests/lib/security-lib.sh"
 
-[ "$(uname -s)" = Linux ] || skip_all "Linux only"
-command -v cc >/dev/null 2>&1 || skip_all "no C compiler"
-TEST_USER=${SBOX_TEST_USER:-sboxtest}
-DIRS=""
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for d in $DIRS; do rm -rf "$d"; done
-	rm -rf "$T_TMP"
-}
-trap cleanup EXIT
 
-cc -O2 -Wall -o "$T_TMP/escape" "$TOP/tests/security/escape.c" ||
-	skip_all "cannot build the escape probe"
+build_probe escape
 
 # make_tree DIR: the folders the definition names, and bait outside them.
 make_tree() {
@@ -47,13 +36,6 @@ make_tree() {
   "network": "none"
 }
 EOF
-}
-
-# want LABEL ID RESULT: the probe's line for ID must start with RESULT.
-want() {
-	if grep -q "^$2 $3" "$OUT"; then ok "$1: $2 $3"; else
-		not_ok "$1: $2 should be $3, got: $(grep "^$2 " "$OUT" || echo nothing)"
-	fi
 }
 
 # suite LABEL USER: everything, run as USER ("" = the current user).
@@ -169,17 +151,5 @@ suite() {
 	fi
 }
 
-if [ "$(id -u)" -eq 0 ]; then
-	suite root ""
-	id "$TEST_USER" >/dev/null 2>&1 ||
-		useradd -M -r -s /usr/sbin/nologin "$TEST_USER" >/dev/null 2>&1 ||
-		id "$TEST_USER" >/dev/null 2>&1
-	if id "$TEST_USER" >/dev/null 2>&1; then
-		suite user "$TEST_USER"
-	else
-		echo "# cannot create user $TEST_USER: unprivileged run skipped"
-	fi
-else
-	suite user ""
-fi
+as_root_and_user suite
 done_testing

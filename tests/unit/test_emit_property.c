@@ -82,6 +82,7 @@ static const struct {
 	{ "file-read-metadata", 0 }, /* def_access_decide_metadata */
 	{ "file-write-unlink", 1 << 8 }, /* def_access_decide_unlink */
 	{ "file-link", 1 << 9 },         /* def_access_decide_link */
+	{ "file-clone", 1 << 10 },       /* def_access_decide_clone */
 };
 
 static int
@@ -143,6 +144,7 @@ check_one(const struct container_def *d, const struct vocab *v)
 		int want = ops[k].cls == 0 ? def_access_decide_metadata(d, path) :
 			   ops[k].cls == 1 << 8 ? def_access_decide_unlink(d, path) :
 			   ops[k].cls == 1 << 9 ? def_access_decide_link(d, path) :
+			   ops[k].cls == 1 << 10 ? def_access_decide_clone(d, path) :
 			   def_access_decide(d, ops[k].cls, path);
 		int got_ir = decide_action(&ir, ops[k].op, path);
 		int got_sbpl = decide_action(&evaluated, ops[k].op, path);

@@ -10,8 +10,15 @@ test_releases(void **state)
 	(void)state;
 	assert_non_null(vocab_for_release("10.12"));
 	assert_string_equal(vocab_release_name(vocab_for_release("10.15.7")), "10.15");
-	assert_ptr_equal(vocab_for_release("14"), vocab_latest());
+	assert_string_equal(vocab_release_name(vocab_for_release("14")), "14");
+	assert_string_equal(vocab_release_name(vocab_for_release("11")), "11");
+	assert_string_equal(vocab_release_name(vocab_for_release("15.2")), "15");
 	assert_ptr_equal(vocab_for_release("26.1"), vocab_latest());
+	assert_ptr_equal(vocab_for_release("10.16"), vocab_latest());
+	/* an operation added after 10.15 is in 11 and later, not in 10.15 */
+	assert_null(vocab_op_find(vocab_for_release("10.15"), "syscall-mig"));
+	assert_non_null(vocab_op_find(vocab_for_release("11"), "syscall-mig"));
+	assert_non_null(vocab_op_find(vocab_for_release("15"), "file-read-data"));
 	assert_ptr_equal(vocab_for_release(NULL), vocab_latest());
 	assert_null(vocab_for_release("10.9"));
 	assert_null(vocab_for_release("banana"));
@@ -131,7 +138,8 @@ static void
 test_every_op(void **state)
 {
 	static const char *const rels[] = { "10.12", "10.13", "10.14",
-					    "10.15", "latest" };
+					    "10.15", "11", "12", "13", "14",
+					    "15", "latest" };
 
 	(void)state;
 	for (size_t r = 0; r < sizeof(rels) / sizeof(rels[0]); r++) {

@@ -13,7 +13,10 @@
 #   SBOX     the binary (default build/sbox)
 #   FLOOR_C  floor.c (default /work/shared/bench/floor.c)
 # Environment: RUNS (default 200), ROUNDS (5), WARM (5), PAYLOAD (default
-# /bin/true), OUT (folder for the hyperfine JSON, default a temporary one).
+# /bin/true), OUT (folder for the hyperfine JSON, default a temporary one),
+# BASE_SBOX (another sbox binary, e.g. main's: measured in the same rounds
+# as SBOX, and the ratio printed, so a change's cost is seen through the
+# drift of a shared VM).
 #
 # hyperfine measures its commands one after the other, and this VM drifts
 # by up to ~25% within minutes (LINUX-BASELINES.md §1): each set is run in
@@ -94,9 +97,14 @@ hf() {
 }
 
 echo "# launch latency, payload $PAYLOAD, $RUNS runs each in $ROUNDS rounds (hyperfine -N)"
+if [ -n "${BASE_SBOX:-}" ]; then
+	set -- -n "base launch (20 rules)" "$BASE_SBOX launch bench20 -- $PAYLOAD"
+else
+	set --
+fi
 hf headline -n "sbox launch (20 rules)" "$SBOX launch bench20 -- $PAYLOAD" \
 	-n "bwrap (equivalent)" "$BWRAP" \
-	-n "floor" "$W/sbox_floor -f -w $W/rw -- $PAYLOAD"
+	-n "floor" "$W/sbox_floor -f -w $W/rw -- $PAYLOAD" "$@"
 hf rules -n "sbox launch (10 rules)" "$SBOX launch bench10 -- $PAYLOAD" \
 	-n "sbox launch (1000 rules)" "$SBOX launch bench1000 -- $PAYLOAD"
 hf run -n "sbox run (create+launch+rm)" "$SBOX run $W/bench20.json -- $PAYLOAD"
@@ -117,12 +125,20 @@ def verdict(x, lim): return "ok" if x <= lim else "MISSED"
 print(f"sbox / bwrap  = {s / b:.2f}  (target <= 0.75: {verdict(s / b, 0.75)})")
 print(f"sbox / floor  = {s / fl:.2f}  (target <= 1.50: {verdict(s / fl, 1.5)})")
 print(f"1000 / 10     = {r1000 / r10:.2f}  (target <= 3.00: {verdict(r1000 / r10, 3)})")
+base = med.get("base launch (20 rules)")
+if base:
+    print(f"base / bwrap  = {base / b:.2f}, base / floor = {base / fl:.2f}")
+    print(f"sbox / base   = {s / base:.3f}  (target <= 1.05: {verdict(s / base, 1.05)})")
 rounds = []
 for f in sorted(glob.glob(os.path.join(out, "headline.*.json"))):
     m = {r["command"]: statistics.median(r["times"])
          for r in json.load(open(f))["results"]}
     rounds.append((m["sbox launch (20 rules)"] / m["bwrap (equivalent)"],
-                   m["sbox launch (20 rules)"] / m["floor"]))
-print("per round: sbox/bwrap " + " ".join(f"{a:.2f}" for a, _ in rounds) +
-      ", sbox/floor " + " ".join(f"{b:.2f}" for _, b in rounds))
+                   m["sbox launch (20 rules)"] / m["floor"],
+                   m["sbox launch (20 rules)"] /
+                   m.get("base launch (20 rules)", float("nan"))))
+print("per round: sbox/bwrap " + " ".join(f"{a:.2f}" for a, _, _ in rounds) +
+      ", sbox/floor " + " ".join(f"{b:.2f}" for _, b, _ in rounds) +
+      (", sbox/base " + " ".join(f"{c:.3f}" for _, _, c in rounds)
+       if base else ""))
 EOF
