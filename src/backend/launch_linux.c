@@ -40,6 +40,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -197,6 +198,30 @@ ignore_signal(int sig)
 	(void)sig;
 }
 
+/*
+ * waitpid() reports a traced child's stops whatever its flags: a program
+ * that called PTRACE_TRACEME made init its debugger. Only an exit or a
+ * kill ends the program; init is no debugger, so it lets go of the child
+ * as if it had never been traced: the signal it stopped on is delivered
+ * (a SIGSTOP stops it, a SIGCONT resumes it), except the SIGTRAP that
+ * execve sends a tracee only. Debuggers inside (gdb, strace) trace
+ * their own children and never reach here.
+ */
+static void
+init_untrace(pid_t pid, int st)
+{
+	siginfo_t si;
+	int sig = WSTOPSIG(st);
+
+	memset(&si, 0, sizeof(si));
+	if (sig == SIGTRAP &&
+	    (ptrace(PTRACE_GETSIGINFO, pid, NULL, &si) < 0 ||
+	     si.si_code == SI_USER || (st >> 16) != 0))
+		sig = 0;
+	/* fails harmlessly when init is not the tracer */
+	(void)ptrace(PTRACE_DETACH, pid, NULL, (void *)(long)sig);
+}
+
 /* init's signals (blocked since the launcher's clone) come on a signalfd. */
 static int
 init_signals(struct lx_launch *lx)
@@ -222,14 +247,20 @@ init_signal(const struct lx_launch *lx, pid_t prog, int sig)
 		kill(prog, sig);
 		return;
 	}
-	while ((w = waitpid(-1, &st, WNOHANG)) > 0)
-		if (w == prog) {
+	/* __WALL: also children that chose another exit signal */
+	while ((w = waitpid(-1, &st, WNOHANG | __WALL)) > 0) {
+		if (WIFSTOPPED(st)) {
+			init_untrace(w, st);
+			continue;
+		}
+		if (w == prog && (WIFEXITED(st) || WIFSIGNALED(st))) {
 			char buf[32];
 
 			snprintf(buf, sizeof(buf), "%d", st);
 			lx_report(lx, LX_MSG_STATUS, buf);
 			_exit(0);
 		}
+	}
 }
 
 /*

@@ -42,6 +42,16 @@ const char *const linux_plan_seccomp_args[] = {
 	NULL,
 };
 
+/* seccomp_build_linux.c add_setid_rules (issue 10 #2): no set-id files. */
+const char *const linux_plan_seccomp_setid[] = {
+	"chmod, fchmod, fchmodat, fchmodat2 with S_ISUID or S_ISGID -> EPERM",
+	"open, openat, creat, mknod, mknodat with S_ISUID or S_ISGID in the "
+	"mode -> EPERM",
+	"openat2 -> ENOSYS (its mode is not inspectable; libc falls back to "
+	"openat)",
+	NULL,
+};
+
 /* seccomp_sockets_linux.c builds these; the text is for the JSON dump. */
 const char *const linux_plan_socket_rules[LPS_COUNT] = {
 	[LPS_LOCAL] = "socket: AF_UNIX, AF_NETLINK/NETLINK_ROUTE; other "
@@ -62,7 +72,11 @@ enum listing {
 	L_READ = 1 << 0, L_WRITE = 1 << 1, L_EXEC = 1 << 2, L_DENY = 1 << 3,
 	L_SPECIAL = 1 << 4,
 	L_LOADER = 1 << 5,  /* the ELF interpreter: exec where readable */
+	L_PIN = 1 << 6,     /* a folder above a deny (deny_pins) */
 };
+
+/* In plan_paths only: an entry that is nothing but a pin candidate. */
+#define PIN_ONLY (1u << 15)
 
 /*
  * The kernel opens a dynamic program's ELF interpreter for execution, so
@@ -315,6 +329,81 @@ plan_note(struct linux_plan *plan, const char *fmt, const char *arg)
 	plan->notes.v[plan->notes.nr++] = s;
 }
 
+/*
+ * ---- denies inside writable trees (issue 10 #1) ----
+ * A mask is a mount over the denied path; a program that may rename the
+ * folders above it could move the mask away with them (mv .git x) and,
+ * at the next launch, find the denied path somewhere else, or put its own
+ * file where the deny was. A mount point cannot be renamed or removed
+ * (EBUSY), so each folder between the writable tree and the denied path
+ * is bound onto itself, and the path must exist at launch: sbox cannot
+ * tell a path that never existed from one a program moved away.
+ */
+static int
+deny_pins(struct entries *es, const struct def_path_list *deny,
+	  struct sbox_err *err)
+{
+	for (size_t i = 0; i < deny->nr; i++) {
+		char *norm = linux_plan_normalize(deny->v[i].path, err), *slash;
+
+		if (!norm)
+			return -1;
+		while ((slash = strrchr(norm, '/')) && slash != norm) {
+			*slash = '\0';
+			if (entries_add(es, norm, L_PIN, LPM_NONE, err) < 0) {
+				free(norm);
+				return -1;
+			}
+		}
+		free(norm);
+	}
+	return 0;
+}
+
+/*
+ * Flags of an entry whose parent folder has rights parent_access and is
+ * shown by a mount of kind vis. Only a folder that a read-write bind of
+ * the host already shows is pinned: binding it onto itself then shows
+ * nothing new (not so in the private /tmp, say).
+ */
+static void
+deny_flags(struct lplan_path *p, unsigned listed, unsigned parent_access,
+	   enum lplan_mount vis)
+{
+	int in_writable = (parent_access & LP_WRITE) && vis == LPM_BIND_RW;
+
+	if (p->mount == LPM_MASK) {
+		p->flags |= LPF_DENY | (in_writable ? LPF_MUST_EXIST : 0);
+		return;
+	}
+	if (!(listed & L_PIN) || !in_writable || !p->access)
+		return;
+	p->flags |= LPF_PIN | LPF_MUST_EXIST;
+	if (p->mount == LPM_NONE)
+		p->mount = (p->access & LP_WRITE) ? LPM_BIND_RW : LPM_BIND_RO;
+}
+
+/* Drop the pin entries that turned out not to be needed. */
+static void
+plan_drop_unpinned(struct linux_plan *plan)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < plan->npaths; i++) {
+		struct lplan_path *p = &plan->paths[i];
+
+		if (p->flags & PIN_ONLY) {
+			p->flags &= ~PIN_ONLY;
+			if (p->mount == LPM_NONE && !p->flags) {
+				free(p->path);
+				continue;
+			}
+		}
+		plan->paths[out++] = *p;
+	}
+	plan->npaths = out;
+}
+
 /* Walk the merged entries depth-first and decide rights and mounts. */
 static void
 plan_paths(struct linux_plan *plan, struct entries *es)
@@ -338,7 +427,7 @@ plan_paths(struct linux_plan *plan, struct entries *es)
 		p->path = e->path;
 		e->path = NULL;
 		p->access = access_at(es, stack, depth, i);
-		if (e->special && !(e->listed & ~(unsigned)L_SPECIAL)) {
+		if (e->special && !(e->listed & ~(unsigned)(L_SPECIAL | L_PIN))) {
 			p->mount = e->special;
 			p->access = e->special == LPM_TMPFS ? LP_READ | LP_WRITE
 							    : LP_READ;
@@ -348,7 +437,16 @@ plan_paths(struct linux_plan *plan, struct entries *es)
 			p->access = (e->listed & L_DENY) ? 0 : LP_READ;
 		} else {
 			p->mount = mount_for(p->access, e->listed, vis);
+			deny_flags(p, e->listed, depth ?
+				   plan->paths[stack[depth - 1]].access : 0, vis);
+			if (e->listed == L_PIN)  /* only a pin: maybe dropped */
+				p->flags |= PIN_ONLY;
 		}
+		if (p->flags & LPF_PIN)
+			plan_note(plan, "folders above a deny inside a writable "
+				  "tree are mount points (%s): they cannot be "
+				  "renamed or removed, and renames or hard links "
+				  "across them fail with EXDEV", p->path);
 		if (p->mount == LPM_MASK)
 			plan_note(plan, "deny %s inside an allowed tree: hidden "
 				  "by an empty read-only mount (its name stays "
@@ -357,6 +455,7 @@ plan_paths(struct linux_plan *plan, struct entries *es)
 		stack[depth++] = i;
 	}
 	free(stack);
+	plan_drop_unpinned(plan);
 }
 
 static void
@@ -447,8 +546,9 @@ plan_notes_general(struct linux_plan *plan, const struct container_def *def)
 	plan_note(plan, "%s: the dynamic loader is executable wherever it is "
 		  "readable (every dynamic program needs it)", "exec");
 	plan_notes_kernel_filter(plan);
-	plan_note(plan, "%s that do not exist at launch are skipped; a denied "
-		  "path created later inside a writable tree is not hidden",
+	plan_note(plan, "%s that do not exist at launch are skipped, except "
+		  "denied paths inside a writable tree: those must exist, or "
+		  "the launch stops (exit 3; --allow-weaker runs without them)",
 		  "paths");
 	plan_note(plan, "connect() to a pathname UNIX socket inside a readable "
 		  "tree is only mediated from Landlock ABI 9 on; %s hides "
@@ -472,7 +572,8 @@ linux_plan_build(struct linux_plan *plan, const struct container_def *def,
 	if (entries_add_list(&es, &def->fs_read, L_READ, err) < 0 ||
 	    entries_add_list(&es, &def->fs_write, L_WRITE, err) < 0 ||
 	    entries_add_list(&es, &def->fs_exec, L_EXEC, err) < 0 ||
-	    entries_add_list(&es, &def->fs_deny, L_DENY, err) < 0)
+	    entries_add_list(&es, &def->fs_deny, L_DENY, err) < 0 ||
+	    deny_pins(&es, &def->fs_deny, err) < 0)
 		goto out_free_entries;
 	if (data_dir && entries_add(&es, data_dir, L_WRITE, LPM_NONE, err) < 0)
 		goto out_free_entries;

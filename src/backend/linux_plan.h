@@ -39,11 +39,24 @@ enum lplan_mount {
 	LPM_PROC,         /* fresh procfs of the container's pid namespace */
 };
 
+/* How strictly a path must be found at launch (issue 10 #1). */
+enum lplan_flag {
+	/* a deny's mask: a symlink or an error opening it stops the launch */
+	LPF_DENY = 1 << 0,
+	/* in a writable tree: missing stops the launch too (a program could
+	 * create it, and so what the deny hides) */
+	LPF_MUST_EXIST = 1 << 1,
+	/* a folder on the way to a deny in a writable tree, bound onto
+	 * itself so that, a mount point, it cannot be renamed or removed */
+	LPF_PIN = 1 << 2,
+};
+
 /* One path of the plan, in depth-first order (a parent before its kids). */
 struct lplan_path {
 	char *path;             /* absolute, normalised, as it appears inside */
 	unsigned access;        /* rights granted at and beneath it (Landlock) */
 	enum lplan_mount mount;
+	unsigned flags;         /* enum lplan_flag */
 };
 
 /* Namespaces (values are not CLONE_* so the file stays portable). */
@@ -92,6 +105,8 @@ struct linux_plan {
 extern const char *const linux_plan_seccomp_deny[];
 /* Described argument filters, for the JSON dump. */
 extern const char *const linux_plan_seccomp_args[];
+/* The rules that keep set-id files off the host, for the JSON dump. */
+extern const char *const linux_plan_seccomp_setid[];
 /* What each enum lplan_sockets allows, for the JSON dump. */
 extern const char *const linux_plan_socket_rules[LPS_COUNT];
 

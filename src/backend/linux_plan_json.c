@@ -155,6 +155,9 @@ linux_plan_to_json(const struct linux_plan *plan, struct strbuf *out)
 	strbuf_addstr(out, ", \"arguments\": ");
 	json_strings(out, linux_plan_seccomp_args,
 		     count(linux_plan_seccomp_args));
+	strbuf_addstr(out, ", \"setid\": ");
+	json_strings(out, linux_plan_seccomp_setid,
+		     count(linux_plan_seccomp_setid));
 	strbuf_addstr(out, ", \"sockets\": ");
 	strbuf_add_quoted(out, linux_plan_socket_rules[plan->sockets]);
 	strbuf_addstr(out, "},\n");

@@ -93,8 +93,10 @@ first_symlink(const char *cur, struct stat *st)
 	char buf[PATH_MAX];
 	size_t len = strlen(cur);
 
-	if (len >= sizeof(buf))
+	if (len >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
 		return -1;
+	}
 	for (size_t k = 1; k <= len; k++) {
 		if (cur[k] != '/' && cur[k] != '\0')
 			continue;
@@ -175,6 +177,7 @@ follow_trusted(struct lx_launch *lx, const char *path, struct lx_object *o)
 			lx_warn(lx, "not following symlink '%s' (it is not a "
 				"root-owned system link); skipping '%s'", cur,
 				path);
+			errno = ELOOP;
 			break;
 		}
 		n = readlink(cur, text, sizeof(text) - 1);
@@ -189,6 +192,7 @@ follow_trusted(struct lx_launch *lx, const char *path, struct lx_object *o)
 		next = substitute(cur, (size_t)k, text);
 		free(cur);
 		cur = next;
+		errno = ELOOP;  /* if this was the last hop allowed */
 	}
 	free(cur);
 	return -1;
@@ -209,24 +213,65 @@ needs_host_object(const struct lplan_path *p)
 	}
 }
 
-static void
-resolve_one(struct lx_launch *lx, size_t i)
+/*
+ * A deny whose path cannot be shown as the definition says (issue 10 #1):
+ * a symlink, a path that cannot be opened, or, inside a writable tree, a
+ * path that does not exist (the program could create it). Stops the
+ * launch with exit 3, or is only a warning with --allow-weaker.
+ */
+static int
+deny_unenforceable(struct lx_launch *lx, size_t i, int e,
+		   struct sbox_err *err)
+{
+	const struct lplan_path *p = &lx->plan.paths[i];
+	const char *denied = p->path, *why = (e == ENOENT || e == ENOTDIR) ?
+		"does not exist inside a writable tree, so the program could "
+		"create it (create it, or remove the deny)" :
+		e == ELOOP ? "is or goes through a symlink" : strerror(e);
+
+	if (!(p->flags & (LPF_DENY | LPF_PIN)))
+		return 0;
+	if ((e == ENOENT || e == ENOTDIR) && !(p->flags & LPF_MUST_EXIST))
+		return 0;  /* nothing can create it: nothing to hide */
+	/* a pin: name the denied path beneath it too */
+	for (size_t j = i + 1; (p->flags & LPF_PIN) && j < lx->plan.npaths &&
+	     linux_plan_beneath(p->path, lx->plan.paths[j].path); j++)
+		if (lx->plan.paths[j].flags & LPF_DENY) {
+			denied = lx->plan.paths[j].path;
+			break;
+		}
+	if (lx->req->flags & LAUNCH_ALLOW_WEAKER) {
+		lx_warn(lx, "the deny of '%s' is not enforced: '%s' %s",
+			denied, p->path, why);
+		return 0;
+	}
+	return err_set(err, SBOX_E_UNSUPPORTED,
+		       "cannot enforce the deny of '%s': '%s' %s; "
+		       "--allow-weaker runs without it", denied, p->path, why);
+}
+
+static int
+resolve_one(struct lx_launch *lx, size_t i, struct sbox_err *err)
 {
 	const struct lplan_path *p = &lx->plan.paths[i];
 	struct lx_object *o = &lx->objs[i];
 	struct stat st;
+	int e;
 
 	o->fd = open_nosymlinks(p->path);
 	if (o->fd < 0 && errno == ELOOP)
-		follow_trusted(lx, p->path, o);
+		follow_trusted(lx, p->path, o);  /* sets errno when it fails */
 	if (o->fd < 0) {
-		if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP)
-			lx_warn(lx, "skipping '%s': %s", p->path,
-				strerror(errno));
-		return;
+		e = errno;
+		if (p->flags & (LPF_DENY | LPF_PIN))
+			return deny_unenforceable(lx, i, e, err);
+		if (e != ENOENT && e != ENOTDIR && e != ELOOP)
+			lx_warn(lx, "skipping '%s': %s", p->path, strerror(e));
+		return 0;
 	}
 	if (fstat(o->fd, &st) == 0)
 		o->is_dir = S_ISDIR(st.st_mode);
+	return 0;
 }
 
 int
@@ -239,8 +284,9 @@ rootfs_resolve(struct lx_launch *lx, struct sbox_err *err)
 
 	for (size_t i = 0; i < lx->plan.npaths; i++) {
 		lx->objs[i].fd = -1;
-		if (needs_host_object(&lx->plan.paths[i]))
-			resolve_one(lx, i);
+		if (needs_host_object(&lx->plan.paths[i]) &&
+		    resolve_one(lx, i, err) < 0)
+			return -1;
 	}
 	for (size_t i = 0; i < sizeof(devs) / sizeof(devs[0]); i++)
 		lx->dev_fds[i] = open_nosymlinks(devs[i]);

@@ -16,6 +16,7 @@
 #include <seccomp.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/xalloc.h"
@@ -59,6 +60,57 @@ add_argument_rules(scmp_filter_ctx ctx)
 				     CLONE_NEWUSER)) < 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3),
 			     0) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * ---- setuid, setgid and file capabilities (issue 10 #2) ----
+ * Whatever uid the program runs as (root launching without sudo runs it
+ * as uid 0, the owner of root's files), it must not leave a set-id file
+ * on the host: nosuid on the container's mounts protects only the inside.
+ * As Flatpak does (flatpak-run.c, setup_seccomp: "Don't allow creating
+ * setuid files"), the mode argument of every call that sets a file's mode
+ * is checked for S_ISUID and S_ISGID; openat2 keeps its mode in memory
+ * where seccomp cannot look, so it answers ENOSYS and libc and programs
+ * fall back to openat. A file capability (security.capability) needs
+ * CAP_SETFCAP, which the program never has (sandbox_linux.c caps_drop).
+ */
+struct setid_call {
+	const char *name;
+	unsigned mode_arg;   /* which argument carries the mode */
+};
+
+static const struct setid_call setid_calls[] = {
+	{ "chmod", 1 }, { "fchmod", 1 }, { "fchmodat", 2 }, { "fchmodat2", 2 },
+	{ "open", 2 }, { "openat", 3 }, { "creat", 1 }, { "mknod", 1 },
+	{ "mknodat", 2 },
+};
+
+static int
+add_setid_rules(scmp_filter_ctx ctx)
+{
+	static const scmp_datum_t bits[] = { S_ISUID, S_ISGID };
+	int nr;
+
+	for (size_t i = 0; i < sizeof(setid_calls) / sizeof(setid_calls[0]); i++) {
+		nr = seccomp_syscall_resolve_name(setid_calls[i].name);
+		if (nr == __NR_SCMP_ERROR)
+			continue;
+		for (size_t b = 0; b < 2; b++) {
+			struct scmp_arg_cmp cmp = {
+				setid_calls[i].mode_arg, SCMP_CMP_MASKED_EQ,
+				bits[b], bits[b],
+			};
+
+			if (seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(EPERM), nr,
+						   1, &cmp) < 0)
+				return -1;
+		}
+	}
+	nr = seccomp_syscall_resolve_name("openat2");
+	if (nr != __NR_SCMP_ERROR &&
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0) < 0)
 		return -1;
 	return 0;
 }
@@ -115,7 +167,8 @@ seccomp_filter_build(enum lplan_sockets sockets, struct seccomp_bpf *out,
 		goto out_release;
 	}
 	if (add_deny_list(ctx) < 0 || add_argument_rules(ctx) < 0 ||
-	    add_kernel_filter_rules(ctx, sockets) < 0) {
+	    add_kernel_filter_rules(ctx, sockets) < 0 ||
+	    add_setid_rules(ctx) < 0) {
 		err_set(err, SBOX_E_INTERNAL, "cannot build the seccomp filter");
 		goto out_release;
 	}

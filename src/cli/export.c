@@ -69,19 +69,48 @@ export_cleanup(void *arg, pid_t child)
 	free(tmp);
 }
 
+/*
+ * Bytes the exporting sbox has written so far: the archive is an unnamed
+ * file (O_TMPFILE) where the file system allows it, so on Linux its
+ * count of written bytes (/proc/PID/io "wchar", proc(5)); elsewhere the
+ * size of the named temporary file. -1 when neither can be read.
+ */
+static double
+bytes_written(const char *file, pid_t pid)
+{
+	char path[64], line[128];
+	char *tmp = container_export_tmp_path(file, (long)pid);
+	struct stat st;
+	double n = -1;
+	FILE *f;
+
+	if (stat(tmp, &st) == 0)
+		n = (double)st.st_size;
+	free(tmp);
+	snprintf(path, sizeof(path), "/proc/%ld/io", (long)pid);
+	f = n < 0 ? fopen(path, "r") : NULL;
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "wchar:", 6))
+			n = strtod(line + 6, NULL);
+	if (f)
+		fclose(f);
+	return n;
+}
+
 static int
-export_progress(void *arg, pid_t child, double secs, char *line, size_t len)
+export_progress(void *arg, pid_t pid, double secs, char *line, size_t len)
 {
 	struct export_job *j = arg;
-	char *tmp = container_export_tmp_path(j->file, (long)child);
+	double n = bytes_written(j->file, pid);
 	char size[32];
-	struct stat st;
-	int have = stat(tmp, &st) == 0;
 
-	free(tmp);
-	if (!have || secs < 0.2)
+	if (secs < 0.2)
 		return 0;
-	cli_format_bytes((double)st.st_size, size, sizeof(size));
+	if (n < 0) {
+		snprintf(line, len, "exporting '%s' (%.0f s)", j->name, secs);
+		return 1;
+	}
+	cli_format_bytes(n, size, sizeof(size));
 	snprintf(line, len, "exporting '%s': %s written (%.0f s)", j->name,
 		 size, secs);
 	return 1;

@@ -129,21 +129,25 @@ run_in_new_container(struct container_store *st, struct container_def *def,
 	struct launch_result res;
 	struct sbox_err err = SBOX_ERR_INIT;
 	char *name = run_name(def);
-	int rc;
+	int rc, run_lock = -1;
 
 	memset(&res, 0, sizeof(res));
 	if (!name) {
 		cli_error("cannot pick a container name: %s", strerror(errno));
 		return EXIT_LAUNCH_FAILED;
 	}
-	if (container_create_from_def(st, def, name, &ci, &err) < 0 ||
+	/* the run lock makes the next sbox command remove the container if
+	 * this process cannot (killed, interrupted during the set-up) */
+	if (container_create_run(st, def, name, &run_lock, &ci, &err) < 0 ||
 	    container_hold(st, &ci, &err) < 0) {
 		rc = cli_report(&err);
 		goto out;
 	}
 	rc = launch_in_container(def, st, &ci, &a->opts, &res);
 	container_info_release(&ci);
-	if (a->own.keep)
+	if (a->own.keep && container_run_keep(st, name, &err) < 0)
+		cli_warn("%s", err.msg);
+	else if (a->own.keep)
 		fprintf(stderr, "sbox: kept container %s\n", name);
 	else if (container_remove(st, name, &err) < 0)
 		cli_warn("could not remove container %s: %s", name, err.msg);
@@ -153,6 +157,8 @@ run_in_new_container(struct container_store *st, struct container_def *def,
 			 strerror(errno));
 out:
 	container_info_release(&ci);
+	if (run_lock >= 0)
+		close(run_lock);
 	free(name);
 	return rc;
 }

@@ -169,6 +169,10 @@ struct container_spec {
 	const char *const *home_links; /* NULL-terminated names under the
 					* real home to link from Data/
 					* (e.g. "Downloads"), or NULL */
+	int *run_lock_fd;            /* non-NULL: an ephemeral container (sbox
+				      * run); gets the fd holding its run
+				      * lock (runlock.c), locked before the
+				      * container has its name */
 };
 
 /* SBOX_E_EXISTS when the name is taken (checked again at commit). */
@@ -200,6 +204,20 @@ int container_create_from_def(struct container_store *st,
 const char **container_home_links_for(const struct container_def *def);
 
 /* Remove a container; SBOX_E_EXISTS ("in use") while someone holds it. */
+/*
+ * Ephemeral containers (sbox run, runlock.c): created with
+ * container_create_run, they live while *run_lock_fd stays open (the run,
+ * and the container's init, which inherits it); once it is closed by
+ * whatever end (even kill -9), the next sbox command that opens the store
+ * removes them. container_run_keep makes one an ordinary container.
+ */
+int container_create_run(struct container_store *st,
+			 const struct container_def *def, const char *name,
+			 int *run_lock_fd, struct container_info *out,
+			 struct sbox_err *err);
+int container_run_keep(struct container_store *st, const char *name,
+		       struct sbox_err *err);
+
 int container_remove(struct container_store *st, const char *name,
 		     struct sbox_err *err);
 

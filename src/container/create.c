@@ -129,14 +129,22 @@ container_create(struct container_store *st,
 	cfd = store_build_begin(st, spec->name, &tmp, err);
 	if (cfd < 0)
 		goto out;
+	if (spec->run_lock_fd &&
+	    (*spec->run_lock_fd = store_run_mark(cfd, err)) < 0)
+		goto fail;
 	if (build(st, cfd, spec, err) < 0 ||
-	    store_build_commit(st, cfd, tmp, spec->name, err) < 0) {
-		err_wrap(err, "cannot create container '%s'", spec->name);
-		store_build_abort(st, cfd, tmp);
-		cfd = -1;
-		goto out;
-	}
+	    store_build_commit(st, cfd, tmp, spec->name, err) < 0)
+		goto fail;
 	rc = out ? container_lookup(st, spec->name, out, err) : 0;
+	goto out;
+fail:
+	err_wrap(err, "cannot create container '%s'", spec->name);
+	store_build_abort(st, cfd, tmp);
+	cfd = -1;
+	if (spec->run_lock_fd && *spec->run_lock_fd >= 0) {
+		close(*spec->run_lock_fd);
+		*spec->run_lock_fd = -1;
+	}
 out:
 	if (cfd >= 0)
 		close(cfd);

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,9 +95,13 @@ export_one(struct exporter *x, int dirfd, const char *name,
 	ssize_t n;
 
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return err_sys(err, "cannot stat '%s'", path->buf);
+		/* removed by a running program since the listing */
+		return errno == ENOENT ? 0 :
+		       err_sys(err, "cannot stat '%s'", path->buf);
 	if (S_ISLNK(st.st_mode)) {
 		n = readlinkat(dirfd, name, target, sizeof(target) - 1);
+		if (n < 0 && (errno == EINVAL || errno == ENOENT))
+			return 0;   /* no longer a link */
 		if (n < 0)
 			return err_sys(err, "cannot read link '%s'", path->buf);
 		target[n] = '\0';
@@ -106,7 +111,11 @@ export_one(struct exporter *x, int dirfd, const char *name,
 		fd = fs_open_dir(dirfd, name, err);
 		if (fd < 0)
 			return -1;
-		rc = write_entry(x, path->buf, &st, -1, NULL, err);
+		/* what was opened, not what the name was a moment ago */
+		if (fstat(fd, &st) < 0)
+			rc = err_sys(err, "cannot stat '%s'", path->buf);
+		else
+			rc = write_entry(x, path->buf, &st, -1, NULL, err);
 		if (rc == 0)
 			rc = export_tree(x, fd, path, depth + 1, err);
 		close(fd);
@@ -114,7 +123,10 @@ export_one(struct exporter *x, int dirfd, const char *name,
 	}
 	if (!S_ISREG(st.st_mode))
 		return 0;   /* sockets, FIFOs: nothing import would accept */
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* a running program may have swapped in a FIFO or a link since */
+	fd = fs_open_regular(dirfd, name, &st);
+	if (fd < 0 && errno == EFTYPE_SBOX)
+		return 0;
 	if (fd < 0)
 		return err_sys(err, "cannot open '%s'", path->buf);
 	rc = write_entry(x, path->buf, &st, fd, NULL, err);
@@ -237,6 +249,86 @@ out:
 	return rc;
 }
 
+/*
+ * The archive is written to an unnamed file (O_TMPFILE) in the target's
+ * folder and given its name only when complete, so an export killed at
+ * any point (even by SIGKILL) leaves nothing behind. Where the file
+ * system has no O_TMPFILE, a named temporary file is used and removed on
+ * failure.
+ */
+struct out_file {
+	int fd;
+	char *tmp;    /* the named fallback, NULL with O_TMPFILE */
+};
+
+static int
+out_open(const char *path, struct out_file *o, struct sbox_err *err)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, (size_t)(slash - path)) :
+			    xstrdup(".");
+
+	o->tmp = NULL;
+	o->fd = open(*dir ? dir : "/", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	free(dir);
+	if (o->fd >= 0)
+		return 0;
+	o->tmp = container_export_tmp_path(path, (long)getpid());
+	o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		     O_CLOEXEC, 0600);
+	if (o->fd < 0)
+		return err_sys(err, "cannot create '%s'", path);
+	return 0;
+}
+
+static void
+out_discard(struct out_file *o)
+{
+	if (o->tmp && o->fd >= 0)
+		unlink(o->tmp);
+	if (o->fd >= 0)
+		close(o->fd);
+	o->fd = -1;
+	free(o->tmp);
+	o->tmp = NULL;
+}
+
+/* Give the finished archive its name, replacing what was there. */
+static int
+out_commit(struct out_file *o, const char *path, struct sbox_err *err)
+{
+	char proc[64], *tmp;
+	sigset_t all, old;
+	int rc = 0;
+
+	if (o->tmp) {
+		if (rename(o->tmp, path) < 0)
+			return err_sys(err, "cannot write '%s'", path);
+		free(o->tmp);
+		o->tmp = NULL;
+		return 0;
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", o->fd);
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return err_sys(err, "cannot write '%s'", path);
+	/* replacing a file: a name for a moment, with no signal to stop us
+	 * between the link and the rename (only SIGKILL can) */
+	tmp = xasprintf("%s.sbox-tmp-%ld", path, (long)getpid());
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	unlink(tmp);
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0 ||
+	    rename(tmp, path) < 0) {
+		rc = err_sys(err, "cannot write '%s'", path);
+		unlink(tmp);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	free(tmp);
+	return rc;
+}
+
 char *
 container_export_tmp_path(const char *path, long pid)
 {
@@ -266,46 +358,30 @@ container_export(struct container_store *st, const char *name,
 		 const char *path, struct sbox_err *err)
 {
 	struct container_info ci = CONTAINER_INFO_INIT;
-	char *tmp;
-	int cfd = -1, fd = -1, rc = -1;
+	struct out_file o = { -1, NULL };
+	int cfd = -1, rc = -1;
 
 	if (!strcmp(path, "-"))
 		return export_stdout(st, name, err);
-	tmp = container_export_tmp_path(path, (long)getpid());
 	if (container_lookup(st, name, &ci, err) < 0 ||
 	    container_hold(st, &ci, err) < 0)
 		goto out;
 	cfd = fs_open_dir(st->dirfd, name, err);
-	if (cfd < 0)
+	if (cfd < 0 || out_open(path, &o, err) < 0)
 		goto out;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0) {
-		err_sys(err, "cannot create '%s'", path);
-		goto out;
-	}
 	/* Under sudo the archive is the user's, like the store. */
-	if (st->chown_to_user && fchown(fd, st->uid, st->gid) < 0) {
+	if (st->chown_to_user && fchown(o.fd, st->uid, st->gid) < 0) {
 		err_sys(err, "cannot chown '%s'", path);
-		unlink(tmp);
 		goto out;
 	}
-	if (export_to_fd(&ci, cfd, fd, path, err) < 0) {
-		unlink(tmp);
+	if (export_to_fd(&ci, cfd, o.fd, path, err) < 0 ||
+	    out_commit(&o, path, err) < 0)
 		goto out;
-	}
-	if (rename(tmp, path) < 0) {
-		err_sys(err, "cannot write '%s'", path);
-		unlink(tmp);
-		goto out;
-	}
 	rc = 0;
 out:
-	if (fd >= 0)
-		close(fd);
+	out_discard(&o);
 	if (cfd >= 0)
 		close(cfd);
 	container_info_release(&ci);
-	free(tmp);
 	return rc;
 }

@@ -40,10 +40,10 @@ expand_source(const struct container_store *st, const char *what,
 	return xstrdup(p);
 }
 
-int
-container_create_from_def(struct container_store *st,
-			  const struct container_def *def, const char *name,
-			  struct container_info *out, struct sbox_err *err)
+static int
+create_from_def(struct container_store *st, const struct container_def *def,
+		const char *name, int *run_lock_fd, struct container_info *out,
+		struct sbox_err *err)
 {
 	struct container_spec spec = { 0 };
 	char *json = def_to_json(def);
@@ -71,6 +71,7 @@ container_create_from_def(struct container_store *st,
 	/* Relative template and root paths are the definition's. */
 	spec.base_dir = src ? dirname(src) : NULL;
 	spec.home_links = links;
+	spec.run_lock_fd = run_lock_fd;
 	rc = container_create(st, &spec, out, err);
 out:
 	free(root);
@@ -79,6 +80,24 @@ out:
 	free(src);
 	free(json);
 	return rc;
+}
+
+int
+container_create_from_def(struct container_store *st,
+			  const struct container_def *def, const char *name,
+			  struct container_info *out, struct sbox_err *err)
+{
+	return create_from_def(st, def, name, NULL, out, err);
+}
+
+int
+container_create_run(struct container_store *st,
+		     const struct container_def *def, const char *name,
+		     int *run_lock_fd, struct container_info *out,
+		     struct sbox_err *err)
+{
+	*run_lock_fd = -1;
+	return create_from_def(st, def, name, run_lock_fd, out, err);
 }
 
 int

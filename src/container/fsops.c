@@ -1,6 +1,7 @@
 /*
  * Tree operations relative to directory fds, never following symlinks.
- * Recursion holds one fd per level; FS_MAX_DEPTH bounds it.
+ * Copies recurse, one fd per level, FS_MAX_DEPTH bounding them; removal
+ * handles any depth (remove_contents).
  */
 #include "container/internal.h"
 
@@ -38,6 +39,26 @@ fs_open_dir(int dirfd, const char *name, struct sbox_err *err)
 
 	if (fd < 0)
 		return err_sys(err, "cannot open folder '%s'", name);
+	return fd;
+}
+
+int
+fs_open_regular(int dirfd, const char *name, struct stat *st)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+			O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ELOOP ? (errno = EFTYPE_SBOX, -1) : -1;
+	if (fstat(fd, st) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		errno = EFTYPE_SBOX;
+		return -1;
+	}
 	return fd;
 }
 
@@ -90,48 +111,155 @@ read_names(int dirfd, struct name_list *out, struct sbox_err *err)
 	return 0;
 }
 
+/*
+ * Open the folder name of dirfd to empty it, whatever its mode: a program
+ * may leave a folder at 000 (its owner can still chmod it, through an
+ * O_PATH descriptor so that nothing swapped in is followed), and as
+ * read-only folders it must be writable for its entries to go.
+ */
 static int
-remove_contents(int dirfd, unsigned depth, struct sbox_err *err)
+rm_open_dir(int dirfd, const char *name, struct stat *st)
 {
-	struct name_list names = { 0 };
-	int rc = -1;
+	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	int fd = openat(dirfd, name, flags);
 
-	if (depth > FS_MAX_DEPTH) {
-		err_set(err, SBOX_E_IO, "folder tree deeper than %d levels",
-			FS_MAX_DEPTH);
+	if (fd < 0 && errno == EACCES) {
+		int path = openat(dirfd, name, O_PATH | O_DIRECTORY |
+				  O_NOFOLLOW | O_CLOEXEC);
+		char proc[64];
+
+		if (path < 0)
+			return -1;
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", path);
+		(void)chmod(proc, 0700);
+		close(path);
+		fd = openat(dirfd, name, flags);
+	}
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) < 0) {
+		close(fd);
+		return -1;
+	}
+	(void)fchmod(fd, 0700);
+	return fd;
+}
+
+/* A folder on the way down: its name in its parent, who it is, and the
+ * entries still to remove. */
+struct rm_level {
+	char *name;
+	dev_t dev;
+	ino_t ino;
+	struct name_list names;
+	size_t next;
+};
+
+static int
+rm_push(struct rm_level **v, size_t *nr, size_t *alloc, int fd,
+	const char *name, const struct stat *st, struct sbox_err *err)
+{
+	struct rm_level *l;
+
+	ALLOC_GROW(*v, *nr + 1, *alloc);
+	l = &(*v)[(*nr)++];
+	memset(l, 0, sizeof(*l));
+	l->name = name ? xstrdup(name) : NULL;
+	l->dev = st->st_dev;
+	l->ino = st->st_ino;
+	return read_names(fd, &l->names, err);
+}
+
+static void
+rm_pop(struct rm_level *v, size_t *nr)
+{
+	struct rm_level *l = &v[--*nr];
+
+	free(l->name);
+	name_list_release(&l->names);
+}
+
+/* Back up to the parent folder, which must still be the one we came from. */
+static int
+rm_up(int *cur, const struct rm_level *parent, struct sbox_err *err)
+{
+	int up = openat(*cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
+
+	if (up < 0 || fstat(up, &st) < 0 || st.st_dev != parent->dev ||
+	    st.st_ino != parent->ino) {
+		if (up >= 0)
+			close(up);
+		return err_set(err, SBOX_E_IO, "a folder was moved while "
+			       "it was being removed");
+	}
+	close(*cur);
+	*cur = up;
+	return 0;
+}
+
+/*
+ * Empty the folder top, depth-first without recursion or one descriptor
+ * per level: a tree of any depth a program could make goes (fts(3) goes
+ * back up the same way, through ".." checked against what it was).
+ */
+static int
+remove_contents(int top, struct sbox_err *err)
+{
+	struct rm_level *v = NULL;
+	size_t nr = 0, alloc = 0;
+	struct stat st;
+	int cur = fcntl(top, F_DUPFD_CLOEXEC, 0), rc = -1;
+
+	if (cur < 0 || fstat(cur, &st) < 0) {
+		err_sys(err, "cannot remove folder");
 		goto out;
 	}
-	/* A read-only folder (mode 0555 from an archive) must still go. */
-	fchmod(dirfd, 0700);
-	if (read_names(dirfd, &names, err) < 0)
+	(void)fchmod(cur, 0700);
+	if (rm_push(&v, &nr, &alloc, cur, NULL, &st, err) < 0)
 		goto out;
-	for (size_t i = 0; i < names.nr; i++) {
-		const char *n = names.v[i];
+	while (nr) {
+		struct rm_level *l = &v[nr - 1];
+		const char *n;
 		int sub;
 
-		if (unlinkat(dirfd, n, 0) == 0 || errno == ENOENT)
+		if (l->next == l->names.nr) {
+			if (nr == 1)
+				break;
+			if (rm_up(&cur, &v[nr - 2], err) < 0)
+				goto out;
+			if (unlinkat(cur, l->name, AT_REMOVEDIR) < 0 &&
+			    errno != ENOENT) {
+				err_sys(err, "cannot remove '%s'", l->name);
+				goto out;
+			}
+			rm_pop(v, &nr);
+			continue;
+		}
+		n = l->names.v[l->next++];
+		if (unlinkat(cur, n, 0) == 0 || errno == ENOENT)
 			continue;
 		if (errno != EISDIR && errno != EPERM && errno != ENOTEMPTY) {
 			err_sys(err, "cannot remove '%s'", n);
 			goto out;
 		}
-		sub = fs_open_dir(dirfd, n, err);
-		if (sub < 0)
-			goto out;
-		if (remove_contents(sub, depth + 1, err) < 0) {
-			close(sub);
-			err_wrap(err, "%s", n);
-			goto out;
-		}
-		close(sub);
-		if (unlinkat(dirfd, n, AT_REMOVEDIR) < 0 && errno != ENOENT) {
+		sub = rm_open_dir(cur, n, &st);
+		if (sub < 0) {
 			err_sys(err, "cannot remove '%s'", n);
 			goto out;
 		}
+		close(cur);
+		cur = sub;
+		if (rm_push(&v, &nr, &alloc, cur, n, &st, err) < 0)
+			goto out;
 	}
 	rc = 0;
 out:
-	name_list_release(&names);
+	while (nr)
+		rm_pop(v, &nr);
+	free(v);
+	if (cur >= 0)
+		close(cur);
 	return rc;
 }
 
@@ -149,10 +277,10 @@ fs_remove_tree(int dirfd, const char *name, struct sbox_err *err)
 			return err_sys(err, "cannot remove '%s'", name);
 		return 0;
 	}
-	fd = fs_open_dir(dirfd, name, err);
+	fd = rm_open_dir(dirfd, name, &st);
 	if (fd < 0)
-		return -1;
-	rc = remove_contents(fd, 0, err);
+		return err_sys(err, "cannot remove '%s'", name);
+	rc = remove_contents(fd, err);
 	close(fd);
 	if (rc < 0)
 		return -1;
@@ -229,11 +357,16 @@ copy_file(int srcfd, int dstfd, const char *name, const struct stat *st,
 {
 	int in = -1, out = -1, rc = -1;
 
-	in = openat(srcfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat now;
+
+	in = fs_open_regular(srcfd, name, &now);
+	if (in < 0 && errno == EFTYPE_SBOX)
+		return 0;   /* swapped for something else: not a file to copy */
 	if (in < 0) {
 		err_sys(err, "cannot open '%s'", name);
 		goto out;
 	}
+	st = &now;
 	out = openat(dstfd, name,
 		     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		     0600);
@@ -426,12 +559,12 @@ fs_read_file(int dirfd, const char *name, size_t max, char **out,
 	size_t have = 0;
 	int fd = -1, rc = -1;
 
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	fd = fs_open_regular(dirfd, name, &st);
+	if (fd < 0 && errno != EFTYPE_SBOX) {
 		err_sys(err, "cannot open '%s'", name);
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
+	if (fd < 0 || (uint64_t)st.st_size > max) {
 		err_set(err, SBOX_E_INVALID,
 			"'%s' is not a regular file of at most %zu bytes",
 			name, max);

@@ -8,6 +8,7 @@
 #ifndef SBOX_CONTAINER_INTERNAL_H
 #define SBOX_CONTAINER_INTERNAL_H
 
+#include <sys/stat.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -31,6 +32,19 @@ struct archive_entry;
 /* ---- fsops.c ---- */
 /* Open the folder name under dirfd; fails on a symlink. */
 int fs_open_dir(int dirfd, const char *name, struct sbox_err *err);
+/*
+ * Open a regular file of a tree a running program may change: never
+ * blocks (a FIFO swapped in) or follows a link, and checks the opened
+ * descriptor, not the name. st gets its fstat. -1 with errno EFTYPE_SBOX
+ * when the name is no longer a regular file.
+ */
+#define EFTYPE_SBOX EMEDIUMTYPE
+int fs_open_regular(int dirfd, const char *name, struct stat *st);
+
+/* runlock.c: the run lock of an ephemeral container being built (cfd),
+ * and removing the ones whose run has ended (at every store opening). */
+int store_run_mark(int cfd, struct sbox_err *err);
+void store_reap_runs(struct container_store *st);
 /* Remove name under dirfd and everything below it; "" is not allowed. */
 int fs_remove_tree(int dirfd, const char *name, struct sbox_err *err);
 /*

@@ -278,6 +278,7 @@ container_store_open_path(struct container_store *st, const char *path,
 	if (store_check_owner(st, err) < 0 ||
 	    store_clear_leftovers(st, err) < 0)
 		goto fail;
+	store_reap_runs(st);
 	return 0;
 fail:
 	container_store_release(st);

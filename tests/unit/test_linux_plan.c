@@ -204,6 +204,48 @@ test_bad_paths(void **state)
 	def_release(&d);
 }
 
+/* Issue 10 #1: the folders above a deny in a writable tree are pinned. */
+static void
+test_deny_in_writable_tree_pins(void **state)
+{
+	struct container_def d;
+	struct linux_plan plan;
+	const struct lplan_path *p;
+
+	(void)state;
+	def_init(&d);
+	add_path(&d.fs_write, "/p");
+	add_path(&d.fs_deny, "/p/.git/hooks");
+	add_path(&d.fs_read, "/r");
+	add_path(&d.fs_deny, "/r/a/.env");
+	build(&plan, &d);
+	p = must_find(&plan, "/p/.git");
+	assert_int_equal(p->mount, LPM_BIND_RW);
+	assert_int_equal(p->flags, LPF_PIN | LPF_MUST_EXIST);
+	assert_int_equal(p->access, LP_READ | LP_WRITE);
+	p = must_find(&plan, "/p/.git/hooks");
+	assert_int_equal(p->mount, LPM_MASK);
+	assert_int_equal(p->flags, LPF_DENY | LPF_MUST_EXIST);
+	/* a read-only tree: nothing can move or create anything there */
+	p = must_find(&plan, "/r/a/.env");
+	assert_int_equal(p->mount, LPM_MASK);
+	assert_int_equal(p->flags, LPF_DENY);
+	assert_null(linux_plan_find(&plan, "/r/a"));
+	/* the folders above the writable tree are not pins */
+	assert_int_equal(must_find(&plan, "/p")->flags, 0);
+	linux_plan_release(&plan);
+	/* nor is anything in the private /tmp, which stays a tmpfs */
+	add_path(&d.fs_write, "/tmp/t/rw");
+	add_path(&d.fs_deny, "/tmp/t/rw/x/denied");
+	build(&plan, &d);
+	assert_int_equal(must_find(&plan, "/tmp")->mount, LPM_TMPFS);
+	assert_null(linux_plan_find(&plan, "/tmp/t"));
+	assert_int_equal(must_find(&plan, "/tmp/t/rw/x")->flags,
+			 LPF_PIN | LPF_MUST_EXIST);
+	linux_plan_release(&plan);
+	def_release(&d);
+}
+
 static void
 test_json_and_notes(void **state)
 {
@@ -303,6 +345,7 @@ main(void)
 		cmocka_unit_test(test_parent_before_children),
 		cmocka_unit_test(test_network_modes),
 		cmocka_unit_test(test_bad_paths),
+		cmocka_unit_test(test_deny_in_writable_tree_pins),
 		cmocka_unit_test(test_json_and_notes),
 		cmocka_unit_test(test_env_scrub),
 #ifdef __linux__
