@@ -1,10 +1,10 @@
 /*
  * What runs in which container, for `sbox ps`: every launch writes a
- * record <store>/.running/<container>.<pid> (its start time and command
- * line) while its program runs, and removes it at the end. A record whose
- * process is gone (sbox was killed) is stale: listing skips and deletes
- * it. The store's lock files and leftovers are unaffected (entries
- * starting with '.' are the store's own).
+ * record .sbox-running.<pid> (its start time and command line) in the
+ * container's folder while its program runs, and removes it at the end.
+ * It goes with the container (rm, a run's removal) and is never exported
+ * (export takes metadata, definition, Data/ and root/ only). A record
+ * whose process is gone (sbox was killed) is stale: listing deletes it.
  */
 #include "container/container.h"
 #include "container/internal.h"
@@ -21,15 +21,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define RUNNING_DIR ".running"
+#define RUNNING_PREFIX ".sbox-running."
 
-static int
-running_dir(const struct container_store *st)
+static char *
+record_path(const char *name, long pid)
 {
-	if (mkdirat(st->dirfd, RUNNING_DIR, 0700) < 0 && errno != EEXIST)
-		return -1;
-	return openat(st->dirfd, RUNNING_DIR,
-		      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return xasprintf("%s/" RUNNING_PREFIX "%ld", name, pid);
 }
 
 int
@@ -37,20 +34,21 @@ container_running_add(const struct container_store *st, const char *name,
 		      char *const *argv, struct sbox_err *err)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char *file = xasprintf("%s.%ld", name, (long)getpid());
-	int dfd = running_dir(st), rc = -1;
+	char *file = xasprintf(RUNNING_PREFIX "%ld", (long)getpid());
+	int cfd = openat(st->dirfd, name,
+			 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int rc = -1;
 
-	if (dfd < 0) {
-		err_sys(err, "cannot record the launch in '%s/%s'", st->path,
-			RUNNING_DIR);
+	if (cfd < 0) {
+		err_sys(err, "cannot open container '%s'", name);
 		goto out;
 	}
 	strbuf_addf(&sb, "%lld\n", (long long)time(NULL));
 	for (size_t i = 0; argv && argv[i]; i++)
 		strbuf_addf(&sb, "%s%s", i ? " " : "", argv[i]);
 	strbuf_addch(&sb, '\n');
-	rc = fs_write_file(dfd, file, sb.buf, sb.len, 0600, err);
-	close(dfd);
+	rc = fs_write_file(cfd, file, sb.buf, sb.len, 0600, err);
+	close(cfd);
 out:
 	strbuf_release(&sb);
 	free(file);
@@ -60,25 +58,10 @@ out:
 void
 container_running_remove(const struct container_store *st, const char *name)
 {
-	char *file = xasprintf(RUNNING_DIR "/%s.%ld", name, (long)getpid());
+	char *file = record_path(name, (long)getpid());
 
 	(void)unlinkat(st->dirfd, file, 0);
 	free(file);
-}
-
-/* "<name>.<pid>" -> name (heap) and pid, or NULL */
-static char *
-split_record(const char *entry, long *pid)
-{
-	const char *dot = strrchr(entry, '.');
-	char *end;
-
-	if (!dot || dot == entry)
-		return NULL;
-	*pid = strtol(dot + 1, &end, 10);
-	if (*end || *pid <= 0)
-		return NULL;
-	return xstrndup(entry, (size_t)(dot - entry));
 }
 
 static int
@@ -98,12 +81,49 @@ read_record(int dfd, const char *entry, struct container_run *r)
 	if (fd >= 0)
 		close(fd);
 	buf[n > 0 ? n : 0] = '\0';
-	r->started = strtoll(buf, &nl, 10);
+	r->started = strtoll(buf, NULL, 10);
 	nl = strchr(buf, '\n');
 	r->command = xstrdup(nl ? nl + 1 : "");
 	nl = strchr(r->command, '\n');
 	if (nl)
 		*nl = '\0';
+}
+
+/* The live records of one container, appended to out. */
+static void
+container_records(struct container_store *st, const char *name,
+		  struct container_run_list *out)
+{
+	int cfd = openat(st->dirfd, name,
+			 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = cfd >= 0 ? fdopendir(cfd) : NULL;
+	struct dirent *e;
+
+	if (!d) {
+		if (cfd >= 0)
+			close(cfd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		struct container_run r;
+		char *end;
+
+		if (strncmp(e->d_name, RUNNING_PREFIX, strlen(RUNNING_PREFIX)))
+			continue;
+		memset(&r, 0, sizeof(r));
+		r.pid = strtol(e->d_name + strlen(RUNNING_PREFIX), &end, 10);
+		if (*end || r.pid <= 0)
+			continue;
+		if (!alive(r.pid)) {
+			(void)unlinkat(dirfd(d), e->d_name, 0);  /* stale */
+			continue;
+		}
+		r.name = xstrdup(name);
+		read_record(dirfd(d), e->d_name, &r);
+		ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+		out->v[out->nr++] = r;
+	}
+	closedir(d);
 }
 
 static int
@@ -119,38 +139,14 @@ int
 container_running_list(struct container_store *st,
 		       struct container_run_list *out, struct sbox_err *err)
 {
-	int dfd = openat(st->dirfd, RUNNING_DIR,
-			 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	DIR *d;
-	struct dirent *e;
+	struct container_list l = { 0 };
 
 	memset(out, 0, sizeof(*out));
-	if (dfd < 0)
-		return errno == ENOENT ? 0 :
-		       err_sys(err, "cannot read '%s/%s'", st->path, RUNNING_DIR);
-	d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return err_sys(err, "cannot read '%s/%s'", st->path, RUNNING_DIR);
-	}
-	while ((e = readdir(d))) {
-		struct container_run r;
-		char *name;
-
-		memset(&r, 0, sizeof(r));
-		if (e->d_name[0] == '.' || !(name = split_record(e->d_name, &r.pid)))
-			continue;
-		if (!alive(r.pid)) {
-			(void)unlinkat(dfd, e->d_name, 0);  /* stale */
-			free(name);
-			continue;
-		}
-		r.name = name;
-		read_record(dfd, e->d_name, &r);
-		ALLOC_GROW(out->v, out->nr + 1, out->alloc);
-		out->v[out->nr++] = r;
-	}
-	closedir(d);
+	if (container_list_all(st, &l, err) < 0)
+		return -1;
+	for (size_t i = 0; i < l.nr; i++)
+		container_records(st, l.v[i].name, out);
+	container_list_release(&l);
 	if (out->nr)
 		qsort(out->v, out->nr, sizeof(*out->v), cmp_run);
 	return 0;
