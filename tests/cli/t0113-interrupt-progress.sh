@@ -61,7 +61,7 @@ else
 	# died; no other sbox command runs meanwhile (it would clear it too)
 	n=0
 	while :; do
-		left=$(ls -A "$SBOX_HOME" | grep -v '^\.lock$' | grep -v '^\.running$' |
+		left=$(ls -A "$SBOX_HOME" | grep -v '^\.lock$' |
 			grep -v '^big$' | tr '\n' ' ')
 		[ -z "$left" ] || [ $n -ge 50 ] && break
 		sleep 0.1; n=$((n + 1))
