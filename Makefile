@@ -95,7 +95,7 @@ SBOX_VALGRIND ?= $(SBOX)
 # it once, here: tools/gen-seccomp.c (linked with the library's builder)
 # writes it as C, compiled into sbox (src/backend/seccomp_linux.h).
 ifeq ($(PLATFORM),linux)
-SECCOMP_OBJ := $(BUILD)/gen/seccomp_bpf.o
+SECCOMP_OBJ := $(BUILD)/gen/seccomp_bpf.o $(BUILD)/gen/trace_bpf.o
 endif
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
@@ -144,6 +144,18 @@ $(BUILD)/gen/seccomp_bpf.c: $(BUILD)/gen/gen-seccomp
 	$< >$@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/seccomp_bpf.o: $(BUILD)/gen/seccomp_bpf.c
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# --trace's observing filter, made the same way (trace_filter_linux.h).
+$(BUILD)/gen/gen-trace-filter: tools/gen-trace-filter.c \
+		$(BUILD)/obj/backend/trace_filter_build_linux.o | $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS)
+
+$(BUILD)/gen/trace_bpf.c: $(BUILD)/gen/gen-trace-filter
+	$< >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/trace_bpf.o: $(BUILD)/gen/trace_bpf.c
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 # A static glibc link warns that getpwuid, getaddrinfo, dlopen ... need

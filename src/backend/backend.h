@@ -9,6 +9,8 @@
 #define SBOX_BACKEND_BACKEND_H
 
 #include "def/def.h"
+
+struct denials;
 #include "util/err.h"
 
 enum launch_flags {
@@ -39,6 +41,11 @@ struct launch_request {
 				       (the plan's wall_seconds is rounded up) */
 	void (*warn)(const char *msg); /* weaker isolation accepted, etc. */
 	struct launch_result *result;  /* optional: filled on success */
+	/* --trace: the refused accesses are counted here (NULL: no tracing
+	 * at all); against trace_model, else def (learn runs the program
+	 * under a wider def than the one it records against) */
+	struct denials *denials;
+	const struct container_def *trace_model;
 };
 
 /*

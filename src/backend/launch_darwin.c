@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backend/trace_darwin.h"
 #include "def/def.h"
 #include "sbpl/emit.h"
 
@@ -320,5 +321,9 @@ int
 backend_launch(const struct launch_request *req, int *status,
 	       struct sbox_err *err)
 {
-	return seatbelt_launch(&darwin_sys_real, req, status, err);
+	struct seatbelt_trace *trace = seatbelt_trace_start(req); /* --trace */
+	int rc = seatbelt_launch(&darwin_sys_real, req, status, err);
+
+	seatbelt_trace_finish(trace);
+	return rc;
 }

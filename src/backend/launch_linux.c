@@ -62,6 +62,7 @@
 #include "backend/env_scrub.h"
 #include "backend/landlock_linux.h"
 #include "backend/supervise_linux.h"
+#include "backend/trace_linux.h"
 #include "backend/watch_linux.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -139,7 +140,9 @@ program_filter(struct lx_launch *lx)
 	if (sandbox_drop_init_caps() < 0)
 		err_sys(&err, "cannot drop capabilities");
 	else if ((nfd = seccomp_filter_load(&lx->bpf, &err)) >= 0 &&
-		 lx_supervise_send_fd(lx->supervise[1], nfd) == 0) {
+		 /* --trace: the launcher answers (trace_linux.c) */
+		 lx_supervise_send_fd(lx->trace ? lx_trace_send_fd(lx->trace) :
+				      lx->supervise[1], nfd) == 0) {
 		close(nfd);
 		return;
 	}
@@ -740,6 +743,8 @@ finish(struct lx_launch *lx, struct run_state *rs, double start, int *status,
 	struct lx_watch *w = &rs->w;
 
 	handoff(rs, deadline);
+	if (lx->trace)
+		lx_trace_heap_back(lx->trace);
 	emit_warnings(lx);
 	lx_watch_loop(w, deadline);
 	if (w->error_seen) {
@@ -807,13 +812,20 @@ backend_launch(const struct launch_request *req, int *status,
 	lx.envp = env_scrub(req->def, req->envp,
 			    lx.plan.home ? lx.plan.home : req->real_home, tmpdir);
 	lx.bpf = seccomp_filters_embedded[lx.plan.sockets];
+	if (req->denials && lx_trace_start(&lx.trace, req, &lx.plan, tmpdir,
+					   &lx.bpf, lx.memfd_unsealed_ok, err) < 0)
+		goto out;
+	rs.w.trace = lx.trace;
 	if (spawn(&lx, &rs, err) < 0)
 		goto out;
+	if (lx.trace)
+		lx_trace_spawned(lx.trace);
 	ret = finish(&lx, &rs, start, status, err);
 out:
 	if (rs.w.child > 0 && !rs.w.reaped)
 		lx_watch_kill(&rs.w);
 	run_state_release(&rs);
+	lx_trace_free(lx.trace);
 	rootfs_free_objects(&lx);
 	strbuf_release(&lx.warnings);
 	env_free(lx.envp);

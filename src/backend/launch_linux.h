@@ -15,6 +15,8 @@
 #include "backend/seccomp_linux.h"
 #include "util/strbuf.h"
 
+struct lx_trace;
+
 /* Where a plan path was found on the host. */
 struct lx_object {
 	int fd;          /* O_PATH, -1 when absent or refused */
@@ -62,6 +64,7 @@ struct lx_launch {
 	gid_t gid;
 	uid_t run_uid;           /* root through sudo: the program runs as */
 	gid_t run_gid;           /* SUDO_UID/SUDO_GID; else uid/gid */
+	struct lx_trace *trace;  /* --trace (trace_linux.h), else NULL */
 };
 
 /* Messages on the report pipe: one letter, then text or a number. */

@@ -59,7 +59,7 @@
 /* The kernel's notification may be larger than our header's: ask once. */
 union notif_buf {
 	struct seccomp_notif n;
-	char bytes[512];
+	char bytes[LX_SUPERVISE_NOTIF_BUF];
 };
 
 int
@@ -249,22 +249,36 @@ void
 lx_supervise_answer(int nfd, int unsealed_ok)
 {
 	union notif_buf buf;
-	struct seccomp_notif_resp resp;
-	int r;
 
 	memset(&buf, 0, sizeof(buf));
 	if (ioctl(nfd, SECCOMP_IOCTL_NOTIF_RECV, &buf.n) < 0)
 		return; /* the caller died meanwhile (ENOENT), or EINTR */
-	if (buf.n.data.nr == SYS_memfd_create)
-		r = answer_memfd(nfd, &buf.n, unsealed_ok);
-	else if (buf.n.data.nr == SYS_listen)
-		r = answer_listen(nfd, &buf.n);
+	lx_supervise_answer_notif(nfd, &buf.n, unsealed_ok);
+}
+
+int
+lx_supervise_handles(int nr)
+{
+	return nr == SYS_memfd_create || nr == SYS_listen;
+}
+
+void
+lx_supervise_answer_notif(int nfd, const struct seccomp_notif *n,
+			  int unsealed_ok)
+{
+	struct seccomp_notif_resp resp;
+	int r;
+
+	if (n->data.nr == SYS_memfd_create)
+		r = answer_memfd(nfd, n, unsealed_ok);
+	else if (n->data.nr == SYS_listen)
+		r = answer_listen(nfd, n);
 	else
 		r = -ENOSYS;
 	if (r > 0)
 		return;
 	memset(&resp, 0, sizeof(resp));
-	resp.id = buf.n.id;
+	resp.id = n->id;
 	resp.error = r;
 	(void)ioctl(nfd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 }

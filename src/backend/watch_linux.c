@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "backend/launch_linux.h"
+#include "backend/trace_linux.h"
 
 void
 lx_watch_init(struct lx_watch *w)
@@ -95,9 +96,11 @@ lx_watch_handoff(struct lx_watch *w, int handoff_fd, double deadline,
 		 int *signo)
 {
 	for (;;) {
-		struct pollfd p[2] = { { handoff_fd, POLLIN, 0 },
-				       { w->sfd, POLLIN, 0 } };
-		int n = poll(p, 2, poll_timeout(deadline));
+		struct pollfd p[3] = { { handoff_fd, POLLIN, 0 },
+				       { w->sfd, POLLIN, 0 },
+				       { w->trace ? lx_trace_fd(w->trace) : -1,
+					 POLLIN, 0 } };
+		int n = poll(p, 3, poll_timeout(deadline));
 		char byte;
 
 		/* errno is not read: the child shares it (launch_linux.c) */
@@ -105,6 +108,12 @@ lx_watch_handoff(struct lx_watch *w, int handoff_fd, double deadline,
 			continue;
 		if (n == 0 && deadline > 0 && lx_now() >= deadline)
 			return LX_HANDOFF_TIMEOUT;
+		if (p[2].revents & POLLIN) {
+			lx_trace_ready(w->trace);  /* allocates nothing yet */
+			continue;
+		}
+		if (p[2].revents)
+			w->trace = NULL;
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			if (read(handoff_fd, &byte, 1) == 1)
 				return LX_HANDOFF_DONE;
@@ -173,15 +182,21 @@ void
 lx_watch_loop(struct lx_watch *w, double deadline)
 {
 	while (!w->reaped) {
-		struct pollfd p[2] = { { w->sfd, POLLIN, 0 },
-				       { w->report_fd, POLLIN, 0 } };
+		struct pollfd p[3] = { { w->sfd, POLLIN, 0 },
+				       { w->report_fd, POLLIN, 0 },
+				       { w->trace ? lx_trace_fd(w->trace) : -1,
+					 POLLIN, 0 } };
 		double until = w->timed_out ? 0 : deadline;
 
-		if (poll(p, w->report_fd >= 0 ? 2 : 1, poll_timeout(until)) == 0 &&
+		if (poll(p, 3, poll_timeout(until)) == 0 &&
 		    until > 0 && lx_now() >= until) {
 			w->timed_out = 1;
 			kill(w->child, SIGKILL);
 		}
+		if (p[2].revents & POLLIN)
+			lx_trace_ready(w->trace);
+		else if (p[2].revents)
+			w->trace = NULL;  /* no process left to watch */
 		if (w->report_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP)))
 			watch_read(w);
 		if (p[0].revents & POLLIN) {

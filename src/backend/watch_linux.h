@@ -7,6 +7,8 @@
 #include "util/err.h"
 #include "util/strbuf.h"
 
+struct lx_trace;
+
 struct lx_watch {
 	pid_t child;              /* the container's first process */
 	int sfd;                  /* signalfd of the forwarded signals + CHLD */
@@ -17,6 +19,7 @@ struct lx_watch {
 	int status_seen, wait_status; /* the program's, as reported */
 	int error_seen, timed_out;
 	struct sbox_err child_err;
+	struct lx_trace *trace;   /* --trace: its descriptor is polled too */
 };
 
 enum lx_handoff {

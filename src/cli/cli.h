@@ -1,8 +1,7 @@
 /*
  * Subcommands. Each lives in its own file src/cli/<name>.c and exports
- * `int cmd_<name>(int argc, char **argv)`: argv[0] is the subcommand name,
- * options are parsed with getopt_long (leading '+' so "launch NAME --
- * prog args" is not permuted). Only this folder and main.c print or choose
+ * `int cmd_<name>(int argc, char **argv)`: argv[0] is the subcommand name;
+ * options are parsed with cli_parse() (opts.h) from option tables. Only this folder and main.c print or choose
  * exit codes.
  *
  * Adding a subcommand: write src/cli/<name>.c with cmd_<name> and a
@@ -67,5 +66,6 @@ int cmd_launch(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_prune(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
+int cmd_learn(int argc, char **argv);
 
 #endif

@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/cli_def.h"
 #include "cli/explain_linux.h"
+#include "cli/explain.h"
 #include "def/def_access.h"
 #include "policy/decide.h"
 #include "policy/vocab.h"
@@ -13,6 +14,7 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -22,25 +24,13 @@
 
 const char cmd_explain_usage[] =
 	"usage: sbox explain [OPTIONS] PROFILE|DEFINITION OPERATION [ARGUMENT]\n"
+	"       sbox explain [OPTIONS] --from-trace FILE [DEFINITION]\n"
 	"\n"
 	"Says which rule decides one access: ARGUMENT is a path, host:port, or a\n"
 	"name (mach service, sysctl, ...).\n";
 
 const char cmd_explain_epilog[] =
 	"Exit status: 0 allow, 1 deny, 2 bad input.\n";
-
-#define MAX_PARAMS 64
-
-struct explain_opts {
-	const char *format;
-	const char *target;
-	const char *release;
-	const char *params[2 * MAX_PARAMS + 1];
-	size_t nparams;
-	const char *includes[MAX_PARAMS + 1];
-	size_t nincludes;
-	struct def_vars vars;
-};
 
 /* The text of a rule: its source line for profiles, SBPL for the rest. */
 static void
@@ -90,8 +80,8 @@ how_name(enum decide_how how)
 	return names[how];
 }
 
-static void
-print_text(const struct decision *d, const char *op, const char *arg)
+void
+explain_print_text(const struct decision *d, const char *op, const char *arg)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -156,8 +146,8 @@ rule_json(const struct policy_rule *r)
 	return o;
 }
 
-static void
-print_json(const struct decision *d, const char *op, const char *arg)
+void
+explain_print_json(const struct decision *d, const char *op, const char *arg)
 {
 	json_t *o = json_object(), *chain = json_array();
 	char *text;
@@ -196,7 +186,7 @@ append_escape_hatch(const char *path, const struct container_def *def,
 	struct diag_list diags;
 	char *name = xasprintf("%s (sbpl)", path), *dir;
 	const char *slash = strrchr(path, '/');
-	const char *dirs[MAX_PARAMS + 2] = { NULL };
+	const char *dirs[EXPLAIN_MAX_PARAMS + 2] = { NULL };
 	int rc;
 
 	strbuf_addstr(&text, "(version 1)\n");
@@ -227,8 +217,8 @@ append_escape_hatch(const char *path, const struct container_def *def,
 }
 
 /* The IR of a definition: the emitter's rules, located in the definition. */
-static int
-load_definition(const char *path, struct explain_opts *o, struct src_set *srcs,
+int
+explain_load_definition(const char *path, struct explain_opts *o, struct src_set *srcs,
 		struct policy *ir)
 {
 	struct container_def def;
@@ -277,7 +267,7 @@ parse_define(struct explain_opts *o, const char *kv)
 {
 	const char *eq = strchr(kv, '=');
 
-	if (!eq || eq == kv || o->nparams == MAX_PARAMS)
+	if (!eq || eq == kv || o->nparams == EXPLAIN_MAX_PARAMS)
 		return -1;
 	/* the same -D serves both kinds of input */
 	cli_def_var(kv, &o->vars);
@@ -301,8 +291,9 @@ opt_include(void *ctx, const struct cli_opt *o, const char *val, const char *cmd
 {
 	struct explain_opts *e = ctx;
 
-	if (e->nincludes == MAX_PARAMS)
-		return cli_opt_error(cmd, o, "more than %d folders", MAX_PARAMS);
+	if (e->nincludes == EXPLAIN_MAX_PARAMS)
+		return cli_opt_error(cmd, o, "more than %d folders",
+				     EXPLAIN_MAX_PARAMS);
 	e->includes[e->nincludes++] = val;
 	return CLI_CONTINUE;
 }
@@ -332,6 +323,10 @@ static const struct cli_opt explain_opts_table[] = {
 	  offsetof(struct explain_opts, release),
 	  "the macOS release whose operation table applies: 10.12 .. 10.15,"
 	  " 11 .. 15, or latest (default; also for 16 and later)" },
+	{ "from-trace", 0, "FILE", cli_set_string,
+	  offsetof(struct explain_opts, from_trace),
+	  "explain each record of --trace=FILE (launch, run, learn), against"
+	  " DEFINITION or the definition the record names" },
 	CLI_OPT_END,
 };
 
@@ -346,11 +341,14 @@ parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 	struct cli_args a;
 	int rc = cli_parse("explain", argc, argv, groups, &a);
 
-	if (rc == CLI_CONTINUE && (a.npos > 3 || a.dashdash))
+	if (rc == CLI_CONTINUE && o->from_trace && a.npos > 1)
+		rc = cli_usage_error("explain", "--from-trace takes at most a "
+				     "DEFINITION");
+	else if (rc == CLI_CONTINUE && (a.npos > 3 || a.dashdash))
 		rc = cli_usage_error("explain", "unexpected '%s': expected "
 				     "PROFILE|DEFINITION OPERATION [ARGUMENT]",
 				     a.npos > 3 ? a.pos[3] : "--");
-	else if (rc == CLI_CONTINUE && a.npos < 2)
+	else if (rc == CLI_CONTINUE && a.npos < 2 && !o->from_trace)
 		rc = cli_usage_error("explain", "expected PROFILE|DEFINITION "
 				     "OPERATION [ARGUMENT]");
 	for (size_t i = 0; rc == CLI_CONTINUE && i < a.npos; i++)
@@ -416,11 +414,17 @@ cmd_explain(int argc, char **argv)
 	if (strcmp(o.target, "macos") && strcmp(o.target, "linux"))
 		return cli_usage_error("explain", "--target: unknown target '%s' "
 				       "(macos or linux)", o.target);
-	if (!strcmp(o.target, "linux"))
-		return explain_definition_linux(&o, pos);
+	if (!strcmp(o.target, "linux")) {
+		rc = explain_definition_linux(&o, pos);
+		goto out_params;
+	}
+	if (o.from_trace) {
+		rc = explain_trace(&o, pos[0]);
+		goto out_params;
+	}
 	src_set_init(&srcs);
 	policy_init(&ir, vocab);
-	rc = cli_is_definition(pos[0]) ? load_definition(pos[0], &o, &srcs, &ir)
+	rc = cli_is_definition(pos[0]) ? explain_load_definition(pos[0], &o, &srcs, &ir)
 				       : load_profile(pos[0], &o, &srcs, &ir);
 	if (rc)
 		goto out;
@@ -432,15 +436,16 @@ cmd_explain(int argc, char **argv)
 		goto out;
 	}
 	if (!strcmp(o.format, "json"))
-		print_json(&d, pos[1], arg);
+		explain_print_json(&d, pos[1], arg);
 	else
-		print_text(&d, pos[1], arg);
+		explain_print_text(&d, pos[1], arg);
 	rc = d.action == POLICY_ALLOW ? EXIT_OK : EXIT_FINDINGS;
 out:
 	free(arg);
-	for (size_t i = 0; i < o.nparams; i++)
-		free((char *)o.params[2 * i]);
 	policy_release(&ir);
 	src_set_release(&srcs);
+out_params:
+	for (size_t i = 0; i < o.nparams; i++)
+		free((char *)o.params[2 * i]);
 	return rc;
 }

@@ -188,7 +188,7 @@ out_srcs:
 int
 cmd_launch(int argc, char **argv)
 {
-	struct launch_opts opts = { 0, 0, NULL };
+	struct launch_opts opts;
 	struct cli_grants grants;
 	struct launch_own own = { NULL };
 	const struct cli_optgroup groups[] = {
@@ -203,6 +203,7 @@ cmd_launch(int argc, char **argv)
 	const char *what;
 	int rc;
 
+	memset(&opts, 0, sizeof(opts));
 	memset(&grants, 0, sizeof(grants));
 	rc = cli_parse("launch", argc, argv, groups, &a);
 	if (rc != CLI_CONTINUE)

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend/denials.h"
 #include "cli/cli.h"
+#include "cli/trace_out.h"
 #include "util/xalloc.h"
 
 extern char **environ;
@@ -32,12 +34,28 @@ set_timeout(void *ctx, const struct cli_opt *o, const char *val,
 	return CLI_CONTINUE;
 }
 
+static int
+set_trace(void *ctx, const struct cli_opt *o, const char *val,
+	  const char *cmd)
+{
+	struct launch_opts *opts = ctx;
+
+	(void)o;
+	(void)cmd;
+	opts->trace = 1;
+	opts->trace_file = val;
+	return CLI_CONTINUE;
+}
+
 const struct cli_opt launch_common_opts[] = {
 	{ "allow-weaker", 0, NULL, cli_set_flag, LAUNCH_ALLOW_WEAKER,
 	  "run even when the kernel cannot enforce everything (warns);"
 	  " otherwise such a launch exits with 3" },
 	{ "timeout", 0, "DURATION", set_timeout, 0,
 	  "kill the program after DURATION: 30, 1.5, 2s, 5m, 1h" },
+	{ "trace", 0, "=FILE", set_trace, 0,
+	  "record what the definition refuses: a summary on stderr at exit,"
+	  " one JSON line per access in FILE" },
 	CLI_OPT_END,
 };
 
@@ -79,6 +97,7 @@ launch_in_container(struct container_def *def,
 	struct sbox_err err = SBOX_ERR_INIT;
 	struct launch_request req;
 	struct launch_result local;
+	struct denials denials;
 	struct def_vars vars;
 	char *cwd = getcwd(NULL, 0);
 	char *tmpdir = xasprintf("%s/tmp", ci->data_dir);
@@ -86,6 +105,7 @@ launch_in_container(struct container_def *def,
 	char **prog = NULL;
 
 	memset(&req, 0, sizeof(req));
+	denials_init(&denials);
 	memset(&local, 0, sizeof(local));
 	if (!res)
 		res = &local;
@@ -98,7 +118,8 @@ launch_in_container(struct container_def *def,
 			  strerror(errno));
 		goto out;
 	}
-	if (def_resolve(def, &vars, &err) < 0) {
+	if (def_resolve(def, &vars, &err) < 0 || (opts->trace_model &&
+	    def_resolve(opts->trace_model, &vars, &err) < 0)) {
 		status = cli_report(&err);
 		goto out;
 	}
@@ -124,6 +145,9 @@ launch_in_container(struct container_def *def,
 		status = EXIT_USAGE;
 		goto out;
 	}
+	if (opts->trace)
+		req.denials = opts->denials ? opts->denials : &denials;
+	req.trace_model = opts->trace_model;
 	/* for `sbox ps`; a launch does not depend on it */
 	if (container_running_add(st, ci->name, req.argv, &err) < 0)
 		memset(&err, 0, sizeof(err));
@@ -139,6 +163,11 @@ launch_in_container(struct container_def *def,
 	}
 	report_limit(def, opts, res);
 out:
+	/* also when the program could not start: its execve may be why */
+	if (req.denials == &denials)
+		trace_out(opts->def_path ? opts->def_path : ci->definition_path,
+			  &vars, &denials, opts->trace_file, 1, opts->trace_json);
+	denials_release(&denials);
 	free(prog);
 	free(tmpdir);
 	free(cwd);

@@ -10,11 +10,21 @@
 #include "container/container.h"
 #include "cli/opts.h"
 #include "def/def.h"
+#include "util/strbuf.h"
+
+struct denials;
 
 struct launch_opts {
 	unsigned flags;          /* LAUNCH_*: first, for cli_set_flag */
 	double timeout;          /* --timeout seconds, 0 = the definition's */
 	char **argv;             /* program after "--", or NULL */
+	int trace;               /* --trace[=FILE] */
+	const char *trace_file;
+	const char *def_path;    /* the definition the records cite */
+	struct strbuf *trace_json; /* run --report: the records, as an array */
+	struct container_def *trace_model; /* learn: record against (resolved
+					    * here, with the launch's values) */
+	struct denials *denials; /* learn: keep the records */
 };
 
 /*

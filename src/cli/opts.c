@@ -142,6 +142,8 @@ parse_long(const char *cmd, int argc, char **argv, int *i,
 					       "value", o->name);
 		return apply(cmd, o, ctx, NULL);
 	}
+	if (o->arg[0] == '=')  /* optional value: only as --name=VALUE */
+		return apply(cmd, o, ctx, eq ? eq + 1 : NULL);
 	if (eq)
 		return apply(cmd, o, ctx, eq + 1);
 	if (*i + 1 >= argc)
@@ -253,10 +255,15 @@ cli_opts_help(const struct cli_optgroup *groups, FILE *out)
 
 		if (!o->help)
 			continue;
-		snprintf(left, sizeof(left), "%c%c%c --%s%s%s",
-			 o->shrt ? '-' : ' ', o->shrt ? o->shrt : ' ',
-			 o->shrt ? ',' : ' ', o->name, o->arg ? " " : "",
-			 o->arg ? o->arg : "");
+		if (o->arg && o->arg[0] == '=')
+			snprintf(left, sizeof(left), "%c%c%c --%s[%s]",
+				 o->shrt ? '-' : ' ', o->shrt ? o->shrt : ' ',
+				 o->shrt ? ',' : ' ', o->name, o->arg);
+		else
+			snprintf(left, sizeof(left), "%c%c%c --%s%s%s",
+				 o->shrt ? '-' : ' ', o->shrt ? o->shrt : ' ',
+				 o->shrt ? ',' : ' ', o->name, o->arg ? " " : "",
+				 o->arg ? o->arg : "");
 		if (strlen(left) + 2 >= COL)
 			fprintf(out, "  %s\n%*s", left, COL, "");
 		else

@@ -28,7 +28,8 @@ typedef int (*cli_opt_set)(void *ctx, const struct cli_opt *o,
 struct cli_opt {
 	const char *name;     /* long name, without "--" */
 	char shrt;            /* short letter, or 0 */
-	const char *arg;      /* the value's name ("SECS"); NULL: no value */
+	const char *arg;      /* the value's name ("SECS"); NULL: no value;
+				 "=FILE": an optional value, --name=FILE only */
 	cli_opt_set set;
 	unsigned long value;  /* for the generic setters below */
 	const char *help;     /* one line for `sbox help CMD`; NULL: hidden */

@@ -39,7 +39,8 @@ static const struct cli_opt run_own_opts[] = {
 	{ "keep", 0, NULL, cli_set_flag, 1,
 	  "keep the container afterwards (its name is printed)" },
 	{ "report", 0, "FILE", cli_set_string, offsetof(struct run_own, report),
-	  "write a JSON report: container, exit status, signal, duration" },
+	  "write a JSON report: container, exit status, signal, duration"
+	  " (with --trace: the denial records too)" },
 	CLI_OPT_END,
 };
 
@@ -58,7 +59,7 @@ run_name(const struct container_def *def)
 
 static int
 write_report(const char *path, const char *name, int kept, int status,
-	     const struct launch_result *res)
+	     const struct launch_result *res, const struct strbuf *denials)
 {
 	struct strbuf sb = STRBUF_INIT;
 	int fd, ret = -1;
@@ -75,8 +76,11 @@ write_report(const char *path, const char *name, int kept, int status,
 			    res->signal);
 	else	/* the program never started */
 		strbuf_addstr(&sb, "  \"exit_code\": null,\n  \"signal\": null,\n");
-	strbuf_addf(&sb, "  \"timed_out\": %s,\n  \"duration_seconds\": %.6f\n}\n",
+	strbuf_addf(&sb, "  \"timed_out\": %s,\n  \"duration_seconds\": %.6f",
 		    res->timed_out ? "true" : "false", res->seconds);
+	if (denials)
+		strbuf_addf(&sb, ",\n  \"denials\": %s", denials->buf);
+	strbuf_addstr(&sb, "\n}\n");
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd >= 0 && write(fd, sb.buf, sb.len) == (ssize_t)sb.len)
 		ret = 0;
@@ -143,7 +147,13 @@ run_in_new_container(struct container_store *st, struct container_def *def,
 		rc = cli_report(&err);
 		goto out;
 	}
-	rc = launch_in_container(def, st, &ci, &a->opts, &res);
+	struct launch_opts opts = a->opts;
+	struct strbuf denials = STRBUF_INIT;
+
+	opts.def_path = a->defpath;
+	if (opts.trace && a->own.report)
+		opts.trace_json = &denials;
+	rc = launch_in_container(def, st, &ci, &opts, &res);
 	container_info_release(&ci);
 	if (a->own.keep && container_run_keep(st, name, &err) < 0)
 		cli_warn("%s", err.msg);
@@ -151,10 +161,12 @@ run_in_new_container(struct container_store *st, struct container_def *def,
 		fprintf(stderr, "sbox: kept container %s\n", name);
 	else if (container_remove(st, name, &err) < 0)
 		cli_warn("could not remove container %s: %s", name, err.msg);
-	if (a->own.report && write_report(a->own.report, name, (int)a->own.keep, rc,
-					  &res) < 0)
+	if (a->own.report && write_report(a->own.report, name,
+					  (int)a->own.keep, rc, &res,
+					  opts.trace ? &denials : NULL) < 0)
 		cli_warn("cannot write report '%s': %s", a->own.report,
 			 strerror(errno));
+	strbuf_release(&denials);
 out:
 	container_info_release(&ci);
 	if (run_lock >= 0)

@@ -21,6 +21,8 @@ extern const char cmd_launch_usage[];
 extern const char cmd_run_usage[];
 extern const char cmd_prune_usage[];
 extern const char cmd_ps_usage[];
+extern const char cmd_learn_usage[];
+extern const char cmd_learn_epilog[];
 extern const char cmd_help_usage[];
 extern const char cmd_version_usage[];
 
@@ -37,6 +39,7 @@ const struct cmd sbox_commands[] = {
 	{ "import", cmd_import, "create a container from an exported archive", cmd_import_usage, NULL },
 	{ "launch", cmd_launch, "run a program in a container", cmd_launch_usage, NULL },
 	{ "run", cmd_run, "run a program in a fresh, ephemeral container", cmd_run_usage, NULL },
+	{ "learn", cmd_learn, "run a program observed and propose the grants it needs", cmd_learn_usage, cmd_learn_epilog },
 	{ "prune", cmd_prune, "remove containers of finished runs and store leftovers", cmd_prune_usage, NULL },
 	{ "help", cmd_help, "show help for sbox or a command", cmd_help_usage, NULL },
 	{ "version", cmd_version, "print the version", cmd_version_usage, NULL },

@@ -25,7 +25,8 @@ if ! $CC -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g $SAN \
 	"$TOP/tests/backend/darwin_host_fixed.c" \
 	"$TOP/src/backend/launch_darwin.c" "$BUILD"/obj/backend/seatbelt_*.o "$BUILD"/obj/backend/env_scrub.o \
 	"$BUILD"/obj/def/def_access.o "$BUILD"/obj/def/def_strmap.o "$T_TMP/def.o" \
-	"$BUILD"/obj/util/*.o 2>"$T_TMP/cc.err"; then
+	"$TOP/src/backend/trace_darwin.c" "$BUILD"/obj/backend/denials.o \
+	"$BUILD"/obj/util/*.o $(pkg-config --libs jansson) 2>"$T_TMP/cc.err"; then
 	not_ok "darwin_host builds"; cat "$T_TMP/cc.err"; done_testing
 fi
 ok "darwin_host builds from launch_darwin.c"

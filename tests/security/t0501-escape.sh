@@ -1,7 +1,8 @@
 #!/bin/sh
 # Escape attempts from inside a real container (LINUX-SECURITY.md checklist),
 # each of which must fail, plus the positive controls that must succeed.
-# The whole suite runs as root and as an unprivileged user.
+# The whole suite runs as root and as an unprivileged user; SBOX_LAUNCH_OPTS
+# adds launch options (t0522 runs it again under --trace).
 . "$TOP/tests/lib/test-lib.sh"
 . "$TOP/tests/lib/security-lib.sh"
 
@@ -77,7 +78,7 @@ suite() {
 	OUT=$d/out
 	( cd "$d/proj" && exec 9<"$d/outside/secret" &&
 	  SSH_AUTH_SOCK=/tmp/agent.sock SBOX_HOME="$d/store" \
-	  $as "$SBOX" launch "$d/def.json" -- "$d/bin/escape" inside "$d" "$host" \
+	  $as "$SBOX" launch ${SBOX_LAUNCH_OPTS:-} "$d/def.json" -- "$d/bin/escape" inside "$d" "$host" \
 	  >"$OUT" 2>"$d/err" )
 	rc=$?
 	[ $rc -eq 0 ] && ok "$label: launch exit 0" ||

@@ -60,6 +60,8 @@ vg "compile macos" "$SBOX" compile "$T_TMP/def.json"
 vg "compile linux" "$SBOX" compile --target linux "$T_TMP/def.json"
 vg "explain definition" "$SBOX" explain "$T_TMP/def.json" file-read-data /usr/bin/env
 vg "explain profile" "$SBOX" explain "$T_TMP/p.sb" file-read-data /usr/lib/x
+vg "explain --from-trace" "$SBOX" explain --from-trace "$TOP/tests/trace/fixture.jsonl" \
+	"$TOP/tests/trace/fixture-def.json"
 vg "create" "$SBOX" create "$T_TMP/def.json" --name vg1
 vg "list" "$SBOX" list
 vg "list --format json" "$SBOX" list --format json
@@ -70,5 +72,6 @@ vg "import refused (not an archive)" "$SBOX" import "$T_TMP/def.json" --name vg3
 # valgrind 3.19 does not know the Landlock syscalls, so launch stops with
 # exit 3 before the clone; the path up to there is still checked.
 vg "launch (up to the kernel probe)" "$SBOX" launch vg1 -- /bin/true
+vg "launch --trace (up to the kernel probe)" "$SBOX" launch --trace vg1 -- /bin/true
 vg "rm" "$SBOX" rm vg1 vg2
 done_testing

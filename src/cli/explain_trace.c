@@ -1,0 +1,142 @@
+/*
+ * sbox explain --from-trace FILE [DEFINITION]: every denial record of a
+ * `--trace=FILE` (launch, run, learn) explained again, against the
+ * definition the record names or the one given.
+ */
+#include "cli/explain.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/denial_why.h"
+#include "cli/cli.h"
+#include "def/def_access.h"
+#include "policy/vocab.h"
+#include "util/xalloc.h"
+
+/* The IR of the definition path (kept while records name the same). */
+static int
+trace_ir(const char *path, struct explain_opts *o, struct src_set *srcs,
+	 struct policy *ir, char **loaded)
+{
+	int rc;
+
+	if (*loaded && !strcmp(*loaded, path))
+		return 0;
+	free(*loaded);
+	*loaded = NULL;
+	policy_release(ir);
+	policy_init(ir, o->release ? vocab_for_release(o->release) : vocab_latest());
+	rc = explain_load_definition(path, o, srcs, ir);
+	if (!rc)
+		*loaded = xstrdup(path);
+	return rc;
+}
+
+/* One record: "record N (program, xCOUNT)" and the decision of its access. */
+static int
+explain_record(json_t *rec, const char *defpath, struct explain_opts *o,
+	       struct src_set *srcs, struct policy *ir, char **loaded,
+	       const char *where)
+{
+	const char *opname = json_string_value(json_object_get(rec, "operation"));
+	const char *target = json_string_value(json_object_get(rec, "path"));
+	const char *def = defpath, *grant;
+	struct sbox_err err = SBOX_ERR_INIT;
+	enum denial_op op;
+	struct decision d;
+	char *arg;
+	int rc;
+
+	if (!target)
+		target = json_string_value(json_object_get(rec, "address"));
+	if (!def)
+		def = json_string_value(json_object_get(rec, "definition"));
+	if (!opname || !target || denial_op_parse(opname, &op) < 0) {
+		cli_error("%s: not a denial record (operation, path or address)", where);
+		return EXIT_USAGE;
+	}
+	if (!def) {
+		cli_error("%s: the record names no definition; give one", where);
+		return EXIT_USAGE;
+	}
+	rc = trace_ir(def, o, srcs, ir, loaded);
+	if (rc)
+		return rc;
+	printf("%s: %s %s by %s (%lld time%s)\n", where, opname, target,
+	       json_string_value(json_object_get(rec, "program")) ?
+	       json_string_value(json_object_get(rec, "program")) : "?",
+	       json_integer_value(json_object_get(rec, "count")),
+	       json_integer_value(json_object_get(rec, "count")) == 1 ? "" : "s");
+	arg = target[0] == '/' ? def_path_canonical(target) : xstrdup(target);
+	rc = policy_decide(ir, denial_sbpl_op(op), arg, &d, &err);
+	if (rc < 0)
+		rc = cli_report(&err);
+	else if (!strcmp(o->format, "json"))
+		explain_print_json(&d, denial_sbpl_op(op), arg);
+	else
+		explain_print_text(&d, denial_sbpl_op(op), arg);
+	grant = json_string_value(json_object_get(json_object_get(rec, "why"),
+						  "grant"));
+	if (rc >= 0 && d.action != POLICY_ALLOW && grant &&
+	    !(d.rule && d.rule->loc.file) && strcmp(o->format, "json"))
+		printf("  grant:      %s\n", grant);
+	if (rc >= 0)
+		rc = d.action == POLICY_ALLOW ? EXIT_OK : EXIT_FINDINGS;
+	free(arg);
+	return rc;
+}
+
+int
+explain_trace(struct explain_opts *o, const char *defpath)
+{
+	FILE *f = fopen(o->from_trace, "r");
+	struct src_set srcs;
+	struct policy ir;
+	char *line = NULL, *loaded = NULL, where[4200];
+	size_t cap = 0;
+	unsigned lineno = 0;
+	int rc = EXIT_OK;
+
+	if (!f) {
+		cli_error("%s: %s", o->from_trace, strerror(errno));
+		return EXIT_USAGE;
+	}
+	src_set_init(&srcs);
+	policy_init(&ir, vocab_latest());
+	while (getline(&line, &cap, f) > 0) {
+		json_error_t jerr;
+		json_t *rec;
+		int r;
+
+		lineno++;
+		snprintf(where, sizeof(where), "%s:%u", o->from_trace, lineno);
+		rec = json_loads(line, 0, &jerr);
+		if (!rec || !json_is_object(rec)) {
+			cli_error("%s:%d: %s", where, jerr.column, rec ? "not an object" : jerr.text);
+			json_decref(rec);
+			rc = EXIT_USAGE;
+			break;
+		}
+		/* the closing count of records past the bound */
+		r = json_object_get(rec, "operation") ? explain_record(rec, defpath,
+			o, &srcs, &ir, &loaded, where) : EXIT_OK;
+		json_decref(rec);
+		if (r == EXIT_USAGE) {
+			rc = r;
+			break;
+		}
+		if (r > rc)
+			rc = r;
+	}
+	free(line);
+	free(loaded);
+	fclose(f);
+	policy_release(&ir);
+	src_set_release(&srcs);
+	return rc;
+}
+

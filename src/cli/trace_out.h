@@ -1,0 +1,20 @@
+/*
+ * What `--trace` shows after a launch (trace_out.c): the records as JSON
+ * lines in the trace file, the one-glance summary on stderr, and the
+ * records as a JSON array for `sbox run --report`.
+ */
+#ifndef SBOX_CLI_TRACE_OUT_H
+#define SBOX_CLI_TRACE_OUT_H
+
+#include "backend/denials.h"
+#include "def/def.h"
+#include "util/strbuf.h"
+
+/* defpath: the definition the records cite, loaded again with vars so
+ * that its rules keep their file:line. json_array, when given, receives
+ * "[ {...}, ... ]". Returns 0, or -1 when the file cannot be written. */
+int trace_out(const char *defpath, const struct def_vars *vars,
+	      const struct denials *d, const char *file, int summary,
+	      struct strbuf *json_array);
+
+#endif

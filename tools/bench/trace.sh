@@ -1,0 +1,96 @@
+#!/bin/sh
+# The cost of --trace (docs: README "Seeing what was denied"), in one run:
+#
+#   1. a file-heavy workload: stat(1) on 20,000 files of /usr/share (about
+#      five watched calls per file: statx, and the passwd/group lookups)
+#   2. a real build: make of a C project of 16 files (cc1, as, ld)
+#   3. a syscall-light workload: a shell loop of 200,000 iterations
+#   each launched by `sbox launch` without and with --trace; and
+#   4. `sbox launch -- /bin/true` of this binary against BASE (default: the
+#      binary of /work/main), the cost of having the feature when it is off.
+#
+# Usage: sh tools/bench/trace.sh [SBOX] [BASE]
+# Environment: RUNS (default 10 per workload), ROUNDS (5), LAUNCH_RUNS (200).
+# The commands of a set alternate round by round, so this VM's drift
+# reaches both alike; medians over all rounds. Needs hyperfine, cc, make,
+# python3. Run by hand, not from tests.
+set -eu
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+SBOX=$(realpath "${1:-$TOP/build/sbox}")
+BASE=${2:-/work/main/build/sbox}
+RUNS=${RUNS:-10}
+ROUNDS=${ROUNDS:-5}
+LAUNCH_RUNS=${LAUNCH_RUNS:-200}
+# not under /tmp, which is the container's own
+W=$(mktemp -d /var/tmp/sbox-trace-bench.XXXXXX)
+OUT=$W/results
+trap 'rm -rf "$W"' EXIT
+mkdir -p "$OUT" "$W/proj" "$W/store"
+for tool in hyperfine cc make python3; do
+	command -v $tool >/dev/null || { echo "trace.sh: needs $tool" >&2; exit 3; }
+done
+
+cd "$W/proj"
+find /usr/share -type f -print0 2>/dev/null | head -z -n 20000 >files0
+i=0
+while [ $i -lt 16 ]; do
+	printf '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nint f%d(int x) { char b[64]; snprintf(b, sizeof b, "%%d", x); return (int)strlen(b) + atoi(b); }\n' \
+		$i >"f$i.c"
+	i=$((i + 1))
+done
+printf 'int main(void) { return 0; }\n' >main.c
+printf 'SRCS := $(wildcard *.c)\nprog: $(SRCS:.c=.o)\n\tcc -o $@ $^\n%%.o: %%.c\n\tcc -O2 -c -o $@ $<\nclean:\n\trm -f *.o prog\n' >Makefile
+cat >"$W/bench.json" <<JSON
+{ "name": "tracebench", "extends": ["base"],
+  "filesystem": { "write": ["\${PROJECT}"], "exec": ["/usr/lib/gcc"] },
+  "network": "none" }
+JSON
+export SBOX_HOME="$W/store" PATH=/usr/bin:/bin
+"$SBOX" launch "$W/bench.json" -- true  # creates the container
+L="$SBOX launch"
+FILES="sh -c 'xargs -0 stat <files0 >/dev/null'"
+BUILD="sh -c 'make -s clean && make -s'"
+LIGHT="sh -c 'i=0; while [ \$i -lt 200000 ]; do i=\$((i+1)); done'"
+
+hf() {
+	name=$1 runs=$2; shift 2
+	r=1
+	while [ $r -le "$ROUNDS" ]; do
+		hyperfine -N --warmup 1 --runs $((runs / ROUNDS)) \
+			--export-json "$OUT/$name.$r.json" "$@" \
+			>"$OUT/$name.log" 2>&1 || { cat "$OUT/$name.log"; exit 1; }
+		r=$((r + 1))
+	done
+}
+
+echo "# --trace cost, $RUNS runs each in $ROUNDS rounds (hyperfine -N)"
+hf files "$RUNS" -n "files" "$L tracebench -- $FILES" \
+	-n "files --trace" "$L --trace=/dev/null tracebench -- $FILES"
+hf build "$RUNS" -n "build" "$L tracebench -- $BUILD" \
+	-n "build --trace" "$L --trace=/dev/null tracebench -- $BUILD"
+hf light "$RUNS" -n "light" "$L tracebench -- $LIGHT" \
+	-n "light --trace" "$L --trace=/dev/null tracebench -- $LIGHT"
+if [ -x "$BASE" ]; then
+	"$BASE" launch "$W/bench.json" -- true
+	hf launch "$LAUNCH_RUNS" -n "launch (this)" "$SBOX launch tracebench -- /bin/true" \
+		-n "launch (base)" "$BASE launch tracebench -- /bin/true"
+fi
+
+python3 - "$OUT" <<'PY'
+import glob, json, statistics, sys, os
+out = sys.argv[1]
+times = {}
+for f in sorted(glob.glob(os.path.join(out, "*.json"))):
+    for r in json.load(open(f))["results"]:
+        times.setdefault(r["command"], []).extend(r["times"])
+med = {k: statistics.median(v) * 1000 for k, v in times.items()}
+for k, v in med.items():
+    print(f"{k:24s} median {v:9.2f} ms  ({len(times[k])} runs)")
+for w, lim in (("files", 3.0), ("build", 3.0), ("light", 1.1)):
+    r = med[w + " --trace"] / med[w]
+    print(f"{w:6s} --trace / plain = {r:.2f}  (target <= {lim}: {'ok' if r <= lim else 'MISSED'})")
+if "launch (base)" in med:
+    r = med["launch (this)"] / med["launch (base)"]
+    print(f"launch without --trace, this / base = {r:.3f}  (target <= 1.02: {'ok' if r <= 1.02 else 'MISSED'})")
+PY
