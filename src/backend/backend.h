@@ -18,6 +18,13 @@ enum launch_flags {
 	LAUNCH_VERBOSE = 1 << 1,
 };
 
+/* Whether the program gets a terminal of its own (backend/pty_relay.h). */
+enum pty_mode {
+	PTY_AUTO = 0, /* a pty when a standard descriptor is a terminal */
+	PTY_ON,       /* --pty */
+	PTY_OFF,      /* --no-pty: descriptors pass through as they are */
+};
+
 /* Details of how the program ended (for `sbox run --report`). */
 struct launch_result {
 	int exited;       /* 1: exit_code is valid */
@@ -39,6 +46,7 @@ struct launch_request {
 	unsigned flags;
 	double timeout;             /* > 0: wall-clock limit in seconds, exact
 				       (the plan's wall_seconds is rounded up) */
+	enum pty_mode pty;
 	void (*warn)(const char *msg); /* weaker isolation accepted, etc. */
 	struct launch_result *result;  /* optional: filled on success */
 	/* --trace: the refused accesses are counted here (NULL: no tracing

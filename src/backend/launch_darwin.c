@@ -313,6 +313,9 @@ static const struct darwin_sys darwin_sys_real = {
 	.waitpid = sys_waitpid,
 	.kill = sys_kill,
 	.now = sys_now,
+	.pty_open = seatbelt_real_pty_open,
+	.pty_attach = seatbelt_real_pty_attach,
+	.pty_relay = seatbelt_real_pty_relay,
 	.resolve = def_resolve,
 	.emit = sbpl_emit_def,
 };

@@ -72,6 +72,7 @@ extern char **environ;
 /* Signals the launcher passes on to the program. */
 static const int forwarded[] = {
 	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT,
+	SIGTSTP,
 };
 
 void
@@ -164,8 +165,16 @@ program_exec(struct lx_launch *lx)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/* own session: no controlling terminal to inject into (#22) */
+	/* own session: no controlling terminal to inject into (#22), or
+	 * the program's own pty as its controlling terminal */
 	setsid();
+	if (lx->pty.fds && pty_relay_attach(&lx->pty, lx->pty_slave) < 0) {
+		snprintf(msg, sizeof(msg), "%d" "cannot make the pty the "
+			 "program's terminal: %s", SBOX_E_INTERNAL,
+			 strerror(errno));
+		lx_report(lx, LX_MSG_ERROR, msg);
+		_exit(125);
+	}
 	program_filter(lx);
 	/* SIGXCPU at the limit says why the program ended; SIGKILL a
 	 * second later if it handles that (setrlimit(2)) */
@@ -199,6 +208,22 @@ static void
 ignore_signal(int sig)
 {
 	(void)sig;
+}
+
+/*
+ * sbox was stopped (Ctrl-Z without a pty) or continued: the program's
+ * process group follows, as a terminal's would. The group is in a
+ * session of its own whose parent is outside it, an orphaned group, in
+ * which the kernel discards a SIGTSTP left to its default action
+ * (POSIX, "Orphaned Process Group"): SIGSTOP after it does stop it.
+ */
+static void
+stop_or_continue(pid_t prog, int sig)
+{
+	if (kill(-prog, sig) < 0)
+		kill(prog, sig);
+	if (sig == SIGTSTP && kill(-prog, SIGSTOP) < 0)
+		kill(prog, SIGSTOP);
 }
 
 /*
@@ -246,6 +271,10 @@ init_signal(const struct lx_launch *lx, pid_t prog, int sig)
 	int st;
 	pid_t w;
 
+	if (sig == SIGTSTP || sig == SIGCONT) {
+		stop_or_continue(prog, sig);
+		return;
+	}
 	if (sig != SIGCHLD) {
 		kill(prog, sig);
 		return;
@@ -435,6 +464,7 @@ child_main(struct lx_launch *lx)
 		child_fail(lx, &err);
 	}
 	if (rootfs_resolve(lx, &err) < 0 || rootfs_enter(lx, &err) < 0 ||
+	    (lx->pty.fds && lx_pty_open(lx, &err) < 0) ||
 	    sandbox_apply(lx, &err) < 0)
 		child_fail(lx, &err);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
@@ -453,6 +483,9 @@ child_main(struct lx_launch *lx)
 		program_exec(lx);
 	close(lx->supervise[1]);
 	environ = launcher_environ;
+	/* only the program holds the slave: its end is the master's EOF */
+	if (lx->pty.fds)
+		close(lx->pty_slave);
 	/* the heap is the launcher's from here on */
 	(void)!write(lx->handoff_fd, "h", 1);
 	close(lx->handoff_fd);
@@ -535,6 +568,7 @@ struct run_state {
 	struct lx_launch *lx;
 	struct lx_watch w;
 	int report[2], alive[2], handoff[2];
+	int ptysock[2];          /* the pty's master comes through it */
 	sigset_t set, old;
 	void *stack;
 	const void *asan_bottom; /* the launcher's stack, for AddressSanitizer */
@@ -580,6 +614,8 @@ child_entry(void *arg)
 	close(rs->report[0]);
 	close(rs->alive[1]);
 	close(rs->handoff[0]);
+	if (rs->ptysock[0] >= 0)
+		close(rs->ptysock[0]);
 	child_main(rs->lx);
 }
 
@@ -592,6 +628,12 @@ open_pipes(struct lx_launch *lx, struct run_state *rs, struct sbox_err *err)
 	lx->report_fd = rs->report[1];
 	lx->alive_fd = rs->alive[0];
 	lx->handoff_fd = rs->handoff[1];
+	if (lx->pty.fds) {
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+			       rs->ptysock) < 0)
+			return err_sys(err, "socketpair");
+		lx->pty_sock = rs->ptysock[1];
+	}
 	block_signals(&rs->set, &rs->old);
 	rs->w.sfd = signalfd(-1, &rs->set, SFD_CLOEXEC);
 	if (rs->w.sfd < 0)
@@ -631,6 +673,7 @@ spawn(struct lx_launch *lx, struct run_state *rs, struct sbox_err *err)
 	close_fd(&rs->report[1]);
 	close_fd(&rs->alive[0]);
 	close_fd(&rs->handoff[1]);
+	close_fd(&rs->ptysock[1]);
 	rs->w.report_fd = rs->report[0];
 	rs->report[0] = -1;
 	if (lx->run_uid != lx->uid &&
@@ -689,7 +732,8 @@ static void
 run_state_release(struct run_state *rs)
 {
 	int *fds[] = { &rs->report[0], &rs->report[1], &rs->alive[0],
-		       &rs->alive[1], &rs->handoff[0], &rs->handoff[1] };
+		       &rs->alive[1], &rs->handoff[0], &rs->handoff[1],
+		       &rs->ptysock[0], &rs->ptysock[1] };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		close_fd(fds[i]);
@@ -733,6 +777,23 @@ result_fill(struct launch_result *res, int ws, int timed_out, double secs)
 	res->seconds = secs;
 }
 
+/* The program runs (or failed to exec, which the report pipe says). */
+static int
+relay_start(struct lx_launch *lx, struct run_state *rs, struct sbox_err *err)
+{
+	int master = lx_pty_receive(rs->ptysock[0]);
+
+	if (master < 0)
+		return err_set(err, SBOX_E_INTERNAL, "the container did not "
+			       "pass the program's terminal");
+	if (pty_relay_start(&lx->pty, master, err) < 0) {
+		close(master);
+		return -1;
+	}
+	rs->w.relay = &lx->pty;
+	return 0;
+}
+
 static int
 finish(struct lx_launch *lx, struct run_state *rs, double start, int *status,
        struct sbox_err *err)
@@ -746,7 +807,13 @@ finish(struct lx_launch *lx, struct run_state *rs, double start, int *status,
 	if (lx->trace)
 		lx_trace_heap_back(lx->trace);
 	emit_warnings(lx);
+	/* a set-up that failed after opening the pty has exited already */
+	if (lx->pty.fds && !rs->w.reaped && relay_start(lx, rs, err) < 0) {
+		lx_watch_kill(w);
+		return -1;
+	}
 	lx_watch_loop(w, deadline);
+	pty_relay_finish(&lx->pty);
 	if (w->error_seen) {
 		*err = w->child_err;
 		return -1;
@@ -793,6 +860,7 @@ backend_launch(const struct launch_request *req, int *status,
 	memset(&rs, 0, sizeof(rs));
 	rs.report[0] = rs.report[1] = rs.alive[0] = rs.alive[1] = -1;
 	rs.handoff[0] = rs.handoff[1] = -1;
+	rs.ptysock[0] = rs.ptysock[1] = -1;
 	lx_watch_init(&rs.w);
 	strbuf_init(&lx.warnings);
 	sigprocmask(SIG_SETMASK, NULL, &rs.old);
@@ -816,6 +884,8 @@ backend_launch(const struct launch_request *req, int *status,
 					   &lx.bpf, lx.memfd_unsealed_ok, err) < 0)
 		goto out;
 	rs.w.trace = lx.trace;
+	lx.pty_sock = lx.pty_slave = -1;
+	pty_relay_plan(&lx.pty, req->pty);
 	if (spawn(&lx, &rs, err) < 0)
 		goto out;
 	if (lx.trace)
@@ -824,6 +894,7 @@ backend_launch(const struct launch_request *req, int *status,
 out:
 	if (rs.w.child > 0 && !rs.w.reaped)
 		lx_watch_kill(&rs.w);
+	pty_relay_finish(&lx.pty);
 	run_state_release(&rs);
 	lx_trace_free(lx.trace);
 	rootfs_free_objects(&lx);

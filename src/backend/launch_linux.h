@@ -12,6 +12,7 @@
 
 #include "backend/backend.h"
 #include "backend/linux_plan.h"
+#include "backend/pty_relay.h"
 #include "backend/seccomp_linux.h"
 #include "util/strbuf.h"
 
@@ -65,6 +66,9 @@ struct lx_launch {
 	uid_t run_uid;           /* root through sudo: the program runs as */
 	gid_t run_gid;           /* SUDO_UID/SUDO_GID; else uid/gid */
 	struct lx_trace *trace;  /* --trace (trace_linux.h), else NULL */
+	struct pty_relay pty;    /* the program's terminal when pty.fds */
+	int pty_sock;            /* inside: where the master goes to sbox */
+	int pty_slave;           /* inside: the slave, for the program */
 };
 
 /* Messages on the report pipe: one letter, then text or a number. */
@@ -83,6 +87,11 @@ void rootfs_free_objects(struct lx_launch *lx);
 /* coalesce_linux.c: group many sibling rules into one bind. */
 void rootfs_coalesce(struct lx_launch *lx);
 void rootfs_groups_release(struct lx_launch *lx);
+
+/* pty_linux.c: the program's terminal. Inside, after the new root:
+ * open it, keep the slave, send the master; the launcher receives it. */
+int lx_pty_open(struct lx_launch *lx, struct sbox_err *err);
+int lx_pty_receive(int sock);
 
 /* sandbox_linux.c: what happens inside after the new root. */
 int sandbox_apply(struct lx_launch *lx, struct sbox_err *err);

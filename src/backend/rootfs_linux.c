@@ -150,6 +150,42 @@ set_ro(int mnt)
 	return mount_setattr(mnt, "", AT_EMPTY_PATH, &attr, sizeof(attr));
 }
 
+/*
+ * The program's terminal (--pty): a devpts instance of the container's
+ * own at /dev/pts, with /dev/ptmx pointing into it. Each mount of devpts
+ * is a new instance since Linux 4.7 and may be made in a user namespace
+ * (devpts(5) is FS_USERNS_MOUNT, and devpts_fill_super clears SB_I_NODEV),
+ * so unprivileged launches get it too; the program sees no pty of the
+ * host, and /dev/pts/0 is a name it can open again. No gid= (the tty
+ * group is not mapped): a slave belongs to the group that opened it.
+ */
+static int
+mount_devpts(int dev)
+{
+	int fsfd, mnt = -1, dir, ret = -1;
+
+	if (mkdirat(dev, "pts", 0755) < 0 ||
+	    symlinkat("pts/ptmx", dev, "ptmx") < 0)
+		return -1;
+	dir = open_beneath(dev, "pts", O_PATH | O_DIRECTORY);
+	fsfd = fsopen("devpts", FSOPEN_CLOEXEC);
+	if (dir >= 0 && fsfd >= 0 &&
+	    fsconfig(fsfd, FSCONFIG_SET_STRING, "ptmxmode", "0666", 0) == 0 &&
+	    fsconfig(fsfd, FSCONFIG_SET_STRING, "mode", "0620", 0) == 0 &&
+	    fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+		mnt = fsmount(fsfd, FSMOUNT_CLOEXEC,
+			      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	if (mnt >= 0 && attach(mnt, dir) == 0)
+		ret = 0;
+	if (mnt >= 0)
+		close(mnt);
+	if (fsfd >= 0)
+		close(fsfd);
+	if (dir >= 0)
+		close(dir);
+	return ret;
+}
+
 /* Minimal /dev: a few host nodes, the usual symlinks (#14). */
 static int
 mount_dev(struct lx_launch *lx, struct rootfs *fs, int dst)
@@ -186,6 +222,8 @@ mount_dev(struct lx_launch *lx, struct rootfs *fs, int dst)
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
 		if (symlinkat(links[i][1], dev, links[i][0]) < 0)
 			return -1;
+	if (lx->pty.fds && mount_devpts(dev) < 0)
+		return -1;
 	late_ro_add(fs, dev);
 	return 0;
 }

@@ -133,6 +133,17 @@ allow_special(struct ll_ruleset *rs, const struct lplan_path *p,
 			    LL_DEVICE_IOCTL, err);
 }
 
+/* The container's own devpts (--pty): its slave by name, new ptys. */
+static int
+allow_devpts(const struct lx_launch *lx, struct ll_ruleset *rs,
+	     struct sbox_err *err)
+{
+	if (!lx->pty.fds)
+		return 0;
+	return allow_inside(rs, "/dev/pts", LP_READ | LP_WRITE |
+			    LL_DEVICE_IOCTL, err);
+}
+
 static int
 landlock_apply(struct lx_launch *lx, struct sbox_err *err)
 {
@@ -144,8 +155,10 @@ landlock_apply(struct lx_launch *lx, struct sbox_err *err)
 		const struct lplan_path *p = &lx->plan.paths[i];
 		int r = 0;
 
-		if (p->mount == LPM_TMPFS || p->mount == LPM_DEV ||
-		    p->mount == LPM_PROC)
+		if (p->mount == LPM_DEV)
+			r = allow_special(&rs, p, err) < 0 ? -1 :
+			    allow_devpts(lx, &rs, err);
+		else if (p->mount == LPM_TMPFS || p->mount == LPM_PROC)
 			r = allow_special(&rs, p, err);
 		else if (p->access && lx->objs[i].fd >= 0)
 			r = landlock_allow_fd(&rs, lx->objs[i].fd, p->access,

@@ -22,6 +22,7 @@
 #include <sys/types.h>
 
 #include "backend/backend.h"
+#include "backend/pty_relay.h"
 #include "def/def.h"
 #include "util/err.h"
 #include "util/strbuf.h"
@@ -33,6 +34,15 @@ enum seatbelt_limit {
 	SEATBELT_LIMIT_NPROC,
 	SEATBELT_LIMIT_AS,
 	SEATBELT_LIMIT_FSIZE,
+};
+
+/* What darwin_sys.pty_relay is asked to do (backend/pty_relay.h). */
+enum seatbelt_pty_op {
+	SEATBELT_PTY_START,     /* raw mode and the copying thread */
+	SEATBELT_PTY_WINCH,     /* pass the new window size on */
+	SEATBELT_PTY_STOP_SELF, /* terminal back, stop sbox (relay may be NULL) */
+	SEATBELT_PTY_RESUME,    /* raw mode again after SIGCONT */
+	SEATBELT_PTY_FINISH,    /* copy what is left, restore, close */
 };
 
 /*
@@ -95,6 +105,19 @@ struct darwin_sys {
 	double (*now)(void *ctx); /* monotonic seconds */
 
 	/*
+	 * The program's terminal (backend/seatbelt_pty.c). pty_open decides
+	 * (pty_relay_plan) and opens one with openpty(3), owned by uid:gid
+	 * when the child drops to them: 1 with the slave and its name, 0
+	 * for none, -1 with errno. pty_attach runs in the child after
+	 * setsid (TIOCSCTTY, the slave on 0-2).
+	 */
+	int (*pty_open)(void *ctx, struct pty_relay *r, enum pty_mode mode,
+			const uid_t *owner, const gid_t *group, int *slave,
+			char *name, size_t namelen);
+	int (*pty_attach)(void *ctx, const struct pty_relay *r, int slave);
+	int (*pty_relay)(void *ctx, struct pty_relay *r, enum seatbelt_pty_op op);
+
+	/*
 	 * sbox's own steps, as hooks so the sequence can be tested without
 	 * them: def_resolve and sbpl_emit_def in the real build.
 	 */
@@ -118,6 +141,7 @@ struct seatbelt_plan {
 	char **envp;         /* scrubbed environment, NULL-terminated */
 	size_t nenv;
 	struct def_limits limits;
+	struct seatbelt_pty *pty; /* the program's terminal, or NULL */
 };
 
 void seatbelt_plan_init(struct seatbelt_plan *plan);
@@ -179,6 +203,46 @@ void seatbelt_devdir_grant(const struct darwin_sys *sys, struct container_def *d
 int seatbelt_plan_build(const struct darwin_sys *sys,
 			const struct launch_request *req,
 			struct seatbelt_plan *plan, struct sbox_err *err);
+
+/*
+ * The program's terminal on macOS (seatbelt_pty.c): openpty in sbox before
+ * fork, the slave made the child's controlling terminal after setsid, and
+ * a profile that allows that one terminal (its name as
+ * a string literal) and ptys the program opens itself, no other terminal.
+ */
+struct seatbelt_pty {
+	struct pty_relay relay;
+	int slave;
+	char name[128];
+	int finished;        /* the relay's FINISH is done */
+};
+
+int seatbelt_pty_prepare(const struct darwin_sys *sys,
+			 const struct launch_request *req,
+			 struct seatbelt_plan *plan, struct sbox_err *err);
+/* In the child, right after setsid. */
+int seatbelt_pty_child(const struct darwin_sys *sys,
+		       const struct seatbelt_plan *plan, struct sbox_err *err);
+/* In the parent: after fork (close the slave), once the program runs. */
+void seatbelt_pty_forked(const struct darwin_sys *sys,
+			 const struct seatbelt_plan *plan);
+int seatbelt_pty_start(const struct darwin_sys *sys,
+		       const struct seatbelt_plan *plan, struct sbox_err *err);
+/* SIGWINCH, SIGTSTP, SIGCONT while waiting: 1 when handled here. */
+int seatbelt_pty_signal(const struct darwin_sys *sys,
+			const struct seatbelt_plan *plan, pid_t pid, int sig);
+/* The program ended: the user's terminal as it was. Then release. */
+void seatbelt_pty_finish(const struct darwin_sys *sys,
+			 const struct seatbelt_plan *plan);
+void seatbelt_pty_release(const struct darwin_sys *sys,
+			  struct seatbelt_plan *plan);
+/* The real darwin_sys pty calls (pty_darwin.c, over pty_relay.c). */
+int seatbelt_real_pty_open(void *ctx, struct pty_relay *r, enum pty_mode mode,
+			   const uid_t *owner, const gid_t *group, int *slave,
+			   char *name, size_t namelen);
+int seatbelt_real_pty_attach(void *ctx, const struct pty_relay *r, int slave);
+int seatbelt_real_pty_relay(void *ctx, struct pty_relay *r,
+			    enum seatbelt_pty_op op);
 
 /*
  * The whole launch: returns 0 with the CLI status in *status (the

@@ -37,6 +37,8 @@ wait_set(sigset_t *set)
 		sigaddset(set, forwarded_signals[i]);
 	sigaddset(set, SIGCHLD);
 	sigaddset(set, SIGALRM);
+	sigaddset(set, SIGTSTP);  /* seatbelt_pty_signal */
+	sigaddset(set, SIGCONT);
 }
 
 /* ---- the child ---------------------------------------------------- */
@@ -167,9 +169,12 @@ child_steps(const struct darwin_sys *sys, const struct seatbelt_plan *plan,
 
 	if (sys->sigprocmask(c, SIG_SETMASK, mask, NULL) < 0)
 		return err_sys(err, "sigprocmask");
-	/* Own session: no controlling terminal to push input into. */
+	/* Own session: no controlling terminal to push input into, or the
+	 * program's own pty as its controlling terminal. */
 	if (sys->setsid(c) < 0)
 		return err_sys(err, "setsid");
+	if (seatbelt_pty_child(sys, plan, err) < 0)
+		return -1;
 	if (plan->chroot_dir) {
 		if (sys->chroot(c, plan->chroot_dir) < 0)
 			return err_sys(err, "chroot('%s')", plan->chroot_dir);
@@ -295,6 +300,12 @@ parent_wait(const struct darwin_sys *sys, const struct launch_request *req,
 	uint64_t wall = plan->limits.wall_seconds;
 	double start = sys->now(c);
 
+	if (seatbelt_pty_start(sys, plan, err) < 0) {
+		err->code = SBOX_E_INTERNAL;
+		forward_signal(sys, pid, SIGKILL);
+		reap(sys, pid);
+		return -1;
+	}
 	if (wall)
 		sys->alarm(c, wall > UINT_MAX ? UINT_MAX : (unsigned)wall);
 	for (;;) {
@@ -307,6 +318,8 @@ parent_wait(const struct darwin_sys *sys, const struct launch_request *req,
 			reap(sys, pid);
 			return -1;
 		}
+		if (seatbelt_pty_signal(sys, plan, pid, sig))
+			continue;
 		if (sig == SIGCHLD) {
 			pid_t w = sys->waitpid(c, pid, &ws, WNOHANG);
 
@@ -331,6 +344,7 @@ parent_wait(const struct darwin_sys *sys, const struct launch_request *req,
 	}
 	if (wall)
 		sys->alarm(c, 0);
+	seatbelt_pty_finish(sys, plan);
 	*status = wait_status(ws);
 	fill_result(req->result, ws, timed_out, sys->now(c) - start);
 	return 0;
@@ -377,7 +391,8 @@ seatbelt_launch(const struct darwin_sys *sys, const struct launch_request *req,
 			"tool); macOS cannot apply a second profile");
 		goto out;
 	}
-	if (seatbelt_plan_build(sys, req, &plan, err) < 0)
+	if (seatbelt_plan_build(sys, req, &plan, err) < 0 ||
+	    seatbelt_pty_prepare(sys, req, &plan, err) < 0)
 		goto out;
 	if (sys->pipe_cloexec(c, fds) < 0) {
 		err_sys(err, "pipe");
@@ -387,12 +402,13 @@ seatbelt_launch(const struct darwin_sys *sys, const struct launch_request *req,
 	wait_set(&set);
 	/*
 	 * 4.4BSD kernels, XNU among them, drop a signal whose default action
-	 * is "ignore" when it is sent, blocked or not; a handler keeps SIGCHLD
-	 * and SIGWINCH pending for sigwait (and undoes an inherited SIG_IGN,
-	 * which would leave no child to wait for).
+	 * is "ignore" when it is sent, blocked or not; a handler keeps
+	 * SIGCHLD, SIGWINCH and SIGCONT pending for sigwait (and undoes an
+	 * inherited SIG_IGN, which would leave no child to wait for).
 	 */
 	sys->sigcatch(c, SIGCHLD, 1);
 	sys->sigcatch(c, SIGWINCH, 1);
+	sys->sigcatch(c, SIGCONT, 1);
 	caught = 1;
 	if (sys->sigprocmask(c, SIG_BLOCK, &set, &old) < 0) {
 		err_sys(err, "sigprocmask");
@@ -415,6 +431,7 @@ seatbelt_launch(const struct darwin_sys *sys, const struct launch_request *req,
 	}
 	sys->close(c, fds[1]);
 	fds[1] = -1;
+	seatbelt_pty_forked(sys, &plan);
 	rc = parent_run(sys, req, &plan, pid, fds[0], &set, status, err);
 out:
 	if (masked)
@@ -422,10 +439,12 @@ out:
 	if (caught) {
 		sys->sigcatch(c, SIGCHLD, 0);
 		sys->sigcatch(c, SIGWINCH, 0);
+		sys->sigcatch(c, SIGCONT, 0);
 	}
 	for (int i = 0; i < 2; i++)
 		if (fds[i] >= 0)
 			sys->close(c, fds[i]);
+	seatbelt_pty_release(sys, &plan);
 	seatbelt_plan_release(&plan);
 	return rc;
 }

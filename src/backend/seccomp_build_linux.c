@@ -44,12 +44,19 @@ add_argument_rules(scmp_filter_ctx ctx)
 {
 	const scmp_datum_t low32 = 0xffffffffu;
 
-	/* terminal injection: LINUX-SECURITY.md #22 */
-	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
-			     SCMP_A1(SCMP_CMP_MASKED_EQ, low32, TIOCSTI)) < 0 ||
-	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
-			     SCMP_A1(SCMP_CMP_MASKED_EQ, low32, TIOCLINUX)) < 0)
-		return -1;
+	/* terminal injection: LINUX-SECURITY.md #22; a terminal locked
+	 * (TIOCEXCL) or given another line discipline (TIOCSETD) stays so
+	 * after the launch, which a program must not do to one it was given
+	 * (--no-pty, or a terminal on stdout/stderr only) */
+	static const unsigned long tty_denied[] = {
+		TIOCSTI, TIOCLINUX, TIOCEXCL, TIOCSETD,
+	};
+
+	for (size_t i = 0; i < sizeof(tty_denied) / sizeof(tty_denied[0]); i++)
+		if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl),
+				     1, SCMP_A1(SCMP_CMP_MASKED_EQ, low32,
+						tty_denied[i])) < 0)
+			return -1;
 	/* nested user namespaces: #26. clone3 hides its flags in memory, so
 	 * it answers ENOSYS and libc falls back to clone (#32). */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,

@@ -87,7 +87,8 @@ try_reap(struct lx_watch *w, int flags)
 
 /*
  * Nothing in here allocates: until the child hands over, it owns the heap.
- * SIGWINCH and SIGCONT cannot matter to a program that has not started;
+ * SIGWINCH, SIGCONT and SIGTSTP cannot matter to a program that has not
+ * started (a Ctrl-Z this early is dropped);
  * any other forwarded signal ends the launch, as it would have ended the
  * program (the caller kills the set-up).
  */
@@ -124,7 +125,7 @@ lx_watch_handoff(struct lx_watch *w, int handoff_fd, double deadline,
 			int sig = next_signal(w);
 
 			if (sig == 0 || sig == SIGCHLD || sig == SIGWINCH ||
-			    sig == SIGCONT)
+			    sig == SIGCONT || sig == SIGTSTP)
 				continue;  /* a dead child also closes the pipe */
 			*signo = sig;
 			return LX_HANDOFF_SIGNAL;
@@ -178,6 +179,32 @@ watch_read(struct lx_watch *w)
 	watch_parse(w);
 }
 
+/*
+ * A signal for the program. With a pty, the size goes to the pty (the
+ * kernel signals the program's foreground group) and a SIGTSTP to sbox
+ * stops sbox alone, its terminal given back first: the program cannot
+ * reach the user's terminal anyway. Without one, the program's group
+ * stops with sbox (init_wait) so it does not go on reading a terminal
+ * the shell has taken back.
+ */
+static void
+watch_signal(struct lx_watch *w, int sig)
+{
+	if (w->relay && sig == SIGWINCH) {
+		pty_relay_winch(w->relay);
+		return;
+	}
+	if (sig == SIGTSTP) {
+		if (!w->relay)
+			kill(w->child, SIGTSTP);
+		pty_relay_stop_self(w->relay);
+		return;
+	}
+	if (w->relay && sig == SIGCONT)
+		pty_relay_resume(w->relay);
+	kill(w->child, sig);
+}
+
 void
 lx_watch_loop(struct lx_watch *w, double deadline)
 {
@@ -205,7 +232,7 @@ lx_watch_loop(struct lx_watch *w, double deadline)
 			if (sig == SIGCHLD)
 				try_reap(w, WNOHANG);
 			else if (sig)
-				kill(w->child, sig);
+				watch_signal(w, sig);
 		}
 	}
 	while (w->report_fd >= 0)

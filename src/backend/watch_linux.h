@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include "backend/pty_relay.h"
 #include "util/err.h"
 #include "util/strbuf.h"
 
@@ -20,6 +21,7 @@ struct lx_watch {
 	int error_seen, timed_out;
 	struct sbox_err child_err;
 	struct lx_trace *trace;   /* --trace: its descriptor is polled too */
+	struct pty_relay *relay;  /* the program's terminal, or NULL */
 };
 
 enum lx_handoff {

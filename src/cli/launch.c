@@ -23,7 +23,15 @@ const char cmd_launch_usage[] =
 	"would. With grants and no NAME or DEFINITION the container is named\n"
 	"after the last --preset (\"base\" when none), or --name NAME; its home\n"
 	"(Data/) is kept between launches like any container's. Relative paths\n"
-	"are relative to the current folder.\n";
+	"are relative to the current folder.\n"
+	"\n"
+	"With a terminal, the program runs on a new pseudo-terminal of its own\n"
+	"(its controlling terminal: job control, Ctrl-C, Ctrl-Z, /dev/tty and\n"
+	"full-screen programs work; window size changes are passed on). sbox\n"
+	"puts your terminal in raw mode, copies both ways and restores it when\n"
+	"the launch ends; the program never holds your terminal itself. Only\n"
+	"the standard descriptors that are terminals go on the pty: files and\n"
+	"pipes pass straight through. Without a terminal nothing changes.\n";
 
 struct launch_own {
 	const char *name;

@@ -47,12 +47,26 @@ set_trace(void *ctx, const struct cli_opt *o, const char *val,
 	return CLI_CONTINUE;
 }
 
+static int
+set_pty(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
+{
+	(void)val;
+	(void)cmd;
+	((struct launch_opts *)ctx)->pty = (enum pty_mode)o->value;
+	return CLI_CONTINUE;
+}
+
 const struct cli_opt launch_common_opts[] = {
 	{ "allow-weaker", 0, NULL, cli_set_flag, LAUNCH_ALLOW_WEAKER,
 	  "run even when the kernel cannot enforce everything (warns);"
 	  " otherwise such a launch exits with 3" },
 	{ "timeout", 0, "DURATION", set_timeout, 0,
 	  "kill the program after DURATION: 30, 1.5, 2s, 5m, 1h" },
+	{ "pty", 0, NULL, set_pty, PTY_ON,
+	  "run the program on a terminal of its own (the default when stdin,"
+	  " stdout or stderr is one)" },
+	{ "no-pty", 0, NULL, set_pty, PTY_OFF,
+	  "pass the standard descriptors through as they are" },
 	{ "trace", 0, "=FILE", set_trace, 0,
 	  "record what the definition refuses: a summary on stderr at exit,"
 	  " one JSON line per access in FILE" },
@@ -137,6 +151,7 @@ launch_in_container(struct container_def *def,
 	req.argv = program_argv(def, opts, &prog);
 	req.envp = environ;
 	req.flags = opts->flags;
+	req.pty = opts->pty;
 	req.warn = launch_warn;
 	req.result = res;
 	if (!req.argv) {

@@ -25,12 +25,13 @@ struct launch_opts {
 	struct container_def *trace_model; /* learn: record against (resolved
 					    * here, with the launch's values) */
 	struct denials *denials; /* learn: keep the records */
+	enum pty_mode pty;       /* --pty / --no-pty, else PTY_AUTO */
 };
 
 /*
  * The options launch and run share (group ctx: struct launch_opts). A new
  * launch option is one line here; a flag needs no setter of its own:
- *   { "pty", 0, NULL, cli_set_flag, LAUNCH_PTY, "run on a new terminal" },
+ *   { "keep-env", 0, NULL, cli_set_flag, LAUNCH_KEEP_ENV, "..." },
  */
 extern const struct cli_opt launch_common_opts[];
 

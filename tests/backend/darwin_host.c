@@ -168,6 +168,10 @@ main(int argc, char **argv)
 	req.real_home = getenv("HOME") ? getenv("HOME") : "/";
 	req.argv = argv + 2;
 	req.envp = environ;
+	/* HOST_PTY=on|off: sbox launch --pty / --no-pty */
+	if (getenv("HOST_PTY"))
+		req.pty = !strcmp(getenv("HOST_PTY"), "on") ? PTY_ON :
+			  !strcmp(getenv("HOST_PTY"), "off") ? PTY_OFF : PTY_AUTO;
 	req.warn = host_warn;
 	req.result = &result;
 	rc = backend_launch(&req, &status, &err);

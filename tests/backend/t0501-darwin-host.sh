@@ -23,7 +23,9 @@ objcopy -W def_resolve -W def_resolve_partial "$BUILD/obj/def/def.o" "$T_TMP/def
 if ! $CC -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g $SAN \
 	-I"$TOP/src" -I"$TOP/tests/shim" -o "$H" "$TOP/tests/backend/darwin_host.c" \
 	"$TOP/tests/backend/darwin_host_fixed.c" \
-	"$TOP/src/backend/launch_darwin.c" "$BUILD"/obj/backend/seatbelt_*.o "$BUILD"/obj/backend/env_scrub.o \
+	"$TOP/src/backend/launch_darwin.c" "$TOP/src/backend/pty_darwin.c" \
+	"$BUILD"/obj/backend/seatbelt_*.o "$BUILD"/obj/backend/env_scrub.o \
+	"$BUILD"/obj/backend/pty_relay.o \
 	"$BUILD"/obj/def/def_access.o "$BUILD"/obj/def/def_strmap.o "$T_TMP/def.o" \
 	"$TOP/src/backend/trace_darwin.c" "$BUILD"/obj/backend/denials.o \
 	"$BUILD"/obj/util/*.o $(pkg-config --libs jansson) 2>"$T_TMP/cc.err"; then
@@ -123,6 +125,29 @@ expect_grep "result exited=0 code=0 signal=9 timed_out=1 seconds=1\$" "$T_TMP/er
 	"... and reports it: signal 9, timed out, after about a second"
 expect_rc 3 "exit 3 reported" "$H" -- /bin/sh -c 'exit 3'
 expect_grep "result exited=1 code=3 signal=0 timed_out=0" "$T_TMP/err" "... as an exit"
+
+# The program's terminal (openpty, seatbelt_pty.c, pty_relay.c) driven on a
+# pty as at a real terminal: the same scenarios as the Linux launcher's.
+if command -v python3 >/dev/null 2>&1; then
+	for s in basics bash timeout sigterm crash tstp-pty bg-fg tstp-nopty; do
+		TICKS=$T_TMP/ticks timeout 120 python3 \
+			"$TOP/tests/launch/pty_drive.py" "$s" "$H" - \
+			>"$T_TMP/drive" 2>&1
+		rc=$?
+		while IFS= read -r line; do
+			case $line in
+			PASS\ *) ok "pty: ${line#PASS }" ;;
+			FAIL\ *) not_ok "pty: ${line#FAIL }" ;;
+			esac
+		done <"$T_TMP/drive"
+		[ $rc -eq 0 ] || grep -q '^FAIL' "$T_TMP/drive" || {
+			not_ok "pty: $s driver exit $rc"; sed 's/^/#   /' "$T_TMP/drive"; }
+	done
+	echo hi | HOST_PTY=on "$H" -- /bin/sh -c 'tty; cat' >"$T_TMP/out" 2>&1
+	tr -d '\r' <"$T_TMP/out" >"$T_TMP/out2"
+	expect_grep "^/dev/pts/" "$T_TMP/out2" "pty: --pty without a terminal"
+	expect_grep "^hi" "$T_TMP/out2" "pty: ... input relayed"
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	HOST_ROOT="$T_TMP/real" expect_rc 3 "unprivileged: a root filesystem needs root" \

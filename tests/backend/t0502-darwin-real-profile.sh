@@ -21,6 +21,7 @@ if ! $CC -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g $SAN \
 	-I"$TOP/src" -I"$TOP/tests/shim" -o "$H" "$TOP/tests/backend/darwin_host.c" \
 	"$TOP/tests/backend/darwin_host_load.c" "$TOP/src/backend/launch_darwin.c" \
 	"$TOP/src/backend/trace_darwin.c" \
+	"$TOP/src/backend/pty_darwin.c" \
 	"$BUILD/libsbox.a" $LIBS 2>"$T_TMP/cc.err"; then
 	not_ok "darwin_host (real definitions) builds"; cat "$T_TMP/cc.err"; done_testing
 fi
@@ -79,5 +80,32 @@ expect_grep '/real/proj")' "$T_TMP/rec.sb" "\${PROJECT} is the physical path"
 if grep -q "/link/" "$T_TMP/rec.sb"; then not_ok "a symlinked path reached the profile"
 else ok "no symlinked path reached the profile"; fi
 expect_grep '/real/proj/build")' "$T_TMP/rec.sb" "a path that does not exist yet is canonical too"
+if grep -q "pseudo-tty\|com.apple.sandbox.pty" "$T_TMP/rec.sb"; then
+	not_ok "without a terminal the profile has terminal rules"
+else ok "without a terminal the profile has no terminal rules"; fi
+
+# With the program's own pty (--pty): the profile allows that terminal and
+# /dev/tty, and no other terminal, as sbox explain evaluates the text.
+rm -f "$T_TMP"/rec.*
+(cd "$T_TMP/link/proj" && HOST_DEF="$TOP/profiles/base.json" HOST_DEFDIR= \
+	HOST_PTY=on HOST_RECORD="$T_TMP/rec" "$H" -- /bin/true) \
+	</dev/null >"$T_TMP/out" 2>&1 || { not_ok "base --pty: launch"; cat "$T_TMP/out"; }
+check_record "base --pty"
+tty=$(sed -n 's|^  (literal "\(/dev/pts/[0-9]*\)")$|\1|p' "$T_TMP/rec.sb")
+case $tty in /dev/pts/*) ok "the pty's name is a literal in the profile ($tty)" ;;
+*) not_ok "no literal for the pty in the profile" ;; esac
+set --
+for op in file-ioctl file-read-data file-write-data; do
+	for p in "$tty" /dev/tty; do
+		expect_rc 0 "base --pty: $op $p allowed" \
+			"$SBOX" explain "$@" "$T_TMP/rec.sb" "$op" "$p"
+	done
+	for p in /dev/ttys001 /dev/pts/99 /dev/console; do
+		expect_rc 1 "base --pty: $op $p (another terminal) denied" \
+			"$SBOX" explain "$@" "$T_TMP/rec.sb" "$op" "$p"
+	done
+done
+expect_rc 0 "base --pty: pseudo-tty (ptys of its own) allowed" \
+	"$SBOX" explain "$@" "$T_TMP/rec.sb" pseudo-tty
 
 done_testing

@@ -5,6 +5,8 @@
  *   escape inside T HOSTPID HOSTIPC   run every check, one line each:
  *                                     "<id> ALLOWED" or "<id> BLOCKED <errno>"
  *   escape tiocsti                    the terminal injection checks only
+ *   escape tty-attack                 lock the terminal on 0, switch its line
+ *                                     discipline, change its modes, flush it
  *   escape listen-unix PATH | listen-abstract NAME   host-side bait
  *
  * T is the test folder: T/ro (read-only rule), T/rw (read-write rule),
@@ -32,6 +34,7 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 static const char *T;
@@ -288,6 +291,24 @@ tiocsti(void)
 	return 0;
 }
 
+/* Issue 10 item 10: what a program could do for good to a terminal. */
+static int
+tty_attack(void)
+{
+	int null_ldisc = 27; /* N_NULL: accepted on a pty without privilege */
+	struct termios t;
+
+	report("tiocexcl", TRY(ioctl(0, TIOCEXCL)));
+	report("tiocsetd", TRY(ioctl(0, TIOCSETD, &null_ldisc)));
+	if (tcgetattr(0, &t) == 0) {
+		t.c_lflag &= ~(tcflag_t)(ECHO | ICANON | ISIG);
+		t.c_cc[VINTR] = 'q';
+		report("tcsetattr", TRY(tcsetattr(0, TCSANOW, &t)));
+	}
+	report("tcflush", TRY(tcflush(0, TCIFLUSH)));
+	return 0;
+}
+
 static int
 listen_unix(const char *name, int abstract)
 {
@@ -318,6 +339,8 @@ main(int argc, char **argv)
 		return try_connect_unix(argv[2], 0) ? 1 : 0;
 	if (argc >= 2 && !strcmp(argv[1], "tiocsti"))
 		return tiocsti();
+	if (argc >= 2 && !strcmp(argv[1], "tty-attack"))
+		return tty_attack();
 	if (argc < 4 || strcmp(argv[1], "inside")) {
 		fprintf(stderr, "usage: escape inside T HOSTPID\n");
 		return 2;

@@ -141,10 +141,12 @@ suite() {
 		ok "$label: writes in HOME and the rw tree reached the host" ||
 		not_ok "$label: writes inside did not reach the host"
 
-	# terminal injection needs a real terminal (LINUX-SECURITY.md §4)
+	# terminal injection needs a real terminal (LINUX-SECURITY.md §4):
+	# the user's own (--no-pty; with a pty the program holds only its
+	# own, tests/launch/t0515-pty.sh)
 	if command -v script >/dev/null 2>&1; then
 		( cd "$d/proj" && SBOX_HOME="$d/store" $as script -qec \
-		  "$SBOX launch $d/def.json -- $d/bin/escape tiocsti" /dev/null \
+		  "$SBOX launch --no-pty $d/def.json -- $d/bin/escape tiocsti" /dev/null \
 		  >"$d/tty" 2>&1 )
 		tr -d '\r' <"$d/tty" >"$OUT"
 		want "$label" tiocsti "BLOCKED EPERM"

@@ -23,6 +23,8 @@
 #define CHILD_PID 4242
 #define PIPE_R 5
 #define PIPE_W 6
+#define PTY_MASTER 8
+#define PTY_SLAVE 9
 
 struct fake_file {
 	const char *path, *text;
@@ -49,6 +51,7 @@ struct fake {
 	int sigs[8];
 	size_t nsigs, sigi;
 	int wait_status;
+	unsigned pty_fds;        /* pty_open gives a pty for these, or none */
 	const void *report;      /* what the parent reads from the pipe */
 	size_t report_len, report_off;
 
@@ -73,6 +76,7 @@ signame(int sig)
 	static const struct { int sig; const char *name; } names[] = {
 		{ SIGCHLD, "CHLD" }, { SIGWINCH, "WINCH" }, { SIGTERM, "TERM" },
 		{ SIGINT, "INT" }, { SIGKILL, "KILL" }, { SIGALRM, "ALRM" },
+		{ SIGTSTP, "TSTP" }, { SIGCONT, "CONT" }, { SIGSTOP, "STOP" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -442,6 +446,55 @@ f_kill(void *c, pid_t pid, int sig)
 	return 0;
 }
 
+/* openpty stood in: silent when there is no pty, as a real launch
+ * without a terminal makes no call either (isatty aside). */
+static int
+f_pty_open(void *c, struct pty_relay *r, enum pty_mode mode,
+	   const uid_t *owner, const gid_t *group, int *slave, char *name,
+	   size_t n)
+{
+	(void)c;
+	memset(r, 0, sizeof(*r));
+	r->in_fd = r->out_fd = r->term_fd = r->master = -1;
+	if (!F.pty_fds)
+		return 0;
+	if (owner)
+		fake_log("pty_open(%s,%u:%u)", mode == PTY_ON ? "on" :
+			 mode == PTY_OFF ? "off" : "auto", (unsigned)*owner,
+			 (unsigned)*group);
+	else
+		fake_log("pty_open(%s)", mode == PTY_ON ? "on" :
+			 mode == PTY_OFF ? "off" : "auto");
+	r->fds = F.pty_fds;
+	r->master = PTY_MASTER;
+	*slave = PTY_SLAVE;
+	snprintf(name, n, "/dev/ttys042");
+	return 1;
+}
+
+static int
+f_pty_attach(void *c, const struct pty_relay *r, int slave)
+{
+	(void)c;
+	fake_log("pty_attach(%d,fds=%u)", slave, r->fds);
+	return 0;
+}
+
+static int
+f_pty_relay(void *c, struct pty_relay *r, enum seatbelt_pty_op op)
+{
+	static const char *const names[] = {
+		[SEATBELT_PTY_START] = "START", [SEATBELT_PTY_WINCH] = "WINCH",
+		[SEATBELT_PTY_STOP_SELF] = "STOP_SELF",
+		[SEATBELT_PTY_RESUME] = "RESUME",
+		[SEATBELT_PTY_FINISH] = "FINISH",
+	};
+
+	(void)c;
+	fake_log("pty_relay(%s%s)", names[op], r ? "" : ",none");
+	return 0;
+}
+
 static void
 subst_list(struct def_path_list *l, const struct def_vars *vars)
 {
@@ -535,6 +588,8 @@ static const struct darwin_sys fake_sys = {
 	.sigprocmask = f_sigprocmask, .sigwait = f_sigwait,
 	.sigcatch = f_sigcatch, .alarm = f_alarm, .waitpid = f_waitpid,
 	.kill = f_kill, .now = f_now, .resolve = f_resolve, .emit = f_emit,
+	.pty_open = f_pty_open, .pty_attach = f_pty_attach,
+	.pty_relay = f_pty_relay,
 };
 
 /* What the fake emitter writes unless a test says otherwise. */

@@ -164,7 +164,8 @@ test_child_unprivileged(void **state)
 	const char *want[] = {
 		"sandbox_check(777)",
 		"read_file(/defs/system.sb)",
-		"pipe_cloexec()", "sigcatch(CHLD,on)", "sigcatch(WINCH,on)", "sigprocmask(BLOCK,TERM+CHLD)",
+		"pipe_cloexec()", "sigcatch(CHLD,on)", "sigcatch(WINCH,on)",
+		"sigcatch(CONT,on)", "sigprocmask(BLOCK,TERM+CHLD)",
 		"fork()", "close(5)",
 		"sigprocmask(SETMASK)", "setsid()",
 		"chdir(/private/tmp/proj)",
@@ -226,7 +227,8 @@ test_child_root_chroot(void **state)
 		"sandbox_check(777)",
 		"read_file(/defs/system.sb)",
 		"read_file(/System/Library/Sandbox/Profiles/system.sb)",
-		"pipe_cloexec()", "sigcatch(CHLD,on)", "sigcatch(WINCH,on)", "sigprocmask(BLOCK,TERM+CHLD)",
+		"pipe_cloexec()", "sigcatch(CHLD,on)", "sigcatch(WINCH,on)",
+		"sigcatch(CONT,on)", "sigprocmask(BLOCK,TERM+CHLD)",
 		"fork()", "close(5)",
 		"sigprocmask(SETMASK)", "setsid()",
 		"chroot(/private/var/sbox/web/root)", "chdir(/)",
@@ -373,13 +375,15 @@ test_sandbox_init_fails(void **state)
 	size_t n;
 	const char *want[] = {
 		"sandbox_check(777)", "read_file(/defs/system.sb)",
-		"pipe_cloexec()", "sigcatch(CHLD,on)", "sigcatch(WINCH,on)", "sigprocmask(BLOCK,TERM+CHLD)",
+		"pipe_cloexec()", "sigcatch(CHLD,on)", "sigcatch(WINCH,on)",
+		"sigcatch(CONT,on)", "sigprocmask(BLOCK,TERM+CHLD)",
 		"fork()", "close(5)", "sigprocmask(SETMASK)", "setsid()",
 		"chdir(/private/tmp/proj)", "close_fds(3,keep=6)",
 		"sandbox_init_with_parameters(flags=0)",
 		"sandbox_free_error(the error)",
 		"write(6)", "_exit(125)", "sigprocmask(SETMASK)",
-		"sigcatch(CHLD,off)", "sigcatch(WINCH,off)", "close(6)",
+		"sigcatch(CHLD,off)", "sigcatch(WINCH,off)",
+		"sigcatch(CONT,off)", "close(6)",
 		NULL,
 	};
 
@@ -395,7 +399,7 @@ test_sandbox_init_fails(void **state)
 	assert_int_equal(err.code, SBOX_E_INTERNAL);
 	assert_non_null(strstr(err.msg, "sandbox_init_with_parameters failed"));
 	assert_non_null(strstr(err.msg, "unbound variable: READ_9"));
-	assert_string_equal(F.log[F.nlog - 5], "waitpid(4242,0)");
+	assert_string_equal(F.log[F.nlog - 6], "waitpid(4242,0)");
 	fixture_release(&fx);
 }
 
@@ -435,10 +439,10 @@ test_program_not_found(void **state)
 	fixture_init(&fx);
 	fixture_args(&fx, "no-such-tool", NULL);
 	launch_must_fail(&fx, &err);
-	assert_string_equal(F.log[F.nlog - 8], "execve(/nowhere/no-such-tool)");
-	assert_string_equal(F.log[F.nlog - 7], "execve(/usr/bin/no-such-tool)");
-	assert_string_equal(F.log[F.nlog - 6], "write(6)");
-	assert_string_equal(F.log[F.nlog - 5], "_exit(125)");
+	assert_string_equal(F.log[F.nlog - 9], "execve(/nowhere/no-such-tool)");
+	assert_string_equal(F.log[F.nlog - 8], "execve(/usr/bin/no-such-tool)");
+	assert_string_equal(F.log[F.nlog - 7], "write(6)");
+	assert_string_equal(F.log[F.nlog - 6], "_exit(125)");
 	assert_non_null(strstr(written_msg(),
 			       "'no-such-tool' not found"));
 	fixture_release(&fx);
@@ -453,13 +457,15 @@ test_parent_forwards_signals(void **state)
 	int status = -1;
 	const char *want[] = {
 		"sandbox_check(777)", "read_file(/defs/system.sb)",
-		"pipe_cloexec()", "sigcatch(CHLD,on)", "sigcatch(WINCH,on)", "sigprocmask(BLOCK,TERM+CHLD)",
+		"pipe_cloexec()", "sigcatch(CHLD,on)", "sigcatch(WINCH,on)",
+		"sigcatch(CONT,on)", "sigprocmask(BLOCK,TERM+CHLD)",
 		"fork()", "close(6)", "read(5)",
 		"sigwait()=TERM", "kill(-4242,TERM)",
 		"sigwait()=INT", "kill(-4242,INT)",
 		"sigwait()=CHLD", "waitpid(4242,WNOHANG)", "kill(-4242,KILL)",
 		"sigprocmask(SETMASK)",
-		"sigcatch(CHLD,off)", "sigcatch(WINCH,off)", "close(5)",
+		"sigcatch(CHLD,off)", "sigcatch(WINCH,off)",
+		"sigcatch(CONT,off)", "close(5)",
 		NULL,
 	};
 
@@ -530,6 +536,160 @@ test_parent_timeout(void **state)
 	fixture_release(&fx);
 }
 
+/* The child on its pty: controlling terminal right after setsid, and a
+ * profile that allows that terminal by name and no other. */
+static void
+test_pty_child(void **state)
+{
+	struct fixture fx;
+	struct sbox_err err = SBOX_ERR_INIT;
+	const char *want[] = {
+		"sandbox_check(777)", "read_file(/defs/system.sb)",
+		"pty_open(on)",
+		"pipe_cloexec()", "sigcatch(CHLD,on)", "sigcatch(WINCH,on)",
+		"sigcatch(CONT,on)", "sigprocmask(BLOCK,TERM+CHLD)",
+		"fork()", "close(5)",
+		"sigprocmask(SETMASK)", "setsid()", "pty_attach(9,fds=7)",
+		"chdir(/private/tmp/proj)",
+		"close_fds(3,keep=6)",
+		"sandbox_init_with_parameters(flags=0)",
+		"execve(/usr/bin/true)",
+		NULL,
+	};
+	const char *rules;
+
+	(void)state;
+	fixture_init(&fx);
+	F.pty_fds = 7;
+	fx.req.pty = PTY_ON;
+	launch_must_fail(&fx, &err);
+	expect_log(want);
+	/* the emitted profile first, the terminal's rules last (the last
+	 * matching rule decides), its name as a literal: no parameter */
+	assert_memory_equal(F.init_profile, default_profile,
+			    strlen(default_profile));
+	rules = F.init_profile + strlen(default_profile);
+	assert_non_null(strstr(rules, "(allow file-read* file-write* "
+			       "file-ioctl\n  (literal \"/dev/ttys042\")\n"
+			       "  (literal \"/dev/tty\"))"));
+	assert_non_null(strstr(rules, "(allow pseudo-tty)"));
+	assert_non_null(strstr(rules, "(require-all (regex "
+			       "#\"^/dev/ttys[0-9]+$\")\n               "
+			       "(extension \"com.apple.sandbox.pty\"))"));
+	/* no other terminal: past its own name, the only /dev/ttys rule
+	 * needs the extension */
+	assert_null(strstr(strstr(strstr(rules, "/dev/ttys042") + 12,
+				  "^/dev/ttys") + 10, "/dev/ttys"));
+	assert_null(strstr(rules, "(param"));
+	assert_null(F.init_params[8]);
+	fixture_release(&fx);
+}
+
+/* sbox with a pty: the slave closed after fork, the relay started once
+ * execve succeeded, the size passed on (not forwarded), SIGTSTP stops
+ * sbox alone, the terminal restored once at the end. */
+static void
+test_pty_parent(void **state)
+{
+	struct fixture fx;
+	struct sbox_err err = SBOX_ERR_INIT;
+	int status = -1;
+	const char *want[] = {
+		"sandbox_check(777)", "read_file(/defs/system.sb)",
+		"pty_open(auto)",
+		"pipe_cloexec()", "sigcatch(CHLD,on)", "sigcatch(WINCH,on)",
+		"sigcatch(CONT,on)", "sigprocmask(BLOCK,TERM+CHLD)",
+		"fork()", "close(6)", "close(9)", "read(5)",
+		"pty_relay(START)",
+		"sigwait()=WINCH", "pty_relay(WINCH)",
+		"sigwait()=TSTP", "pty_relay(STOP_SELF)",
+		"sigwait()=CONT", "pty_relay(RESUME)", "kill(-4242,CONT)",
+		"sigwait()=INT", "kill(-4242,INT)",
+		"sigwait()=CHLD", "waitpid(4242,WNOHANG)", "kill(-4242,KILL)",
+		"pty_relay(FINISH)",
+		"sigprocmask(SETMASK)",
+		"sigcatch(CHLD,off)", "sigcatch(WINCH,off)",
+		"sigcatch(CONT,off)", "close(5)",
+		NULL,
+	};
+
+	(void)state;
+	fixture_init(&fx);
+	F.pty_fds = 5;
+	F.fork_ret = CHILD_PID;
+	F.sigs[0] = SIGWINCH;
+	F.sigs[1] = SIGTSTP;
+	F.sigs[2] = SIGCONT;
+	F.sigs[3] = SIGINT;
+	F.nsigs = 4;
+	F.wait_status = 3 << 8;
+	assert_int_equal(seatbelt_launch(&fake_sys, &fx.req, &status, &err),
+			 0);
+	expect_log(want);
+	assert_int_equal(status, 3);
+	fixture_release(&fx);
+}
+
+/* Root through sudo: the pty belongs to the user the child drops to. */
+static void
+test_pty_owner(void **state)
+{
+	struct fixture fx;
+	struct sbox_err err = SBOX_ERR_INIT;
+	int status = -1;
+	size_t i;
+
+	(void)state;
+	fixture_chroot(&fx);
+	F.pty_fds = 7;
+	F.fork_ret = CHILD_PID;
+	assert_int_equal(seatbelt_launch(&fake_sys, &fx.req, &status, &err),
+			 0);
+	for (i = 0; i < F.nlog && strncmp(F.log[i], "pty_open", 8); i++)
+		;
+	assert_true(i < F.nlog);
+	assert_string_equal(F.log[i], "pty_open(auto,501:20)");
+	fixture_release(&fx);
+}
+
+/* No terminal: SIGWINCH forwarded as before; Ctrl-Z stops the program's
+ * group with sbox (SIGSTOP too: a default SIGTSTP is discarded in an
+ * orphaned group), SIGCONT continues it. */
+static void
+test_no_pty_job_control(void **state)
+{
+	struct fixture fx;
+	struct sbox_err err = SBOX_ERR_INIT;
+	int status = -1;
+	const char *want[] = {
+		"sandbox_check(777)", "read_file(/defs/system.sb)",
+		"pipe_cloexec()", "sigcatch(CHLD,on)", "sigcatch(WINCH,on)",
+		"sigcatch(CONT,on)", "sigprocmask(BLOCK,TERM+CHLD)",
+		"fork()", "close(6)", "read(5)",
+		"sigwait()=WINCH", "kill(-4242,WINCH)",
+		"sigwait()=TSTP", "kill(-4242,TSTP)", "kill(-4242,STOP)",
+		"pty_relay(STOP_SELF,none)",
+		"sigwait()=CONT", "kill(-4242,CONT)",
+		"sigwait()=CHLD", "waitpid(4242,WNOHANG)", "kill(-4242,KILL)",
+		"sigprocmask(SETMASK)",
+		"sigcatch(CHLD,off)", "sigcatch(WINCH,off)",
+		"sigcatch(CONT,off)", "close(5)",
+		NULL,
+	};
+
+	(void)state;
+	fixture_init(&fx);
+	F.fork_ret = CHILD_PID;
+	F.sigs[0] = SIGWINCH;
+	F.sigs[1] = SIGTSTP;
+	F.sigs[2] = SIGCONT;
+	F.nsigs = 3;
+	assert_int_equal(seatbelt_launch(&fake_sys, &fx.req, &status, &err),
+			 0);
+	expect_log(want);
+	fixture_release(&fx);
+}
+
 int
 main(void)
 {
@@ -545,6 +705,10 @@ main(void)
 		cmocka_unit_test(test_program_not_found),
 		cmocka_unit_test(test_parent_forwards_signals),
 		cmocka_unit_test(test_parent_timeout),
+		cmocka_unit_test(test_pty_child),
+		cmocka_unit_test(test_pty_parent),
+		cmocka_unit_test(test_pty_owner),
+		cmocka_unit_test(test_no_pty_job_control),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
