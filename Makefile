@@ -184,7 +184,7 @@ unit: $(UNIT_BINS)
 SHIM_SRCS := $(if $(filter linux,$(PLATFORM)),$(filter %_darwin.c,$(ALL_SRCS)))
 SHIM_OBJS := $(patsubst src/%.c,$(BUILD)/shim/%.o,$(SHIM_SRCS))
 
-$(BUILD)/shim/%.o: src/%.c $(wildcard tests/shim/*.h)
+$(BUILD)/shim/%.o: src/%.c $(wildcard tests/shim/*.h tests/shim/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/shim -MMD -MP -c -o $@ $<
 

@@ -6,15 +6,17 @@
  */
 #include "backend/seatbelt.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <libproc.h>
 #include <limits.h>
 #include <sandbox.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/sysctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +24,8 @@
 #include "backend/trace_darwin.h"
 #include "def/def.h"
 #include "sbpl/emit.h"
+#include "util/input.h"
+#include "util/user_rights.h"
 
 /*
  * Private libSystem SPI, absent from the modern <sandbox.h>; declared as
@@ -31,6 +35,143 @@ int sandbox_init_with_parameters(const char *profile, uint64_t flags,
 				 const char *const parameters[],
 				 char **errorbuf);
 int sandbox_check(pid_t pid, const char *operation, int type, ...);
+
+/*
+ * The compile/apply SPI, declared as Chromium declares it
+ * (chromium/chromium sandbox/mac/seatbelt.cc; WebKit's SandboxSPI.h has
+ * the same ABI) but looked up with dlsym when first needed, not linked:
+ * a libsandbox without it makes the launch fall back to
+ * sandbox_init_with_parameters instead of failing to load sbox.
+ */
+struct sandbox_params;   /* sandbox_params_t */
+struct sandbox_profile;  /* sandbox_profile_t: { builtin, data, size } */
+
+static struct {
+	int resolved, present;
+	struct sandbox_params *(*create_params)(void);
+	int (*set_param)(struct sandbox_params *, const char *, const char *);
+	void (*free_params)(struct sandbox_params *);
+	struct sandbox_profile *(*compile_string)(const char *,
+						  struct sandbox_params *,
+						  char **);
+	int (*apply)(struct sandbox_profile *);
+	void (*free_profile)(struct sandbox_profile *);
+} spi;
+
+/* dlsym returns void *; C11 has no direct conversion to a function. */
+#define SPI_LOOKUP(field, name) \
+	(*(void **)(&spi.field) = dlsym(RTLD_DEFAULT, name))
+
+static int
+sys_compile_api(void *ctx)
+{
+	(void)ctx;
+	if (!spi.resolved) {
+		spi.resolved = 1;
+		spi.present = SPI_LOOKUP(create_params, "sandbox_create_params") &&
+			      SPI_LOOKUP(set_param, "sandbox_set_param") &&
+			      SPI_LOOKUP(free_params, "sandbox_free_params") &&
+			      SPI_LOOKUP(compile_string, "sandbox_compile_string") &&
+			      SPI_LOOKUP(apply, "sandbox_apply") &&
+			      SPI_LOOKUP(free_profile, "sandbox_free_profile");
+	}
+	return spi.present;
+}
+
+static void *
+sys_create_params(void *ctx)
+{
+	(void)ctx;
+	return spi.create_params();
+}
+
+static int
+sys_set_param(void *ctx, void *params, const char *key, const char *value)
+{
+	(void)ctx;
+	return spi.set_param(params, key, value);
+}
+
+static void *
+sys_compile_string(void *ctx, const char *profile, void *params, char **error)
+{
+	(void)ctx;
+	return spi.compile_string(profile, params, error);
+}
+
+static void
+sys_free_params(void *ctx, void *params)
+{
+	(void)ctx;
+	spi.free_params(params);
+}
+
+static int
+sys_apply(void *ctx, void *compiled)
+{
+	(void)ctx;
+	return spi.apply(compiled);
+}
+
+static void
+sys_free_profile(void *ctx, void *compiled)
+{
+	(void)ctx;
+	spi.free_profile(compiled);
+}
+
+/* sysctl(3): a string value such as kern.osproductversion. */
+static int
+sys_sysctl_string(void *ctx, const char *name, char *buf, size_t n)
+{
+	size_t len = n - 1;
+
+	(void)ctx;
+	if (sysctlbyname(name, buf, &len, NULL, 0) < 0)
+		return -1;
+	buf[len < n ? len : n - 1] = 0;
+	return 0;
+}
+
+/*
+ * SIP's filesystem protection: csr_check(CSR_ALLOW_UNRESTRICTED_FS) is 0
+ * when it is off (xnu bsd/sys/csr.h, bsd/kern/kern_csr.c; LLVM's
+ * debugserver declares csr_check the same way). A libSystem export but
+ * in no public header: looked up at run time; missing means unknown.
+ */
+#define SBOX_CSR_ALLOW_UNRESTRICTED_FS (1u << 1)
+
+static enum seatbelt_sip
+sys_sip_fs(void *ctx)
+{
+	int (*csr_check_fn)(uint32_t);
+
+	(void)ctx;
+	*(void **)(&csr_check_fn) = dlsym(RTLD_DEFAULT, "csr_check");
+	if (!csr_check_fn)
+		return SEATBELT_SIP_UNKNOWN;
+	return csr_check_fn(SBOX_CSR_ALLOW_UNRESTRICTED_FS) == 0 ?
+	       SEATBELT_SIP_FS_OFF : SEATBELT_SIP_FS_ON;
+}
+
+static ssize_t
+sys_pread_file(void *ctx, const char *path, void *buf, size_t n, uint64_t off)
+{
+	ssize_t r;
+	int fd, saved;
+
+	(void)ctx;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	do
+		r = pread(fd, buf, n, (off_t)off);
+	while (r < 0 && errno == EINTR);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return r;
+}
 
 static int
 sys_sandbox_check(void *ctx, pid_t pid)
@@ -75,25 +216,31 @@ sys_realpath(void *ctx, const char *path)
 static int
 sys_read_file(void *ctx, const char *path, struct strbuf *out)
 {
-	char buf[8192];
-	ssize_t n;
-	int fd, saved;
+	struct sbox_err err = SBOX_ERR_INIT;
+	char *text;
+	size_t len;
+
+	struct user_rights u;
+	int rc;
 
 	(void)ctx;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	/* root through sudo reads the user's imports with the user's
+	 * rights (util/user_rights.h); no FIFO or device, a size limit */
+	user_rights_for_sudo(&u);
+	if (user_rights_enter(&u) < 0) {
+		user_rights_release(&u);
 		return -1;
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		strbuf_add(out, buf, (size_t)n);
 	}
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return n < 0 ? -1 : 0;
+	rc = input_read(path, INPUT_SBPL_MAX, &text, &len, &err);
+	user_rights_leave(&u);
+	user_rights_release(&u);
+	if (rc < 0) {
+		errno = err.sys_errno ? err.sys_errno : EINVAL;
+		return -1;
+	}
+	strbuf_add(out, text, len);
+	free(text);
+	return 0;
 }
 
 /* macOS has no pipe2: set close-on-exec right after (single-threaded). */
@@ -155,57 +302,42 @@ sys_setrlimit(void *ctx, enum seatbelt_limit which, uint64_t value)
 	return setrlimit(resource[which], &rl);
 }
 
-/* Every possible descriptor up to the current limit (the sequence closes
- * before it lowers that limit). */
-static void
-close_fds_by_number(int lowfd, int keepfd)
-{
-	int max = getdtablesize();
-
-	for (int fd = lowfd; fd < max; fd++)
-		if (fd != keepfd)
-			close(fd);
-}
-
 /*
- * Descriptors opened before the sandbox keep working inside it (sandbox(7)
- * in MACOS.md §1.7), so everything above stderr goes. The kernel's list of
- * open descriptors (libproc) avoids a close() per possible number, which
- * is slow when the limit is raised to the tens of thousands; a full buffer
- * may mean more, so list again until a pass closes nothing.
+ * posix_spawn(2) as an exec: Apple's POSIX_SPAWN_SETEXEC replaces this
+ * process, POSIX_SPAWN_CLOEXEC_DEFAULT closes every descriptor the file
+ * actions do not name (posix_spawnattr_setflags(3)), and
+ * posix_spawn_file_actions_addinherit_np(3) names the ones that stay.
  */
 static int
-sys_close_fds(void *ctx, int lowfd, int keepfd)
+sys_spawn(void *ctx, const char *path, unsigned flags, const int *inherit,
+	  size_t ninherit, char *const argv[], char *const envp[])
 {
-	struct proc_fdinfo fds[256];
-	int bytes, closed;
+	posix_spawnattr_t attr;
+	posix_spawn_file_actions_t fa;
+	short f = 0;
+	int rc;
 
 	(void)ctx;
-	do {
-		bytes = proc_pidinfo(getpid(), PROC_PIDLISTFDS, 0, fds,
-				     (int)sizeof(fds));
-		if (bytes <= 0) {
-			close_fds_by_number(lowfd, keepfd);
-			return 0;
-		}
-		closed = 0;
-		for (size_t i = 0; i < (size_t)bytes / PROC_PIDLISTFD_SIZE; i++) {
-			int fd = fds[i].proc_fd;
-
-			if (fd >= lowfd && fd != keepfd) {
-				close(fd);
-				closed++;
-			}
-		}
-	} while (closed && (size_t)bytes >= sizeof(fds));
-	return 0;
-}
-
-static int
-sys_execve(void *ctx, const char *path, char *const argv[], char *const envp[])
-{
-	(void)ctx;
-	return execve(path, argv, envp);
+	if (flags & SEATBELT_SPAWN_SETEXEC)
+		f |= POSIX_SPAWN_SETEXEC;
+	if (flags & SEATBELT_SPAWN_CLOEXEC_DEFAULT)
+		f |= POSIX_SPAWN_CLOEXEC_DEFAULT;
+	rc = posix_spawnattr_init(&attr);
+	if (rc)
+		return rc;
+	rc = posix_spawn_file_actions_init(&fa);
+	if (rc) {
+		posix_spawnattr_destroy(&attr);
+		return rc;
+	}
+	rc = posix_spawnattr_setflags(&attr, f);
+	for (size_t i = 0; !rc && i < ninherit; i++)
+		rc = posix_spawn_file_actions_addinherit_np(&fa, inherit[i]);
+	if (!rc)
+		rc = posix_spawn(NULL, path, &fa, &attr, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	return rc;
 }
 
 static void sys_exit(void *ctx, int code) { (void)ctx; _exit(code); }
@@ -283,6 +415,16 @@ static const struct darwin_sys darwin_sys_real = {
 	.sandbox_check = sys_sandbox_check,
 	.sandbox_init_with_parameters = sys_sandbox_init,
 	.sandbox_free_error = sys_sandbox_free_error,
+	.compile_api = sys_compile_api,
+	.sandbox_create_params = sys_create_params,
+	.sandbox_set_param = sys_set_param,
+	.sandbox_compile_string = sys_compile_string,
+	.sandbox_free_params = sys_free_params,
+	.sandbox_apply = sys_apply,
+	.sandbox_free_profile = sys_free_profile,
+	.sysctl_string = sys_sysctl_string,
+	.sip_fs = sys_sip_fs,
+	.pread_file = sys_pread_file,
 	.getpid = sys_getpid,
 	.getuid = sys_getuid,
 	.geteuid = sys_geteuid,
@@ -300,8 +442,7 @@ static const struct darwin_sys darwin_sys_real = {
 	.setgid = sys_setgid,
 	.setuid = sys_setuid,
 	.setrlimit = sys_setrlimit,
-	.close_fds = sys_close_fds,
-	.execve = sys_execve,
+	.spawn = sys_spawn,
 	.exit = sys_exit,
 	.read = sys_read,
 	.write = sys_write,

@@ -463,7 +463,17 @@ child_main(struct lx_launch *lx)
 		err_sys(&err, "cannot make the mounts private");
 		child_fail(lx, &err);
 	}
-	if (rootfs_resolve(lx, &err) < 0 || rootfs_enter(lx, &err) < 0 ||
+	/* the plan's paths are opened with the user's rights (see spawn):
+	 * the namespace's capabilities would override them */
+	if (user_rights_enter_ids(&lx->rights) < 0) {
+		err_sys(&err, "cannot take the rights of uid %ld",
+			(long)lx->run_uid);
+		child_fail(lx, &err);
+	}
+	if (rootfs_resolve(lx, &err) < 0)
+		child_fail(lx, &err);
+	user_rights_leave(&lx->rights);
+	if (rootfs_enter(lx, &err) < 0 ||
 	    (lx->pty.fds && lx_pty_open(lx, &err) < 0) ||
 	    sandbox_apply(lx, &err) < 0)
 		child_fail(lx, &err);
@@ -661,8 +671,18 @@ spawn(struct lx_launch *lx, struct run_state *rs, struct sbox_err *err)
 	rs->stack = stack;
 	rs->lx = lx;
 	fflush(NULL);
+	/*
+	 * Root acting for a user: the container's first process starts with
+	 * that user's filesystem ids and groups (kernel ids, valid in any
+	 * namespace), so every path of the plan is resolved with the user's
+	 * rights: a grant under a folder the user cannot enter shows nothing.
+	 */
+	if (user_rights_enter(&lx->rights) < 0)
+		return err_sys(err, "cannot take the rights of uid %ld",
+			       (long)lx->run_uid);
 	pid = clone(child_entry, stack + CHILD_STACK_SIZE,
 		    clone_flags(&lx->plan) | CLONE_VM | SIGCHLD, rs);
+	user_rights_leave(&lx->rights);
 	if (pid < 0)
 		return err_set(err, SBOX_E_UNSUPPORTED,
 			       "cannot create the container's namespaces: %s "
@@ -868,6 +888,8 @@ backend_launch(const struct launch_request *req, int *status,
 	lx.cwd = req->project_dir;
 	getrlimit(RLIMIT_NOFILE, &lx.nofile);
 	run_ids(&lx);
+	if (lx.run_uid != lx.uid)
+		user_rights_for(&lx.rights, lx.run_uid, lx.run_gid);
 	if (!req->argv || !req->argv[0]) {
 		err_set(err, SBOX_E_INVALID, "no program to run");
 		goto out;
@@ -901,6 +923,7 @@ out:
 	strbuf_release(&lx.warnings);
 	env_free(lx.envp);
 	linux_plan_release(&lx.plan);
+	user_rights_release(&lx.rights);
 	free(tmpdir);
 	return ret;
 }

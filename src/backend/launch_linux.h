@@ -15,6 +15,7 @@
 #include "backend/pty_relay.h"
 #include "backend/seccomp_linux.h"
 #include "util/strbuf.h"
+#include "util/user_rights.h"
 
 struct lx_trace;
 
@@ -65,6 +66,8 @@ struct lx_launch {
 	gid_t gid;
 	uid_t run_uid;           /* root through sudo: the program runs as */
 	gid_t run_gid;           /* SUDO_UID/SUDO_GID; else uid/gid */
+	struct user_rights rights; /* run_uid's, for opening the plan's paths
+				    * (inactive unless root acts for a user) */
 	struct lx_trace *trace;  /* --trace (trace_linux.h), else NULL */
 	struct pty_relay pty;    /* the program's terminal when pty.fds */
 	int pty_sock;            /* inside: where the master goes to sbox */

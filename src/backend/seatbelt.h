@@ -8,10 +8,13 @@
  * macOS.
  *
  * Parent: refuse inside a sandbox -> canonical paths -> profile text with
- * imports resolved -> fork -> forward signals, wait, return the status.
+ * imports resolved -> can a chroot start the program here? -> compile the
+ * profile -> fork -> forward signals, wait, return the status.
  * Child: setsid -> chroot (root only) -> drop to the invoking user,
- * verified -> chdir -> limits -> close descriptors ->
- * sandbox_init_with_parameters -> execve.
+ * verified -> chdir -> limits -> sandbox_apply of the compiled profile
+ * (sandbox_init_with_parameters where libsandbox cannot compile) ->
+ * posix_spawn SETEXEC|CLOEXEC_DEFAULT, which closes every descriptor
+ * but 0-2 as it execs.
  */
 #ifndef SBOX_BACKEND_SEATBELT_H
 #define SBOX_BACKEND_SEATBELT_H
@@ -22,6 +25,7 @@
 #include <sys/types.h>
 
 #include "backend/backend.h"
+#include "backend/macho.h"
 #include "backend/pty_relay.h"
 #include "def/def.h"
 #include "util/err.h"
@@ -34,6 +38,19 @@ enum seatbelt_limit {
 	SEATBELT_LIMIT_NPROC,
 	SEATBELT_LIMIT_AS,
 	SEATBELT_LIMIT_FSIZE,
+};
+
+/* System Integrity Protection's filesystem protection (csr_check). */
+enum seatbelt_sip {
+	SEATBELT_SIP_UNKNOWN = -1,  /* csr_check unavailable */
+	SEATBELT_SIP_FS_OFF = 0,    /* csr_check(CSR_ALLOW_UNRESTRICTED_FS) == 0 */
+	SEATBELT_SIP_FS_ON = 1,
+};
+
+/* Flags for darwin_sys.spawn, mapped to Apple's POSIX_SPAWN_* there. */
+enum seatbelt_spawn_flags {
+	SEATBELT_SPAWN_SETEXEC = 1 << 0,         /* exec in place */
+	SEATBELT_SPAWN_CLOEXEC_DEFAULT = 1 << 1, /* close all not inherited */
 };
 
 /* What darwin_sys.pty_relay is asked to do (backend/pty_relay.h). */
@@ -59,6 +76,28 @@ struct darwin_sys {
 					    const char *const params[],
 					    char **errorbuf);
 	void (*sandbox_free_error)(void *ctx, char *errorbuf);
+	/*
+	 * Compile in the parent, apply in the child (Chromium's
+	 * sandbox/mac/seatbelt.cc): private SPI resolved at run time.
+	 * compile_api says whether libsandbox has all six; the handles are
+	 * libsandbox's sandbox_params_t * and sandbox_profile_t *.
+	 */
+	int (*compile_api)(void *ctx);
+	void *(*sandbox_create_params)(void *ctx);
+	int (*sandbox_set_param)(void *ctx, void *params, const char *key,
+				 const char *value);
+	void *(*sandbox_compile_string)(void *ctx, const char *profile,
+					void *params, char **error);
+	void (*sandbox_free_params)(void *ctx, void *params);
+	int (*sandbox_apply)(void *ctx, void *compiled); /* errno on failure */
+	void (*sandbox_free_profile)(void *ctx, void *compiled);
+
+	/* Host facts for the chroot decision; sysctl_string: -1 when absent. */
+	int (*sysctl_string)(void *ctx, const char *name, char *buf, size_t n);
+	enum seatbelt_sip (*sip_fs)(void *ctx);
+	/* pread of a file by path: bytes read, or -1 with errno. */
+	ssize_t (*pread_file)(void *ctx, const char *path, void *buf, size_t n,
+			      uint64_t off);
 
 	/* Process identity. */
 	pid_t (*getpid)(void *ctx);
@@ -84,10 +123,15 @@ struct darwin_sys {
 	int (*setgid)(void *ctx, gid_t gid);
 	int (*setuid)(void *ctx, uid_t uid);
 	int (*setrlimit)(void *ctx, enum seatbelt_limit which, uint64_t value);
-	/* Close every descriptor >= lowfd except keepfd. */
-	int (*close_fds)(void *ctx, int lowfd, int keepfd);
-	int (*execve)(void *ctx, const char *path, char *const argv[],
-		      char *const envp[]);
+	/*
+	 * posix_spawn of path with flags (enum seatbelt_spawn_flags) and
+	 * file actions that inherit exactly inherit[0..ninherit): with
+	 * SETEXEC it returns only on failure, an error number like
+	 * posix_spawn's.
+	 */
+	int (*spawn)(void *ctx, const char *path, unsigned flags,
+		     const int *inherit, size_t ninherit, char *const argv[],
+		     char *const envp[]);
 	void (*exit)(void *ctx, int code); /* _exit: never returns for real */
 
 	/* The parent's wait. */
@@ -203,6 +247,65 @@ void seatbelt_devdir_grant(const struct darwin_sys *sys, struct container_def *d
 int seatbelt_plan_build(const struct darwin_sys *sys,
 			const struct launch_request *req,
 			struct seatbelt_plan *plan, struct sbox_err *err);
+
+/* ---- the chroot decision (backend/seatbelt_chroot.c) ---- */
+
+struct seatbelt_chroot_facts {
+	int macos_major;          /* kern.osproductversion; 0 unknown */
+	int darwin_major;         /* kern.osrelease; 0 unknown */
+	enum seatbelt_sip sip;
+	enum macho_link link;     /* the program in the root (after #!) */
+};
+
+enum seatbelt_chroot_verdict {
+	SEATBELT_CHROOT_OK_OLD_RELEASE, /* 10.15 and earlier */
+	SEATBELT_CHROOT_OK_SIP_OFF,
+	SEATBELT_CHROOT_OK_STATIC,
+	SEATBELT_CHROOT_REFUSE,
+};
+
+/* Major macOS version of a product version string; "10.16" is 11+. */
+int seatbelt_macos_major(const char *product_version);
+
+/* Unknown release or SIP state count as the strict case. */
+enum seatbelt_chroot_verdict
+seatbelt_chroot_decide(const struct seatbelt_chroot_facts *f);
+
+/*
+ * With plan->chroot_dir: gather the facts (release, SIP, the program's
+ * Mach-O in the root) and refuse with SBOX_E_UNSUPPORTED and the reason
+ * when the chroot cannot start the program.
+ */
+int seatbelt_chroot_check(const struct darwin_sys *sys,
+			  const struct launch_request *req,
+			  const struct seatbelt_plan *plan,
+			  struct sbox_err *err);
+
+/* ---- compile before fork (backend/seatbelt_compile.c) ---- */
+
+/* libsandbox's compiled profile, or NULL: the child falls back. */
+struct seatbelt_compiled {
+	void *profile;
+};
+
+/*
+ * Compile plan->profile with plan->params in the parent. Without the
+ * compile API leaves out->profile NULL and returns 0; a profile libsandbox
+ * rejects is an error with Apple's message, before any process exists.
+ */
+int seatbelt_profile_compile(const struct darwin_sys *sys,
+			     const struct seatbelt_plan *plan,
+			     struct seatbelt_compiled *out,
+			     struct sbox_err *err);
+
+/* In the child: sandbox_apply, or sandbox_init_with_parameters. */
+int seatbelt_profile_apply(const struct darwin_sys *sys,
+			   const struct seatbelt_plan *plan,
+			   const struct seatbelt_compiled *comp,
+			   struct sbox_err *err);
+
+void seatbelt_profile_free(const struct darwin_sys *sys,
+			   struct seatbelt_compiled *comp);
 
 /*
  * The program's terminal on macOS (seatbelt_pty.c): openpty in sbox before

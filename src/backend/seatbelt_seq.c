@@ -1,19 +1,21 @@
 /*
  * The macOS launch sequence itself (DESIGN.md "Launch order", MACOS.md
  * §4.3 and §6.1), written against struct darwin_sys only. The parent
- * refuses to nest, builds the plan, forks and waits; the child makes the
+ * refuses to nest, builds the plan, refuses a chroot that cannot start
+ * the program, compiles the profile, forks and waits; the child makes the
  * system calls in the one order that keeps each step possible: chroot
- * needs root, so it precedes the privilege drop; inherited descriptors
- * keep working inside a sandbox, so they are closed before it; the profile
- * is the last thing before execve (MACOS.md §1.7, §6.2 pitfalls 5 and 6).
+ * needs root, so it precedes the privilege drop; the profile is the last
+ * thing before the exec, which closes every inherited descriptor but 0-2
+ * in the kernel (MACOS.md §1.7, §6.2 pitfalls 5 and 6).
  *
- * A child that fails before execve sends a struct child_report over a
- * close-on-exec pipe; end-of-file on that pipe means execve succeeded.
+ * A child that fails before the exec sends a struct child_report over a
+ * close-on-exec pipe; end-of-file on that pipe means the exec succeeded.
  */
 #include "backend/seatbelt.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -97,33 +99,30 @@ child_limits(const struct darwin_sys *sys, const struct def_limits *l,
 	return 0;
 }
 
-/*
- * Apply the profile. flags 0 means "profile is SBPL source"; params is
- * the flat NULL-terminated KEY, VALUE array; on failure Apple's message is
- * in errorbuf, which may be NULL, and is freed with sandbox_free_error
- * (MACOS.md §1.4, §1.5).
- */
-static int
-child_sandbox(const struct darwin_sys *sys, const struct seatbelt_plan *plan,
-	      struct sbox_err *err)
-{
-	char *errorbuf = NULL;
-	int rc;
+/* Descriptors the program gets; the kernel closes every other one. */
+static const int inherited_fds[] = { 0, 1, 2 };
 
-	rc = sys->sandbox_init_with_parameters(sys->ctx, plan->profile, 0,
-					       (const char *const *)plan->params,
-					       &errorbuf);
-	if (rc != 0)
-		err_set(err, SBOX_E_INTERNAL,
-			"sandbox_init_with_parameters failed: %s",
-			errorbuf ? errorbuf : "(no message)");
-	if (errorbuf)
-		sys->sandbox_free_error(sys->ctx, errorbuf);
-	return rc != 0 ? -1 : 0;
+/*
+ * The final exec: posix_spawn with POSIX_SPAWN_SETEXEC (exec in place)
+ * and POSIX_SPAWN_CLOEXEC_DEFAULT, whose file actions name 0-2 as
+ * inherited, so the kernel closes every other descriptor as it execs
+ * (posix_spawnattr_setflags(3), posix_spawn_file_actions_addinherit_np(3)):
+ * descriptors opened before the sandbox would keep working inside it
+ * (sandbox(7)), and closing them one by one could trip a guarded one.
+ * Leaves errno as execve would have set it.
+ */
+static void
+spawn_exec(const struct darwin_sys *sys, const struct seatbelt_plan *plan,
+	   const char *path)
+{
+	errno = sys->spawn(sys->ctx, path, SEATBELT_SPAWN_SETEXEC |
+			   SEATBELT_SPAWN_CLOEXEC_DEFAULT, inherited_fds,
+			   sizeof(inherited_fds) / sizeof(inherited_fds[0]),
+			   plan->argv, plan->envp);
 }
 
 /*
- * execve, searching PATH of the new environment when argv[0] has no
+ * The exec, searching PATH of the new environment when argv[0] has no
  * slash. No allocation: this runs between fork and exec.
  */
 static int
@@ -135,7 +134,7 @@ child_exec(const struct darwin_sys *sys, const struct seatbelt_plan *plan,
 	int saw_eacces = 0;
 
 	if (strchr(prog, '/')) {
-		sys->execve(sys->ctx, prog, plan->argv, plan->envp);
+		spawn_exec(sys, plan, prog);
 		return err_sys(err, "cannot execute '%s'", prog);
 	}
 	path = seatbelt_env_get(plan->envp, "PATH");
@@ -147,7 +146,7 @@ child_exec(const struct darwin_sys *sys, const struct seatbelt_plan *plan,
 		p += n;
 		if (len < 0 || (size_t)len >= sizeof(buf))
 			continue;
-		sys->execve(sys->ctx, buf, plan->argv, plan->envp);
+		spawn_exec(sys, plan, buf);
 		if (errno == EACCES)
 			saw_eacces = 1;
 		else if (errno != ENOENT && errno != ENOTDIR)
@@ -163,7 +162,8 @@ child_exec(const struct darwin_sys *sys, const struct seatbelt_plan *plan,
 
 static int
 child_steps(const struct darwin_sys *sys, const struct seatbelt_plan *plan,
-	    const sigset_t *mask, int errfd, struct sbox_err *err)
+	    const struct seatbelt_compiled *comp, const sigset_t *mask,
+	    struct sbox_err *err)
 {
 	void *c = sys->ctx;
 
@@ -185,12 +185,9 @@ child_steps(const struct darwin_sys *sys, const struct seatbelt_plan *plan,
 		return -1;
 	if (sys->chdir(c, plan->workdir) < 0)
 		return err_sys(err, "chdir('%s')", plan->workdir);
-	/* Before the limits, so a lower open-files limit hides nothing. */
-	if (sys->close_fds(c, 3, errfd) < 0)
-		return err_sys(err, "closing inherited descriptors");
 	if (child_limits(sys, &plan->limits, err) < 0)
 		return -1;
-	if (child_sandbox(sys, plan, err) < 0)
+	if (seatbelt_profile_apply(sys, plan, comp, err) < 0)
 		return -1;
 	return child_exec(sys, plan, err);
 }
@@ -198,12 +195,13 @@ child_steps(const struct darwin_sys *sys, const struct seatbelt_plan *plan,
 /* Runs in the forked child; sys->exit returns only in tests. */
 static void
 child_run(const struct darwin_sys *sys, const struct seatbelt_plan *plan,
-	  const sigset_t *mask, int errfd)
+	  const struct seatbelt_compiled *comp, const sigset_t *mask,
+	  int errfd)
 {
 	struct sbox_err err = SBOX_ERR_INIT;
 	struct child_report rep;
 
-	child_steps(sys, plan, mask, errfd, &err);
+	child_steps(sys, plan, comp, mask, &err);
 	memset(&rep, 0, sizeof(rep));
 	rep.code = (int)err.code;
 	rep.sys_errno = err.sys_errno;
@@ -372,12 +370,35 @@ parent_run(const struct darwin_sys *sys, const struct launch_request *req,
 
 /* ---- the whole launch --------------------------------------------- */
 
+/*
+ * RLIMIT_NPROC on macOS counts every process of the user, not those of
+ * the container (xnu bsd/kern/kern_fork.c, chgproccnt per uid).
+ */
+static void
+warn_nproc(const struct darwin_sys *sys, const struct launch_request *req,
+	   const struct seatbelt_plan *plan)
+{
+	char msg[512];
+	unsigned uid = (unsigned)(plan->drop ? plan->uid : sys->getuid(sys->ctx));
+
+	if (!plan->limits.processes || !req->warn)
+		return;
+	snprintf(msg, sizeof(msg), "limits.processes=%llu: macOS counts every "
+		 "process of user %u against it (RLIMIT_NPROC), not only the "
+		 "container's, so the program cannot fork once that user runs "
+		 "%llu processes anywhere", (unsigned long long)
+		 plan->limits.processes, uid,
+		 (unsigned long long)plan->limits.processes);
+	req->warn(msg);
+}
+
 int
 seatbelt_launch(const struct darwin_sys *sys, const struct launch_request *req,
 		int *status, struct sbox_err *err)
 {
 	void *c = sys->ctx;
 	struct seatbelt_plan plan;
+	struct seatbelt_compiled comp = { NULL };
 	sigset_t set, old;
 	int fds[2] = { -1, -1 }, rc = -1, masked = 0, caught = 0;
 	pid_t pid;
@@ -392,7 +413,12 @@ seatbelt_launch(const struct darwin_sys *sys, const struct launch_request *req,
 		goto out;
 	}
 	if (seatbelt_plan_build(sys, req, &plan, err) < 0 ||
+	    seatbelt_chroot_check(sys, req, &plan, err) < 0 ||
 	    seatbelt_pty_prepare(sys, req, &plan, err) < 0)
+		goto out;
+	/* The pty's name is in the profile: compile after pty_prepare. */
+	warn_nproc(sys, req, &plan);
+	if (seatbelt_profile_compile(sys, &plan, &comp, err) < 0)
 		goto out;
 	if (sys->pipe_cloexec(c, fds) < 0) {
 		err_sys(err, "pipe");
@@ -425,7 +451,7 @@ seatbelt_launch(const struct darwin_sys *sys, const struct launch_request *req,
 	if (pid == 0) {
 		sys->close(c, fds[0]);
 		fds[0] = -1;
-		child_run(sys, &plan, &old, fds[1]);
+		child_run(sys, &plan, &comp, &old, fds[1]);
 		err_set(err, SBOX_E_INTERNAL, "the child returned");
 		goto out;
 	}
@@ -444,6 +470,7 @@ out:
 	for (int i = 0; i < 2; i++)
 		if (fds[i] >= 0)
 			sys->close(c, fds[i]);
+	seatbelt_profile_free(sys, &comp);
 	seatbelt_pty_release(sys, &plan);
 	seatbelt_plan_release(&plan);
 	return rc;

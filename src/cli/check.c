@@ -7,6 +7,7 @@
  * Exit: 0 no errors, 1 errors found, 2 bad usage or unreadable input.
  */
 #include "cli/cli.h"
+#include "cli/project.h"
 #include "cli/cli_def.h"
 #include "sbpl/check_def.h"
 #include "policy/policy.h"
@@ -56,6 +57,8 @@ struct check_opts {
 	bool json;
 	bool list_checks;
 	struct strvec files;
+	char *project;               /* -C, real path */
+	const char *project_problem; /* the current folder cannot be one */
 };
 
 static void
@@ -66,6 +69,7 @@ check_opts_release(struct check_opts *o)
 	free(o->prepend.v);
 	free(o->disabled.v);
 	free(o->files.v);
+	free(o->project);
 }
 
 static int
@@ -167,11 +171,27 @@ opt_format(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
 	return CLI_CONTINUE;
 }
 
+static int
+opt_project(void *ctx, const struct cli_opt *o, const char *val,
+	    const char *cmd)
+{
+	struct check_opts *c = ctx;
+
+	(void)o;
+	free(c->project);
+	c->project = cli_project(val, cmd);
+	return c->project ? CLI_CONTINUE : EXIT_USAGE;
+}
+
 static const struct cli_opt check_opts_table[] = {
 	{ "include", 'I', "DIR", opt_include, 0,
 	  "search DIR for (import \"x.sb\"); repeatable, in order" },
 	{ "define", 'D', "KEY=VALUE", opt_define, 0,
 	  "supply (param \"KEY\"); repeatable" },
+	{ "project", 'C', "DIR", opt_project, 0,
+	  "the project of definitions (${PROJECT}); default: the current"
+	  " folder, an error when it is /, a home folder or holds one and a"
+	  " definition uses ${PROJECT}" },
 	{ "prepend", 0, "FILE", opt_prepend, 0,
 	  "evaluate FILE first (a fragment's base profile)" },
 	{ "macos", 0, "VERSION", opt_macos, 0,
@@ -274,23 +294,50 @@ check_one(const char *path, const struct check_opts *o, struct src_set *srcs,
 	so.params = o->params.v;
 	so.prepend = o->prepend.v;
 	so.strict_params = o->strict_params;
-	if (cli_is_definition(path))
-		return sbpl_check_def(path, &so, srcs, diags);
-	policy_init(&pol, o->vocab ? o->vocab : vocab_latest());
-	if (!strcmp(path, "-")) {
+	so.project_problem = o->project_problem;
+	rc = cli_as_user();
+	if (rc)
+		return rc;
+	if (cli_is_definition(path)) {
+		rc = sbpl_check_def(path, &so, srcs, diags);
+	} else if (!strcmp(path, "-")) {
 		char *text = read_stdin();
 
+		policy_init(&pol, o->vocab ? o->vocab : vocab_latest());
 		rc = text ? sbpl_eval_string("<stdin>", text, &so, srcs, diags,
 					     &pol) : -1;
 		if (!text)
 			cli_error("cannot read standard input: %s",
 				  strerror(errno));
 		free(text);
+		policy_release(&pol);
 	} else {
+		policy_init(&pol, o->vocab ? o->vocab : vocab_latest());
 		rc = sbpl_eval_file(path, &so, srcs, diags, &pol);
+		policy_release(&pol);
 	}
-	policy_release(&pol);
+	cli_as_root();
 	return rc;
+}
+
+/* ${PROJECT} of definitions: -C, else -D PROJECT=, else the current
+ * folder under launch's rule (cli/project.c). */
+static void
+project_param(struct check_opts *o)
+{
+	char *cwd;
+
+	for (size_t i = 0; i + 1 < o->params.nr; i += 2)
+		if (!strcmp(o->params.v[i], "PROJECT"))
+			return;
+	if (o->project) {
+		strvec_push(&o->params, "PROJECT");
+		strvec_push(&o->params, o->project);
+		return;
+	}
+	cwd = realpath(".", NULL);
+	o->project_problem = cwd ? cli_project_problem(cwd) : NULL;
+	free(cwd);
 }
 
 static json_t *
@@ -354,6 +401,7 @@ cmd_check(int argc, char **argv)
 		check_opts_release(&o);
 		return rc;
 	}
+	project_param(&o);
 	src_set_init(&srcs);
 	diag_list_init(&diags);
 	diags.disabled = o.disabled.v;

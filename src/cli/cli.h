@@ -43,11 +43,29 @@ int cli_unknown_command(const char *name);
 /* "sbox: msg" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print err and return the exit code its class maps to. */
 int cli_report(const struct sbox_err *err);
 /* Message for a bad option plus "see 'sbox help CMD'"; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+struct container_store;
+/*
+ * Open the invoking user's store; inside an sbox container, refuse with
+ * SBOX_E_UNSUPPORTED (exit 3): sbox does not nest (store_open.c).
+ */
+int cli_store_open(struct container_store *st, struct sbox_err *err);
+/* 1 when this process runs inside an sbox container. */
+int cli_inside_container(void);
+
+/*
+ * Root through sudo: read what the user named with the user's rights
+ * (as_user.c); no-ops otherwise. cli_as_user returns 0, or an exit status
+ * after printing why.
+ */
+int cli_as_user(void);
+void cli_as_root(void);
+
 /* Shared getopt reset, portable to BSD/macOS (optreset). */
 void cli_getopt_reset(void);
 

@@ -127,7 +127,13 @@ cli_def_load(const char *path, const struct def_vars *vars,
 	int rc;
 
 	diag_list_init(&diags);
+	rc = cli_as_user();
+	if (rc) {
+		diag_list_release(&diags);
+		return rc;
+	}
 	rc = def_load(path, srcs, &diags, out);
+	cli_as_root();
 	cli_print_diags(&diags);
 	if (rc < 0 && !diags.nerrors)
 		cli_error("%s: invalid definition", path);

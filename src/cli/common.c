@@ -33,6 +33,16 @@ cli_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+cli_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cli_vsay("sbox: note: ", fmt, ap);
+	va_end(ap);
+}
+
 int
 cli_report(const struct sbox_err *err)
 {

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "cli/cli_def.h"
 #include "cli/grants.h"
+#include "cli/project.h"
 #include "backend/linux_plan.h"
 #include "sbpl/emit.h"
 #include "util/strbuf.h"
@@ -31,7 +32,23 @@ struct compile_own {
 	const char *target;
 	const char *format;
 	struct def_vars vars;
+	char *project;          /* -C DIR, checked; vars.project points here */
 };
+
+static int
+set_project(void *ctx, const struct cli_opt *o, const char *val,
+	    const char *cmd)
+{
+	struct compile_own *c = ctx;
+
+	(void)o;
+	free(c->project);
+	c->project = cli_project(val, cmd);
+	if (!c->project)
+		return EXIT_USAGE;
+	c->vars.project = c->project;
+	return CLI_CONTINUE;
+}
 
 static int
 set_var(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
@@ -48,6 +65,8 @@ static const struct cli_opt compile_own_opts[] = {
 	{ "output", 'o', "FILE", cli_set_string,
 	  offsetof(struct compile_own, output),
 	  "write the result to FILE instead of standard output" },
+	{ "project", 'C', "DIR", set_project, 0,
+	  "${PROJECT} is DIR (as sbox launch -C DIR)" },
 	{ "define", 'D', "KEY=VALUE", set_var, 0,
 	  "value of a path variable: HOME, CONTAINER, PROJECT, TMPDIR"
 	  " (TMPDIR defaults to CONTAINER/tmp; variables left unset become"
@@ -190,7 +209,7 @@ int
 cmd_compile(int argc, char **argv)
 {
 	struct compile_own own = { NULL, "macos", "sbpl",
-				   { NULL, NULL, NULL, NULL } };
+				   { NULL, NULL, NULL, NULL }, NULL };
 	struct cli_grants grants;
 	const struct cli_optgroup groups[] = {
 		{ compile_own_opts, &own },
@@ -242,6 +261,7 @@ out:
 	cli_args_release(&a);
 	cli_grants_release(&grants);
 	src_set_release(&srcs);
+	free(own.project);
 	free(tmpdir);
 	return rc;
 }

@@ -54,7 +54,7 @@ container_out_open_store(struct container_store *st)
 {
 	struct sbox_err err = SBOX_ERR_INIT;
 
-	if (container_store_open(st, &err) < 0)
+	if (cli_store_open(st, &err) < 0)
 		return cli_report(&err);
 	return 0;
 }

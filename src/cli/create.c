@@ -6,15 +6,17 @@
 #include "cli/cli.h"
 #include "cli/cli_def.h"
 #include "cli/container_out.h"
+#include "cli/project.h"
 #include "cli/worker.h"
 
 #include <stddef.h>
-#include <string.h>
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 const char cmd_create_usage[] =
-	"usage: sbox create DEFINITION [--name NAME] [--quiet]\n"
+	"usage: sbox create DEFINITION [--name NAME] [-C DIR] [--quiet]\n"
 	"\n"
 	"Builds Data/ from the definition's \"template\" (default:\n"
 	"templates/default) and root/ from its \"root\", in a temporary\n"
@@ -29,6 +31,10 @@ struct create_job {
 	struct sbox_err err;
 	struct src_set srcs;
 	struct diag_list diags;
+	const char *project_arg; /* --project */
+	char *project;          /* ${PROJECT} for "template" and "root" */
+	struct container_def def;
+	int loaded;
 };
 
 static int
@@ -44,6 +50,10 @@ set_quiet(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
 static const struct cli_opt create_opts[] = {
 	{ "name", 0, "NAME", cli_set_string, offsetof(struct create_job, name),
 	  "the container's name (default: the definition's \"name\")" },
+	{ "project", 'C', "DIR", cli_set_string,
+	  offsetof(struct create_job, project_arg),
+	  "${PROJECT} in \"template\" and \"root\" (default: the current"
+	  " folder)" },
 	{ "quiet", 'q', NULL, set_quiet, 0,
 	  "no progress line (there is none when standard error is not a"
 	  " terminal)" },
@@ -55,9 +65,10 @@ create_work(void *arg)
 {
 	struct create_job *j = arg;
 
-	return container_create_from_file(j->st, j->file, j->name, &j->srcs,
-					  &j->diags, &j->ci, &j->err) < 0 ?
-	       -1 : EXIT_OK;
+	struct container_use_opts uo = { j->name, j->project, 0 };
+
+	return container_create_with(j->st, &j->def, &uo, &j->ci,
+				     &j->err) < 0 ? -1 : EXIT_OK;
 }
 
 static int
@@ -112,6 +123,8 @@ cmd_create(int argc, char **argv)
 	struct cli_worker worker = { create_work, create_finish, &job,
 				     create_cleanup, create_progress, NULL, 0 };
 	struct container_store st = CONTAINER_STORE_INIT;
+	struct def_vars none = { NULL, NULL, NULL, NULL };
+	struct container_def *def = &job.def;
 	struct cli_args a;
 	int rc;
 
@@ -124,15 +137,33 @@ cmd_create(int argc, char **argv)
 		rc = cli_usage_error("create", "expected one DEFINITION");
 	if (rc != CLI_CONTINUE)
 		goto out;
+	job.file = a.pos[0];
+	/* read with the invoking user's rights under sudo (cli_def_load) */
+	rc = cli_def_load(job.file, &none, &job.srcs, def);
+	if (rc)
+		goto out;
+	job.loaded = 1;
+	/* only "template" and "root" can use ${PROJECT} at creation */
+	if (job.project_arg || (def->template_name &&
+				strstr(def->template_name, "${PROJECT}")) ||
+	    (def->root && strstr(def->root, "${PROJECT}"))) {
+		job.project = cli_project_for(def, job.project_arg, "create");
+		if (!job.project) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
 	rc = container_out_open_store(&st);
 	if (rc)
 		goto out;
 	job.st = &st;
-	job.file = a.pos[0];
 	worker.show_progress = cli_progress_wanted((int)job.quiet);
 	rc = cli_worker_run(&worker);
 	container_store_release(&st);
 out:
+	if (job.loaded)
+		def_release(&job.def);
+	free(job.project);
 	container_info_release(&job.ci);
 	diag_list_release(&job.diags);
 	src_set_release(&job.srcs);

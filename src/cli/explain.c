@@ -3,6 +3,7 @@
  * one access, and the operations walked to find it (policy/decide.h).
  */
 #include "cli/cli.h"
+#include "cli/project.h"
 #include "cli/cli_def.h"
 #include "cli/explain_linux.h"
 #include "cli/explain.h"
@@ -206,7 +207,11 @@ append_escape_hatch(const char *path, const struct container_def *def,
 		dirs[i + 1] = o->includes[i];
 	so.include_dirs = dirs;
 	diag_list_init(&diags);
-	rc = sbpl_eval_string(name, text.buf, &so, srcs, &diags, ir);
+	rc = cli_as_user();
+	if (rc == 0) {
+		rc = sbpl_eval_string(name, text.buf, &so, srcs, &diags, ir);
+		cli_as_root();
+	}
 	free(dir);
 	if (rc != 0)
 		cli_print_diags(&diags);
@@ -229,6 +234,17 @@ explain_load_definition(const char *path, struct explain_opts *o, struct src_set
 
 	if (rc)
 		return rc;
+	/* ${PROJECT} as launch picks it (cli/project.c) */
+	if (!o->vars.project) {
+		o->project_buf = cli_project_for(&def, NULL, "explain");
+		o->vars.project = o->project_buf;
+		if (!o->project_buf ||
+		    def_resolve_partial(&def, &o->vars, &err) < 0) {
+			rc = o->project_buf ? cli_report(&err) : EXIT_USAGE;
+			def_release(&def);
+			return rc;
+		}
+	}
 	if (sbpl_emit_def_ir(&def, &text, &params, ir, &err) < 0)
 		rc = cli_report(&err);
 	else if (def.sbpl_raw || def.sbpl_import.nr)
@@ -253,7 +269,11 @@ load_profile(const char *path, struct explain_opts *o, struct src_set *srcs,
 	so.params = o->params;
 	so.include_dirs = o->includes;
 	diag_list_init(&diags);
-	rc = sbpl_eval_file(path, &so, srcs, &diags, ir);
+	rc = cli_as_user();
+	if (rc == 0) {
+		rc = sbpl_eval_file(path, &so, srcs, &diags, ir);
+		cli_as_root();
+	}
 	/* a profile that does not evaluate cannot be explained; lint
 	 * findings of one that does are `sbox check`'s business */
 	if (rc != 0)
@@ -313,6 +333,11 @@ static const struct cli_opt explain_opts_table[] = {
 	{ "define", 'D', "KEY=VALUE", opt_define, 0,
 	  "profile parameter; for a definition: HOME, CONTAINER, PROJECT or"
 	  " TMPDIR (default: $HOME, the current folder, $TMPDIR)" },
+	{ "project", 'C', "DIR", cli_set_string,
+	  offsetof(struct explain_opts, project_arg),
+	  "the project (${PROJECT}) of a definition; default: the current"
+	  " folder, refused when it is /, a home folder or holds one (as sbox"
+	  " launch does)" },
 	{ "include", 'I', "DIR", opt_include, 0,
 	  "folder searched by (import \"x.sb\") in profiles" },
 	{ "target", 0, "macos|linux", cli_set_string,
@@ -369,6 +394,18 @@ explain_definition_linux(struct explain_opts *o, char **pos)
 				       "DEFINITION, not a profile");
 	src_set_init(&srcs);
 	rc = cli_def_load(pos[0], &o->vars, &srcs, &def);
+	/* ${PROJECT} as launch picks it (cli/project.c) */
+	if (rc == 0 && !o->vars.project) {
+		struct sbox_err err = SBOX_ERR_INIT;
+
+		o->project_buf = cli_project_for(&def, NULL, "explain");
+		o->vars.project = o->project_buf;
+		if (!o->project_buf ||
+		    def_resolve_partial(&def, &o->vars, &err) < 0) {
+			rc = o->project_buf ? cli_report(&err) : EXIT_USAGE;
+			def_release(&def);
+		}
+	}
 	if (rc == 0) {
 		rc = explain_linux(&def, &o->vars, pos[1], pos[2],
 				   !strcmp(o->format, "json"));
@@ -378,22 +415,32 @@ explain_definition_linux(struct explain_opts *o, char **pos)
 	return rc;
 }
 
-static void
-default_vars(struct def_vars *v, char *cwd, size_t cwdlen)
+/* The project as launch picks it (cli/project.c); 0 or an exit status. */
+static int
+default_vars(struct explain_opts *o, int definition, char **project)
 {
+	struct def_vars *v = &o->vars;
+
 	if (!v->home)
 		v->home = getenv("HOME");
-	if (!v->project && getcwd(cwd, cwdlen))
-		v->project = cwd;
 	if (!v->tmpdir)
 		v->tmpdir = getenv("TMPDIR");
+	if (v->project && !o->project_arg)
+		return 0;   /* -D PROJECT= */
+	if (definition && !o->project_arg)
+		return 0;   /* load_definition picks it, as launch does */
+	*project = cli_project(o->project_arg, "explain");
+	if (!*project)
+		return EXIT_USAGE;
+	v->project = *project;
+	return 0;
 }
 
 int
 cmd_explain(int argc, char **argv)
 {
 	struct explain_opts o;
-	char *pos[3] = { NULL, NULL, NULL }, cwd[4096], *arg = NULL;
+	char *pos[3] = { NULL, NULL, NULL }, *arg = NULL, *project = NULL;
 	int npos = 0, rc;
 	const struct vocab *vocab;
 	struct src_set srcs;
@@ -410,10 +457,16 @@ cmd_explain(int argc, char **argv)
 	vocab = o.release ? vocab_for_release(o.release) : vocab_latest();
 	if (!vocab)
 		return cli_usage_error("explain", "unknown macOS release '%s'", o.release);
-	default_vars(&o.vars, cwd, sizeof(cwd));
-	if (strcmp(o.target, "macos") && strcmp(o.target, "linux"))
-		return cli_usage_error("explain", "--target: unknown target '%s' "
-				       "(macos or linux)", o.target);
+	/* --from-trace loads its definition through explain_load_definition */
+	rc = default_vars(&o, o.from_trace || cli_is_definition(pos[0]),
+			  &project);
+	if (rc)
+		goto out_params;
+	if (strcmp(o.target, "macos") && strcmp(o.target, "linux")) {
+		rc = cli_usage_error("explain", "--target: unknown target '%s' "
+				     "(macos or linux)", o.target);
+		goto out_params;
+	}
 	if (!strcmp(o.target, "linux")) {
 		rc = explain_definition_linux(&o, pos);
 		goto out_params;
@@ -445,6 +498,8 @@ out:
 	policy_release(&ir);
 	src_set_release(&srcs);
 out_params:
+	free(project);
+	free(o.project_buf);
 	for (size_t i = 0; i < o.nparams; i++)
 		free((char *)o.params[2 * i]);
 	return rc;

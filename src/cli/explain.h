@@ -23,6 +23,8 @@ struct explain_opts {
 	size_t nincludes;
 	struct def_vars vars;
 	const char *from_trace;
+	const char *project_arg;   /* -C, --project */
+	char *project_buf;         /* the project load_definition picked */
 };
 
 /* The IR of a definition: the emitter's rules, located in the definition. */

@@ -2,8 +2,11 @@
 #include "cli/cli.h"
 #include "cli/cli_def.h"
 #include "cli/grants.h"
+#include "cli/launch_def.h"
 #include "cli/launch_util.h"
+#include "cli/project.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,6 +28,13 @@ const char cmd_launch_usage[] =
 	"(Data/) is kept between launches like any container's. Relative paths\n"
 	"are relative to the current folder.\n"
 	"\n"
+	"A DEFINITION runs as the file is now: when it changed since the\n"
+	"container was made, the container's stored policy is updated (and\n"
+	"sbox says so); a changed \"template\" or \"root\" needs --recreate.\n"
+	"The program starts in the project folder, which is also ${PROJECT}:\n"
+	"the current folder unless --project names one. A current folder of /,\n"
+	"a home folder or a folder holding one is refused.\n"
+	"\n"
 	"With a terminal, the program runs on a new pseudo-terminal of its own\n"
 	"(its controlling terminal: job control, Ctrl-C, Ctrl-Z, /dev/tty and\n"
 	"full-screen programs work; window size changes are passed on). sbox\n"
@@ -33,14 +43,25 @@ const char cmd_launch_usage[] =
 	"the standard descriptors that are terminals go on the pty: files and\n"
 	"pipes pass straight through. Without a terminal nothing changes.\n";
 
-struct launch_own {
-	const char *name;
-};
+static int
+set_recreate(void *ctx, const struct cli_opt *o, const char *val,
+	     const char *cmd)
+{
+	(void)o;
+	(void)val;
+	(void)cmd;
+	((struct launch_opts *)ctx)->recreate = 1;
+	return CLI_CONTINUE;
+}
 
 static const struct cli_opt launch_own_opts[] = {
-	{ "name", 0, "NAME", cli_set_string, offsetof(struct launch_own, name),
-	  "the container to use for a launch with grants (default: the "
-	  "definition's name, else the preset's)" },
+	{ "name", 0, "NAME", cli_set_string, offsetof(struct launch_opts, name),
+	  "use (or create) the container NAME for DEFINITION or grants instead"
+	  " of the definition's \"name\" (default with grants alone: the"
+	  " last --preset's)" },
+	{ "recreate", 0, NULL, set_recreate, 0,
+	  "remove DEFINITION's container and build it again (its Data/ is"
+	  " lost)" },
 	CLI_OPT_END,
 };
 
@@ -52,29 +73,15 @@ is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* What is named: a definition file, or else a container's name. */
 static int
 names_definition(const char *what)
 {
 	return is_file(what) && (strchr(what, '/') || cli_is_definition(what));
 }
 
-/* The container `name`, created from def when it does not exist. */
 static int
-find_or_create(struct container_store *st, const char *name,
-	       const struct container_def *def, struct container_info *ci,
-	       struct sbox_err *err)
-{
-	struct sbox_err quiet = SBOX_ERR_INIT;
-
-	if (name && container_find(st, name, ci, &quiet) == 0)
-		return 0;
-	return container_create_from_def(st, def, name, ci, err);
-}
-
-/* The definition file's container, created when missing. */
-static int
-open_definition(struct container_store *st, const char *path,
-		struct container_info *ci, struct sbox_err *err)
+launch_file(const char *path, struct launch_opts *opts)
 {
 	struct def_vars none = { NULL, NULL, NULL, NULL };
 	struct container_def def;
@@ -82,113 +89,143 @@ open_definition(struct container_store *st, const char *path,
 	int rc;
 
 	src_set_init(&srcs);
-	if (cli_def_load(path, &none, &srcs, &def)) {
-		src_set_release(&srcs);
-		return err_set(err, SBOX_E_INVALID, "definition '%s' has errors",
-			       path);
+	opts->def_path = path;   /* --trace records cite the user's file */
+	rc = cli_def_load(path, &none, &srcs, &def);
+	if (rc == 0) {
+		rc = cli_launch_def(&def, opts);
+		def_release(&def);
 	}
-	rc = find_or_create(st, def.name, &def, ci, err);
-	def_release(&def);
 	src_set_release(&srcs);
 	return rc;
 }
 
 static int
-load_stored_definition(const struct container_info *ci,
-		       struct container_def *def)
+launch_name(const char *name, struct launch_opts *opts)
 {
-	struct src_set srcs;
-	int rc;
-	struct def_vars none = { NULL, NULL, NULL, NULL };
-
-	src_set_init(&srcs);
-	rc = cli_def_load(ci->definition_path, &none, &srcs, def);
-	src_set_release(&srcs);
-	return rc;
-}
-
-/* Without grants: the container NAME or DEFINITION names, as stored. */
-static int
-launch_plain(struct container_store *st, const char *what,
-	     const struct launch_opts *opts)
-{
+	struct container_store st = CONTAINER_STORE_INIT;
 	struct container_info ci = CONTAINER_INFO_INIT;
 	struct sbox_err err = SBOX_ERR_INIT;
 	struct container_def def;
 	int rc;
 
-	if ((names_definition(what) ? open_definition(st, what, &ci, &err)
-				    : container_find(st, what, &ci, &err)) < 0 ||
-	    container_hold(st, &ci, &err) < 0) {
+	if (cli_store_open(&st, &err) < 0) {
 		rc = cli_report(&err);
 		goto out;
 	}
-	rc = load_stored_definition(&ci, &def);
+	rc = cli_load_container(&st, name, &ci, &def);
 	if (rc)
 		goto out;
-	rc = launch_in_container(&def, st, &ci, opts, NULL);
+	rc = cli_pick_project(&def, opts, "launch");
+	if (rc == 0)
+		rc = launch_in_container(&def, &st, &ci, opts, NULL);
+	free(opts->project_buf);
 	def_release(&def);
 out:
 	container_info_release(&ci);
+	container_store_release(&st);
 	return rc;
+}
+
+/*
+ * Without grants: DEFINITION as the file is now (cli_launch_def: --name,
+ * --recreate), or the container NAME as stored.
+ */
+static int
+launch_plain(const char *what, struct launch_opts *opts)
+{
+	if (names_definition(what))
+		return launch_file(what, opts);
+	if (opts->name || opts->recreate)
+		return cli_usage_error("launch", "--name and --recreate go "
+				       "with a DEFINITION file or grants, not "
+				       "a container's name");
+	return launch_name(what, opts);
 }
 
 /* The container's name for a launch with grants and no NAME. */
 static const char *
-grants_container_name(const struct cli_grants *g, const struct launch_own *o)
+grants_container_name(const struct cli_grants *g,
+		      const struct launch_opts *opts)
 {
-	if (o->name)
-		return o->name;
+	if (opts->name)
+		return opts->name;
 	return g->presets.nr ? g->presets.v[g->presets.nr - 1] : "base";
 }
 
-/*
- * With grants: the policy is the document built from the command line
- * (on top of NAME's stored definition, or DEFINITION, or the presets);
- * the container is NAME, DEFINITION's (or --name), or the preset's.
- */
+/* Grants on top of the container NAME's stored definition, in NAME. */
 static int
-launch_with_grants(struct container_store *st, const char *what,
-		   const struct cli_grants *g, const struct launch_own *o,
-		   const struct launch_opts *opts)
+launch_name_with_grants(const char *what, const struct cli_grants *g,
+			struct launch_opts *opts)
 {
+	struct container_store st = CONTAINER_STORE_INIT;
 	struct container_info ci = CONTAINER_INFO_INIT;
 	struct sbox_err err = SBOX_ERR_INIT;
 	struct def_vars none = { NULL, NULL, NULL, NULL };
 	struct container_def def;
 	struct src_set srcs;
-	char *base = NULL;
-	const char *name = o->name;
 	int rc;
 
-	if (what && !names_definition(what)) {
-		if (o->name)
-			return cli_usage_error("launch", "--name is for a "
-					       "DEFINITION or grants alone; "
-					       "'%s' is a container", what);
-		if (container_find(st, what, &ci, &err) < 0)
-			return cli_report(&err);
-		base = xstrdup(ci.definition_path);
-		name = what;
-		container_info_release(&ci);
-	} else if (what) {
-		base = xstrdup(what);
-	} else {
-		name = grants_container_name(g, o);
-	}
+	if (opts->name || opts->recreate)
+		return cli_usage_error("launch", "--name and --recreate are for "
+				       "a DEFINITION or grants alone; '%s' is "
+				       "a container", what);
 	src_set_init(&srcs);
-	rc = cli_def_load_grants(base, g, name, &none, &srcs, &def);
-	free(base);
-	if (rc)
-		goto out_srcs;
-	if (find_or_create(st, def.name, &def, &ci, &err) < 0 ||
-	    container_hold(st, &ci, &err) < 0)
+	if (cli_store_open(&st, &err) < 0 ||
+	    container_find(&st, what, &ci, &err) < 0) {
 		rc = cli_report(&err);
-	else
-		rc = launch_in_container(&def, st, &ci, opts, NULL);
+		goto out;
+	}
+	rc = cli_def_load_grants(ci.definition_path, g, what, &none, &srcs,
+				 &def);
+	if (rc)
+		goto out;
+	rc = cli_pick_project(&def, opts, "launch");
+	if (rc == 0) {
+		if (container_hold(&st, &ci, &err) < 0)
+			rc = cli_report(&err);
+		else
+			rc = launch_in_container(&def, &st, &ci, opts, NULL);
+	}
+	free(opts->project_buf);
+	opts->project_buf = NULL;
 	def_release(&def);
+out:
+	src_set_release(&srcs);
 	container_info_release(&ci);
-out_srcs:
+	container_store_release(&st);
+	return rc;
+}
+
+/*
+ * With grants: the policy is the document built from the command line
+ * (on top of NAME's stored definition, or DEFINITION, or the presets).
+ * For DEFINITION or the presets, the container (DEFINITION's, --name's
+ * or the preset's) follows the same rule as a DEFINITION alone
+ * (cli_launch_def): created, or its stored policy updated to this one; a
+ * changed "template" or "root" needs --recreate.
+ */
+static int
+launch_with_grants(const char *what, const struct cli_grants *g,
+		   struct launch_opts *opts)
+{
+	struct def_vars none = { NULL, NULL, NULL, NULL };
+	struct container_def def;
+	struct src_set srcs;
+	const char *name = opts->name;
+	int rc;
+
+	if (what && !names_definition(what))
+		return launch_name_with_grants(what, g, opts);
+	if (!what)
+		name = grants_container_name(g, opts);
+	src_set_init(&srcs);
+	rc = cli_def_load_grants(what, g, name, &none, &srcs, &def);
+	if (rc == 0) {
+		if (what)
+			opts->def_path = what;
+		rc = cli_launch_def(&def, opts);
+		def_release(&def);
+	}
 	src_set_release(&srcs);
 	return rc;
 }
@@ -198,15 +235,12 @@ cmd_launch(int argc, char **argv)
 {
 	struct launch_opts opts;
 	struct cli_grants grants;
-	struct launch_own own = { NULL };
 	const struct cli_optgroup groups[] = {
 		{ launch_common_opts, &opts },
 		{ cli_grant_opts, &grants },
-		{ launch_own_opts, &own },
+		{ launch_own_opts, &opts },
 		{ NULL, NULL },
 	};
-	struct container_store st = CONTAINER_STORE_INIT;
-	struct sbox_err err = SBOX_ERR_INIT;
 	struct cli_args a;
 	const char *what;
 	int rc;
@@ -225,18 +259,15 @@ cmd_launch(int argc, char **argv)
 				     a.pos[0], a.pos[1]);
 		goto out;
 	}
-	if (!what && !grants.given && !own.name) {
+	if (!what && !grants.given && !opts.name) {
 		rc = cli_usage_error("launch", "expected NAME or DEFINITION "
 				     "(or grants such as --preset, --write)");
 		goto out;
 	}
-	if (container_store_open(&st, &err) < 0)
-		rc = cli_report(&err);
-	else if (grants.given || own.name)
-		rc = launch_with_grants(&st, what, &grants, &own, &opts);
+	if (grants.given || (!what && opts.name))
+		rc = launch_with_grants(what, &grants, &opts);
 	else
-		rc = launch_plain(&st, what, &opts);
-	container_store_release(&st);
+		rc = launch_plain(what, &opts);
 out:
 	cli_grants_release(&grants);
 	cli_args_release(&a);

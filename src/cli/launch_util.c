@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "backend/denials.h"
 #include "cli/cli.h"
+#include "cli/project.h"
 #include "cli/trace_out.h"
 #include "util/xalloc.h"
 
@@ -60,6 +62,10 @@ const struct cli_opt launch_common_opts[] = {
 	{ "allow-weaker", 0, NULL, cli_set_flag, LAUNCH_ALLOW_WEAKER,
 	  "run even when the kernel cannot enforce everything (warns);"
 	  " otherwise such a launch exits with 3" },
+	{ "project", 'C', "DIR", cli_set_string,
+	  offsetof(struct launch_opts, project_arg),
+	  "use DIR as the project, ${PROJECT} and the working folder"
+	  " (default: the current folder)" },
 	{ "timeout", 0, "DURATION", set_timeout, 0,
 	  "kill the program after DURATION: 30, 1.5, 2s, 5m, 1h" },
 	{ "pty", 0, NULL, set_pty, PTY_ON,
@@ -102,6 +108,28 @@ program_argv(const struct container_def *def, const struct launch_opts *opts,
 	return *copy;
 }
 
+/*
+ * No container may reach a store, whatever its grants say (a program
+ * that could edit a stored definition would choose its next policy):
+ * the store in use, by its real path, and the default one when
+ * SBOX_HOME points elsewhere. The container's own Data/ inside it is
+ * more specific and stays granted.
+ */
+static void
+deny_stores(struct container_def *def, const struct container_store *st)
+{
+	char *real = realpath(st->path, NULL), *usual, *ureal;
+
+	def_deny_path(def, real ? real : st->path);
+	usual = container_store_usual_path(st);
+	ureal = usual ? realpath(usual, NULL) : NULL;
+	if (ureal && strcmp(ureal, real ? real : st->path))
+		def_deny_path(def, ureal);
+	free(ureal);
+	free(usual);
+	free(real);
+}
+
 int
 launch_in_container(struct container_def *def,
 		    const struct container_store *st,
@@ -113,7 +141,8 @@ launch_in_container(struct container_def *def,
 	struct launch_result local;
 	struct denials denials;
 	struct def_vars vars;
-	char *cwd = getcwd(NULL, 0);
+	const char *cwd = opts->project;
+	char *picked = NULL;
 	char *tmpdir = xasprintf("%s/tmp", ci->data_dir);
 	int status = EXIT_LAUNCH_FAILED, rc;
 	char **prog = NULL;
@@ -127,16 +156,22 @@ launch_in_container(struct container_def *def,
 	vars.container = ci->data_dir;
 	vars.project = cwd;
 	vars.tmpdir = tmpdir;
+	/* a caller that did not pick the project: the rule of cli/project.c */
 	if (!cwd) {
-		cli_error("cannot read the working directory: %s",
-			  strerror(errno));
-		goto out;
+		picked = cli_project_for(def, opts->project_arg, "launch");
+		if (!picked) {
+			status = EXIT_USAGE;
+			goto out;
+		}
+		cwd = picked;
+		vars.project = cwd;
 	}
 	if (def_resolve(def, &vars, &err) < 0 || (opts->trace_model &&
 	    def_resolve(opts->trace_model, &vars, &err) < 0)) {
 		status = cli_report(&err);
 		goto out;
 	}
+	deny_stores(def, st);
 	if (opts->timeout > 0) {
 		/* whole seconds in the plan; the request has the exact value */
 		def->limits.wall_seconds = (uint64_t)ceil(opts->timeout);
@@ -185,6 +220,6 @@ out:
 	denials_release(&denials);
 	free(prog);
 	free(tmpdir);
-	free(cwd);
+	free(picked);
 	return status;
 }

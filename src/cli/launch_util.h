@@ -18,6 +18,12 @@ struct launch_opts {
 	unsigned flags;          /* LAUNCH_*: first, for cli_set_flag */
 	double timeout;          /* --timeout seconds, 0 = the definition's */
 	char **argv;             /* program after "--", or NULL */
+	const char *project;     /* ${PROJECT} and the working directory,
+				  * checked (project.c); NULL: not picked yet */
+	const char *project_arg; /* --project as given, or NULL */
+	char *project_buf;       /* what project points to, when heap */
+	const char *name;        /* launch --name: the container to use */
+	int recreate;            /* launch --recreate */
 	int trace;               /* --trace[=FILE] */
 	const char *trace_file;
 	const char *def_path;    /* the definition the records cite */

@@ -7,6 +7,7 @@
 #include "cli/cli_def.h"
 #include "cli/grants.h"
 #include "cli/launch_util.h"
+#include "cli/launch_def.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -132,6 +133,7 @@ run_in_new_container(struct container_store *st, struct container_def *def,
 	struct container_info ci = CONTAINER_INFO_INIT;
 	struct launch_result res;
 	struct sbox_err err = SBOX_ERR_INIT;
+	struct container_use_opts uo = { NULL, NULL, 0 };
 	char *name = run_name(def);
 	int rc, run_lock = -1;
 
@@ -140,9 +142,11 @@ run_in_new_container(struct container_store *st, struct container_def *def,
 		cli_error("cannot pick a container name: %s", strerror(errno));
 		return EXIT_LAUNCH_FAILED;
 	}
+	uo.name = name;
+	uo.project = a->opts.project;
 	/* the run lock makes the next sbox command remove the container if
 	 * this process cannot (killed, interrupted during the set-up) */
-	if (container_create_run(st, def, name, &run_lock, &ci, &err) < 0 ||
+	if (container_create_run(st, def, &uo, &run_lock, &ci, &err) < 0 ||
 	    container_hold(st, &ci, &err) < 0) {
 		rc = cli_report(&err);
 		goto out;
@@ -198,9 +202,10 @@ cmd_run(int argc, char **argv)
 				 "base", &none, &srcs, &def);
 	if (rc)
 		goto out_srcs;
-	if (container_store_open(&st, &err) < 0)
+	rc = cli_pick_project(&def, &a.opts, "run");
+	if (rc == 0 && cli_store_open(&st, &err) < 0)
 		rc = cli_report(&err);
-	else
+	else if (rc == 0)
 		rc = run_in_new_container(&st, &def, &a);
 	container_store_release(&st);
 	def_release(&def);
@@ -208,5 +213,6 @@ out_srcs:
 	src_set_release(&srcs);
 	cli_grants_release(&a.grants);
 	cli_args_release(&a.args);
+	free(a.opts.project_buf);
 	return rc;
 }

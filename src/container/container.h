@@ -69,6 +69,8 @@ int container_store_open(struct container_store *st, struct sbox_err *err);
 int container_store_open_path(struct container_store *st, const char *path,
 			      struct sbox_err *err);
 void container_store_release(struct container_store *st);
+/* Where the store is when SBOX_HOME is not set (heap), or NULL. */
+char *container_store_usual_path(const struct container_store *st);
 
 /* 0 when name is a valid container name, else -1 with SBOX_E_INVALID. */
 int container_name_check(const char *name, struct sbox_err *err);
@@ -81,6 +83,8 @@ struct container_info {
 	int64_t owner_uid;
 	char *sbox_version;
 	char *template_name;   /* as the definition named it */
+	char *source;          /* the definition file it was made from
+				* (absolute), NULL when unknown (imported) */
 	int has_root;
 	char *dir;             /* <store>/<name> */
 	char *data_dir;        /* <dir>/Data */
@@ -163,6 +167,7 @@ struct container_spec {
 	const char *template_name;   /* "default", "minimal", a folder or an
 				      * archive; NULL means "default" */
 	const char *root;            /* folder or archive for root/, or NULL */
+	const char *source;          /* recorded as DefinitionSource, or NULL */
 	const char *base_dir;        /* relative template/root paths are
 				      * taken from here (the definition's
 				      * folder); NULL: current directory */
@@ -196,6 +201,59 @@ int container_create_from_def(struct container_store *st,
 			      const char *name, struct container_info *out,
 			      struct sbox_err *err);
 
+struct container_use_opts {
+	const char *name;     /* NULL: the definition's "name" */
+	const char *project;  /* ${PROJECT} in template and root; NULL: the
+			       * current folder */
+	int recreate;         /* container_use_def: replace an existing one */
+};
+
+/* container_create_from_def with options. */
+int container_create_with(struct container_store *st,
+			  const struct container_def *def,
+			  const struct container_use_opts *o,
+			  struct container_info *out, struct sbox_err *err);
+
+/*
+ * The DefinitionSource recorded for def: the absolute path of its file,
+ * or def->source as it is when that is not a file (a definition built
+ * in memory sets a label such as "(command line)"). Heap, or NULL.
+ */
+char *container_source_of(const struct container_def *def);
+
+enum container_use_how {
+	CONTAINER_USED,       /* existed with this very definition */
+	CONTAINER_CREATED,
+	CONTAINER_UPDATED,    /* existed; its stored policy was replaced */
+	CONTAINER_RECREATED,  /* removed and built again (recreate) */
+};
+
+/*
+ * The container of a definition, so that launching a definition runs
+ * that definition as it is now (create-or-use, atomic among concurrent
+ * callers: all of them end up with the one container that won):
+ *  - none of that name: create it;
+ *  - one made from the same definition file (DefinitionSource): its
+ *    stored definition is verified, then replaced when the policy
+ *    changed; a change of "template" or "root" cannot be applied to a
+ *    built container and is refused (SBOX_E_EXISTS) unless o->recreate;
+ *  - one made from another file (or imported) with another policy:
+ *    refused (SBOX_E_EXISTS) unless o->recreate.
+ * *how says which; out is filled as by container_lookup.
+ */
+int container_use_def(struct container_store *st,
+		      const struct container_def *def,
+		      const struct container_use_opts *o,
+		      struct container_info *out, enum container_use_how *how,
+		      struct sbox_err *err);
+
+/*
+ * A container's stored definition.json, verified against the digest in
+ * its metadata.plist (SBOX_E_INVALID when it was changed outside sbox).
+ */
+int container_read_definition(struct container_store *st, const char *name,
+			      char **json, size_t *len, struct sbox_err *err);
+
 /*
  * Which of the real home's folders (Desktop, Downloads, Movies, Music,
  * Pictures) the definition grants, i.e. which get a link in Data/
@@ -212,9 +270,9 @@ const char **container_home_links_for(const struct container_def *def);
  * removes them. container_run_keep makes one an ordinary container.
  */
 int container_create_run(struct container_store *st,
-			 const struct container_def *def, const char *name,
-			 int *run_lock_fd, struct container_info *out,
-			 struct sbox_err *err);
+			 const struct container_def *def,
+			 const struct container_use_opts *o, int *run_lock_fd,
+			 struct container_info *out, struct sbox_err *err);
 int container_run_keep(struct container_store *st, const char *name,
 		       struct sbox_err *err);
 

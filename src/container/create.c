@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/user_rights.h"
 #include "util/xalloc.h"
 #include "version.h"
 
@@ -79,6 +80,38 @@ out:
 	return rc;
 }
 
+/*
+ * Template and root are named by the definition: root acting for a user
+ * (sudo) copies them with that user's rights and groups, into a folder
+ * that user owns, so nothing the user cannot read reaches the container.
+ */
+static int
+fill_as_user(struct container_store *st, int cfd,
+	     const struct container_spec *spec, struct sbox_err *err)
+{
+	struct user_rights u;
+	int rc = -1;
+
+	memset(&u, 0, sizeof(u));
+	if (st->chown_to_user) {
+		if (fchown(cfd, st->uid, st->gid) < 0)
+			return err_sys(err, "cannot give the new container to "
+				       "uid %ld", (long)st->uid);
+		user_rights_for(&u, st->uid, st->gid);
+	}
+	if (user_rights_enter(&u) < 0) {
+		err_sys(err, "cannot take the rights of uid %ld", (long)u.uid);
+		goto out;
+	}
+	rc = fill_data(st, cfd, spec, err);
+	if (rc == 0 && spec->root)
+		rc = fill_root(cfd, spec, err);
+	user_rights_leave(&u);
+out:
+	user_rights_release(&u);
+	return rc;
+}
+
 static int
 build(struct container_store *st, int cfd, const struct container_spec *spec,
       struct sbox_err *err)
@@ -89,8 +122,7 @@ build(struct container_store *st, int cfd, const struct container_spec *spec,
 	int rc = -1;
 
 	if (fs_write_file(cfd, CONTAINER_DEFINITION, json, len, 0644, err) < 0 ||
-	    fill_data(st, cfd, spec, err) < 0 ||
-	    (spec->root && fill_root(cfd, spec, err) < 0))
+	    fill_as_user(st, cfd, spec, err) < 0)
 		goto out;
 	m.name = xstrdup(spec->name);
 	m.identifier = spec->identifier ? xstrdup(spec->identifier) :
@@ -102,6 +134,7 @@ build(struct container_store *st, int cfd, const struct container_spec *spec,
 	m.template_name = xstrdup(spec->template_name ? spec->template_name :
 				  "default");
 	m.has_root = spec->root != NULL;
+	m.source = spec->source ? xstrdup(spec->source) : NULL;
 	m.format = CONTAINER_FORMAT;
 	rc = store_write_metadata(cfd, &m, err);
 out:
@@ -135,6 +168,10 @@ container_create(struct container_store *st,
 	if (build(st, cfd, spec, err) < 0 ||
 	    store_build_commit(st, cfd, tmp, spec->name, err) < 0)
 		goto fail;
+	/* the build's exclusive lock goes with it: a concurrent launch that
+	 * finds the container must be able to hold it at once */
+	close(cfd);
+	cfd = -1;
 	rc = out ? container_lookup(st, spec->name, out, err) : 0;
 	goto out;
 fail:

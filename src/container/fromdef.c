@@ -21,7 +21,7 @@
  */
 static char *
 expand_source(const struct container_store *st, const char *what,
-	      const char *p, struct sbox_err *err)
+	      const char *p, const char *proj, struct sbox_err *err)
 {
 	static const char project[] = "${PROJECT}";
 	char cwd[PATH_MAX];
@@ -30,8 +30,10 @@ expand_source(const struct container_store *st, const char *what,
 		return NULL;
 	if (p[0] == '~' && (p[1] == '/' || !p[1]) && st->user_home)
 		return xasprintf("%s%s", st->user_home, p + 1);
-	if (!strncmp(p, project, strlen(project)) && getcwd(cwd, sizeof(cwd)))
-		return xasprintf("%s%s", cwd, p + strlen(project));
+	if (!proj)
+		proj = getcwd(cwd, sizeof(cwd));
+	if (!strncmp(p, project, strlen(project)) && proj)
+		return xasprintf("%s%s", proj, p + strlen(project));
 	if (strstr(p, "${")) {
 		err_set(err, SBOX_E_INVALID, "%s '%s': only ~ and ${PROJECT} "
 			"can be used here", what, p);
@@ -40,19 +42,30 @@ expand_source(const struct container_store *st, const char *what,
 	return xstrdup(p);
 }
 
+char *
+container_source_of(const struct container_def *def)
+{
+	char *real;
+
+	if (!def->source)
+		return NULL;
+	real = realpath(def->source, NULL);
+	return real ? real : xstrdup(def->source);
+}
+
 static int
 create_from_def(struct container_store *st, const struct container_def *def,
-		const char *name, int *run_lock_fd, struct container_info *out,
-		struct sbox_err *err)
+		const struct container_use_opts *o, int *run_lock_fd,
+		struct container_info *out, struct sbox_err *err)
 {
 	struct container_spec spec = { 0 };
 	char *json = def_to_json(def);
 	char *src = def->source ? xstrdup(def->source) : NULL;
 	const char **links = container_home_links_for(def);
-	char *root = NULL, *tpl = NULL;
+	char *root = NULL, *tpl = NULL, *source = container_source_of(def);
 	int rc;
 
-	spec.name = name ? name : def->name;
+	spec.name = o->name ? o->name : def->name;
 	if (!spec.name) {
 		rc = err_set(err, SBOX_E_INVALID, "the definition has no "
 			     "\"name\"; give one with --name");
@@ -60,8 +73,10 @@ create_from_def(struct container_store *st, const struct container_def *def,
 	}
 	spec.identifier = def->identifier;
 	spec.definition_json = json;
-	root = expand_source(st, "root", def->root, err);
-	tpl = expand_source(st, "template", def->template_name, err);
+	spec.source = source;
+	root = expand_source(st, "root", def->root, o->project, err);
+	tpl = expand_source(st, "template", def->template_name, o->project,
+			    err);
 	if ((def->root && !root) || (def->template_name && !tpl)) {
 		rc = -1;
 		goto out;
@@ -78,6 +93,7 @@ out:
 	free(tpl);
 	free(links);
 	free(src);
+	free(source);
 	free(json);
 	return rc;
 }
@@ -87,17 +103,28 @@ container_create_from_def(struct container_store *st,
 			  const struct container_def *def, const char *name,
 			  struct container_info *out, struct sbox_err *err)
 {
-	return create_from_def(st, def, name, NULL, out, err);
+	struct container_use_opts o = { name, NULL, 0 };
+
+	return create_from_def(st, def, &o, NULL, out, err);
+}
+
+int
+container_create_with(struct container_store *st,
+		      const struct container_def *def,
+		      const struct container_use_opts *o,
+		      struct container_info *out, struct sbox_err *err)
+{
+	return create_from_def(st, def, o, NULL, out, err);
 }
 
 int
 container_create_run(struct container_store *st,
-		     const struct container_def *def, const char *name,
-		     int *run_lock_fd, struct container_info *out,
-		     struct sbox_err *err)
+		     const struct container_def *def,
+		     const struct container_use_opts *o, int *run_lock_fd,
+		     struct container_info *out, struct sbox_err *err)
 {
 	*run_lock_fd = -1;
-	return create_from_def(st, def, name, run_lock_fd, out, err);
+	return create_from_def(st, def, o, run_lock_fd, out, err);
 }
 
 int

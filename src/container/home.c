@@ -16,6 +16,7 @@
 
 #include "def/def.h"
 #include "util/datadir.h"
+#include "util/input.h"
 #include "util/xalloc.h"
 
 /* The real-home folders App Sandbox containers link to (MACOS.md §3.1). */
@@ -71,7 +72,8 @@ home_template_path(const char *name, const char *base_dir,
 		p = xstrdup(name);
 	else
 		p = xasprintf("%s/%s", base_dir, name);
-	if (exists(p, 1) || exists(p, 0))
+	/* any kind: home_fill_from says what is wrong with a FIFO or device */
+	if (access(p, F_OK) == 0)
 		return p;
 	err_set(err, SBOX_E_NOTFOUND, "template '%s' not found (looked in "
 		"'%s/templates' and at '%s')", name, sbox_datadir(), p);
@@ -79,23 +81,28 @@ home_template_path(const char *name, const char *base_dir,
 	return NULL;
 }
 
+/*
+ * Templates and roots are named by the definition: opened once, without
+ * blocking (a FIFO or a device is refused), and used through that fd.
+ * The archive limits (container_limits) bound what an archive gives.
+ */
 int
 home_fill_from(const char *path, int dirfd, struct sbox_err *err)
 {
 	struct stat st;
 	int src, rc;
 
-	if (stat(path, &st) < 0)
-		return err_sys(err, "cannot open '%s'", path);
-	if (!S_ISDIR(st.st_mode))
-		return unpack_archive_file(path, dirfd, err);
-	src = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	src = input_open(path, INPUT_FILE | INPUT_DIR, &st, err);
 	if (src < 0)
-		return err_sys(err, "cannot open '%s'", path);
-	rc = fs_copy_tree(src, dirfd, err);
+		return -1;
+	if (S_ISDIR(st.st_mode)) {
+		rc = fs_copy_tree(src, dirfd, err);
+		if (rc < 0)
+			err_wrap(err, "copying '%s'", path);
+	} else {
+		rc = unpack_archive_fd(src, path, dirfd, err);
+	}
 	close(src);
-	if (rc < 0)
-		err_wrap(err, "copying '%s'", path);
 	return rc;
 }
 

@@ -230,6 +230,9 @@ import_archive(struct container_store *st, struct archive *a,
 	m.owner_uid = (int64_t)st->uid;
 	free(m.sbox_version);
 	m.sbox_version = xstrdup(SBOX_VERSION);
+	/* a path on the exporting machine: no file here made this one */
+	free(m.source);
+	m.source = NULL;
 	if (fs_write_file(cfd, CONTAINER_DEFINITION, def, deflen, 0644,
 			  err) < 0 ||
 	    unpack_rest(a, cfd, label, limits, err) < 0 ||

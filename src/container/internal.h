@@ -77,6 +77,7 @@ struct container_meta {
 	int64_t owner_uid;
 	char *sbox_version;
 	char *template_name;
+	char *source;    /* DefinitionSource: the file it was made from */
 	int has_root;
 	int64_t format;
 };
@@ -112,6 +113,22 @@ void store_build_abort(struct container_store *st, int tmpfd,
 int store_write_metadata(int dirfd, const struct container_meta *m,
 			 struct sbox_err *err);
 
+/* ---- verify.c ---- */
+/*
+ * Read metadata.plist and definition.json of the container folder cfd and
+ * check the definition against DefinitionDigest (finishing an update
+ * that was interrupted between its two renames). Either out may be NULL.
+ */
+int store_read_verified(int cfd, const char *name, struct container_meta *m,
+			char **json, size_t *len, struct sbox_err *err);
+/*
+ * Replace definition.json and metadata.plist of container cfd (each by
+ * rename; metadata last, see verify.c). Call under the store lock.
+ */
+int store_replace_definition(const struct container_store *st, int cfd,
+			     const char *json, const struct container_meta *m,
+			     struct sbox_err *err);
+
 /* ---- unpack.c ---- */
 struct unpacker {
 	int dirfd;                /* tree the entries land in */
@@ -135,8 +152,10 @@ int unpacker_entry(struct unpacker *u, struct archive *a,
 int unpacker_finish(struct unpacker *u, struct sbox_err *err);
 /* A reader for every format and filter libarchive knows. */
 struct archive *unpack_reader_new(void);
-/* Unpack a whole archive file (template, root) into dirfd. */
-int unpack_archive_file(const char *path, int dirfd, struct sbox_err *err);
+/* Unpack a whole archive (template, root) read from fd into dirfd; path
+ * names it in messages. */
+int unpack_archive_fd(int fd, const char *path, int dirfd,
+		      struct sbox_err *err);
 /* True when path names a file whose name says it is an archive. */
 int unpack_is_archive_name(const char *path);
 

@@ -29,6 +29,7 @@ container_meta_release(struct container_meta *m)
 	free(m->digest);
 	free(m->sbox_version);
 	free(m->template_name);
+	free(m->source);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -95,6 +96,8 @@ container_meta_to_plist(const struct container_meta *m, size_t *len)
 	write_key(w, "Template", "string",
 		  m->template_name ? m->template_name : "");
 	write_key(w, "HasRoot", m->has_root ? "true" : "false", NULL);
+	if (m->source)
+		write_key(w, "DefinitionSource", "string", m->source);
 	write_key(w, "SboxContainerFormat", "integer", fmt);
 	xmlTextWriterWriteString(w, BAD_CAST "\n");
 	xmlTextWriterEndElement(w);
@@ -169,6 +172,8 @@ meta_set(struct container_meta *m, const char *key, xmlNodePtr val,
 		m->sbox_version = xstrdup(text);
 	else if (!strcmp(key, "Template") && node_is(val, "string"))
 		m->template_name = xstrdup(text);
+	else if (!strcmp(key, "DefinitionSource") && node_is(val, "string"))
+		m->source = xstrdup(text);
 	else if (!strcmp(key, "Created"))
 		return node_is(val, "date") ? parse_date(text, &m->created) : -1;
 	else if (!strcmp(key, "OwnerUID"))
@@ -252,7 +257,7 @@ meta_from_dict(xmlNodePtr dict, struct container_meta *m, const char **bad,
 		return -1;
 	if (!printable(m->name) || !printable(m->identifier) ||
 	    !printable(m->digest) || !printable(m->sbox_version) ||
-	    !printable(m->template_name)) {
+	    !printable(m->template_name) || !printable(m->source)) {
 		*bad = "values without control characters";
 		return -1;
 	}

@@ -88,19 +88,15 @@ store_pick_user(struct container_store *st)
 		st->user_home = xstrdup(pw->pw_dir);
 }
 
-static char *
-store_default_path(const struct container_store *st, struct sbox_err *err)
+char *
+container_store_usual_path(const struct container_store *st)
 {
-	const char *env = getenv("SBOX_HOME");
+	const char *env;
 
-	if (env && *env)
-		return xstrdup(env);
-	if (!st->user_home) {
-		err_set(err, SBOX_E_UNSUPPORTED,
-			"cannot tell where your home is (set HOME or SBOX_HOME)");
+	if (!st->user_home)
 		return NULL;
-	}
 #ifdef __APPLE__
+	(void)env;
 	return xasprintf("%s/Library/Application Support/sbox/Containers",
 			 st->user_home);
 #else
@@ -109,6 +105,21 @@ store_default_path(const struct container_store *st, struct sbox_err *err)
 		return xasprintf("%s/sbox/containers", env);
 	return xasprintf("%s/.local/share/sbox/containers", st->user_home);
 #endif
+}
+
+static char *
+store_default_path(const struct container_store *st, struct sbox_err *err)
+{
+	const char *env = getenv("SBOX_HOME");
+	char *p;
+
+	if (env && *env)
+		return xstrdup(env);
+	p = container_store_usual_path(st);
+	if (!p)
+		err_set(err, SBOX_E_UNSUPPORTED,
+			"cannot tell where your home is (set HOME or SBOX_HOME)");
+	return p;
 }
 
 /*
@@ -322,6 +333,7 @@ container_info_release(struct container_info *ci)
 	free(ci->digest);
 	free(ci->sbox_version);
 	free(ci->template_name);
+	free(ci->source);
 	free(ci->dir);
 	free(ci->data_dir);
 	free(ci->root_dir);
@@ -357,7 +369,9 @@ info_from_meta(struct container_info *ci, const struct container_store *st,
 	ci->sbox_version = m->sbox_version ? m->sbox_version :
 			   xstrdup("unknown");
 	ci->template_name = m->template_name ? m->template_name : xstrdup("");
+	ci->source = m->source;
 	m->identifier = m->digest = m->sbox_version = m->template_name = NULL;
+	m->source = NULL;
 	ci->created = m->created;
 	ci->owner_uid = m->owner_uid;
 	ci->has_root = m->has_root;
@@ -567,8 +581,14 @@ store_build_commit(struct container_store *st, int tmpfd, const char *tmp,
 			name);
 		goto out;
 	}
+	/*
+	 * Unlocked under the store lock (cleaners take it first), so that
+	 * once the name is visible a launch can hold the container at once.
+	 */
+	(void)fs_flock(tmpfd, LOCK_UN);
 	if (renameat(st->dirfd, tmp, st->dirfd, name) < 0) {
 		err_sys(err, "cannot move container '%s' into place", name);
+		(void)fs_flock(tmpfd, LOCK_EX);
 		goto out;
 	}
 	rc = 0;

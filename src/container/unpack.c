@@ -527,7 +527,7 @@ unpack_is_archive_name(const char *path)
 }
 
 int
-unpack_archive_file(const char *path, int dirfd, struct sbox_err *err)
+unpack_archive_fd(int fd, const char *path, int dirfd, struct sbox_err *err)
 {
 	struct archive *a = unpack_reader_new();
 	struct archive_entry *e;
@@ -535,7 +535,7 @@ unpack_archive_file(const char *path, int dirfd, struct sbox_err *err)
 	int r, rc = -1;
 
 	unpacker_init(&u, dirfd, path, NULL);
-	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+	if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
 		err_set(err, SBOX_E_INVALID, "cannot read archive '%s': %s",
 			path, archive_error_string(a));
 		goto out;

@@ -1,4 +1,4 @@
-#include "def/def.h"
+#include "def/def_int.h"
 #include "util/xalloc.h"
 
 #include <stddef.h>
@@ -160,4 +160,24 @@ def_resolve_partial(struct container_def *def, const struct def_vars *vars,
 		    struct sbox_err *err)
 {
 	return resolve_all(def, vars, 1, err);
+}
+
+static int
+list_uses_project(const struct def_path_list *l)
+{
+	for (size_t i = 0; i < l->nr; i++)
+		if (strstr(l->v[i].path, "${PROJECT}"))
+			return 1;
+	return 0;
+}
+
+int
+def_uses_project(const struct container_def *def)
+{
+	return list_uses_project(&def->fs_read) ||
+	       list_uses_project(&def->fs_write) ||
+	       list_uses_project(&def->fs_exec) ||
+	       list_uses_project(&def->fs_deny) ||
+	       (def->template_name && strstr(def->template_name, "${PROJECT}")) ||
+	       (def->root && strstr(def->root, "${PROJECT}"));
 }

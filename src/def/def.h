@@ -142,6 +142,12 @@ struct def_vars {
 	const char *tmpdir;    /* ${TMPDIR} */
 };
 
+/* 1 when a path of def (grants, template, root) uses ${PROJECT}. */
+int def_uses_project(const struct container_def *def);
+
+/* Add a deny of path (absolute, resolved) that no grant can undo. */
+void def_deny_path(struct container_def *def, const char *path);
+
 /* Collapse repeated slashes and drop a trailing one ("/" stays). */
 void def_path_normalise(char *path);
 

@@ -5,6 +5,7 @@
  */
 #include "def/def_int.h"
 #include "util/datadir.h"
+#include "util/input.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -17,47 +18,11 @@
 #include <unistd.h>
 
 #define DEF_MAX_DEPTH 32
-#define DEF_MAX_SIZE (16u << 20)
 
 struct load_stack {
 	char *real[DEF_MAX_DEPTH];
 	size_t nr;
 };
-
-static int
-read_all(const char *path, char **text, size_t *len)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char buf[8192];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int rc = -1;
-
-	if (fd < 0)
-		return -1;
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto out;
-		if (n == 0)
-			break;
-		if (sb.len + (size_t)n > DEF_MAX_SIZE) {
-			errno = EFBIG;
-			goto out;
-		}
-		strbuf_add(&sb, buf, (size_t)n);
-	}
-	*len = sb.len;
-	*text = strbuf_detach(&sb);
-	rc = 0;
-out:
-	if (rc < 0)
-		strbuf_release(&sb);
-	close(fd);
-	return rc;
-}
 
 static int
 is_plist_text(const char *text)
@@ -68,6 +33,15 @@ is_plist_text(const char *text)
 	if (!strncmp(text, "\xEF\xBB\xBF", 3))
 		text += 3;
 	return *text == '<';
+}
+
+/* One file's text to nodes: JSON or an XML plist, chosen by content. */
+static int
+parse_text(const struct src_file *f, struct diag_list *diags,
+	   struct def_node *root)
+{
+	return (is_plist_text(f->text) ? def_plist_read(f, diags, root)
+				       : def_json_read(f, diags, root)) ? -1 : 0;
 }
 
 /* A preset is a bare word; anything with '/' or '.' is a file. */
@@ -199,8 +173,7 @@ load_text(const char *path, char *text, size_t len, struct src_set *srcs,
 
 	memset(&root, 0, sizeof(root));
 	f = src_set_add(srcs, path, text, len);
-	if (is_plist_text(text) ? def_plist_read(f, diags, &root)
-				: def_json_read(f, diags, &root))
+	if (parse_text(f, diags, &root) < 0)
 		goto out;
 	rc = def_from_node(&root, diags, out);
 	if (load_bases(&root, path, srcs, diags, stack, out) < 0)
@@ -215,15 +188,15 @@ load_file(const char *path, struct src_loc from, struct src_set *srcs,
 	  struct diag_list *diags, struct load_stack *stack,
 	  struct container_def *out)
 {
+	struct sbox_err err = SBOX_ERR_INIT;
 	char *text;
 	size_t len;
 	int rc = -1;
 
 	if (enter(path, from, diags, stack) < 0)
 		return -1;
-	if (read_all(path, &text, &len) < 0)
-		diag_add(diags, DIAG_ERROR, from, "def-io", "cannot read '%s': %s",
-			 path, strerror(errno));
+	if (input_read(path, INPUT_DEF_MAX, &text, &len, &err) < 0)
+		diag_add(diags, DIAG_ERROR, from, "def-io", "%s", err.msg);
 	else
 		rc = load_text(path, text, len, srcs, diags, stack, out);
 	free(stack->real[--stack->nr]);
@@ -293,8 +266,7 @@ def_load_text(const char *label, const char *text, size_t len,
 	def_init(out);
 	out->source = xstrdup(label);
 	f = src_set_add(srcs, label, copy, len);
-	if ((is_plist_text(f->text) ? def_plist_read(f, diags, &root)
-				    : def_json_read(f, diags, &root)) == 0 &&
+	if (parse_text(f, diags, &root) == 0 &&
 	    def_from_node(&root, diags, out) == 0) {
 		/* Stored definitions have their bases merged already. */
 		if (out->extends.nr)

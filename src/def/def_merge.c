@@ -275,3 +275,11 @@ def_validate(const struct container_def *d, struct diag_list *diags)
 	}
 	return rc;
 }
+
+void
+def_deny_path(struct container_def *def, const char *path)
+{
+	struct src_loc none = { NULL, 0, 0 };
+
+	def_pathlist_add(&def->fs_deny, path, none);
+}

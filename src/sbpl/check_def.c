@@ -144,6 +144,44 @@ out:
 	return rc;
 }
 
+/* dir equal to path or an ancestor of it (absolute, normalised). */
+static int
+covers(const char *dir, const char *path)
+{
+	size_t n = strlen(dir);
+
+	if (!strcmp(dir, "/"))
+		return 1;
+	return !strncmp(dir, path, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+static void
+broad_list(const struct def_path_list *l, const char *what, const char *home,
+	   struct diag_list *diags)
+{
+	for (size_t i = 0; i < l->nr; i++) {
+		const char *p = l->v[i].path;
+
+		if (!strcmp(p, "/"))
+			diag_add(diags, DIAG_WARNING, l->v[i].loc, "def-broad-grant",
+				 "%s of '/' covers the whole disk", what);
+		else if (home && covers(p, home))
+			diag_add(diags, DIAG_WARNING, l->v[i].loc, "def-broad-grant",
+				 "%s of '%s' covers the whole home folder (%s)",
+				 what, p, home);
+	}
+}
+
+/* Grants of /, the home folder or a folder holding it (resolved paths). */
+static void
+lint_broad_grants(const struct container_def *d, const char *home,
+		  struct diag_list *diags)
+{
+	broad_list(&d->fs_read, "read", home, diags);
+	broad_list(&d->fs_write, "write", home, diags);
+	broad_list(&d->fs_exec, "exec", home, diags);
+}
+
 /* A program the definition itself does not let run (exec needs exec). */
 static void
 lint_program(const struct container_def *d, struct diag_list *diags)
@@ -208,6 +246,7 @@ sbpl_check_def(const char *path, const struct sbpl_opts *opts,
 	struct def_vars vars;
 	struct sbox_err err = SBOX_ERR_INIT;
 	char cwd[PATH_MAX], *container = NULL;
+	size_t errors_before = diags->nerrors;
 	int rc;
 
 	if (!opts)
@@ -220,6 +259,13 @@ sbpl_check_def(const char *path, const struct sbpl_opts *opts,
 	}
 	if (def_load(path, srcs, diags, &d) < 0)
 		return 1;
+	if (opts->project_problem && def_uses_project(&d)) {
+		struct src_loc none = { NULL, 0, 0 };
+
+		diag_add(diags, DIAG_ERROR, none, "def-project",
+			 "%s: ${PROJECT} would be %s; launch refuses it unless "
+			 "named with --project (-C)", path, opts->project_problem);
+	}
 	check_vars(opts, &d, &vars, cwd, sizeof(cwd), &container);
 	if (def_resolve(&d, &vars, &err) < 0) {
 		struct src_loc none = { NULL, 0, 0 };
@@ -229,9 +275,11 @@ sbpl_check_def(const char *path, const struct sbpl_opts *opts,
 	} else {
 		lint_program(&d, diags);
 		lint_missing(path, &d, &vars, diags);
+		lint_broad_grants(&d, vars.home, diags);
 		rc = lint_compiled(path, &d, opts, srcs, diags);
 	}
 	free(container);
 	def_release(&d);
-	return rc;
+	/* errors of this file's own lints count too */
+	return diags->nerrors > errors_before && !rc ? 1 : rc;
 }

@@ -4,6 +4,7 @@
  */
 #include "sbpl/sbpl.h"
 #include "sbpl/interp.h"
+#include "util/input.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -17,9 +18,6 @@
 #define DEFAULT_MAX_STEPS 2000000UL
 #define DEFAULT_MAX_DEPTH 400
 #define MAX_IMPORT_DEPTH 16
-/* Big enough for a compiled definition of 100,000 paths (~25 MB); what
- * is checked is held one form at a time (eval_toplevel). */
-#define MAX_FILE_SIZE (64u << 20)
 /* A profile's step budget grows with its text: generated profiles of
  * hundreds of thousands of rules take a few steps per byte at most. */
 #define STEPS_PER_BYTE 4
@@ -64,6 +62,8 @@ const struct sbpl_check sbpl_checks[] = {
 	{ "profile-size", DIAG_WARNING, "one rule's literal data is near Apple's 64 KiB limit" },
 	{ "def-program-not-executable", DIAG_WARNING, "a definition whose own program is outside its exec paths" },
 	{ "def-path-missing", DIAG_NOTE, "a path the definition grants does not exist on this machine (yet)" },
+	{ "def-broad-grant", DIAG_WARNING, "a read, write or exec grant that covers / or the whole home folder" },
+	{ "def-project", DIAG_ERROR, "${PROJECT} would be /, a home folder or a folder holding one (launch refuses it without --project)" },
 	{ "rule-shadowed", DIAG_WARNING, "a filtered rule every path of which is decided by later rules of the opposite action (libsandbox sbpl1.scm, github.com/knightsc/sandbox_profiles)" },
 	{ "child-op-precedence", DIAG_WARNING, "a rule on a child operation that wins over a later rule on its parent operation (libsandbox sbpl1.scm, github.com/knightsc/sandbox_profiles)" },
 	{ "unfiltered-fallback", DIAG_NOTE, "an unfiltered rule after filtered rules of the opposite action: it is only the operation's fallback" },
@@ -139,49 +139,6 @@ interp_forget(struct interp *in, const struct arena_mark *mark,
 	arena_rollback(&in->arena, mark);
 }
 
-/* Read a whole file; NULL with errno set on failure. */
-static char *
-read_file(const char *path, size_t *len)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char buf[65536];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	ssize_t n;
-
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
-		if (S_ISDIR(st.st_mode))
-			errno = EISDIR;
-		goto fail;
-	}
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		strbuf_add(&sb, buf, (size_t)n);
-		if (sb.len > MAX_FILE_SIZE) {
-			errno = EFBIG;
-			goto fail;
-		}
-	}
-	close(fd);
-	*len = sb.len;
-	return strbuf_detach(&sb);
-fail:
-	{
-		int e = errno;
-
-		close(fd);
-		strbuf_release(&sb);
-		errno = e;
-	}
-	return NULL;
-}
-
 static void
 eval_source(struct interp *in, const struct src_file *f, bool *read_ok,
 	    struct src_loc *first_form)
@@ -249,6 +206,7 @@ int
 interp_load_file(struct interp *in, const char *name, struct src_loc from)
 {
 	char *path = resolve_import(in, name), *text;
+	struct sbox_err err = SBOX_ERR_INIT;
 	struct src_file *f;
 	bool read_ok = true;
 	size_t len;
@@ -264,10 +222,9 @@ interp_load_file(struct interp *in, const char *name, struct src_loc from)
 		free(path);
 		return -1;
 	}
-	text = read_file(path, &len);
-	if (!text) {
-		interp_error(in, from, "import", "unable to open %s: %s", path,
-			     strerror(errno));
+	if (input_read(path, INPUT_SBPL_MAX, &text, &len, &err) < 0) {
+		interp_error(in, from, "import", "unable to open %s (%s)", path,
+			     err.msg);
 		free(path);
 		return -1;
 	}
@@ -288,14 +245,15 @@ eval_main(struct interp *in, struct src_file *main_file)
 
 	for (const char *const *p = in->opts->prepend; p && *p; p++) {
 		size_t len;
-		char *text = read_file(*p, &len);
+		char *text;
+		struct sbox_err err = SBOX_ERR_INIT;
 		struct src_file *f;
 
-		if (!text) {
+		if (input_read(*p, INPUT_SBPL_MAX, &text, &len, &err) < 0) {
 			struct src_loc none = { NULL, 0, 0 };
 
-			diag_add(in->diags, DIAG_ERROR, none, "io",
-				 "cannot read '%s': %s", *p, strerror(errno));
+			diag_add(in->diags, DIAG_ERROR, none, "io", "%s",
+				 err.msg);
 			return -1;
 		}
 		f = src_set_add(in->srcs, *p, text, len);
@@ -336,13 +294,13 @@ sbpl_eval_file(const char *path, const struct sbpl_opts *opts,
 	       struct policy *out)
 {
 	size_t len;
-	char *text = read_file(path, &len);
+	char *text;
+	struct sbox_err err = SBOX_ERR_INIT;
 
-	if (!text) {
+	if (input_read(path, INPUT_SBPL_MAX, &text, &len, &err) < 0) {
 		struct src_loc none = { NULL, 0, 0 };
 
-		diag_add(diags, DIAG_ERROR, none, "io", "cannot read '%s': %s",
-			 path, strerror(errno));
+		diag_add(diags, DIAG_ERROR, none, "io", "%s", err.msg);
 		return -1;
 	}
 	return eval_with(opts, srcs, diags, out, src_set_add(srcs, path, text, len));

@@ -32,9 +32,12 @@ struct sbpl_opts {
 	bool no_system_dirs;              /* don't search /System/... imports */
 	unsigned long max_steps;          /* 0: default limit */
 	unsigned max_depth;               /* 0: default limit */
+	/* definitions: why the current folder cannot be ${PROJECT} (launch
+	 * would refuse it), or NULL; reported where the definition uses it */
+	const char *project_problem;
 };
 
-#define SBPL_OPTS_INIT { NULL, NULL, NULL, NULL, false, false, 0, 0 }
+#define SBPL_OPTS_INIT { NULL, NULL, NULL, NULL, false, false, 0, 0, NULL }
 
 int sbpl_eval_file(const char *path, const struct sbpl_opts *opts,
 		   struct src_set *srcs, struct diag_list *diags,

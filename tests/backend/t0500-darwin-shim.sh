@@ -34,10 +34,26 @@ obj="$BUILD/shim/backend/launch_darwin.o"
 if [ -f "$obj" ]; then
 	nm "$obj" >"$T_TMP/nm"
 	for sym in sandbox_init_with_parameters sandbox_check sandbox_free_error \
-		execve chroot setgroups setgid setuid seatbelt_launch; do
+		posix_spawn posix_spawnattr_setflags posix_spawn_file_actions_addinherit_np \
+		sysctlbyname dlsym chroot setgroups setgid setuid seatbelt_launch; do
 		expect_grep " U $sym\$" "$T_TMP/nm" "launch_darwin.o calls $sym"
 	done
 	expect_grep " T backend_launch\$" "$T_TMP/nm" "launch_darwin.o defines backend_launch"
+	# The compile/apply SPI and csr_check are looked up at run time, by
+	# name, never linked: a Mac without them still starts sbox.
+	for sym in sandbox_create_params sandbox_set_param sandbox_free_params \
+		sandbox_compile_string sandbox_apply sandbox_free_profile csr_check; do
+		if grep -q " U $sym\$" "$T_TMP/nm"; then
+			not_ok "$sym is linked, not looked up"
+		else ok "$sym is not a link-time reference"; fi
+		strings "$obj" | grep -qx "$sym" && ok "... its name is looked up with dlsym" ||
+			not_ok "no string '$sym' for dlsym in launch_darwin.o"
+	done
+	# Descriptors are closed by the kernel at the exec, not listed.
+	for sym in proc_pidinfo execve getdtablesize; do
+		grep -q " U $sym\$" "$T_TMP/nm" && not_ok "launch_darwin.o still calls $sym" ||
+			ok "launch_darwin.o does not call $sym"
+	done
 fi
 
 # The shim is honest: like Apple's modern header it marks sandbox_free_error
@@ -53,8 +69,8 @@ grep -rlE '#include <sandbox\.h>|sandbox_init_with_parameters *\(const' \
 	"$TOP/src" | grep -v '_darwin\.c$' >"$T_TMP/leaks"
 if [ -s "$T_TMP/leaks" ]; then not_ok "Apple declarations outside *_darwin.c:"
 	sed 's/^/#   /' "$T_TMP/leaks"; else ok "Apple declarations only in *_darwin.c"; fi
-if grep -qE '^[a-z].*(sandbox_init_with_parameters|sandbox_check) *\(' \
-	"$TOP/tests/shim/sandbox.h"; then
+if grep -qE '^[a-z].*(sandbox_init_with_parameters|sandbox_check|sandbox_compile_string|sandbox_apply|csr_check) *\(' \
+	"$TOP"/tests/shim/*.h "$TOP"/tests/shim/*/*.h; then
 	not_ok "the shim declares private SPI the real header lacks"
 else ok "the shim declares only what the modern header has"; fi
 

@@ -2,7 +2,7 @@
 # The real macOS launcher with the real definition loader, def_resolve and
 # SBPL emitter, on Linux (libsandbox stood in by tests/backend/darwin_host.c):
 # for the shipped presets and a definition with an import, what reaches
-# sandbox_init_with_parameters is self-contained -- paths are canonical
+# sandbox_compile_string is self-contained -- paths are canonical
 # string literals, no (param) and no parameter at all, the import is
 # inlined -- and passes `sbox check --strict-params` as it is.
 . "$TOP/tests/lib/test-lib.sh"
@@ -17,7 +17,7 @@ nm "$BUILD/obj/util/err.o" 2>/dev/null | grep -q __asan_ &&
 LIBS=$(pkg-config --libs libxml-2.0 jansson libarchive libseccomp 2>/dev/null)
 H=$T_TMP/darwin_host
 # shellcheck disable=SC2086
-if ! $CC -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g $SAN \
+if ! $CC -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g $SAN -rdynamic \
 	-I"$TOP/src" -I"$TOP/tests/shim" -o "$H" "$TOP/tests/backend/darwin_host.c" \
 	"$TOP/tests/backend/darwin_host_load.c" "$TOP/src/backend/launch_darwin.c" \
 	"$TOP/src/backend/trace_darwin.c" \
@@ -45,7 +45,7 @@ DEF
 check_record() {
 	n=$1 r=$T_TMP/rec
 	if grep -q '(param' "$r.sb"; then
-		not_ok "$n: a (param) reached sandbox_init"; grep -n '(param' "$r.sb" | head -3
+		not_ok "$n: a (param) reached sandbox_compile_string"; grep -n '(param' "$r.sb" | head -3
 	else ok "$n: no (param) in the profile"; fi
 	if [ -s "$r.params" ]; then
 		not_ok "$n: parameters passed"; head -3 "$r.params"
@@ -56,7 +56,7 @@ check_record() {
 		not_ok "$n: paths not canonical:"; sed 's/^/#   /' "$T_TMP/badv" | head
 	else ok "$n: every path is an absolute canonical literal"; fi
 	if "$SBOX" check --strict-params "$r.sb" >"$T_TMP/check" 2>&1; then
-		ok "$n: sbox check --strict-params accepts what sandbox_init gets"
+		ok "$n: sbox check --strict-params accepts what sandbox_compile_string gets"
 	else not_ok "$n: sbox check rejects it"; sed 's/^/#   /' "$T_TMP/check" | head -20; fi
 }
 

@@ -101,6 +101,8 @@ expect_grep "unknown template 'no-such-template'" "$T_TMP/err" "unknown template
 
 # Under sudo the store and everything in it belong to the invoking user.
 if [ "$(id -u)" -eq 0 ]; then
+	# the definition and its template are read with the user's rights
+	share_tmp
 	SBOX_HOME="$T_TMP/sudo-store" SUDO_UID=65534 SUDO_GID=65534 \
 		expect_rc 0 "create as root for SUDO_UID" "$SBOX" create "$D/dirs.json"
 	others=$(find "$T_TMP/sudo-store" ! -user 65534 | wc -l)

@@ -94,6 +94,8 @@ out=$("$SBOX" launch "$DEF" -- /bin/sh -c 'ulimit -n')
 
 # root through sudo: the program runs as the invoking user, who owns Data/
 if [ "$(id -u)" -eq 0 ]; then
+	# sbox reads the definition with the user's rights: let them
+	share_tmp
 	out=$(SUDO_UID=65534 SUDO_GID=65534 SBOX_HOME="$T_TMP/sudo-store" \
 	      "$SBOX" launch "$DEF" -- /bin/sh -c \
 	      'echo "$(id -u):$(id -g):$(id -G)"; touch "$HOME/w" && echo wrote' 2>&1 |

@@ -28,3 +28,9 @@ expect_grep() {
 	fi
 }
 done_testing() { echo "# $T_COUNT checks, $T_FAILS failed"; [ "$T_FAILS" -eq 0 ]; exit $?; }
+# share_tmp: let other users (SUDO_UID tests) reach $T_TMP, whose
+# folders are private (mktemp -d); sbox reads what they name as them.
+share_tmp() {
+	chmod 755 "$T_TMP"
+	case "$T_TMP" in "${SBOX_TEST_TMP:-/nonexistent}"/*) chmod 755 "$SBOX_TEST_TMP" ;; esac
+}

@@ -30,6 +30,13 @@ struct fake_file {
 	const char *path, *text;
 };
 
+/* A binary file for pread_file: bytes, not text. */
+struct fake_bin {
+	const char *path;
+	const unsigned char *bytes;
+	size_t len;
+};
+
 struct fake {
 	char log[LOG_MAX][256];
 	size_t nlog;
@@ -47,6 +54,13 @@ struct fake {
 	const char *exec_ok;     /* the one path execve "succeeds" on */
 	const char *profile;     /* what the fake emitter writes */
 	const struct fake_file *files;
+	const struct fake_bin *bins;
+	int no_compile_api;      /* dlsym finds no compile/apply SPI */
+	int compile_fail;        /* sandbox_compile_string rejects (init_msg) */
+	int apply_errno;         /* sandbox_apply fails with this errno */
+	const char *os_product;  /* kern.osproductversion; NULL: absent */
+	const char *os_release;  /* kern.osrelease; NULL: absent */
+	enum seatbelt_sip sip;
 	const char *existing[16];
 	int sigs[8];
 	size_t nsigs, sigi;
@@ -57,6 +71,9 @@ struct fake {
 
 	/* captured */
 	char *given_errbuf, *freed_errbuf;
+	char *compiled_profile;  /* the text sandbox_compile_string got */
+	char set_keys[512];      /* KEY=VALUE; ... as sandbox_set_param got */
+	int params_live, profile_live;
 	char *init_profile;
 	char **init_params;
 	uint64_t init_flags;
@@ -119,7 +136,7 @@ strv_free(char **v)
 	free(v);
 }
 
-static const char *
+static inline const char *
 strv_find(char **v, const char *prefix)
 {
 	for (size_t i = 0; v && v[i]; i++)
@@ -167,6 +184,132 @@ f_sandbox_free_error(void *c, char *errorbuf)
 		 errorbuf == F.given_errbuf ? "the error" : "OTHER");
 	F.freed_errbuf = errorbuf;
 	free(errorbuf);
+}
+
+/* Handles libsandbox would return. */
+static int params_token, profile_token;
+
+static int
+f_compile_api(void *c)
+{
+	(void)c;
+	fake_log("compile_api()=%d", !F.no_compile_api);
+	return !F.no_compile_api;
+}
+
+static void *
+f_create_params(void *c)
+{
+	(void)c;
+	fake_log("sandbox_create_params()");
+	F.params_live = 1;
+	return &params_token;
+}
+
+static int
+f_set_param(void *c, void *params, const char *key, const char *value)
+{
+	size_t n = strlen(F.set_keys);
+
+	(void)c;
+	assert_ptr_equal(params, &params_token);
+	snprintf(F.set_keys + n, sizeof(F.set_keys) - n, "%s=%s;", key, value);
+	return 0;
+}
+
+static void *
+f_compile_string(void *c, const char *profile, void *params, char **error)
+{
+	(void)c;
+	fake_log("sandbox_compile_string(%s)",
+		 params == &params_token ? "params" : "OTHER");
+	free(F.compiled_profile);
+	F.compiled_profile = xstrdup(profile);
+	if (F.compile_fail) {
+		F.given_errbuf = xstrdup(F.init_msg);
+		*error = F.given_errbuf;
+		return NULL;
+	}
+	*error = NULL;
+	F.profile_live = 1;
+	return &profile_token;
+}
+
+static void
+f_free_params(void *c, void *params)
+{
+	(void)c;
+	fake_log("sandbox_free_params(%s)",
+		 params == &params_token ? "params" : "OTHER");
+	F.params_live = 0;
+}
+
+static int
+f_apply(void *c, void *compiled)
+{
+	(void)c;
+	fake_log("sandbox_apply(%s)",
+		 compiled == &profile_token ? "compiled" : "OTHER");
+	if (F.apply_errno) {
+		errno = F.apply_errno;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+f_free_profile(void *c, void *compiled)
+{
+	(void)c;
+	fake_log("sandbox_free_profile(%s)",
+		 compiled == &profile_token ? "compiled" : "OTHER");
+	F.profile_live = 0;
+}
+
+static int
+f_sysctl_string(void *c, const char *name, char *buf, size_t n)
+{
+	const char *v = !strcmp(name, "kern.osproductversion") ? F.os_product :
+			!strcmp(name, "kern.osrelease") ? F.os_release : NULL;
+
+	(void)c;
+	fake_log("sysctl(%s)", name);
+	if (!v) {
+		errno = ENOENT;
+		return -1;
+	}
+	snprintf(buf, n, "%s", v);
+	return 0;
+}
+
+static enum seatbelt_sip
+f_sip_fs(void *c)
+{
+	(void)c;
+	fake_log("csr_check(UNRESTRICTED_FS)");
+	return F.sip;
+}
+
+static ssize_t
+f_pread_file(void *c, const char *path, void *buf, size_t n, uint64_t off)
+{
+	(void)c;
+	if (off == 0)
+		fake_log("pread(%s)", path);
+	for (size_t i = 0; F.bins && F.bins[i].path; i++) {
+		const struct fake_bin *b = &F.bins[i];
+
+		if (strcmp(b->path, path))
+			continue;
+		if (off >= b->len)
+			return 0;
+		if (n > b->len - off)
+			n = (size_t)(b->len - off);
+		memcpy(buf, b->bytes + off, n);
+		return (ssize_t)n;
+	}
+	errno = ENOENT;
+	return -1;
 }
 
 static pid_t f_getpid(void *c) { (void)c; return FAKE_PID; }
@@ -327,27 +470,28 @@ f_setrlimit(void *c, enum seatbelt_limit w, uint64_t v)
 }
 
 static int
-f_close_fds(void *c, int low, int keep)
+f_spawn(void *c, const char *path, unsigned flags, const int *inherit,
+	size_t ninherit, char *const argv[], char *const envp[])
 {
-	(void)c;
-	fake_log("close_fds(%d,keep=%d)", low, keep);
-	return 0;
-}
+	char fds[64] = "";
 
-static int
-f_execve(void *c, const char *path, char *const argv[], char *const envp[])
-{
 	(void)c;
 	(void)argv;
-	fake_log("execve(%s)", path);
+	for (size_t i = 0; i < ninherit; i++)
+		snprintf(fds + strlen(fds), sizeof(fds) - strlen(fds), "%s%d",
+			 i ? "," : "", inherit[i]);
+	fake_log("posix_spawn(%s,%s%s%s,inherit=%s)", path,
+		 flags & SEATBELT_SPAWN_SETEXEC ? "SETEXEC" : "",
+		 flags & SEATBELT_SPAWN_SETEXEC &&
+		 flags & SEATBELT_SPAWN_CLOEXEC_DEFAULT ? "|" : "",
+		 flags & SEATBELT_SPAWN_CLOEXEC_DEFAULT ? "CLOEXEC_DEFAULT" : "",
+		 fds);
 	if (F.exec_ok && !strcmp(path, F.exec_ok)) {
 		F.exec_envp = strv_dup(envp);
 		F.replaced = 1;
-		errno = 0;
-		return -1;
+		return 0;
 	}
-	errno = ENOENT;
-	return -1;
+	return ENOENT;
 }
 
 static void f_exit(void *c, int code) { (void)c; fake_log("_exit(%d)", code); }
@@ -577,13 +721,22 @@ static const struct darwin_sys fake_sys = {
 	.sandbox_check = f_sandbox_check,
 	.sandbox_init_with_parameters = f_sandbox_init,
 	.sandbox_free_error = f_sandbox_free_error,
+	.compile_api = f_compile_api,
+	.sandbox_create_params = f_create_params,
+	.sandbox_set_param = f_set_param,
+	.sandbox_compile_string = f_compile_string,
+	.sandbox_free_params = f_free_params,
+	.sandbox_apply = f_apply,
+	.sandbox_free_profile = f_free_profile,
+	.sysctl_string = f_sysctl_string, .sip_fs = f_sip_fs,
+	.pread_file = f_pread_file,
 	.getpid = f_getpid, .getuid = f_getuid, .geteuid = f_geteuid,
 	.getgid = f_getgid, .getegid = f_getegid,
 	.realpath = f_realpath, .read_file = f_read_file,
 	.pipe_cloexec = f_pipe_cloexec, .fork = f_fork, .setsid = f_setsid,
 	.chroot = f_chroot, .chdir = f_chdir, .setgroups = f_setgroups,
 	.setgid = f_setgid, .setuid = f_setuid, .setrlimit = f_setrlimit,
-	.close_fds = f_close_fds, .execve = f_execve, .exit = f_exit,
+	.spawn = f_spawn, .exit = f_exit,
 	.read = f_read, .write = f_write, .close = f_close,
 	.sigprocmask = f_sigprocmask, .sigwait = f_sigwait,
 	.sigcatch = f_sigcatch, .alarm = f_alarm, .waitpid = f_waitpid,
@@ -605,6 +758,9 @@ fake_reset(void)
 	F.gid = F.egid = 20;
 	F.fork_ret = 0;
 	F.exec_ok = "/usr/bin/true";
+	F.os_product = "15.1";
+	F.os_release = "24.1.0";
+	F.sip = SEATBELT_SIP_FS_ON;
 	F.profile = default_profile;
 	F.existing[0] = "/private/tmp/proj";
 	F.existing[1] = "/Users/me/Library/Application Support/sbox/"

@@ -548,6 +548,100 @@ test_import_garbage(void **state)
 	container_store_release(&st);
 }
 
+
+/* Write text to tmpdir/name and load it as a definition. */
+static void
+load_def(const char *name, const char *text, struct container_def *d)
+{
+	char path[400];
+	struct diag_list diags;
+	struct src_set srcs;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	src_set_init(&srcs);
+	diag_list_init(&diags);
+	assert_int_equal(def_load(path, &srcs, &diags, d), 0);
+	diag_list_release(&diags);
+	src_set_release(&srcs);
+}
+
+static int
+use(struct container_store *st, const struct container_def *d,
+    const char *name, int recreate, enum container_use_how *how,
+    struct sbox_err *err)
+{
+	struct container_use_opts o = { name, tmpdir, recreate };
+	struct container_info ci = CONTAINER_INFO_INIT;
+	int rc = container_use_def(st, d, &o, &ci, how, err);
+
+	container_info_release(&ci);
+	return rc;
+}
+
+/* container_use_def: what runs is the definition as it is now. */
+static void
+test_use_def(void **state)
+{
+	struct container_store st = CONTAINER_STORE_INIT;
+	struct sbox_err err = SBOX_ERR_INIT;
+	enum container_use_how how;
+	struct container_def a, b;
+	char text[600], other[400], *json;
+	size_t len;
+
+	(void)state;
+	open_store(&st);
+#define DEF(net, tpl) (snprintf(text, sizeof(text), "{\"name\":\"u\"," \
+		       "\"network\":\"%s\",\"template\":\"%s\"}", net, tpl), text)
+	load_def("u.json", DEF("none", tpldir), &a);
+	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), 0);
+	assert_int_equal(how, CONTAINER_CREATED);
+	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), 0);
+	assert_int_equal(how, CONTAINER_USED);
+	def_release(&a);
+
+	/* the same file, edited: the stored policy follows */
+	load_def("u.json", DEF("all", tpldir), &a);
+	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), 0);
+	assert_int_equal(how, CONTAINER_UPDATED);
+	assert_int_equal(container_read_definition(&st, "u", &json, &len, &err), 0);
+	assert_non_null(strstr(json, "\"all\""));
+	free(json);
+
+	/* another file, another policy, same name: refused */
+	load_def("v.json", DEF("localhost", tpldir), &b);
+	assert_int_equal(use(&st, &b, NULL, 0, &how, &err), -1);
+	assert_int_equal(err.code, SBOX_E_EXISTS);
+	assert_non_null(strstr(err.msg, "belongs to another definition file"));
+	assert_int_equal(use(&st, &b, "u2", 0, &how, &err), 0);
+	assert_int_equal(how, CONTAINER_CREATED);
+	def_release(&b);
+
+	/* a template change needs a new container */
+	def_release(&a);
+	sh("mkdir -p '%s/tpl2'", tmpdir);
+	snprintf(other, sizeof(other), "%s/tpl2", tmpdir);
+	load_def("u.json", DEF("all", other), &a);
+	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), -1);
+	assert_non_null(strstr(err.msg, "--recreate"));
+	assert_int_equal(use(&st, &a, NULL, 1, &how, &err), 0);
+	assert_int_equal(how, CONTAINER_RECREATED);
+#undef DEF
+
+	/* tampering is refused, by name and by file */
+	sh("sed -i 's/all/none/' '%s/store/u/definition.json'", tmpdir);
+	assert_int_equal(container_read_definition(&st, "u", &json, &len, &err), -1);
+	assert_non_null(strstr(err.msg, "does not match the digest"));
+	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), -1);
+	def_release(&a);
+	container_store_release(&st);
+}
+
 int
 main(void)
 {
@@ -563,6 +657,7 @@ main(void)
 		cmocka_unit_test(test_home_links),
 		cmocka_unit_test(test_root_and_roundtrip),
 		cmocka_unit_test(test_import_garbage),
+		cmocka_unit_test(test_use_def),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

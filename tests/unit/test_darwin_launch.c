@@ -116,6 +116,7 @@ fixture_release(struct fixture *fx)
 {
 	def_release(&fx->def);
 	free(F.init_profile);
+	free(F.compiled_profile);
 	strv_free(F.init_params);
 	strv_free(F.exec_envp);
 	free(F.emitted);
@@ -164,14 +165,18 @@ test_child_unprivileged(void **state)
 	const char *want[] = {
 		"sandbox_check(777)",
 		"read_file(/defs/system.sb)",
+		/* compiled in the parent, before any process exists */
+		"compile_api()=1", "sandbox_create_params()",
+		"sandbox_compile_string(params)", "sandbox_free_params(params)",
 		"pipe_cloexec()", "sigcatch(CHLD,on)", "sigcatch(WINCH,on)",
 		"sigcatch(CONT,on)", "sigprocmask(BLOCK,TERM+CHLD)",
 		"fork()", "close(5)",
 		"sigprocmask(SETMASK)", "setsid()",
 		"chdir(/private/tmp/proj)",
-		"close_fds(3,keep=6)",
-		"sandbox_init_with_parameters(flags=0)",
-		"execve(/nowhere/true)", "execve(/usr/bin/true)",
+		/* the child applies the compiled form: no SBPL after fork */
+		"sandbox_apply(compiled)",
+		"posix_spawn(/nowhere/true,SETEXEC|CLOEXEC_DEFAULT,inherit=0,1,2)",
+		"posix_spawn(/usr/bin/true,SETEXEC|CLOEXEC_DEFAULT,inherit=0,1,2)",
 		NULL,
 	};
 
@@ -180,6 +185,13 @@ test_child_unprivileged(void **state)
 	fixture_args(&fx, "true", "-v");
 	launch_must_fail(&fx, &err);
 	expect_log(want);
+	assert_string_equal(F.compiled_profile, default_profile);
+	/* Every KEY, VALUE pair, in order, as libsandbox parameters. */
+	assert_string_equal(F.set_keys,
+			    "READ_0=/private/tmp/proj;READ_1=/private/var/y;"
+			    "WRITE_0=/private/tmp/proj/build;"
+			    "DENY_0=/Users/me/.ssh;");
+	assert_null(F.init_profile);
 	/* Canonical paths reached the emitter and the variables. */
 	assert_string_equal(F.vars_project, "/private/tmp/proj");
 	assert_string_equal(F.vars_home, "/Users/me");
@@ -188,14 +200,6 @@ test_child_unprivileged(void **state)
 			    "READ_1=/private/var/y\n"
 			    "WRITE_0=/private/tmp/proj/build\n"
 			    "DENY_0=/Users/me/.ssh\n");
-	/* Profile and the flat NULL-terminated KEY, VALUE parameters. */
-	assert_string_equal(F.init_profile, default_profile);
-	assert_int_equal(F.init_flags, 0);
-	assert_string_equal(F.init_params[0], "READ_0");
-	assert_string_equal(F.init_params[1], "/private/tmp/proj");
-	assert_string_equal(F.init_params[6], "DENY_0");
-	assert_string_equal(F.init_params[7], "/Users/me/.ssh");
-	assert_null(F.init_params[8]);
 	/* The environment: scrubbed, pointed at the container. */
 	assert_string_equal(strv_find(F.exec_envp, "HOME="),
 			    "HOME=/Users/me/Library/Application Support/sbox/"
@@ -227,6 +231,10 @@ test_child_root_chroot(void **state)
 		"sandbox_check(777)",
 		"read_file(/defs/system.sb)",
 		"read_file(/System/Library/Sandbox/Profiles/system.sb)",
+		"sysctl(kern.osproductversion)", "sysctl(kern.osrelease)",
+		"csr_check(UNRESTRICTED_FS)",
+		"compile_api()=1", "sandbox_create_params()",
+		"sandbox_compile_string(params)", "sandbox_free_params(params)",
 		"pipe_cloexec()", "sigcatch(CHLD,on)", "sigcatch(WINCH,on)",
 		"sigcatch(CONT,on)", "sigprocmask(BLOCK,TERM+CHLD)",
 		"fork()", "close(5)",
@@ -235,20 +243,20 @@ test_child_root_chroot(void **state)
 		"setgroups(1,[20])", "setgid(20)", "setuid(501)",
 		"setuid(0)=-1",
 		"chdir(/home/Data)",
-		"close_fds(3,keep=6)",
 		"setrlimit(1,256)",
-		"sandbox_init_with_parameters(flags=0)",
-		"execve(/usr/bin/true)",
+		"sandbox_apply(compiled)",
+		"posix_spawn(/usr/bin/true,SETEXEC|CLOEXEC_DEFAULT,inherit=0,1,2)",
 		NULL,
 	};
 
 	(void)state;
 	fixture_chroot(&fx);
+	F.sip = SEATBELT_SIP_FS_OFF;  /* a chroot can work (seatbelt_chroot.c) */
 	launch_must_fail(&fx, &err);
 	expect_log(want);
 	/* Apple's profile was read before chroot and inlined. */
-	assert_null(strstr(F.init_profile, "(import \"system.sb\")"));
-	assert_non_null(strstr(F.init_profile, "(allow sysctl-read)"));
+	assert_null(strstr(F.compiled_profile, "(import \"system.sb\")"));
+	assert_non_null(strstr(F.compiled_profile, "(allow sysctl-read)"));
 	assert_string_equal(strv_find(F.exec_envp, "HOME="),
 			    "HOME=/home/Data");
 	assert_string_equal(strv_find(F.exec_envp, "CFFIXED_USER_HOME="),
@@ -271,6 +279,7 @@ test_chroot_as_plain_root(void **state)
 
 	(void)state;
 	fixture_chroot(&fx);
+	F.sip = SEATBELT_SIP_FS_OFF;
 	fx.req.envp = (char *const *)root_env;
 	fx.req.warn = count_warning;
 	warning_about = "runs as root";
@@ -279,7 +288,7 @@ test_chroot_as_plain_root(void **state)
 	assert_int_equal(warnings, 1);
 	for (size_t i = 0; i < F.nlog; i++)
 		assert_null(strstr(F.log[i], "setuid"));
-	assert_string_equal(F.log[F.nlog - 1], "execve(/usr/bin/true)");
+	assert_non_null(strstr(F.log[F.nlog - 1], "posix_spawn(/usr/bin/true,"));
 	fixture_release(&fx);
 }
 
@@ -366,6 +375,114 @@ parent_reads_report(struct fixture *fx, const void *rep, size_t n,
 	launch_must_fail(fx, err);
 }
 
+/* Without libsandbox's compile API: sandbox_init_with_parameters. */
+static void
+test_fallback_without_compile_api(void **state)
+{
+	struct fixture fx;
+	struct sbox_err err = SBOX_ERR_INIT;
+	const char *want[] = {
+		"sandbox_check(777)", "read_file(/defs/system.sb)",
+		"compile_api()=0",
+		"pipe_cloexec()", "sigcatch(CHLD,on)", "sigcatch(WINCH,on)",
+		"sigcatch(CONT,on)", "sigprocmask(BLOCK,TERM+CHLD)",
+		"fork()", "close(5)", "sigprocmask(SETMASK)", "setsid()",
+		"chdir(/private/tmp/proj)",
+		"sandbox_init_with_parameters(flags=0)",
+		"posix_spawn(/usr/bin/true,SETEXEC|CLOEXEC_DEFAULT,inherit=0,1,2)",
+		NULL,
+	};
+
+	(void)state;
+	fixture_init(&fx);
+	F.no_compile_api = 1;
+	launch_must_fail(&fx, &err);
+	expect_log(want);
+	/* Profile and the flat NULL-terminated KEY, VALUE parameters. */
+	assert_string_equal(F.init_profile, default_profile);
+	assert_int_equal(F.init_flags, 0);
+	assert_string_equal(F.init_params[0], "READ_0");
+	assert_string_equal(F.init_params[1], "/private/tmp/proj");
+	assert_string_equal(F.init_params[6], "DENY_0");
+	assert_string_equal(F.init_params[7], "/Users/me/.ssh");
+	assert_null(F.init_params[8]);
+	assert_null(F.compiled_profile);
+	fixture_release(&fx);
+}
+
+/* A profile libsandbox rejects stops the launch before any process. */
+static void
+test_compile_fails_before_fork(void **state)
+{
+	struct fixture fx;
+	struct sbox_err err = SBOX_ERR_INIT;
+	const char *want[] = {
+		"sandbox_check(777)", "read_file(/defs/system.sb)",
+		"compile_api()=1", "sandbox_create_params()",
+		"sandbox_compile_string(params)", "sandbox_free_params(params)",
+		"sandbox_free_error(the error)",
+		NULL,
+	};
+
+	(void)state;
+	fixture_init(&fx);
+	F.compile_fail = 1;
+	F.init_msg = "<input string>:3:1: unbound variable: READ_9";
+	launch_must_fail(&fx, &err);
+	expect_log(want);
+	assert_int_equal(err.code, SBOX_E_INTERNAL);
+	assert_non_null(strstr(err.msg, "does not compile"));
+	assert_non_null(strstr(err.msg, "unbound variable: READ_9"));
+	assert_ptr_equal(F.freed_errbuf, F.given_errbuf);
+	assert_int_equal(F.params_live, 0);
+	fixture_release(&fx);
+}
+
+/* sandbox_apply failing in the child: its errno comes back, 125. */
+static void
+test_apply_fails(void **state)
+{
+	struct fixture fx;
+	struct sbox_err err = SBOX_ERR_INIT;
+
+	(void)state;
+	fixture_init(&fx);
+	F.apply_errno = EPERM;
+	launch_must_fail(&fx, &err);
+	for (size_t i = 0; i < F.nlog; i++)
+		assert_null(strstr(F.log[i], "posix_spawn"));
+	assert_non_null(strstr(written_msg(), "sandbox_apply failed"));
+	/* The parent frees the compiled profile once the child is gone. */
+	assert_string_equal(F.log[F.nlog - 1], "sandbox_free_profile(compiled)");
+	assert_int_equal(F.profile_live, 0);
+	fixture_release(&fx);
+}
+
+/* limits.processes counts the user's processes on macOS: say so. */
+static void
+test_nproc_warning(void **state)
+{
+	struct fixture fx;
+	struct sbox_err err = SBOX_ERR_INIT;
+
+	(void)state;
+	fixture_init(&fx);
+	fx.req.warn = count_warning;
+	warning_about = "every process of user 501";
+	warnings = 0;
+	launch_must_fail(&fx, &err);
+	assert_int_equal(warnings, 0);   /* no limit, no warning */
+	fixture_release(&fx);
+
+	fixture_init(&fx);
+	fx.def.limits.processes = 64;
+	fx.req.warn = count_warning;
+	warnings = 0;
+	launch_must_fail(&fx, &err);
+	assert_int_equal(warnings, 1);
+	fixture_release(&fx);
+}
+
 static void
 test_sandbox_init_fails(void **state)
 {
@@ -375,10 +492,11 @@ test_sandbox_init_fails(void **state)
 	size_t n;
 	const char *want[] = {
 		"sandbox_check(777)", "read_file(/defs/system.sb)",
+		"compile_api()=0",
 		"pipe_cloexec()", "sigcatch(CHLD,on)", "sigcatch(WINCH,on)",
 		"sigcatch(CONT,on)", "sigprocmask(BLOCK,TERM+CHLD)",
 		"fork()", "close(5)", "sigprocmask(SETMASK)", "setsid()",
-		"chdir(/private/tmp/proj)", "close_fds(3,keep=6)",
+		"chdir(/private/tmp/proj)",
 		"sandbox_init_with_parameters(flags=0)",
 		"sandbox_free_error(the error)",
 		"write(6)", "_exit(125)", "sigprocmask(SETMASK)",
@@ -389,6 +507,7 @@ test_sandbox_init_fails(void **state)
 
 	(void)state;
 	fixture_init(&fx);
+	F.no_compile_api = 1;
 	F.init_rc = -1;
 	F.init_msg = "<input string>:3:1: unbound variable: READ_9";
 	child_failure(&fx, want);
@@ -411,17 +530,19 @@ test_drop_not_sticking(void **state)
 
 	(void)state;
 	fixture_chroot(&fx);
+	F.sip = SEATBELT_SIP_FS_OFF;
 	F.setuid0_works = 1;
 	launch_must_fail(&fx, &err);
 	for (size_t i = 0; i < F.nlog; i++) {
-		assert_null(strstr(F.log[i], "sandbox_init"));
-		assert_null(strstr(F.log[i], "execve"));
+		assert_null(strstr(F.log[i], "sandbox_apply"));
+		assert_null(strstr(F.log[i], "posix_spawn"));
 	}
 	assert_non_null(strstr(written_msg(),
 			       "setuid(0) succeeded"));
 	fixture_release(&fx);
 
 	fixture_chroot(&fx);
+	F.sip = SEATBELT_SIP_FS_OFF;
 	F.ids_stay = 1;
 	launch_must_fail(&fx, &err);
 	assert_non_null(strstr(written_msg(),
@@ -434,15 +555,20 @@ test_program_not_found(void **state)
 {
 	struct fixture fx;
 	struct sbox_err err = SBOX_ERR_INIT;
+	size_t i;
 
 	(void)state;
 	fixture_init(&fx);
 	fixture_args(&fx, "no-such-tool", NULL);
 	launch_must_fail(&fx, &err);
-	assert_string_equal(F.log[F.nlog - 9], "execve(/nowhere/no-such-tool)");
-	assert_string_equal(F.log[F.nlog - 8], "execve(/usr/bin/no-such-tool)");
-	assert_string_equal(F.log[F.nlog - 7], "write(6)");
-	assert_string_equal(F.log[F.nlog - 6], "_exit(125)");
+	for (i = 0; i < F.nlog && strcmp(F.log[i], "write(6)"); i++)
+		;
+	assert_true(i >= 2 && i + 1 < F.nlog);
+	assert_string_equal(F.log[i - 2], "posix_spawn(/nowhere/no-such-tool,"
+			    "SETEXEC|CLOEXEC_DEFAULT,inherit=0,1,2)");
+	assert_string_equal(F.log[i - 1], "posix_spawn(/usr/bin/no-such-tool,"
+			    "SETEXEC|CLOEXEC_DEFAULT,inherit=0,1,2)");
+	assert_string_equal(F.log[i + 1], "_exit(125)");
 	assert_non_null(strstr(written_msg(),
 			       "'no-such-tool' not found"));
 	fixture_release(&fx);
@@ -457,6 +583,8 @@ test_parent_forwards_signals(void **state)
 	int status = -1;
 	const char *want[] = {
 		"sandbox_check(777)", "read_file(/defs/system.sb)",
+		"compile_api()=1", "sandbox_create_params()",
+		"sandbox_compile_string(params)", "sandbox_free_params(params)",
 		"pipe_cloexec()", "sigcatch(CHLD,on)", "sigcatch(WINCH,on)",
 		"sigcatch(CONT,on)", "sigprocmask(BLOCK,TERM+CHLD)",
 		"fork()", "close(6)", "read(5)",
@@ -466,6 +594,7 @@ test_parent_forwards_signals(void **state)
 		"sigprocmask(SETMASK)",
 		"sigcatch(CHLD,off)", "sigcatch(WINCH,off)",
 		"sigcatch(CONT,off)", "close(5)",
+		"sandbox_free_profile(compiled)",
 		NULL,
 	};
 
@@ -545,15 +674,14 @@ test_pty_child(void **state)
 	struct sbox_err err = SBOX_ERR_INIT;
 	const char *want[] = {
 		"sandbox_check(777)", "read_file(/defs/system.sb)",
-		"pty_open(on)",
+		"pty_open(on)", "compile_api()=0",
 		"pipe_cloexec()", "sigcatch(CHLD,on)", "sigcatch(WINCH,on)",
 		"sigcatch(CONT,on)", "sigprocmask(BLOCK,TERM+CHLD)",
 		"fork()", "close(5)",
 		"sigprocmask(SETMASK)", "setsid()", "pty_attach(9,fds=7)",
 		"chdir(/private/tmp/proj)",
-		"close_fds(3,keep=6)",
 		"sandbox_init_with_parameters(flags=0)",
-		"execve(/usr/bin/true)",
+		"posix_spawn(/usr/bin/true,SETEXEC|CLOEXEC_DEFAULT,inherit=0,1,2)",
 		NULL,
 	};
 	const char *rules;
@@ -561,6 +689,7 @@ test_pty_child(void **state)
 	(void)state;
 	fixture_init(&fx);
 	F.pty_fds = 7;
+	F.no_compile_api = 1;   /* the text reaches sandbox_init: inspect it */
 	fx.req.pty = PTY_ON;
 	launch_must_fail(&fx, &err);
 	expect_log(want);
@@ -597,6 +726,8 @@ test_pty_parent(void **state)
 	const char *want[] = {
 		"sandbox_check(777)", "read_file(/defs/system.sb)",
 		"pty_open(auto)",
+		"compile_api()=1", "sandbox_create_params()",
+		"sandbox_compile_string(params)", "sandbox_free_params(params)",
 		"pipe_cloexec()", "sigcatch(CHLD,on)", "sigcatch(WINCH,on)",
 		"sigcatch(CONT,on)", "sigprocmask(BLOCK,TERM+CHLD)",
 		"fork()", "close(6)", "close(9)", "read(5)",
@@ -610,6 +741,7 @@ test_pty_parent(void **state)
 		"sigprocmask(SETMASK)",
 		"sigcatch(CHLD,off)", "sigcatch(WINCH,off)",
 		"sigcatch(CONT,off)", "close(5)",
+		"sandbox_free_profile(compiled)",
 		NULL,
 	};
 
@@ -641,6 +773,7 @@ test_pty_owner(void **state)
 
 	(void)state;
 	fixture_chroot(&fx);
+	F.sip = SEATBELT_SIP_FS_OFF;  /* a chroot can work (seatbelt_chroot.c) */
 	F.pty_fds = 7;
 	F.fork_ret = CHILD_PID;
 	assert_int_equal(seatbelt_launch(&fake_sys, &fx.req, &status, &err),
@@ -663,6 +796,8 @@ test_no_pty_job_control(void **state)
 	int status = -1;
 	const char *want[] = {
 		"sandbox_check(777)", "read_file(/defs/system.sb)",
+		"compile_api()=1", "sandbox_create_params()",
+		"sandbox_compile_string(params)", "sandbox_free_params(params)",
 		"pipe_cloexec()", "sigcatch(CHLD,on)", "sigcatch(WINCH,on)",
 		"sigcatch(CONT,on)", "sigprocmask(BLOCK,TERM+CHLD)",
 		"fork()", "close(6)", "read(5)",
@@ -674,6 +809,7 @@ test_no_pty_job_control(void **state)
 		"sigprocmask(SETMASK)",
 		"sigcatch(CHLD,off)", "sigcatch(WINCH,off)",
 		"sigcatch(CONT,off)", "close(5)",
+		"sandbox_free_profile(compiled)",
 		NULL,
 	};
 
@@ -700,6 +836,10 @@ main(void)
 		cmocka_unit_test(test_refuses_inside_sandbox),
 		cmocka_unit_test(test_chroot_needs_root),
 		cmocka_unit_test(test_sudo_ids_malformed),
+		cmocka_unit_test(test_fallback_without_compile_api),
+		cmocka_unit_test(test_compile_fails_before_fork),
+		cmocka_unit_test(test_apply_fails),
+		cmocka_unit_test(test_nproc_warning),
 		cmocka_unit_test(test_sandbox_init_fails),
 		cmocka_unit_test(test_drop_not_sticking),
 		cmocka_unit_test(test_program_not_found),

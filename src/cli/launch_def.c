@@ -1,0 +1,95 @@
+#include "cli/launch_def.h"
+
+#include <stdlib.h>
+
+#include "cli/cli.h"
+#include "cli/cli_def.h"
+#include "cli/project.h"
+
+static void
+say_how(const char *name, const char *source, enum container_use_how how)
+{
+	switch (how) {
+	case CONTAINER_USED:
+	case CONTAINER_CREATED:
+		break;
+	case CONTAINER_UPDATED:
+		cli_note("container '%s': the definition changed since the "
+			 "last launch; its stored policy is now that of '%s'",
+			 name, source ? source : "the definition");
+		break;
+	case CONTAINER_RECREATED:
+		cli_note("container '%s' was built again from '%s'", name,
+			 source ? source : "the definition");
+		break;
+	}
+}
+
+int
+cli_launch_def(struct container_def *def, struct launch_opts *opts)
+{
+	struct container_store st = CONTAINER_STORE_INIT;
+	struct container_info ci = CONTAINER_INFO_INIT;
+	struct sbox_err err = SBOX_ERR_INIT;
+	struct container_use_opts uo = { opts->name, opts->project,
+					 opts->recreate };
+	enum container_use_how how = CONTAINER_USED;
+	int rc;
+
+	rc = cli_pick_project(def, opts, "launch");
+	if (rc)
+		return rc;
+	if (cli_store_open(&st, &err) < 0 ||
+	    container_use_def(&st, def, &uo, &ci, &how, &err) < 0 ||
+	    container_hold(&st, &ci, &err) < 0) {
+		rc = cli_report(&err);
+		goto out;
+	}
+	say_how(ci.name, def->source, how);
+	rc = launch_in_container(def, &st, &ci, opts, NULL);
+out:
+	container_info_release(&ci);
+	container_store_release(&st);
+	free(opts->project_buf);
+	opts->project_buf = NULL;
+	return rc;
+}
+
+int
+cli_pick_project(const struct container_def *def, struct launch_opts *opts,
+		 const char *cmd)
+{
+	opts->project_buf = cli_project_for(def, opts->project_arg, cmd);
+	opts->project = opts->project_buf;
+	return opts->project ? 0 : EXIT_USAGE;
+}
+
+int
+cli_load_container(struct container_store *st, const char *name,
+		   struct container_info *ci, struct container_def *def)
+{
+	struct sbox_err err = SBOX_ERR_INIT;
+	struct diag_list diags;
+	struct src_set srcs;
+	char *json = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (container_find(st, name, ci, &err) < 0 ||
+	    container_hold(st, ci, &err) < 0 ||
+	    container_read_definition(st, name, &json, &len, &err) < 0)
+		return cli_report(&err);
+	src_set_init(&srcs);
+	diag_list_init(&diags);
+	rc = def_load_text(ci->definition_path, json, len, &srcs, &diags, def);
+	cli_print_diags(&diags);
+	diag_list_release(&diags);
+	src_set_release(&srcs);
+	free(json);
+	if (rc < 0) {
+		cli_error("container '%s' has an invalid stored definition",
+			  name);
+		return EXIT_USAGE;
+	}
+	return 0;
+}

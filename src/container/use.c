@@ -1,0 +1,265 @@
+/*
+ * What runs is what the user named: launching a definition file uses the
+ * container of that name only when it was made from that file, and
+ * brings its stored policy up to date first (container.h,
+ * container_use_def). Parts that shaped the container when it was built
+ * (its template, its root) cannot change without building it again.
+ */
+#include "container/internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "def/def.h"
+#include "util/xalloc.h"
+
+int
+container_read_definition(struct container_store *st, const char *name,
+			  char **json, size_t *len, struct sbox_err *err)
+{
+	int cfd, rc;
+
+	if (container_name_check(name, err) < 0)
+		return -1;
+	cfd = openat(st->dirfd, name,
+		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (cfd < 0) {
+		if (errno == ENOENT)
+			return err_set(err, SBOX_E_NOTFOUND,
+				       "no container named '%s'", name);
+		return err_sys(err, "cannot open container '%s'", name);
+	}
+	rc = store_read_verified(cfd, name, NULL, json, len, err);
+	close(cfd);
+	return rc;
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* What the stored definition says about template and root (as written). */
+static int
+stored_build_parts(const char *json, size_t len, char **tpl, char **root)
+{
+	struct container_def d;
+	struct diag_list diags;
+	struct src_set srcs;
+	int rc;
+
+	src_set_init(&srcs);
+	diag_list_init(&diags);
+	rc = def_load_text(CONTAINER_DEFINITION, json, len, &srcs, &diags, &d);
+	if (rc == 0) {
+		*tpl = d.template_name ? xstrdup(d.template_name) : NULL;
+		*root = d.root ? xstrdup(d.root) : NULL;
+		def_release(&d);
+	}
+	diag_list_release(&diags);
+	src_set_release(&srcs);
+	return rc;
+}
+
+static int
+refuse_rebuild(const char *name, const char *what, const char *was,
+	       const char *now, struct sbox_err *err)
+{
+	return err_set(err, SBOX_E_EXISTS, "container '%s' was built with "
+		       "%s '%s'; the definition now says '%s', which needs a "
+		       "new container: launch with --recreate (its Data/ is "
+		       "lost) or remove it first (sbox rm %s)", name, what,
+		       was ? was : "(none)", now ? now : "(none)", name);
+}
+
+static int
+refuse_other_file(const char *name, const char *had, const char *source,
+		  struct sbox_err *err)
+{
+	if (!had)
+		return err_set(err, SBOX_E_EXISTS, "a container named '%s' "
+			       "already exists with another definition (it "
+			       "was imported or not made from '%s'); give "
+			       "this one its own container with --name NAME, "
+			       "or replace it with --recreate (or sbox rm %s)",
+			       name, source ? source : "this definition",
+			       name);
+	return err_set(err, SBOX_E_EXISTS, "container '%s' belongs to "
+		       "another definition file, '%s', not '%s'; give this one "
+		       "its own container with --name NAME, or replace it "
+		       "with --recreate (or sbox rm %s)", name, had,
+		       source ? source : "this definition", name);
+}
+
+/* The new metadata: the old one with this definition's digest and ids. */
+static void
+next_meta(struct container_meta *m, const struct container_def *def,
+	  const char *name, const char *json, const char *source)
+{
+	free(m->digest);
+	m->digest = container_digest_of(json, strlen(json));
+	free(m->identifier);
+	m->identifier = def->identifier ? xstrdup(def->identifier) :
+			xasprintf("sbox.%s", name);
+	free(m->source);
+	m->source = source ? xstrdup(source) : NULL;
+}
+
+/* Links for home folders the new policy grants (never removes any). */
+static int
+add_home_links(struct container_store *st, int cfd,
+	       const struct container_def *def, struct sbox_err *err)
+{
+	const char **links = container_home_links_for(def);
+	int dfd = fs_open_dir(cfd, CONTAINER_DATA, err), rc = -1;
+
+	if (dfd >= 0) {
+		rc = home_make_links(dfd, st->user_home, links, err);
+		close(dfd);
+	}
+	free(links);
+	return rc;
+}
+
+/*
+ * Under the store lock: check the container against def and update its
+ * policy. Returns 1 when it was already this definition, 0 when updated.
+ */
+static int
+sync_locked(struct container_store *st, int cfd, const char *name,
+	    const struct container_def *def, const char *json,
+	    const char *source, struct sbox_err *err)
+{
+	struct container_meta m = { 0 };
+	char *stored = NULL, *tpl = NULL, *root = NULL, *digest;
+	size_t len;
+	int rc = -1;
+
+	if (store_read_verified(cfd, name, &m, &stored, &len, err) < 0)
+		return -1;
+	digest = container_digest_of(json, strlen(json));
+	if (!strcmp(digest, m.digest)) {
+		rc = 1;  /* the very policy: whichever file it came from */
+		goto out;
+	}
+	if (!m.source || !source || strcmp(m.source, source)) {
+		refuse_other_file(name, m.source, source, err);
+		goto out;
+	}
+	if (stored_build_parts(stored, len, &tpl, &root) < 0) {
+		err_set(err, SBOX_E_INVALID, "container '%s' is damaged: its "
+			"definition.json cannot be read", name);
+		goto out;
+	}
+	if (!same_str(tpl, def->template_name)) {
+		refuse_rebuild(name, "template", tpl ? tpl : "default",
+			       def->template_name ? def->template_name :
+			       "default", err);
+		goto out;
+	}
+	if (!same_str(root, def->root)) {
+		refuse_rebuild(name, "root", root, def->root, err);
+		goto out;
+	}
+	next_meta(&m, def, name, json, source);
+	if (add_home_links(st, cfd, def, err) < 0 ||
+	    store_replace_definition(st, cfd, json, &m, err) < 0) {
+		err_wrap(err, "cannot update container '%s'", name);
+		goto out;
+	}
+	rc = 0;
+out:
+	container_meta_release(&m);
+	free(digest);
+	free(stored);
+	free(tpl);
+	free(root);
+	return rc;
+}
+
+static int
+sync_existing(struct container_store *st, const char *name,
+	      const struct container_def *def, enum container_use_how *how,
+	      struct sbox_err *err)
+{
+	char *json = def_to_json(def), *source = container_source_of(def);
+	int lockfd = -1, cfd, rc = -1;
+
+	cfd = openat(st->dirfd, name,
+		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (cfd < 0) {
+		if (errno == ENOENT)
+			err_set(err, SBOX_E_NOTFOUND, "no container named "
+				"'%s'", name);
+		else
+			err_sys(err, "cannot open container '%s'", name);
+		goto out;
+	}
+	lockfd = store_lock(st, err);
+	if (lockfd < 0)
+		goto out;
+	rc = sync_locked(st, cfd, name, def, json, source, err);
+	if (rc >= 0) {
+		*how = rc ? CONTAINER_USED : CONTAINER_UPDATED;
+		rc = 0;
+	}
+out:
+	store_unlock(lockfd);
+	if (cfd >= 0)
+		close(cfd);
+	free(source);
+	free(json);
+	return rc;
+}
+
+int
+container_use_def(struct container_store *st, const struct container_def *def,
+		  const struct container_use_opts *o, struct container_info *out,
+		  enum container_use_how *how, struct sbox_err *err)
+{
+	const char *name = o->name ? o->name : def->name;
+	int removed = 0;
+
+	if (!name)
+		return err_set(err, SBOX_E_INVALID, "the definition has no "
+			       "\"name\"; give one with --name");
+	if (container_name_check(name, err) < 0)
+		return -1;
+	/* a few rounds: a concurrent create or remove may win each step */
+	for (int round = 0; round < 4; round++) {
+		struct sbox_err e = SBOX_ERR_INIT;
+
+		if (o->recreate && !removed) {
+			if (container_remove(st, name, &e) < 0 &&
+			    e.code != SBOX_E_NOTFOUND) {
+				*err = e;
+				return -1;
+			}
+			removed = 1;
+		}
+		if (container_create_with(st, def, o, out, &e) == 0) {
+			*how = o->recreate ? CONTAINER_RECREATED :
+			       CONTAINER_CREATED;
+			return 0;
+		}
+		/* EXISTS: it was there, or someone else made it first */
+		if (e.code != SBOX_E_EXISTS) {
+			*err = e;
+			return -1;
+		}
+		err_clear(&e);
+		if (sync_existing(st, name, def, how, &e) == 0)
+			return container_lookup(st, name, out, err);
+		if (e.code != SBOX_E_NOTFOUND) {
+			*err = e;
+			return -1;
+		}
+	}
+	return err_set(err, SBOX_E_IO, "container '%s' keeps appearing and "
+		       "disappearing; try again", name);
+}

@@ -1,0 +1,89 @@
+#!/bin/sh
+# What runs is what the user named (issue 10 #6, issue 11 §2): launching a
+# definition file runs the file as it is now; a second file with the same
+# name is refused; template and root changes need --recreate; --name
+# gives a definition its own container; launching by name runs the
+# stored, verified definition.
+. "$TOP/tests/lib/test-lib.sh"
+
+[ "$(uname -s)" = Linux ] || skip_all "Linux only"
+export SBOX_HOME="$T_TMP/store"
+mkdir -p "$T_TMP/proj" "$T_TMP/other"
+cd "$T_TMP/proj" || exit 1
+echo secret >"$T_TMP/proj/secret"
+DEF=$T_TMP/proj/def.json
+cat >"$DEF" <<EOF
+{"name": "cur", "extends": ["base"],
+ "filesystem": {"read": ["\${PROJECT}"]}, "network": "localhost"}
+EOF
+
+expect_rc 0 "first launch reads the project" "$SBOX" launch "$DEF" -- cat secret
+
+# edit the file: another network mode and a deny
+cat >"$DEF" <<EOF
+{"name": "cur", "extends": ["base"],
+ "filesystem": {"read": ["\${PROJECT}"], "deny": ["\${PROJECT}/secret"]},
+ "network": "none"}
+EOF
+expect_rc 1 "after editing the file, the new deny holds" \
+	"$SBOX" launch "$DEF" -- cat secret
+expect_grep "the definition changed since the last launch" "$T_TMP/err" \
+	"sbox says it updated the container's policy"
+expect_grep '"network": *"none"' "$SBOX_HOME/cur/definition.json" \
+	"the stored definition is the file's"
+expect_rc 1 "launch by name runs the updated stored policy" \
+	"$SBOX" launch cur -- cat secret
+"$SBOX" launch "$DEF" -- true 2>"$T_TMP/err2"
+if grep -q "changed" "$T_TMP/err2"; then not_ok "no note when nothing changed"
+else ok "no note when nothing changed"; fi
+
+# another file with the same name and another policy: refused
+sed 's/"none"/"localhost"/' "$DEF" >"$T_TMP/other/def.json"
+expect_rc 2 "another file with the same name is refused" \
+	"$SBOX" launch "$T_TMP/other/def.json" -- true
+expect_grep "belongs to another definition file" "$T_TMP/err" \
+	"the refusal names the other file"
+expect_grep "\-\-name" "$T_TMP/err" "the refusal points at --name"
+expect_rc 0 "--name gives it its own container" \
+	"$SBOX" launch --name cur-other "$T_TMP/other/def.json" -- true
+[ -d "$SBOX_HOME/cur-other" ] && ok "container cur-other exists" ||
+	not_ok "container cur-other exists"
+# an identical copy runs: the very same policy
+cp "$DEF" "$T_TMP/other/same.json"
+expect_rc 0 "an identical copy of the file uses the container" \
+	"$SBOX" launch "$T_TMP/other/same.json" -- true
+
+# what cannot change without rebuilding
+sed 's/"base"\]/"base"], "template": "minimal"/' "$DEF" >"$T_TMP/def.tmp" &&
+	mv "$T_TMP/def.tmp" "$DEF"
+expect_rc 2 "a changed template is refused" "$SBOX" launch "$DEF" -- true
+expect_grep "\-\-recreate" "$T_TMP/err" "the refusal points at --recreate"
+expect_grep "sbox rm cur" "$T_TMP/err" "the refusal points at sbox rm"
+echo mark >"$SBOX_HOME/cur/Data/mark"
+expect_rc 0 "--recreate builds it again" "$SBOX" launch --recreate "$DEF" -- true
+[ -e "$SBOX_HOME/cur/Data/mark" ] && not_ok "--recreate made a new Data/" ||
+	ok "--recreate made a new Data/"
+expect_grep "minimal" "$SBOX_HOME/cur/metadata.plist" "the new template is recorded"
+expect_rc 2 "--recreate with a container name is a usage error" \
+	"$SBOX" launch --recreate cur -- true
+
+# the stored definition is verified before every launch
+sed -i 's/"none"/"all"/' "$SBOX_HOME/cur/definition.json"
+expect_rc 2 "a stored definition changed behind sbox is refused (by name)" \
+	"$SBOX" launch cur -- true
+expect_grep "does not match the digest" "$T_TMP/err" "the refusal says why"
+expect_rc 2 "... and when launching its file" "$SBOX" launch "$DEF" -- true
+expect_rc 0 "--recreate repairs it" "$SBOX" launch --recreate "$DEF" -- true
+
+# an update cut between its two renames is finished, not taken for tampering
+cp "$SBOX_HOME/cur/metadata.plist" "$T_TMP/meta.old"
+sed -i 's/"none"/"localhost"/' "$DEF"
+expect_rc 0 "update" "$SBOX" launch "$DEF" -- true
+mv "$SBOX_HOME/cur/metadata.plist" "$SBOX_HOME/cur/.metadata.plist.new"
+cp "$T_TMP/meta.old" "$SBOX_HOME/cur/metadata.plist"
+expect_rc 0 "an interrupted update is completed at the next launch" \
+	"$SBOX" launch cur -- true
+[ -e "$SBOX_HOME/cur/.metadata.plist.new" ] &&
+	not_ok "the pending metadata was moved into place" ||
+	ok "the pending metadata was moved into place"
+done_testing
