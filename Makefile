@@ -12,6 +12,10 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/sbox
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 DESTDIR ?=
 
 UNAME_S := $(shell uname -s)
@@ -154,9 +158,15 @@ $(BUILD)/gen/trace_bpf.c: $(BUILD)/gen/gen-trace-filter
 $(BUILD)/gen/trace_bpf.o: $(BUILD)/gen/trace_bpf.c
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
+# A static glibc link warns that getpwuid, getaddrinfo, dlopen ... need
+# glibc's shared NSS modules at run time: known and accepted (see
+# STATIC_LIBS above), so tools/ld-filter.sh drops exactly those warnings
+# and the "in function" line before each; everything else the linker says
+# is printed, and its exit status is kept.
 $(SBOX): $(MAIN_OBJ) $(SECCOMP_OBJ) $(LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJ) $(SECCOMP_OBJ) $(LIB) \
-		$(ALL_LDFLAGS) $(SBOX_LIBS)
+	@echo "  LINK $@"
+	@sh tools/ld-filter.sh $(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJ) \
+		$(SECCOMP_OBJ) $(LIB) $(ALL_LDFLAGS) $(SBOX_LIBS)
 
 $(BUILD)/sbox-dynamic: $(MAIN_OBJ) $(SECCOMP_OBJ) $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJ) $(SECCOMP_OBJ) $(LIB) \
@@ -240,14 +250,30 @@ ci:
 demo: $(SBOX)
 	@sh tools/demo.sh $(abspath $(SBOX))
 
+# Manual pages (tools/man, man(7) written by hand) and shell completions
+# (tools/completion) go where man and the shells look under PREFIX.
 install: $(SBOX)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(FISHCOMPDIR)
 	install -m 0755 $(SBOX) $(DESTDIR)$(BINDIR)/sbox
 	cp -R profiles templates $(DESTDIR)$(DATADIR)/
+	install -m 0644 tools/man/sbox.1 $(DESTDIR)$(MANDIR)/man1/sbox.1
+	install -m 0644 tools/man/sbox-definition.5 \
+		$(DESTDIR)$(MANDIR)/man5/sbox-definition.5
+	install -m 0644 tools/completion/sbox.bash $(DESTDIR)$(BASHCOMPDIR)/sbox
+	install -m 0644 tools/completion/_sbox $(DESTDIR)$(ZSHCOMPDIR)/_sbox
+	install -m 0644 tools/completion/sbox.fish \
+		$(DESTDIR)$(FISHCOMPDIR)/sbox.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sbox
 	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(MANDIR)/man1/sbox.1 \
+		$(DESTDIR)$(MANDIR)/man5/sbox-definition.5 \
+		$(DESTDIR)$(BASHCOMPDIR)/sbox $(DESTDIR)$(ZSHCOMPDIR)/_sbox \
+		$(DESTDIR)$(FISHCOMPDIR)/sbox.fish
 
 clean:
 	rm -rf build build-asan $(FUZZ_BUILD)

@@ -38,8 +38,7 @@ main(int argc, char **argv)
 		return cli_usage_error(NULL, "unknown option '%s'", argv[1]);
 	c = cli_find_command(argv[1]);
 	if (!c)
-		return cli_usage_error(NULL, "'%s' is not an sbox command",
-				       argv[1]);
+		return cli_unknown_command(argv[1]);
 	cli_getopt_reset();
 	return finish(c->fn(argc - 1, argv + 1));
 }

@@ -6,7 +6,7 @@ PKGS="build-essential pkg-config libxml2-dev libjansson-dev libarchive-dev
 libcmocka-dev libseccomp-dev clang libclang-rt-14-dev valgrind zstd
 libarchive-tools libxml2-utils iproute2 bubblewrap
 libzstd-dev liblz4-dev libacl1-dev libicu-dev hyperfine
-python3 strace shellcheck python3-yaml"
+python3 strace man-db groff-base bash shellcheck python3-yaml"
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 missing=

@@ -44,6 +44,8 @@ struct launch_request {
 	char *const *argv;          /* program and arguments */
 	char *const *envp;          /* the caller's environment, to scrub */
 	unsigned flags;
+	double timeout;             /* > 0: wall-clock limit in seconds, exact
+				       (the plan's wall_seconds is rounded up) */
 	enum pty_mode pty;
 	void (*warn)(const char *msg); /* weaker isolation accepted, etc. */
 	struct launch_result *result;  /* optional: filled on success */

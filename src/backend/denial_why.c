@@ -23,6 +23,7 @@ denial_why_init(struct denial_why *w, const struct container_def *def,
 	struct def_strlist params = { NULL, 0, 0 };
 	int rc;
 
+	w->defpath = NULL;  /* the caller names it after, when it has one */
 	policy_init(&w->ir, vocab_latest());
 	rc = sbpl_emit_def_ir(def, &text, &params, &w->ir, err);
 	for (size_t i = 0; i < params.nr; i++)

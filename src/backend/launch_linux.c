@@ -176,7 +176,13 @@ program_exec(struct lx_launch *lx)
 		_exit(125);
 	}
 	program_filter(lx);
-	set_limit(RLIMIT_CPU, l->cpu_seconds);
+	/* SIGXCPU at the limit says why the program ended; SIGKILL a
+	 * second later if it handles that (setrlimit(2)) */
+	if (l->cpu_seconds) {
+		struct rlimit cpu = { l->cpu_seconds, l->cpu_seconds + 1 };
+
+		(void)setrlimit(RLIMIT_CPU, &cpu);
+	}
 	/* the caller's own descriptor limit, unless the definition has one */
 	if (!l->open_files)
 		(void)setrlimit(RLIMIT_NOFILE, &lx->nofile);
@@ -812,7 +818,8 @@ static int
 finish(struct lx_launch *lx, struct run_state *rs, double start, int *status,
        struct sbox_err *err)
 {
-	double deadline = lx->plan.limits.wall_seconds ?
+	double deadline = lx->req->timeout > 0 ? start + lx->req->timeout :
+			  lx->plan.limits.wall_seconds ?
 			  start + (double)lx->plan.limits.wall_seconds : 0;
 	struct lx_watch *w = &rs->w;
 

@@ -137,7 +137,8 @@ count(const char *const *v)
 void
 linux_plan_to_json(const struct linux_plan *plan, struct strbuf *out)
 {
-	strbuf_addstr(out, "{\n  \"namespaces\": ");
+	/* "version": the shape of this document, like every --format json */
+	strbuf_addstr(out, "{\n  \"version\": 1,\n  \"namespaces\": ");
 	json_namespaces(out, plan->namespaces);
 	strbuf_addstr(out, ",\n  \"home\": ");
 	if (plan->home)

@@ -14,31 +14,27 @@
 #include "policy/vocab.h"
 #include "sbpl/sbpl.h"
 #include "util/diag.h"
+#include "util/strbuf.h"
+#include "util/suggest.h"
 #include "util/xalloc.h"
 
-#include <getopt.h>
+/* of the --format json documents of check (diagnostics, --list-checks) */
+#define CHECK_JSON_VERSION 1
+
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 const char cmd_check_usage[] =
-	"usage: sbox check [-I DIR] [-D KEY=VALUE] [--prepend FILE] [--macos VERSION]\n"
-	"           [--strict-params] [--disable ID] [--format text|json] FILE...\n"
+	"usage: sbox check [OPTIONS] FILE...\n"
 	"\n"
-	"  -I DIR             search DIR for (import \"x.sb\"); repeatable, in order\n"
-	"  -D KEY=VALUE       supply (param \"KEY\"); repeatable\n"
-	"  -C, --project DIR  the project of definitions (${PROJECT}); default: the\n"
-	"                     current folder, an error when it is /, a home folder\n"
-	"                     or holds one and a definition uses ${PROJECT}\n"
-	"  --prepend FILE     evaluate FILE first (a fragment's base profile)\n"
-	"  --macos VERSION    check against this release's vocabulary\n"
-	"                     (10.12 .. 10.15, 11 .. 15, or latest:\n"
-	"                     everything known, also for 16 and later; default latest)\n"
-	"  --strict-params    a missing (param) is #f, as on macOS\n"
-	"  --disable ID       drop diagnostics with this ID; repeatable\n"
-	"  --format FMT       text (default) or json\n"
-	"  --list-checks      print the check catalogue and exit\n"
-	"\n"
+	"Lints SBPL profiles and container definitions (.json, .plist); FILE\n"
+	"\"-\" reads a profile from standard input. Diagnostics are\n"
+	"file:line:col: level: message [ID], coloured on a terminal (NO_COLOR\n"
+	"turns that off).\n";
+
+const char cmd_check_epilog[] =
 	"Exit status: 0 no errors, 1 errors found, 2 bad usage or unreadable input.\n";
 
 struct strvec {
@@ -76,104 +72,208 @@ check_opts_release(struct check_opts *o)
 	free(o->project);
 }
 
+static int
+opt_include(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
+{
+	(void)o;
+	(void)cmd;
+	strvec_push(&((struct check_opts *)ctx)->includes, val);
+	return CLI_CONTINUE;
+}
+
 /* -D KEY=VALUE: split in place (argv strings are ours to modify). */
 static int
-add_param(struct check_opts *o, char *kv)
+opt_define(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
 {
-	char *eq = strchr(kv, '=');
+	struct check_opts *c = ctx;
+	char *eq = strchr(val, '=');
 
-	if (!eq || eq == kv)
-		return cli_usage_error("check", "-D needs KEY=VALUE, got '%s'", kv);
+	if (!eq || eq == val)
+		return cli_opt_error(cmd, o, "expected KEY=VALUE, not '%s'", val);
 	*eq = '\0';
-	strvec_push(&o->params, kv);
-	strvec_push(&o->params, eq + 1);
-	return 0;
+	strvec_push(&c->params, val);
+	strvec_push(&c->params, eq + 1);
+	return CLI_CONTINUE;
 }
+
+static int
+opt_prepend(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
+{
+	(void)o;
+	(void)cmd;
+	strvec_push(&((struct check_opts *)ctx)->prepend, val);
+	return CLI_CONTINUE;
+}
+
+static int
+opt_macos(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
+{
+	struct check_opts *c = ctx;
+
+	c->vocab = vocab_for_release(val);
+	if (!c->vocab)
+		return cli_opt_error(cmd, o, "unknown macOS release '%s' (10.12 "
+				     ".. 10.15, 11 and later, latest)", val);
+	return CLI_CONTINUE;
+}
+
+static int
+opt_bool(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
+{
+	struct check_opts *c = ctx;
+
+	(void)val;
+	(void)cmd;
+	if (o->value)
+		c->list_checks = true;
+	else
+		c->strict_params = true;
+	return CLI_CONTINUE;
+}
+
+static size_t
+check_count(void)
+{
+	size_t n = 0;
+
+	while (sbpl_checks[n].id)
+		n++;
+	return n;
+}
+
+static int
+opt_disable(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
+{
+	const char *near;
+
+	if (sbpl_check_find(val)) {
+		strvec_push(&((struct check_opts *)ctx)->disabled, val);
+		return CLI_CONTINUE;
+	}
+	near = suggest_closest_in(val, sbpl_checks, check_count(),
+				  sizeof(*sbpl_checks));
+	if (near)
+		return cli_opt_error(cmd, o, "unknown check ID '%s' (did you "
+				     "mean '%s'?)", val, near);
+	return cli_opt_error(cmd, o, "unknown check ID '%s' (see sbox check "
+			     "--list-checks)", val);
+}
+
+static int
+opt_format(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
+{
+	int f = cli_parse_format(val);
+
+	if (f < 0)
+		return cli_opt_error(cmd, o, "expected text or json, not '%s'",
+				     val);
+	((struct check_opts *)ctx)->json = f == 1;
+	return CLI_CONTINUE;
+}
+
+static int
+opt_project(void *ctx, const struct cli_opt *o, const char *val,
+	    const char *cmd)
+{
+	struct check_opts *c = ctx;
+
+	(void)o;
+	free(c->project);
+	c->project = cli_project(val, cmd);
+	return c->project ? CLI_CONTINUE : EXIT_USAGE;
+}
+
+static const struct cli_opt check_opts_table[] = {
+	{ "include", 'I', "DIR", opt_include, 0,
+	  "search DIR for (import \"x.sb\"); repeatable, in order" },
+	{ "define", 'D', "KEY=VALUE", opt_define, 0,
+	  "supply (param \"KEY\"); repeatable" },
+	{ "project", 'C', "DIR", opt_project, 0,
+	  "the project of definitions (${PROJECT}); default: the current"
+	  " folder, an error when it is /, a home folder or holds one and a"
+	  " definition uses ${PROJECT}" },
+	{ "prepend", 0, "FILE", opt_prepend, 0,
+	  "evaluate FILE first (a fragment's base profile)" },
+	{ "macos", 0, "VERSION", opt_macos, 0,
+	  "check against this release's vocabulary (10.12 .. 10.15, 11 .. 15,"
+	  " or latest: everything known, also for 16 and later; default"
+	  " latest)" },
+	{ "strict-params", 0, NULL, opt_bool, 0,
+	  "a missing (param) is #f, as on macOS" },
+	{ "disable", 0, "ID", opt_disable, 0,
+	  "drop diagnostics with this ID; repeatable" },
+	{ "format", 0, "text|json", opt_format, 0, "output format" },
+	{ "list-checks", 0, NULL, opt_bool, 1,
+	  "print the check catalogue and exit" },
+	CLI_OPT_END,
+};
 
 static int
 parse_args(int argc, char **argv, struct check_opts *o)
 {
-	enum { OPT_PREPEND = 256, OPT_MACOS, OPT_STRICT, OPT_DISABLE, OPT_FORMAT,
-	       OPT_LIST };
-	static const struct option longopts[] = {
-		{ "prepend", required_argument, NULL, OPT_PREPEND },
-		{ "macos", required_argument, NULL, OPT_MACOS },
-		{ "strict-params", no_argument, NULL, OPT_STRICT },
-		{ "disable", required_argument, NULL, OPT_DISABLE },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "list-checks", no_argument, NULL, OPT_LIST },
-		{ "include", required_argument, NULL, 'I' },
-		{ "define", required_argument, NULL, 'D' },
-		{ "project", required_argument, NULL, 'C' },
-		{ NULL, 0, NULL, 0 },
+	const struct cli_optgroup groups[] = {
+		{ check_opts_table, o },
+		{ NULL, NULL },
 	};
-	int c;
+	struct cli_args a;
+	int rc = cli_parse("check", argc, argv, groups, &a);
 
-	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, "I:D:C:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'C':
-			free(o->project);
-			o->project = cli_project(optarg, "check");
-			if (!o->project)
-				return EXIT_USAGE;
-			break;
-		case 'I':
-			strvec_push(&o->includes, optarg);
-			break;
-		case 'D':
-			if (add_param(o, optarg))
-				return EXIT_USAGE;
-			break;
-		case OPT_PREPEND:
-			strvec_push(&o->prepend, optarg);
-			break;
-		case OPT_MACOS:
-			o->vocab = vocab_for_release(optarg);
-			if (!o->vocab)
-				return cli_usage_error("check", "unknown macOS release '%s' "
-						       "(10.12 .. 10.15, 11 and later, latest)",
-						       optarg);
-			break;
-		case OPT_STRICT:
-			o->strict_params = true;
-			break;
-		case OPT_DISABLE:
-			if (!sbpl_check_find(optarg))
-				return cli_usage_error("check", "unknown check ID '%s' "
-						       "(see sbox check --list-checks)", optarg);
-			strvec_push(&o->disabled, optarg);
-			break;
-		case OPT_FORMAT:
-			if (!strcmp(optarg, "json"))
-				o->json = true;
-			else if (strcmp(optarg, "text"))
-				return cli_usage_error("check", "--format must be text or json");
-			break;
-		case OPT_LIST:
-			o->list_checks = true;
-			break;
-		default:
-			if (optopt && optopt < 256)
-				return cli_usage_error("check", "option '-%c' %s", optopt,
-						       strchr("ID", optopt) ? "needs an argument"
-									    : "is unknown");
-			return cli_usage_error("check", "unknown option '%s'",
-					       argv[optind - 1]);
-		}
+	if (rc != CLI_CONTINUE) {
+		cli_args_release(&a);
+		return rc;
 	}
-	for (int i = optind; i < argc; i++)
-		strvec_push(&o->files, argv[i]);
+	for (size_t i = 0; i < a.npos; i++)
+		strvec_push(&o->files, a.pos[i]);
+	for (size_t i = 0; a.rest && a.rest[i]; i++)
+		strvec_push(&o->files, a.rest[i]);
+	cli_args_release(&a);
 	if (!o->files.nr && !o->list_checks)
 		return cli_usage_error("check", "no input files");
-	return 0;
+	return CLI_CONTINUE;
 }
 
-static void
-list_checks(void)
+static int
+list_checks(bool json)
 {
+	json_t *root, *arr;
+	char *s;
+
+	if (!json) {
+		for (const struct sbpl_check *c = sbpl_checks; c->id; c++)
+			printf("%-24s %-8s %s\n", c->id,
+			       diag_level_name(c->level), c->reason);
+		return EXIT_OK;
+	}
+	arr = json_array();
 	for (const struct sbpl_check *c = sbpl_checks; c->id; c++)
-		printf("%-24s %-8s %s\n", c->id, diag_level_name(c->level), c->reason);
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "id",
+			c->id, "severity", diag_level_name(c->level),
+			"reason", c->reason));
+	root = json_pack("{s:i, s:o}", "version", CHECK_JSON_VERSION,
+			 "checks", arr);
+	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (s)
+		puts(s);
+	free(s);
+	json_decref(root);
+	return EXIT_OK;
+}
+
+/* Standard input as a string ("sbox check -"), or NULL. */
+static char *
+read_stdin(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[8192];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+		strbuf_add(&sb, buf, n);
+	if (ferror(stdin)) {
+		strbuf_release(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb);
 }
 
 /*
@@ -200,6 +300,17 @@ check_one(const char *path, const struct check_opts *o, struct src_set *srcs,
 		return rc;
 	if (cli_is_definition(path)) {
 		rc = sbpl_check_def(path, &so, srcs, diags);
+	} else if (!strcmp(path, "-")) {
+		char *text = read_stdin();
+
+		policy_init(&pol, o->vocab ? o->vocab : vocab_latest());
+		rc = text ? sbpl_eval_string("<stdin>", text, &so, srcs, diags,
+					     &pol) : -1;
+		if (!text)
+			cli_error("cannot read standard input: %s",
+				  strerror(errno));
+		free(text);
+		policy_release(&pol);
 	} else {
 		policy_init(&pol, o->vocab ? o->vocab : vocab_latest());
 		rc = sbpl_eval_file(path, &so, srcs, diags, &pol);
@@ -261,6 +372,7 @@ print_json(const struct diag_list *dl, size_t nfiles, int worst)
 
 	for (size_t i = 0; i < dl->nr; i++)
 		json_array_append_new(arr, diag_to_json(&dl->v[i]));
+	json_object_set_new(root, "version", json_integer(CHECK_JSON_VERSION));
 	json_object_set_new(root, "files", json_integer((json_int_t)nfiles));
 	json_object_set_new(root, "errors", json_integer((json_int_t)dl->nerrors));
 	json_object_set_new(root, "warnings", json_integer((json_int_t)dl->nwarnings));
@@ -283,9 +395,9 @@ cmd_check(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	rc = parse_args(argc, argv, &o);
-	if (rc || o.list_checks) {
-		if (!rc)
-			list_checks();
+	if (rc != CLI_CONTINUE || o.list_checks) {
+		if (rc == CLI_CONTINUE)
+			rc = list_checks(o.json);
 		check_opts_release(&o);
 		return rc;
 	}

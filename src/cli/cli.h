@@ -1,8 +1,7 @@
 /*
  * Subcommands. Each lives in its own file src/cli/<name>.c and exports
- * `int cmd_<name>(int argc, char **argv)`: argv[0] is the subcommand name,
- * options are parsed with getopt_long (leading '+' so "launch NAME --
- * prog args" is not permuted). Only this folder and main.c print or choose
+ * `int cmd_<name>(int argc, char **argv)`: argv[0] is the subcommand name;
+ * options are parsed with cli_parse() (opts.h) from option tables. Only this folder and main.c print or choose
  * exit codes.
  *
  * Adding a subcommand: write src/cli/<name>.c with cmd_<name> and a
@@ -14,6 +13,7 @@
 
 #include <stdio.h>
 
+#include "cli/opts.h"
 #include "util/err.h"
 
 /* Exit codes (DESIGN.md "Exit codes"; documented in README.md). */
@@ -29,11 +29,16 @@ struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *summary;
-	const char *usage;   /* man-page SYNOPSIS and option list */
+	const char *usage;   /* synopsis and description; the options are
+				listed from the command's option tables */
+	const char *epilog;  /* printed after the options, or NULL */
 };
 
 extern const struct cmd sbox_commands[];
 const struct cmd *cli_find_command(const char *name);
+size_t cli_command_count(void);
+/* "'x' is not an sbox command (did you mean 'y'?)"; returns EXIT_USAGE. */
+int cli_unknown_command(const char *name);
 
 /* "sbox: msg" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -77,6 +82,8 @@ int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_launch(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_prune(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
 int cmd_learn(int argc, char **argv);
 
 #endif

@@ -3,17 +3,84 @@
 #include "util/strbuf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/*
+ * GCC's colours (its default GCC_COLORS): the location bold, "error:"
+ * bold red, "warning:" bold magenta, "note:" bold cyan, the caret line
+ * bold green. Only on a terminal, and never with NO_COLOR set
+ * (https://no-color.org) or TERM=dumb.
+ */
+int
+cli_use_colour(FILE *out)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (nc && *nc)
+		return 0;
+	if (term && !strcmp(term, "dumb"))
+		return 0;
+	return isatty(fileno(out));
+}
+
+static void
+write_coloured(const char *text, FILE *out)
+{
+	static const struct { const char *word, *colour; } levels[] = {
+		{ ": error: ", "\033[01;31m" },
+		{ ": warning: ", "\033[01;35m" },
+		{ ": note: ", "\033[01;36m" },
+	};
+
+	while (*text) {
+		size_t len = strcspn(text, "\n");
+		const char *at = NULL, *colour = NULL;
+		size_t wl = 0;
+
+		for (size_t i = 0; i < 3 && !at; i++) {
+			const char *p = strstr(text, levels[i].word);
+
+			if (p && p < text + len) {
+				at = p;
+				colour = levels[i].colour;
+				wl = strlen(levels[i].word);
+			}
+		}
+		if (at) {
+			/* "file:line:col" bold, ": ", "level:" coloured, rest */
+			fprintf(out, "\033[01m%.*s:\033[m %s%.*s\033[m%.*s",
+				(int)(at - text), text, colour,
+				(int)(wl - 3), at + 2,
+				(int)(len - (size_t)(at - text) - wl + 1),
+				at + wl - 1);
+		} else if (text[strspn(text, " ")] == '^') {
+			fprintf(out, "\033[01;32m%.*s\033[m", (int)len, text);
+		} else {
+			fwrite(text, 1, len, out);
+		}
+		text += len;
+		if (*text == '\n') {
+			fputc('\n', out);
+			text++;
+		}
+	}
+}
 
 void
 cli_write_diags(const struct diag_list *diags, FILE *out)
 {
 	struct strbuf sb = STRBUF_INIT;
+	int colour = cli_use_colour(out);
 
 	for (size_t i = 0; i < diags->nr; i++) {
 		strbuf_reset(&sb);
 		diag_render_text(&diags->v[i], &sb);
-		fputs(sb.buf, out);
+		if (colour)
+			write_coloured(sb.buf, out);
+		else
+			fputs(sb.buf, out);
 	}
 	strbuf_release(&sb);
 }

@@ -7,7 +7,10 @@
 
 #include <stdio.h>
 
-/* Write every diagnostic, in list order, to out as file:line:col text. */
+/* Colour for out: a terminal, NO_COLOR unset or empty, TERM not dumb. */
+int cli_use_colour(FILE *out);
+/* Write every diagnostic, in list order, to out as file:line:col text
+ * (coloured as GCC does when cli_use_colour(out)). */
 void cli_write_diags(const struct diag_list *diags, FILE *out);
 /* Print every diagnostic (sorted) to stderr as file:line:col text. */
 void cli_print_diags(struct diag_list *diags);

@@ -1,6 +1,7 @@
 /* sbox compile: a definition -> SBPL (macOS) or a launch plan (Linux). */
 #include "cli/cli.h"
 #include "cli/cli_def.h"
+#include "cli/grants.h"
 #include "cli/project.h"
 #include "backend/linux_plan.h"
 #include "sbpl/emit.h"
@@ -9,22 +10,75 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 const char cmd_compile_usage[] =
-	"usage: sbox compile DEFINITION [-o FILE] [-D KEY=VALUE] [--target macos|linux]\n"
+	"usage: sbox compile [DEFINITION] [OPTIONS]\n"
 	"\n"
-	"  -o, --output FILE   write the result to FILE instead of standard output\n"
-	"  -C, --project DIR   ${PROJECT} is DIR (as sbox launch -C DIR)\n"
-	"  -D KEY=VALUE        value of a path variable: HOME, CONTAINER, PROJECT, TMPDIR\n"
-	"                      (TMPDIR defaults to CONTAINER/tmp; variables left unset\n"
-	"                      become profile parameters, paths are string literals)\n"
-	"  --target macos      canonical SBPL for sandbox_init / sandbox-exec (default)\n"
-	"  --target linux      the Linux launch plan as JSON\n";
+	"Compiles DEFINITION to a canonical SBPL profile (--target macos, for\n"
+	"sandbox_init or sandbox-exec) or to the Linux launch plan as JSON\n"
+	"(--target linux). Grants (--preset, --read, --write ...) add to it as\n"
+	"they do for launch and run; --format json prints the merged definition,\n"
+	"a file that means the same as the command line:\n"
+	"\n"
+	"    sbox compile --preset build-tools --write . --format json >my.json\n";
+
+struct compile_own {
+	const char *output;
+	const char *target;
+	const char *format;
+	struct def_vars vars;
+	char *project;          /* -C DIR, checked; vars.project points here */
+};
+
+static int
+set_project(void *ctx, const struct cli_opt *o, const char *val,
+	    const char *cmd)
+{
+	struct compile_own *c = ctx;
+
+	(void)o;
+	free(c->project);
+	c->project = cli_project(val, cmd);
+	if (!c->project)
+		return EXIT_USAGE;
+	c->vars.project = c->project;
+	return CLI_CONTINUE;
+}
+
+static int
+set_var(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
+{
+	struct compile_own *c = ctx;
+
+	if (cli_def_var(val, &c->vars) < 0)
+		return cli_opt_error(cmd, o, "expected HOME, CONTAINER, PROJECT "
+				     "or TMPDIR=VALUE, not '%s'", val);
+	return CLI_CONTINUE;
+}
+
+static const struct cli_opt compile_own_opts[] = {
+	{ "output", 'o', "FILE", cli_set_string,
+	  offsetof(struct compile_own, output),
+	  "write the result to FILE instead of standard output" },
+	{ "project", 'C', "DIR", set_project, 0,
+	  "${PROJECT} is DIR (as sbox launch -C DIR)" },
+	{ "define", 'D', "KEY=VALUE", set_var, 0,
+	  "value of a path variable: HOME, CONTAINER, PROJECT, TMPDIR"
+	  " (TMPDIR defaults to CONTAINER/tmp; variables left unset become"
+	  " profile parameters, paths are string literals)" },
+	{ "target", 0, "macos|linux", cli_set_string,
+	  offsetof(struct compile_own, target),
+	  "SBPL for macOS (default) or the Linux launch plan (JSON)" },
+	{ "format", 0, "sbpl|json", cli_set_string,
+	  offsetof(struct compile_own, format),
+	  "json: the merged definition instead of the compiled result" },
+	CLI_OPT_END,
+};
 
 static int
 write_output(const char *path, const struct strbuf *sb)
@@ -123,89 +177,91 @@ out:
 	return rc;
 }
 
+static int
+compile_definition_json(const struct container_def *def, const char *output)
+{
+	struct strbuf out = STRBUF_INIT;
+	char *json = def_to_json(def);
+	int rc;
+
+	strbuf_addstr(&out, json);
+	if (!out.len || out.buf[out.len - 1] != '\n')
+		strbuf_addch(&out, '\n');
+	rc = write_output_reported(output, &out);
+	strbuf_release(&out);
+	free(json);
+	return rc;
+}
+
+static int
+check_choices(const struct compile_own *c)
+{
+	if (strcmp(c->target, "macos") && strcmp(c->target, "linux"))
+		return cli_usage_error("compile", "--target: unknown target "
+				       "'%s' (macos or linux)", c->target);
+	if (strcmp(c->format, "sbpl") && strcmp(c->format, "json"))
+		return cli_usage_error("compile", "--format: unknown format "
+				       "'%s' (sbpl or json)", c->format);
+	return CLI_CONTINUE;
+}
+
 int
 cmd_compile(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "target", required_argument, NULL, 't' },
-		{ "project", required_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	struct compile_own own = { NULL, "macos", "sbpl",
+				   { NULL, NULL, NULL, NULL }, NULL };
+	struct cli_grants grants;
+	const struct cli_optgroup groups[] = {
+		{ compile_own_opts, &own },
+		{ cli_grant_opts, &grants },
+		{ NULL, NULL },
 	};
-	struct def_vars vars = { NULL, NULL, NULL, NULL };
-	const char *output = NULL, *target = "macos";
 	struct container_def def;
 	struct src_set srcs;
-	const char *defpath = NULL;
-	char *project = NULL, *tmpdir = NULL;
-	int c, rc;
+	struct cli_args a;
+	char *tmpdir = NULL;
+	int rc;
 
-	/* options may follow the definition: take positionals as they come */
-	while (optind < argc) {
-		if (argv[optind][0] != '-' || !argv[optind][1]) {
-			if (defpath)
-				return cli_usage_error("compile", "expected one DEFINITION");
-			defpath = argv[optind++];
-			continue;
-		}
-		c = getopt_long(argc, argv, "+o:D:C:h", opts, NULL);
-		if (c == -1)
-			break;
-		switch (c) {
-		case 'C':
-			free(project);
-			project = cli_project(optarg, "compile");
-			if (!project)
-				return EXIT_USAGE;
-			vars.project = project;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'D':
-			if (cli_def_var(optarg, &vars) < 0)
-				return cli_usage_error("compile",
-						       "-D wants HOME, CONTAINER, PROJECT or TMPDIR=VALUE, not '%s'",
-						       optarg);
-			break;
-		case 't':
-			target = optarg;
-			break;
-		case 'h':
-			fputs(cmd_compile_usage, stdout);
-			return EXIT_OK;
-		default:
-			return cli_usage_error("compile", "unknown option '%s'",
-					       argv[optind - 1]);
-		}
+	memset(&grants, 0, sizeof(grants));
+	src_set_init(&srcs);
+	rc = cli_parse("compile", argc, argv, groups, &a);
+	if (rc != CLI_CONTINUE)
+		goto out;
+	if (a.npos > 1 || a.dashdash) {
+		rc = cli_usage_error("compile", "unexpected '%s': expected one "
+				     "DEFINITION", a.npos > 1 ? a.pos[1] : "--");
+		goto out;
 	}
-	if (optind < argc && !defpath)
-		defpath = argv[optind++];
-	if (!defpath || optind < argc)
-		return cli_usage_error("compile", "expected one DEFINITION");
-	if (strcmp(target, "macos") && strcmp(target, "linux"))
-		return cli_usage_error("compile", "unknown target '%s' (macos or linux)",
-				       target);
+	if (!a.npos && !grants.given) {
+		rc = cli_usage_error("compile", "expected a DEFINITION or grants "
+				     "such as --preset");
+		goto out;
+	}
+	rc = check_choices(&own);
+	if (rc != CLI_CONTINUE)
+		goto out;
 	/* a launch puts TMPDIR in the container's Data/tmp: so does compile,
 	 * so that fixing CONTAINER fixes every path */
-	if (vars.container && !vars.tmpdir) {
-		tmpdir = xasprintf("%s/tmp", vars.container);
-		vars.tmpdir = tmpdir;
+	if (own.vars.container && !own.vars.tmpdir) {
+		tmpdir = xasprintf("%s/tmp", own.vars.container);
+		own.vars.tmpdir = tmpdir;
 	}
-	src_set_init(&srcs);
-	rc = cli_def_load(defpath, &vars, &srcs, &def);
+	rc = cli_def_load_grants(a.npos ? a.pos[0] : NULL, &grants, NULL,
+				 &own.vars, &srcs, &def);
 	if (rc)
 		goto out;
-	if (!strcmp(target, "linux")) {
-		rc = compile_linux(&def, &vars, output);
-	} else {
-		rc = compile_macos(&def, output);
-	}
+	if (!strcmp(own.format, "json"))
+		rc = compile_definition_json(&def, own.output);
+	else if (!strcmp(own.target, "linux"))
+		rc = compile_linux(&def, &own.vars, own.output);
+	else
+		rc = compile_macos(&def, own.output);
 	def_release(&def);
 out:
+	cli_args_release(&a);
+	cli_grants_release(&grants);
 	src_set_release(&srcs);
-	free(project);
+	free(own.project);
 	free(tmpdir);
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/project.h"
 #include "cli/cli_def.h"
+#include "cli/explain_linux.h"
 #include "cli/explain.h"
 #include "def/def_access.h"
 #include "policy/decide.h"
@@ -15,7 +16,7 @@
 #include "util/xalloc.h"
 
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,22 +24,13 @@
 #include <unistd.h>
 
 const char cmd_explain_usage[] =
-	"usage: sbox explain [options] PROFILE|DEFINITION OPERATION [ARGUMENT]\n"
-	"       sbox explain [options] --from-trace FILE [DEFINITION]\n"
+	"usage: sbox explain [OPTIONS] PROFILE|DEFINITION OPERATION [ARGUMENT]\n"
+	"       sbox explain [OPTIONS] --from-trace FILE [DEFINITION]\n"
 	"\n"
-	"  ARGUMENT            a path, host:port, or a name (mach service, sysctl, ...)\n"
-	"  --format text|json  output format (default text)\n"
-	"  -D KEY=VALUE        profile parameter; for a definition: HOME, CONTAINER,\n"
-	"                      PROJECT or TMPDIR (default: $HOME, the current folder, $TMPDIR)\n"
-	"  -C, --project DIR   the project (${PROJECT}) of a definition; default: the\n"
-	"                      current folder, refused when it is /, a home folder or\n"
-	"                      holds one (as sbox launch does)\n"
-	"  -I DIR              folder searched by (import \"x.sb\") in profiles\n"
-	"  --macos VERSION     the macOS release whose operation table applies: 10.12 .. 10.15,\n"
-	"                      11 .. 15, or latest (default; also for 16 and later)\n"
-	"  --from-trace FILE   explain each record of `--trace=FILE` (launch, run, learn),\n"
-	"                      against DEFINITION or the definition the record names\n"
-	"\n"
+	"Says which rule decides one access: ARGUMENT is a path, host:port, or a\n"
+	"name (mach service, sysctl, ...).\n";
+
+const char cmd_explain_epilog[] =
 	"Exit status: 0 allow, 1 deny, 2 bad input.\n";
 
 /* The text of a rule: its source line for profiles, SBPL for the rest. */
@@ -110,7 +102,7 @@ explain_print_text(const struct decision *d, const char *op, const char *arg)
 		       d->how == DECIDE_UNFILTERED ? " (the operation's fallback)" : "");
 		break;
 	case DECIDE_BUILTIN:
-		printf("  decided by: the built-in action of %s (a built-in action: %s even under (deny default))\n",
+		printf("  decided by: the built-in action of %s (%s even under (deny default); see chromium sandbox/policy/mac/renderer.sb: \"These operations are allowed by default\")\n",
 		       d->op, d->action == POLICY_ALLOW ? "allowed" : "denied");
 		break;
 	case DECIDE_ROOT:
@@ -161,12 +153,14 @@ explain_print_json(const struct decision *d, const char *op, const char *arg)
 	json_t *o = json_object(), *chain = json_array();
 	char *text;
 
+	json_object_set_new(o, "version", json_integer(1));
+	json_object_set_new(o, "target", json_string("macos"));
 	json_object_set_new(o, "decision", json_string(
 		d->action == POLICY_ALLOW ? "allow" : "deny"));
 	json_object_set_new(o, "operation", json_string(op));
 	json_object_set_new(o, "argument", arg ? json_string(arg) : json_null());
 	json_object_set_new(o, "how", json_string(how_name(d->how)));
-	json_object_set_new(o, "decided-by-operation", json_string(d->op));
+	json_object_set_new(o, "decided_by_operation", json_string(d->op));
 	json_object_set_new(o, "rule", d->rule ? rule_json(d->rule) : json_null());
 	for (size_t i = 0; i < d->nchain; i++)
 		json_array_append_new(chain, json_string(d->chain[i]));
@@ -191,7 +185,9 @@ append_escape_hatch(const char *path, const struct container_def *def,
 	struct sbpl_opts so = SBPL_OPTS_INIT;
 	struct strbuf text = STRBUF_INIT;
 	struct diag_list diags;
-	char *name = xasprintf("%s (sbpl)", path);
+	char *name = xasprintf("%s (sbpl)", path), *dir;
+	const char *slash = strrchr(path, '/');
+	const char *dirs[EXPLAIN_MAX_PARAMS + 2] = { NULL };
 	int rc;
 
 	strbuf_addstr(&text, "(version 1)\n");
@@ -204,13 +200,19 @@ append_escape_hatch(const char *path, const struct container_def *def,
 		strbuf_addstr(&text, def->sbpl_raw);
 	so.vocab = ir->vocab;
 	so.params = o->params;
-	so.include_dirs = o->includes;
+	/* imports resolve next to the definition first, as at launch */
+	dirs[0] = dir = slash ? xstrndup(path, (size_t)(slash - path))
+			      : xstrdup(".");
+	for (size_t i = 0; i < o->nincludes; i++)
+		dirs[i + 1] = o->includes[i];
+	so.include_dirs = dirs;
 	diag_list_init(&diags);
 	rc = cli_as_user();
 	if (rc == 0) {
 		rc = sbpl_eval_string(name, text.buf, &so, srcs, &diags, ir);
 		cli_as_root();
 	}
+	free(dir);
 	if (rc != 0)
 		cli_print_diags(&diags);
 	diag_list_release(&diags);
@@ -297,71 +299,120 @@ parse_define(struct explain_opts *o, const char *kv)
 }
 
 static int
+opt_define(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
+{
+	if (parse_define(ctx, val) < 0)
+		return cli_opt_error(cmd, o, "expected KEY=VALUE, not '%s'", val);
+	return CLI_CONTINUE;
+}
+
+static int
+opt_include(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
+{
+	struct explain_opts *e = ctx;
+
+	if (e->nincludes == EXPLAIN_MAX_PARAMS)
+		return cli_opt_error(cmd, o, "more than %d folders",
+				     EXPLAIN_MAX_PARAMS);
+	e->includes[e->nincludes++] = val;
+	return CLI_CONTINUE;
+}
+
+static int
+opt_format(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
+{
+	if (cli_parse_format(val) < 0)
+		return cli_opt_error(cmd, o, "expected text or json, not '%s'",
+				     val);
+	((struct explain_opts *)ctx)->format = val;
+	return CLI_CONTINUE;
+}
+
+static const struct cli_opt explain_opts_table[] = {
+	{ "format", 0, "text|json", opt_format, 0, "output format (default text)" },
+	{ "define", 'D', "KEY=VALUE", opt_define, 0,
+	  "profile parameter; for a definition: HOME, CONTAINER, PROJECT or"
+	  " TMPDIR (default: $HOME, the current folder, $TMPDIR)" },
+	{ "project", 'C', "DIR", cli_set_string,
+	  offsetof(struct explain_opts, project_arg),
+	  "the project (${PROJECT}) of a definition; default: the current"
+	  " folder, refused when it is /, a home folder or holds one (as sbox"
+	  " launch does)" },
+	{ "include", 'I', "DIR", opt_include, 0,
+	  "folder searched by (import \"x.sb\") in profiles" },
+	{ "target", 0, "macos|linux", cli_set_string,
+	  offsetof(struct explain_opts, target),
+	  "answer with the SBPL profile (default) or with the Linux launch plan"
+	  " (a DEFINITION and a file operation)" },
+	{ "macos", 0, "VERSION", cli_set_string,
+	  offsetof(struct explain_opts, release),
+	  "the macOS release whose operation table applies: 10.12 .. 10.15,"
+	  " 11 .. 15, or latest (default; also for 16 and later)" },
+	{ "from-trace", 0, "FILE", cli_set_string,
+	  offsetof(struct explain_opts, from_trace),
+	  "explain each record of --trace=FILE (launch, run, learn), against"
+	  " DEFINITION or the definition the record names" },
+	CLI_OPT_END,
+};
+
+static int
 parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 	      int *npos)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "macos", required_argument, NULL, 'm' },
-		{ "project", required_argument, NULL, 'C' },
-		{ "from-trace", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const struct cli_optgroup groups[] = {
+		{ explain_opts_table, o },
+		{ NULL, NULL },
 	};
-	int c;
+	struct cli_args a;
+	int rc = cli_parse("explain", argc, argv, groups, &a);
 
-	while (optind < argc) {
-		if (argv[optind][0] != '-' || !argv[optind][1]) {
-			if (*npos == 3)
-				return cli_usage_error("explain", "too many arguments");
-			pos[(*npos)++] = argv[optind++];
-			continue;
-		}
-		c = getopt_long(argc, argv, "+D:I:C:h", opts, NULL);
-		if (c == -1)
-			break;
-		switch (c) {
-		case 'C':
-			o->project_arg = optarg;
-			break;
-		case 'f':
-			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
-				return cli_usage_error("explain", "--format is text or json");
-			o->format = optarg;
-			break;
-		case 'm':
-			o->release = optarg;
-			break;
-		case 't':
-			o->from_trace = optarg;
-			break;
-		case 'D':
-			if (parse_define(o, optarg) < 0)
-				return cli_usage_error("explain", "-D wants KEY=VALUE, not '%s'", optarg);
-			break;
-		case 'I':
-			if (o->nincludes == EXPLAIN_MAX_PARAMS)
-				return cli_usage_error("explain", "too many -I");
-			o->includes[o->nincludes++] = optarg;
-			break;
-		case 'h':
-			fputs(cmd_explain_usage, stdout);
-			return -1;
-		default:
-			return cli_usage_error("explain", "unknown option '%s'", argv[optind - 1]);
+	if (rc == CLI_CONTINUE && o->from_trace && a.npos > 1)
+		rc = cli_usage_error("explain", "--from-trace takes at most a "
+				     "DEFINITION");
+	else if (rc == CLI_CONTINUE && (a.npos > 3 || a.dashdash))
+		rc = cli_usage_error("explain", "unexpected '%s': expected "
+				     "PROFILE|DEFINITION OPERATION [ARGUMENT]",
+				     a.npos > 3 ? a.pos[3] : "--");
+	else if (rc == CLI_CONTINUE && a.npos < 2 && !o->from_trace)
+		rc = cli_usage_error("explain", "expected PROFILE|DEFINITION "
+				     "OPERATION [ARGUMENT]");
+	for (size_t i = 0; rc == CLI_CONTINUE && i < a.npos; i++)
+		pos[(*npos)++] = a.pos[i];
+	cli_args_release(&a);
+	return rc;
+}
+
+static int
+explain_definition_linux(struct explain_opts *o, char **pos)
+{
+	struct container_def def;
+	struct src_set srcs;
+	int rc;
+
+	if (!cli_is_definition(pos[0]))
+		return cli_usage_error("explain", "--target linux explains a "
+				       "DEFINITION, not a profile");
+	src_set_init(&srcs);
+	rc = cli_def_load(pos[0], &o->vars, &srcs, &def);
+	/* ${PROJECT} as launch picks it (cli/project.c) */
+	if (rc == 0 && !o->vars.project) {
+		struct sbox_err err = SBOX_ERR_INIT;
+
+		o->project_buf = cli_project_for(&def, NULL, "explain");
+		o->vars.project = o->project_buf;
+		if (!o->project_buf ||
+		    def_resolve_partial(&def, &o->vars, &err) < 0) {
+			rc = o->project_buf ? cli_report(&err) : EXIT_USAGE;
+			def_release(&def);
 		}
 	}
-	while (optind < argc && *npos < 3)
-		pos[(*npos)++] = argv[optind++];
-	if (optind < argc)
-		return cli_usage_error("explain", "too many arguments");
-	if (o->from_trace && *npos > 1)
-		return cli_usage_error("explain", "--from-trace takes at most a DEFINITION");
-	if (o->from_trace)
-		return 0;
-	if (*npos < 2)
-		return cli_usage_error("explain", "expected PROFILE|DEFINITION OPERATION [ARGUMENT]");
-	return 0;
+	if (rc == 0) {
+		rc = explain_linux(&def, &o->vars, pos[1], pos[2],
+				   !strcmp(o->format, "json"));
+		def_release(&def);
+	}
+	src_set_release(&srcs);
+	return rc;
 }
 
 /* The project as launch picks it (cli/project.c); 0 or an exit status. */
@@ -399,9 +450,10 @@ cmd_explain(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.format = "text";
+	o.target = "macos";
 	rc = parse_options(argc, argv, &o, pos, &npos);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
+	if (rc != CLI_CONTINUE)
+		return rc;
 	vocab = o.release ? vocab_for_release(o.release) : vocab_latest();
 	if (!vocab)
 		return cli_usage_error("explain", "unknown macOS release '%s'", o.release);
@@ -410,6 +462,15 @@ cmd_explain(int argc, char **argv)
 			  &project);
 	if (rc)
 		goto out_params;
+	if (strcmp(o.target, "macos") && strcmp(o.target, "linux")) {
+		rc = cli_usage_error("explain", "--target: unknown target '%s' "
+				     "(macos or linux)", o.target);
+		goto out_params;
+	}
+	if (!strcmp(o.target, "linux")) {
+		rc = explain_definition_linux(&o, pos);
+		goto out_params;
+	}
 	if (o.from_trace) {
 		rc = explain_trace(&o, pos[0]);
 		goto out_params;

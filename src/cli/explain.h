@@ -15,6 +15,7 @@
 
 struct explain_opts {
 	const char *format;
+	const char *target;     /* --target macos|linux */
 	const char *release;
 	const char *params[2 * EXPLAIN_MAX_PARAMS + 1];
 	size_t nparams;

@@ -1,11 +1,28 @@
 #include "cli/cli.h"
+#include "def/def.h"
+#include "util/suggest.h"
 #include "version.h"
 
 #include <stdio.h>
 #include <string.h>
 
-const char cmd_help_usage[] = "usage: sbox help [COMMAND]\n";
+const char cmd_help_usage[] =
+	"usage: sbox help [COMMAND | presets | templates]\n"
+	"\n"
+	"Without COMMAND, lists the commands; 'sbox help COMMAND' is 'sbox\n"
+	"COMMAND --help'. 'presets' and 'templates' list what definitions can\n"
+	"extend and name. The manual pages sbox(1) and sbox-definition(5)\n"
+	"(installed by 'make install') describe everything in full.\n";
 const char cmd_version_usage[] = "usage: sbox version | sbox --version\n";
+
+struct help_own {
+	unsigned commands;    /* --commands: names one a line (completion) */
+};
+
+static const struct cli_opt help_opts[] = {
+	{ "commands", 0, NULL, cli_set_flag, 1, NULL /* hidden */ },
+	CLI_OPT_END,
+};
 
 static void
 print_overview(FILE *out)
@@ -19,34 +36,86 @@ print_overview(FILE *out)
 	      " 2 bad usage or\ninvalid input; 3 the environment cannot do it;"
 	      " 125 sbox failed before the\nprogram started; otherwise the "
 	      "program's own status (128+N for signal N).\n\n"
-	      "See 'sbox help COMMAND' for one command.\n", out);
+	      "See 'sbox help COMMAND' or 'sbox COMMAND --help' for one "
+	      "command,\nand the manual pages sbox(1) and sbox-definition(5).\n",
+	      out);
+}
+
+static void
+print_list(void (*fill)(struct def_strlist *))
+{
+	struct def_strlist l;
+
+	fill(&l);
+	for (size_t i = 0; i < l.nr; i++)
+		puts(l.v[i]);
+	def_strlist_release(&l);
+}
+
+int
+cli_unknown_command(const char *name)
+{
+	const char *near = suggest_closest_in(name, sbox_commands,
+					      cli_command_count(),
+					      sizeof(*sbox_commands));
+
+	if (near)
+		return cli_usage_error(NULL, "'%s' is not an sbox command (did "
+				       "you mean '%s'?)", name, near);
+	return cli_usage_error(NULL, "'%s' is not an sbox command", name);
 }
 
 int
 cmd_help(int argc, char **argv)
 {
+	struct help_own own = { 0 };
+	const struct cli_optgroup groups[] = { { help_opts, &own },
+					       { NULL, NULL } };
 	const struct cmd *c;
+	struct cli_args a;
+	int rc = cli_parse("help", argc, argv, groups, &a);
 
-	if (argc < 2) {
+	if (rc == CLI_CONTINUE && a.npos > 1)
+		rc = cli_usage_error("help", "unexpected '%s': expected one "
+				     "COMMAND", a.pos[1]);
+	if (rc != CLI_CONTINUE)
+		goto out;
+	rc = EXIT_OK;
+	if (own.commands) {
+		for (c = sbox_commands; c->name; c++)
+			puts(c->name);
+	} else if (!a.npos) {
 		print_overview(stdout);
-		return EXIT_OK;
+	} else if (!strcmp(a.pos[0], "presets")) {
+		print_list(def_preset_names);
+	} else if (!strcmp(a.pos[0], "templates")) {
+		print_list(def_template_names);
+	} else if (!(c = cli_find_command(a.pos[0]))) {
+		rc = cli_unknown_command(a.pos[0]);
+	} else {
+		char *hargv[] = { (char *)c->name, (char *)"--help", NULL };
+
+		rc = c->fn(2, hargv);
 	}
-	if (argc > 2)
-		return cli_usage_error("help", "too many arguments");
-	c = cli_find_command(argv[1]);
-	if (!c)
-		return cli_usage_error(NULL, "'%s' is not an sbox command",
-				       argv[1]);
-	printf("sbox %s: %s\n\n%s", c->name, c->summary, c->usage);
-	return EXIT_OK;
+out:
+	cli_args_release(&a);
+	return rc;
 }
 
 int
 cmd_version(int argc, char **argv)
 {
-	(void)argv;
-	if (argc > 1)
-		return cli_usage_error("version", "too many arguments");
+	static const struct cli_opt none[] = { CLI_OPT_END };
+	const struct cli_optgroup groups[] = { { none, NULL }, { NULL, NULL } };
+	struct cli_args a;
+	int rc = cli_parse("version", argc, argv, groups, &a);
+
+	if (rc == CLI_CONTINUE && (a.npos || a.dashdash))
+		rc = cli_usage_error("version", "unexpected argument '%s'",
+				     a.npos ? a.pos[0] : "--");
+	cli_args_release(&a);
+	if (rc != CLI_CONTINUE)
+		return rc;
 	printf("sbox %s\n", SBOX_VERSION);
 	return EXIT_OK;
 }

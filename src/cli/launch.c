@@ -1,39 +1,39 @@
 /* sbox launch: run a program in a container, creating it on first use. */
 #include "cli/cli.h"
 #include "cli/cli_def.h"
+#include "cli/grants.h"
 #include "cli/launch_def.h"
 #include "cli/launch_util.h"
 #include "cli/project.h"
 
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "util/xalloc.h"
+
 const char cmd_launch_usage[] =
-	"usage: sbox launch [OPTIONS] NAME|DEFINITION [-- PROGRAM ARGS...]\n"
+	"usage: sbox launch [OPTIONS] [NAME|DEFINITION] [-- PROGRAM ARGS...]\n"
 	"\n"
 	"Runs PROGRAM (or the definition's \"program\") in the container NAME,\n"
 	"or in the container of DEFINITION, created first if it does not exist.\n"
+	"Options may come before or after NAME; \"--\" ends them. The exit\n"
+	"status is the program's (128+N when killed by signal N).\n"
+	"\n"
+	"Grants (--preset, --read, --write, --exec, --deny, --net, --env) add to\n"
+	"the definition for this launch, as a definition file that extends it\n"
+	"would. With grants and no NAME or DEFINITION the container is named\n"
+	"after the last --preset (\"base\" when none), or --name NAME; its home\n"
+	"(Data/) is kept between launches like any container's. Relative paths\n"
+	"are relative to the current folder.\n"
+	"\n"
 	"A DEFINITION runs as the file is now: when it changed since the\n"
 	"container was made, the container's stored policy is updated (and\n"
 	"sbox says so); a changed \"template\" or \"root\" needs --recreate.\n"
 	"The program starts in the project folder, which is also ${PROJECT}:\n"
 	"the current folder unless --project names one. A current folder of /,\n"
 	"a home folder or a folder holding one is refused.\n"
-	"The exit status is the program's (128+N when killed by signal N).\n"
-	"\n"
-	"  -C, --project DIR use DIR as the project (default: the current folder)\n"
-	"  --name NAME       use (or create) the container NAME for DEFINITION\n"
-	"                    instead of the definition's \"name\"\n"
-	"  --recreate        remove DEFINITION's container and build it again\n"
-	"                    (its Data/ is lost)\n"
-	"  --allow-weaker    run even when the kernel cannot enforce everything\n"
-	"                    (warns); otherwise such a launch exits with 3\n"
-	"  --timeout SECS    kill the container after SECS seconds (wall clock)\n"
-	LAUNCH_TRACE_HELP
-
-	LAUNCH_PTY_USAGE
 	"\n"
 	"With a terminal, the program runs on a new pseudo-terminal of its own\n"
 	"(its controlling terminal: job control, Ctrl-C, Ctrl-Z, /dev/tty and\n"
@@ -43,15 +43,26 @@ const char cmd_launch_usage[] =
 	"the standard descriptors that are terminals go on the pty: files and\n"
 	"pipes pass straight through. Without a terminal nothing changes.\n";
 
-static const struct option launch_options[] = {
-	LAUNCH_SHARED_OPTIONS,
-	LAUNCH_TRACE_OPTION,
-	{ "pty", no_argument, NULL, LAUNCH_OPT_PTY },
-	{ "no-pty", no_argument, NULL, LAUNCH_OPT_NO_PTY },
-	{ "name", required_argument, NULL, 'N' },
-	{ "recreate", no_argument, NULL, 'R' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+static int
+set_recreate(void *ctx, const struct cli_opt *o, const char *val,
+	     const char *cmd)
+{
+	(void)o;
+	(void)val;
+	(void)cmd;
+	((struct launch_opts *)ctx)->recreate = 1;
+	return CLI_CONTINUE;
+}
+
+static const struct cli_opt launch_own_opts[] = {
+	{ "name", 0, "NAME", cli_set_string, offsetof(struct launch_opts, name),
+	  "use (or create) the container NAME for DEFINITION or grants instead"
+	  " of the definition's \"name\" (default with grants alone: the"
+	  " last --preset's)" },
+	{ "recreate", 0, NULL, set_recreate, 0,
+	  "remove DEFINITION's container and build it again (its Data/ is"
+	  " lost)" },
+	CLI_OPT_END,
 };
 
 static int
@@ -115,45 +126,150 @@ out:
 	return rc;
 }
 
+/*
+ * Without grants: DEFINITION as the file is now (cli_launch_def: --name,
+ * --recreate), or the container NAME as stored.
+ */
+static int
+launch_plain(const char *what, struct launch_opts *opts)
+{
+	if (names_definition(what))
+		return launch_file(what, opts);
+	if (opts->name || opts->recreate)
+		return cli_usage_error("launch", "--name and --recreate go "
+				       "with a DEFINITION file or grants, not "
+				       "a container's name");
+	return launch_name(what, opts);
+}
+
+/* The container's name for a launch with grants and no NAME. */
+static const char *
+grants_container_name(const struct cli_grants *g,
+		      const struct launch_opts *opts)
+{
+	if (opts->name)
+		return opts->name;
+	return g->presets.nr ? g->presets.v[g->presets.nr - 1] : "base";
+}
+
+/* Grants on top of the container NAME's stored definition, in NAME. */
+static int
+launch_name_with_grants(const char *what, const struct cli_grants *g,
+			struct launch_opts *opts)
+{
+	struct container_store st = CONTAINER_STORE_INIT;
+	struct container_info ci = CONTAINER_INFO_INIT;
+	struct sbox_err err = SBOX_ERR_INIT;
+	struct def_vars none = { NULL, NULL, NULL, NULL };
+	struct container_def def;
+	struct src_set srcs;
+	int rc;
+
+	if (opts->name || opts->recreate)
+		return cli_usage_error("launch", "--name and --recreate are for "
+				       "a DEFINITION or grants alone; '%s' is "
+				       "a container", what);
+	src_set_init(&srcs);
+	if (cli_store_open(&st, &err) < 0 ||
+	    container_find(&st, what, &ci, &err) < 0) {
+		rc = cli_report(&err);
+		goto out;
+	}
+	rc = cli_def_load_grants(ci.definition_path, g, what, &none, &srcs,
+				 &def);
+	if (rc)
+		goto out;
+	rc = cli_pick_project(&def, opts, "launch");
+	if (rc == 0) {
+		if (container_hold(&st, &ci, &err) < 0)
+			rc = cli_report(&err);
+		else
+			rc = launch_in_container(&def, &st, &ci, opts, NULL);
+	}
+	free(opts->project_buf);
+	opts->project_buf = NULL;
+	def_release(&def);
+out:
+	src_set_release(&srcs);
+	container_info_release(&ci);
+	container_store_release(&st);
+	return rc;
+}
+
+/*
+ * With grants: the policy is the document built from the command line
+ * (on top of NAME's stored definition, or DEFINITION, or the presets).
+ * For DEFINITION or the presets, the container (DEFINITION's, --name's
+ * or the preset's) follows the same rule as a DEFINITION alone
+ * (cli_launch_def): created, or its stored policy updated to this one; a
+ * changed "template" or "root" needs --recreate.
+ */
+static int
+launch_with_grants(const char *what, const struct cli_grants *g,
+		   struct launch_opts *opts)
+{
+	struct def_vars none = { NULL, NULL, NULL, NULL };
+	struct container_def def;
+	struct src_set srcs;
+	const char *name = opts->name;
+	int rc;
+
+	if (what && !names_definition(what))
+		return launch_name_with_grants(what, g, opts);
+	if (!what)
+		name = grants_container_name(g, opts);
+	src_set_init(&srcs);
+	rc = cli_def_load_grants(what, g, name, &none, &srcs, &def);
+	if (rc == 0) {
+		if (what)
+			opts->def_path = what;
+		rc = cli_launch_def(&def, opts);
+		def_release(&def);
+	}
+	src_set_release(&srcs);
+	return rc;
+}
+
 int
 cmd_launch(int argc, char **argv)
 {
 	struct launch_opts opts;
-	int c, rc = EXIT_OK;
+	struct cli_grants grants;
+	const struct cli_optgroup groups[] = {
+		{ launch_common_opts, &opts },
+		{ cli_grant_opts, &grants },
+		{ launch_own_opts, &opts },
+		{ NULL, NULL },
+	};
+	struct cli_args a;
+	const char *what;
+	int rc;
 
 	memset(&opts, 0, sizeof(opts));
-	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, "+hC:", launch_options, NULL)) != -1) {
-		if (launch_opt_parse(c, optarg, &opts, "launch", &rc)) {
-			if (rc)
-				return rc;
-			continue;
-		}
-		if (c == 'N') {
-			opts.name = optarg;
-		} else if (c == 'R') {
-			opts.recreate = 1;
-		} else if (c == 'h') {
-			fputs(cmd_launch_usage, stdout);
-			return EXIT_OK;
-		} else {
-			return cli_usage_error("launch", "unknown option '%s'",
-					       argv[optind - 1]);
-		}
+	memset(&grants, 0, sizeof(grants));
+	rc = cli_parse("launch", argc, argv, groups, &a);
+	if (rc != CLI_CONTINUE)
+		goto out;
+	opts.argv = a.rest;
+	what = a.npos ? a.pos[0] : NULL;
+	if (a.npos > 1) {
+		rc = cli_usage_error("launch", "unexpected '%s': put '--' "
+				     "before the program and its arguments "
+				     "(sbox launch %s -- %s ...)", a.pos[1],
+				     a.pos[0], a.pos[1]);
+		goto out;
 	}
-	if (optind >= argc)
-		return cli_usage_error("launch", "expected NAME or DEFINITION");
-	if (optind + 1 < argc) {
-		if (strcmp(argv[optind + 1], "--"))
-			return cli_usage_error("launch", "put '--' before the "
-					       "program and its arguments");
-		opts.argv = argv + optind + 2;
+	if (!what && !grants.given && !opts.name) {
+		rc = cli_usage_error("launch", "expected NAME or DEFINITION "
+				     "(or grants such as --preset, --write)");
+		goto out;
 	}
-	if (!names_definition(argv[optind]) && (opts.name || opts.recreate))
-		return cli_usage_error("launch", "--name and --recreate go "
-				       "with a DEFINITION file, not a "
-				       "container's name");
-	if (names_definition(argv[optind]))
-		return launch_file(argv[optind], &opts);
-	return launch_name(argv[optind], &opts);
+	if (grants.given || (!what && opts.name))
+		rc = launch_with_grants(what, &grants, &opts);
+	else
+		rc = launch_plain(what, &opts);
+out:
+	cli_grants_release(&grants);
+	cli_args_release(&a);
+	return rc;
 }

@@ -1,6 +1,9 @@
 #include "cli/launch_util.h"
 
 #include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,38 +23,75 @@ launch_warn(const char *msg)
 	cli_warn("%s", msg);
 }
 
-int
-launch_opt_parse(int c, const char *arg, struct launch_opts *opts,
-		 const char *cmd, int *rc)
+static int
+set_timeout(void *ctx, const struct cli_opt *o, const char *val,
+	    const char *cmd)
 {
-	char *end;
+	struct launch_opts *opts = ctx;
 
-	switch (c) {
-	case 'C':
-		opts->project_arg = arg;
-		return 1;
-	case 'W':
-		opts->flags |= LAUNCH_ALLOW_WEAKER;
-		return 1;
-	case 'X':
-		opts->trace = 1;
-		opts->trace_file = arg;
-		return 1;
-	case LAUNCH_OPT_PTY:
-		opts->pty = PTY_ON;
-		return 1;
-	case LAUNCH_OPT_NO_PTY:
-		opts->pty = PTY_OFF;
-		return 1;
-	case 'T':
-		errno = 0;
-		opts->timeout = strtoull(arg, &end, 10);
-		if (errno || *end || !*arg || opts->timeout == 0)
-			*rc = cli_usage_error(cmd, "--timeout wants a number of "
-					      "seconds, not '%s'", arg);
-		return 1;
-	}
-	return 0;
+	opts->timeout = cli_parse_duration(val);
+	if (opts->timeout <= 0)
+		return cli_opt_error(cmd, o, "expected a duration such as 30, "
+				     "1.5, 2s, 5m or 1h, not '%s'", val);
+	return CLI_CONTINUE;
+}
+
+static int
+set_trace(void *ctx, const struct cli_opt *o, const char *val,
+	  const char *cmd)
+{
+	struct launch_opts *opts = ctx;
+
+	(void)o;
+	(void)cmd;
+	opts->trace = 1;
+	opts->trace_file = val;
+	return CLI_CONTINUE;
+}
+
+static int
+set_pty(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
+{
+	(void)val;
+	(void)cmd;
+	((struct launch_opts *)ctx)->pty = (enum pty_mode)o->value;
+	return CLI_CONTINUE;
+}
+
+const struct cli_opt launch_common_opts[] = {
+	{ "allow-weaker", 0, NULL, cli_set_flag, LAUNCH_ALLOW_WEAKER,
+	  "run even when the kernel cannot enforce everything (warns);"
+	  " otherwise such a launch exits with 3" },
+	{ "project", 'C', "DIR", cli_set_string,
+	  offsetof(struct launch_opts, project_arg),
+	  "use DIR as the project, ${PROJECT} and the working folder"
+	  " (default: the current folder)" },
+	{ "timeout", 0, "DURATION", set_timeout, 0,
+	  "kill the program after DURATION: 30, 1.5, 2s, 5m, 1h" },
+	{ "pty", 0, NULL, set_pty, PTY_ON,
+	  "run the program on a terminal of its own (the default when stdin,"
+	  " stdout or stderr is one)" },
+	{ "no-pty", 0, NULL, set_pty, PTY_OFF,
+	  "pass the standard descriptors through as they are" },
+	{ "trace", 0, "=FILE", set_trace, 0,
+	  "record what the definition refuses: a summary on stderr at exit,"
+	  " one JSON line per access in FILE" },
+	CLI_OPT_END,
+};
+
+/* What ended the program, when sbox's limits did: said like an error. */
+static void
+report_limit(const struct container_def *def, const struct launch_opts *opts,
+	     const struct launch_result *res)
+{
+	if (res->timed_out)
+		cli_error("the program ran out of time (%g s) and was killed",
+			  opts->timeout > 0 ? opts->timeout
+					    : (double)def->limits.wall_seconds);
+	else if (res->signal == SIGXCPU && def->limits.cpu_seconds)
+		cli_error("the program used up its CPU time (cpu-seconds %llu) "
+			  "and was killed",
+			  (unsigned long long)def->limits.cpu_seconds);
 }
 
 /* The program after "--", else the definition's (NULL-terminated copy). */
@@ -104,7 +144,7 @@ launch_in_container(struct container_def *def,
 	const char *cwd = opts->project;
 	char *picked = NULL;
 	char *tmpdir = xasprintf("%s/tmp", ci->data_dir);
-	int status = EXIT_LAUNCH_FAILED;
+	int status = EXIT_LAUNCH_FAILED, rc;
 	char **prog = NULL;
 
 	memset(&req, 0, sizeof(req));
@@ -132,8 +172,11 @@ launch_in_container(struct container_def *def,
 		goto out;
 	}
 	deny_stores(def, st);
-	if (opts->timeout)
-		def->limits.wall_seconds = opts->timeout;
+	if (opts->timeout > 0) {
+		/* whole seconds in the plan; the request has the exact value */
+		def->limits.wall_seconds = (uint64_t)ceil(opts->timeout);
+		req.timeout = opts->timeout;
+	}
 	req.def = def;
 	req.container_dir = ci->dir;
 	req.data_dir = ci->data_dir;
@@ -155,8 +198,12 @@ launch_in_container(struct container_def *def,
 	if (opts->trace)
 		req.denials = opts->denials ? opts->denials : &denials;
 	req.trace_model = opts->trace_model;
-	denials_init(&denials);
-	if (backend_launch(&req, &status, &err) < 0) {
+	/* for `sbox ps`; a launch does not depend on it */
+	if (container_running_add(st, ci->name, req.argv, &err) < 0)
+		memset(&err, 0, sizeof(err));
+	rc = backend_launch(&req, &status, &err);
+	container_running_remove(st, ci->name);
+	if (rc < 0) {
 		status = cli_report(&err);
 		/* DESIGN.md "Exit codes": a set-up that failed for any other
 		 * reason than bad input or a missing kernel feature is 125 */
@@ -164,9 +211,7 @@ launch_in_container(struct container_def *def,
 			status = EXIT_LAUNCH_FAILED;
 		goto out;
 	}
-	if (res->timed_out)
-		cli_error("the program ran out of time (%llu s) and was killed",
-			  (unsigned long long)def->limits.wall_seconds);
+	report_limit(def, opts, res);
 out:
 	/* also when the program could not start: its execve may be why */
 	if (req.denials == &denials)

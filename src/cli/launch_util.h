@@ -8,14 +8,15 @@
 
 #include "backend/backend.h"
 #include "container/container.h"
+#include "cli/opts.h"
 #include "def/def.h"
 #include "util/strbuf.h"
 
 struct denials;
 
 struct launch_opts {
-	unsigned flags;          /* LAUNCH_ALLOW_WEAKER */
-	uint64_t timeout;        /* --timeout seconds, 0 = the definition's */
+	unsigned flags;          /* LAUNCH_*: first, for cli_set_flag */
+	double timeout;          /* --timeout seconds, 0 = the definition's */
 	char **argv;             /* program after "--", or NULL */
 	const char *project;     /* ${PROJECT} and the working directory,
 				  * checked (project.c); NULL: not picked yet */
@@ -33,27 +34,12 @@ struct launch_opts {
 	enum pty_mode pty;       /* --pty / --no-pty, else PTY_AUTO */
 };
 
-/* Long options launch and run share with launch_opt_parse. */
-#define LAUNCH_SHARED_OPTIONS \
-	{ "allow-weaker", no_argument, NULL, 'W' }, \
-	{ "timeout", required_argument, NULL, 'T' }, \
-	{ "project", required_argument, NULL, 'C' }
-
-/* The option both commands take (its getopt value is 'X'). */
-#define LAUNCH_TRACE_OPTION { "trace", optional_argument, NULL, 'X' }
-#define LAUNCH_TRACE_HELP \
-	"  --trace[=FILE]    record what the definition refuses: a summary on\n" \
-	"                    stderr at exit, one JSON line per access in FILE\n"
-
-/* getopt values of the options launch and run share. */
-#define LAUNCH_OPT_PTY 0x101   /* long options only */
-#define LAUNCH_OPT_NO_PTY 0x102
-
-/* Their usage lines, for both commands' help. */
-#define LAUNCH_PTY_USAGE \
-	"  --pty             run the program on a terminal of its own (the\n" \
-	"                    default when stdin, stdout or stderr is one)\n" \
-	"  --no-pty          pass the standard descriptors through as they are\n"
+/*
+ * The options launch and run share (group ctx: struct launch_opts). A new
+ * launch option is one line here; a flag needs no setter of its own:
+ *   { "keep-env", 0, NULL, cli_set_flag, LAUNCH_KEEP_ENV, "..." },
+ */
+extern const struct cli_opt launch_common_opts[];
 
 /*
  * Resolve def's variables for container ci, run the program (opts->argv,
@@ -66,8 +52,5 @@ int launch_in_container(struct container_def *def,
 			const struct launch_opts *opts,
 			struct launch_result *res);
 
-/* Parse the options launch and run share; returns 1 if c was one of them. */
-int launch_opt_parse(int c, const char *arg, struct launch_opts *opts,
-		     const char *cmd, int *rc);
 
 #endif

@@ -10,7 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,73 +41,55 @@ const char cmd_learn_usage[] =
 	"write anywhere the definition does not let it write, nor use network\n"
 	"the definition does not allow: those attempts fail and become proposals\n"
 	"(network \"none\" runs with a private loopback that reaches nothing\n"
-	"outside the container, so that connections can be seen).\n"
-	"\n"
-	"  --preset P        start from the preset P (base, build-tools, ...)\n"
-	"  -o, --output FILE write the proposal to FILE (default NAME.learned.json\n"
-	"                    in the current folder; an existing file is kept)\n"
-	"  --format json     print the proposal on stdout instead\n"
-	"  --trace=FILE      also keep the learning run's denial records\n"
-	"  --allow-weaker    run even when the kernel cannot enforce everything\n"
-	"  --timeout SECS    kill the learning run after SECS seconds\n"
-	"\n"
+	"outside the container, so that connections can be seen).\n";
+
+const char cmd_learn_epilog[] =
 	"Exit status: 0 when a proposal was written (whatever the program's\n"
 	"status), 2 bad usage, 3 or 125 when the learning run could not start.\n";
 
-static const struct option learn_options[] = {
-	{ "preset", required_argument, NULL, 'p' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "format", required_argument, NULL, 'f' },
-	{ "allow-weaker", no_argument, NULL, 'W' },
-	{ "timeout", required_argument, NULL, 'T' },
-	LAUNCH_TRACE_OPTION,
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
 struct learn_args {
-	const char *defpath, *preset, *output, *format;
+	const char *preset, *output, *format;   /* first: the option table's */
+	const char *defpath;
 	char *preset_path;
 	struct launch_opts opts;
+	struct cli_args args;
+};
+
+static const struct cli_opt learn_opts[] = {
+	{ "preset", 0, "PRESET", cli_set_string,
+	  offsetof(struct learn_args, preset),
+	  "start from the preset (base, build-tools, ...)" },
+	{ "output", 'o', "FILE", cli_set_string,
+	  offsetof(struct learn_args, output),
+	  "write the proposal to FILE (default NAME.learned.json in the current"
+	  " folder; an existing file is kept)" },
+	{ "format", 0, "json", cli_set_string,
+	  offsetof(struct learn_args, format),
+	  "print the proposal on stdout instead" },
+	CLI_OPT_END,
 };
 
 static int
 parse_learn_args(int argc, char **argv, struct learn_args *a)
 {
-	int c, rc = EXIT_OK;
+	const struct cli_optgroup groups[] = {
+		{ learn_opts, a },
+		{ launch_common_opts, &a->opts },
+		{ NULL, NULL },
+	};
+	int rc = cli_parse("learn", argc, argv, groups, &a->args);
 
-	cli_getopt_reset();
-	while (optind < argc) {
-		if (argv[optind][0] != '-' && !a->defpath) {
-			a->defpath = argv[optind++];
-			continue;
-		}
-		if (!strcmp(argv[optind], "--")) {
-			a->opts.argv = argv + optind + 1;
-			break;
-		}
-		c = getopt_long(argc, argv, "+ho:", learn_options, NULL);
-		if (c == -1)
-			break;
-		if (launch_opt_parse(c, optarg, &a->opts, "learn", &rc)) {
-			if (rc)
-				return rc;
-		} else if (c == 'p') {
-			a->preset = optarg;
-		} else if (c == 'o') {
-			a->output = optarg;
-		} else if (c == 'f') {
-			if (strcmp(optarg, "json"))
-				return cli_usage_error("learn", "--format is json");
-			a->format = optarg;
-		} else if (c == 'h') {
-			fputs(cmd_learn_usage, stdout);
-			return -1;
-		} else {
-			return cli_usage_error("learn", "unknown option '%s'",
-					       argv[optind - 1]);
-		}
-	}
+	if (rc != CLI_CONTINUE)
+		return rc;
+	if (a->args.npos > 1)
+		return cli_usage_error("learn", "unexpected '%s': put '--' before "
+				       "the program and its arguments",
+				       a->args.pos[1]);
+	a->defpath = a->args.npos ? a->args.pos[0] : NULL;
+	a->opts.argv = a->args.rest;
+	if (a->format && strcmp(a->format, "json"))
+		return cli_usage_error("learn", "--format: expected json, not "
+				       "'%s'", a->format);
 	if (!!a->defpath == !!a->preset)
 		return cli_usage_error("learn", "expected a DEFINITION or --preset P");
 	if (!a->opts.argv || !a->opts.argv[0])
@@ -124,7 +106,7 @@ parse_learn_args(int argc, char **argv, struct learn_args *a)
 			return cli_usage_error("learn", "no preset '%s'", a->preset);
 		a->defpath = a->preset_path;
 	}
-	return EXIT_OK;
+	return CLI_CONTINUE;
 }
 
 static void
@@ -305,9 +287,10 @@ cmd_learn(int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	rc = parse_learn_args(argc, argv, &a);
-	if (rc) {
+	if (rc != CLI_CONTINUE) {
 		free(a.preset_path);
-		return rc < 0 ? EXIT_OK : rc;
+		cli_args_release(&a.args);
+		return rc;
 	}
 	src_set_init(&srcs);
 	rc = cli_def_load(a.defpath, &none, &srcs, &start);
@@ -327,5 +310,6 @@ out_start:
 out_srcs:
 	src_set_release(&srcs);
 	free(a.preset_path);
+	cli_args_release(&a.args);
 	return rc;
 }

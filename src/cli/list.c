@@ -5,24 +5,42 @@
 #include "cli/cli.h"
 #include "cli/container_out.h"
 
-#include <getopt.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-const char cmd_list_usage[] =
-	"usage: sbox list [--format text|json]\n"
-	"\n"
-	"    --format json   machine-readable output\n";
+#include "util/xalloc.h"
 
-enum { COL_NAME, COL_ID, COL_CREATED, COL_ROOT, COL_DIGEST, NCOLS };
+const char cmd_list_usage[] =
+	"usage: sbox list [OPTIONS]\n"
+	"\n"
+	"Lists every container: name, identifier, creation time, whether it has\n"
+	"a root filesystem, whether a program runs in it now (IN USE), and its\n"
+	"definition's digest. --format json prints {\"version\": 1,\n"
+	"\"containers\": [...]} with the keys of 'sbox show --format json'.\n";
+
+struct list_own {
+	unsigned quiet;
+	const char *format;
+};
+
+static const struct cli_opt list_opts[] = {
+	{ "format", 0, "text|json", cli_set_string,
+	  offsetof(struct list_own, format), "output format" },
+	{ "quiet", 'q', NULL, cli_set_flag, 1, "print only the names" },
+	CLI_OPT_END,
+};
+
+enum { COL_NAME, COL_ID, COL_CREATED, COL_ROOT, COL_INUSE, COL_DIGEST, NCOLS };
 
 static const char *const headers[NCOLS] = {
-	"NAME", "IDENTIFIER", "CREATED", "ROOT", "DIGEST",
+	"NAME", "IDENTIFIER", "CREATED", "ROOT", "IN USE", "DIGEST",
 };
 
 static void
-row_cells(const struct container_info *ci, char created[32],
+row_cells(const struct container_info *ci, int in_use, char created[32],
 	  char digest[20], const char *cells[NCOLS])
 {
 	time_t t = (time_t)ci->created;
@@ -36,6 +54,7 @@ row_cells(const struct container_info *ci, char created[32],
 	cells[COL_ID] = ci->identifier;
 	cells[COL_CREATED] = created;
 	cells[COL_ROOT] = ci->has_root ? "yes" : "no";
+	cells[COL_INUSE] = in_use ? "yes" : "no";
 	cells[COL_DIGEST] = digest;
 }
 
@@ -51,7 +70,7 @@ print_row(const char *const cells[NCOLS], const size_t width[NCOLS])
 }
 
 static void
-print_table(const struct container_list *l)
+print_table(const struct container_list *l, const int *in_use)
 {
 	size_t width[NCOLS];
 	const char *cells[NCOLS];
@@ -60,7 +79,7 @@ print_table(const struct container_list *l)
 	for (int c = 0; c < NCOLS; c++)
 		width[c] = strlen(headers[c]);
 	for (size_t i = 0; i < l->nr; i++) {
-		row_cells(&l->v[i], created, digest, cells);
+		row_cells(&l->v[i], in_use[i], created, digest, cells);
 		for (int c = 0; c < NCOLS; c++)
 			if (strlen(cells[c]) > width[c])
 				width[c] = strlen(cells[c]);
@@ -68,18 +87,22 @@ print_table(const struct container_list *l)
 	if (l->nr)
 		print_row(headers, width);
 	for (size_t i = 0; i < l->nr; i++) {
-		row_cells(&l->v[i], created, digest, cells);
+		row_cells(&l->v[i], in_use[i], created, digest, cells);
 		print_row(cells, width);
 	}
 }
 
 static void
-print_json(const struct container_list *l)
+print_json(const struct container_list *l, const int *in_use)
 {
 	json_t *arr = json_array();
 
-	for (size_t i = 0; i < l->nr; i++)
-		json_array_append_new(arr, container_out_json(&l->v[i]));
+	for (size_t i = 0; i < l->nr; i++) {
+		json_t *c = container_out_json(&l->v[i]);
+
+		json_object_set_new(c, "in_use", json_boolean(in_use[i]));
+		json_array_append_new(arr, c);
+	}
 	json_t *top = json_pack("{s:i, s:o}", "version", CONTAINER_JSON_VERSION,
 				"containers", arr);
 	container_out_print_json(top);
@@ -89,27 +112,26 @@ print_json(const struct container_list *l)
 int
 cmd_list(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct list_own own = { 0, "text" };
+	const struct cli_optgroup groups[] = { { list_opts, &own },
+					       { NULL, NULL } };
 	struct container_store st = CONTAINER_STORE_INIT;
 	struct container_list l = { 0 };
 	struct sbox_err err = SBOX_ERR_INIT;
-	int c, json = 0, rc;
+	struct cli_args a;
+	int json, rc, *in_use = NULL;
 
-	while ((c = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
-		if (c != 'f')
-			return cli_usage_error("list", "unknown option '%s'",
-					       argv[optind - 1]);
-		json = container_out_format(optarg);
-		if (json < 0)
-			return cli_usage_error("list", "unknown format '%s' "
-					       "(use text or json)", optarg);
-	}
-	if (optind != argc)
-		return cli_usage_error("list", "unexpected argument '%s'",
-				       argv[optind]);
+	rc = cli_parse("list", argc, argv, groups, &a);
+	if (rc == CLI_CONTINUE && (a.npos || a.dashdash))
+		rc = cli_usage_error("list", "unexpected argument '%s'",
+				     a.npos ? a.pos[0] : "--");
+	cli_args_release(&a);
+	if (rc != CLI_CONTINUE)
+		return rc;
+	json = container_out_format(own.format);
+	if (json < 0)
+		return cli_usage_error("list", "--format: expected text or "
+				       "json, not '%s'", own.format);
 	rc = container_out_open_store(&st);
 	if (rc)
 		return rc;
@@ -120,11 +142,18 @@ cmd_list(int argc, char **argv)
 	for (size_t i = 0; i < l.ndamaged; i++)
 		cli_warn("'%s' in the store is not a readable container "
 			 "(see 'sbox show %s')", l.damaged[i], l.damaged[i]);
-	if (json)
-		print_json(&l);
+	in_use = xcalloc(l.nr + 1, sizeof(*in_use));
+	for (size_t i = 0; i < l.nr; i++)
+		in_use[i] = container_in_use(&st, &l.v[i]);
+	if (own.quiet)
+		for (size_t i = 0; i < l.nr; i++)
+			puts(l.v[i].name);
+	else if (json)
+		print_json(&l, in_use);
 	else
-		print_table(&l);
+		print_table(&l, in_use);
 out:
+	free(in_use);
 	container_list_release(&l);
 	container_store_release(&st);
 	return rc;

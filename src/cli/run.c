@@ -5,12 +5,13 @@
  */
 #include "cli/cli.h"
 #include "cli/cli_def.h"
+#include "cli/grants.h"
 #include "cli/launch_util.h"
 #include "cli/launch_def.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,33 +22,27 @@
 #include "util/xalloc.h"
 
 const char cmd_run_usage[] =
-	"usage: sbox run DEFINITION [OPTIONS] -- PROGRAM ARGS...\n"
+	"usage: sbox run [DEFINITION] [OPTIONS] -- PROGRAM ARGS...\n"
 	"\n"
 	"Creates a new container from DEFINITION, runs PROGRAM in it, and\n"
-	"removes the container. Exits with the program's status.\n"
+	"removes the container. Exits with the program's status. Grants\n"
+	"(--preset, --read, --write ...) add to DEFINITION as a definition that\n"
+	"extends it would; with no DEFINITION the preset \"base\" is the start:\n"
 	"\n"
-	"  -C, --project DIR use DIR as the project: ${PROJECT} and where the\n"
-	"                    program starts (default: the current folder, refused\n"
-	"                    when it is /, a home folder or holds one)\n"
-	"  --keep            keep the container afterwards (its name is printed)\n"
-	"  --report FILE     write a JSON report: container, exit status, signal,\n"
-	"                    duration\n"
-	"  --allow-weaker    run even when the kernel cannot enforce everything\n"
-	"  --timeout SECS    kill the container after SECS seconds (wall clock)\n"
-	LAUNCH_TRACE_HELP
-	"                    (with --report: the records are in the report too)\n"
+	"    sbox run --preset build-tools --write . --net none -- make test\n";
 
-	LAUNCH_PTY_USAGE;
+struct run_own {
+	unsigned keep;          /* first, for cli_set_flag */
+	const char *report;
+};
 
-static const struct option run_options[] = {
-	LAUNCH_SHARED_OPTIONS,
-	{ "keep", no_argument, NULL, 'k' },
-	{ "report", required_argument, NULL, 'r' },
-	LAUNCH_TRACE_OPTION,
-	{ "pty", no_argument, NULL, LAUNCH_OPT_PTY },
-	{ "no-pty", no_argument, NULL, LAUNCH_OPT_NO_PTY },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+static const struct cli_opt run_own_opts[] = {
+	{ "keep", 0, NULL, cli_set_flag, 1,
+	  "keep the container afterwards (its name is printed)" },
+	{ "report", 0, "FILE", cli_set_string, offsetof(struct run_own, report),
+	  "write a JSON report: container, exit status, signal, duration"
+	  " (with --trace: the denial records too)" },
+	CLI_OPT_END,
 };
 
 /* "<definition name>-run-<12 random hex digits>", at most 64 characters. */
@@ -70,7 +65,7 @@ write_report(const char *path, const char *name, int kept, int status,
 	struct strbuf sb = STRBUF_INIT;
 	int fd, ret = -1;
 
-	strbuf_addstr(&sb, "{\n  \"container\": ");
+	strbuf_addstr(&sb, "{\n  \"version\": 1,\n  \"container\": ");
 	strbuf_add_quoted(&sb, name);
 	strbuf_addf(&sb, ",\n  \"kept\": %s,\n  \"exit_status\": %d,\n",
 		    kept ? "true" : "false", status);
@@ -97,49 +92,38 @@ write_report(const char *path, const char *name, int kept, int status,
 }
 
 struct run_args {
-	const char *defpath, *report;
-	int keep;
+	const char *defpath;
+	struct run_own own;
 	struct launch_opts opts;
+	struct cli_grants grants;
+	struct cli_args args;
 };
 
 static int
 parse_run_args(int argc, char **argv, struct run_args *a)
 {
-	int c, rc = EXIT_OK;
+	const struct cli_optgroup groups[] = {
+		{ run_own_opts, &a->own },
+		{ launch_common_opts, &a->opts },
+		{ cli_grant_opts, &a->grants },
+		{ NULL, NULL },
+	};
+	int rc = cli_parse("run", argc, argv, groups, &a->args);
 
-	cli_getopt_reset();
-	while (optind < argc) {
-		if (argv[optind][0] != '-' && !a->defpath) {
-			a->defpath = argv[optind++];
-			continue;
-		}
-		if (!strcmp(argv[optind], "--")) {
-			a->opts.argv = argv + optind + 1;
-			break;
-		}
-		c = getopt_long(argc, argv, "+hC:", run_options, NULL);
-		if (c == -1)
-			break;
-		if (launch_opt_parse(c, optarg, &a->opts, "run", &rc)) {
-			if (rc)
-				return rc;
-		} else if (c == 'k') {
-			a->keep = 1;
-		} else if (c == 'r') {
-			a->report = optarg;
-		} else if (c == 'h') {
-			fputs(cmd_run_usage, stdout);
-			return -1;
-		} else {
-			return cli_usage_error("run", "unknown option '%s'",
-					       argv[optind - 1]);
-		}
-	}
-	if (!a->defpath)
-		return cli_usage_error("run", "expected a DEFINITION");
+	if (rc != CLI_CONTINUE)
+		return rc;
+	if (a->args.npos > 1)
+		return cli_usage_error("run", "unexpected '%s': put '--' before "
+				       "the program and its arguments",
+				       a->args.pos[1]);
+	a->defpath = a->args.npos ? a->args.pos[0] : NULL;
+	if (!a->defpath && !a->grants.given)
+		return cli_usage_error("run", "expected a DEFINITION or grants "
+				       "such as --preset");
+	a->opts.argv = a->args.rest;
 	if (!a->opts.argv || !a->opts.argv[0])
 		return cli_usage_error("run", "expected '--' and a PROGRAM");
-	return EXIT_OK;
+	return CLI_CONTINUE;
 }
 
 static int
@@ -171,19 +155,20 @@ run_in_new_container(struct container_store *st, struct container_def *def,
 	struct strbuf denials = STRBUF_INIT;
 
 	opts.def_path = a->defpath;
-	if (opts.trace && a->report)
+	if (opts.trace && a->own.report)
 		opts.trace_json = &denials;
 	rc = launch_in_container(def, st, &ci, &opts, &res);
 	container_info_release(&ci);
-	if (a->keep && container_run_keep(st, name, &err) < 0)
+	if (a->own.keep && container_run_keep(st, name, &err) < 0)
 		cli_warn("%s", err.msg);
-	else if (a->keep)
+	else if (a->own.keep)
 		fprintf(stderr, "sbox: kept container %s\n", name);
 	else if (container_remove(st, name, &err) < 0)
 		cli_warn("could not remove container %s: %s", name, err.msg);
-	if (a->report && write_report(a->report, name, a->keep, rc, &res,
-				      opts.trace ? &denials : NULL) < 0)
-		cli_warn("cannot write report '%s': %s", a->report,
+	if (a->own.report && write_report(a->own.report, name,
+					  (int)a->own.keep, rc, &res,
+					  opts.trace ? &denials : NULL) < 0)
+		cli_warn("cannot write report '%s': %s", a->own.report,
 			 strerror(errno));
 	strbuf_release(&denials);
 out:
@@ -206,11 +191,15 @@ cmd_run(int argc, char **argv)
 	int rc;
 
 	memset(&a, 0, sizeof(a));
-	rc = parse_run_args(argc, argv, &a);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
 	src_set_init(&srcs);
-	rc = cli_def_load(a.defpath, &none, &srcs, &def);
+	rc = parse_run_args(argc, argv, &a);
+	if (rc != CLI_CONTINUE)
+		goto out_srcs;
+	/* without a definition, runs are named after the preset */
+	rc = cli_def_load_grants(a.defpath, &a.grants, a.defpath ? NULL :
+				 a.grants.presets.nr ?
+				 a.grants.presets.v[a.grants.presets.nr - 1] :
+				 "base", &none, &srcs, &def);
 	if (rc)
 		goto out_srcs;
 	rc = cli_pick_project(&def, &a.opts, "run");
@@ -222,6 +211,8 @@ cmd_run(int argc, char **argv)
 	def_release(&def);
 out_srcs:
 	src_set_release(&srcs);
+	cli_grants_release(&a.grants);
+	cli_args_release(&a.args);
 	free(a.opts.project_buf);
 	return rc;
 }

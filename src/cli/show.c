@@ -2,15 +2,20 @@
 #include "cli/cli.h"
 #include "cli/container_out.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <time.h>
 
 const char cmd_show_usage[] =
-	"usage: sbox show NAME [--format text|json]\n"
+	"usage: sbox show NAME [OPTIONS]\n"
 	"\n"
-	"    --format json   machine-readable output\n";
+	"Shows one container's metadata and where its parts are. --format json\n"
+	"prints one object with \"version\": 1 and snake_case keys.\n";
+
+static const struct cli_opt show_opts[] = {
+	{ "format", 0, "text|json", cli_set_string, 0, "output format" },
+	CLI_OPT_END,
+};
 
 static void
 print_text(const struct container_info *ci)
@@ -37,43 +42,53 @@ print_text(const struct container_info *ci)
 int
 cmd_show(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
+	const char *format = "text";
+	const struct cli_optgroup groups[] = { { show_opts, &format },
+					       { NULL, NULL } };
 	struct container_store st = CONTAINER_STORE_INIT;
 	struct container_info ci = CONTAINER_INFO_INIT;
 	struct sbox_err err = SBOX_ERR_INIT;
-	int c, json = 0, rc;
+	struct cli_args a;
+	int json, rc;
 
-	while ((c = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
-		if (c != 'f')
-			return cli_usage_error("show", "unknown option '%s'",
-					       argv[optind - 1]);
-		json = container_out_format(optarg);
-		if (json < 0)
-			return cli_usage_error("show", "unknown format '%s' "
-					       "(use text or json)", optarg);
+	rc = cli_parse("show", argc, argv, groups, &a);
+	if (rc == CLI_CONTINUE && a.npos != 1)
+		rc = cli_usage_error("show", "expected one container name");
+	if (rc != CLI_CONTINUE)
+		goto out_args;
+	json = container_out_format(format);
+	if (json < 0) {
+		rc = cli_usage_error("show", "--format: expected text or json, "
+				     "not '%s'", format);
+		goto out_args;
 	}
-	if (argc - optind != 1)
-		return cli_usage_error("show", "expected one container name");
 	rc = container_out_open_store(&st);
 	if (rc)
-		return rc;
-	if (container_lookup(&st, argv[optind], &ci, &err) < 0) {
+		goto out_args;
+	if (container_lookup(&st, a.pos[0], &ci, &err) < 0) {
 		rc = cli_report(&err);
 		goto out;
 	}
 	if (json) {
-		json_t *v = container_out_json(&ci);
+		json_t *v = json_pack("{s:i}", "version",
+				      CONTAINER_JSON_VERSION);
+		json_t *c = container_out_json(&ci);
 
+		json_object_update(v, c);
+		json_decref(c);
+		json_object_set_new(v, "in_use",
+				    json_boolean(container_in_use(&st, &ci)));
 		container_out_print_json(v);
 		json_decref(v);
 	} else {
 		print_text(&ci);
+		printf("%-13s %s\n", "in use:",
+		       container_in_use(&st, &ci) ? "yes" : "no");
 	}
 out:
 	container_info_release(&ci);
 	container_store_release(&st);
+out_args:
+	cli_args_release(&a);
 	return rc;
 }

@@ -117,6 +117,32 @@ int container_find(struct container_store *st, const char *name,
 int container_hold(struct container_store *st, struct container_info *ci,
 		   struct sbox_err *err);
 
+/* 1 while a program runs in the container (someone holds it), else 0. */
+int container_in_use(struct container_store *st,
+		     const struct container_info *ci);
+
+/* One program running in a container (sbox ps). */
+struct container_run {
+	char *name;        /* the container */
+	long pid;          /* the sbox launching it */
+	long long started; /* seconds since the epoch */
+	char *command;     /* its command line, words joined by spaces */
+};
+
+struct container_run_list {
+	struct container_run *v;
+	size_t nr, alloc;
+};
+
+/* Record (and forget) that this process runs argv in container name. */
+int container_running_add(const struct container_store *st, const char *name,
+			  char *const *argv, struct sbox_err *err);
+void container_running_remove(const struct container_store *st, const char *name);
+/* Every live record, sorted by container and pid; stale ones are deleted. */
+int container_running_list(struct container_store *st,
+			   struct container_run_list *out, struct sbox_err *err);
+void container_run_list_release(struct container_run_list *l);
+
 struct container_list {
 	struct container_info *v;  /* sorted by name */
 	size_t nr, alloc;
@@ -266,6 +292,8 @@ struct container_limits {
  */
 int container_export(struct container_store *st, const char *name,
 		     const char *path, struct sbox_err *err);
+/* The temporary file export `pid` writes before renaming it to path. */
+char *container_export_tmp_path(const char *path, long pid);
 
 /*
  * Create a container from an archive written by container_export,
@@ -275,6 +303,11 @@ int container_export(struct container_store *st, const char *name,
 int container_import(struct container_store *st, const char *path,
 		     const char *name, const struct container_limits *limits,
 		     struct container_info *out, struct sbox_err *err);
+
+/* The same from an open descriptor (a pipe); label names it in errors. */
+int container_import_fd(struct container_store *st, int fd, const char *label,
+			const char *name, const struct container_limits *limits,
+			struct container_info *out, struct sbox_err *err);
 
 /* The same from memory (fuzzing). */
 int container_import_memory(struct container_store *st, const void *buf,

@@ -273,7 +273,7 @@ out_open(const char *path, struct out_file *o, struct sbox_err *err)
 	free(dir);
 	if (o->fd >= 0)
 		return 0;
-	o->tmp = xasprintf("%s.sbox-tmp-%ld", path, (long)getpid());
+	o->tmp = container_export_tmp_path(path, (long)getpid());
 	o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 		     O_CLOEXEC, 0600);
 	if (o->fd < 0)
@@ -329,6 +329,30 @@ out_commit(struct out_file *o, const char *path, struct sbox_err *err)
 	return rc;
 }
 
+char *
+container_export_tmp_path(const char *path, long pid)
+{
+	return xasprintf("%s.sbox-tmp-%ld", path, pid);
+}
+
+/* "-": a plain tar to standard output (nothing to rename). */
+static int
+export_stdout(struct container_store *st, const char *name,
+	      struct sbox_err *err)
+{
+	struct container_info ci = CONTAINER_INFO_INIT;
+	int cfd = -1, rc = -1;
+
+	if (container_lookup(st, name, &ci, err) == 0 &&
+	    container_hold(st, &ci, err) == 0 &&
+	    (cfd = fs_open_dir(st->dirfd, name, err)) >= 0)
+		rc = export_to_fd(&ci, cfd, STDOUT_FILENO, "-", err);
+	if (cfd >= 0)
+		close(cfd);
+	container_info_release(&ci);
+	return rc;
+}
+
 int
 container_export(struct container_store *st, const char *name,
 		 const char *path, struct sbox_err *err)
@@ -337,6 +361,8 @@ container_export(struct container_store *st, const char *name,
 	struct out_file o = { -1, NULL };
 	int cfd = -1, rc = -1;
 
+	if (!strcmp(path, "-"))
+		return export_stdout(st, name, err);
 	if (container_lookup(st, name, &ci, err) < 0 ||
 	    container_hold(st, &ci, err) < 0)
 		goto out;

@@ -261,7 +261,9 @@ container_import(struct container_store *st, const char *path,
 	struct archive *a = unpack_reader_new();
 	int rc = -1;
 
-	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+	/* "-" (NULL to libarchive): standard input */
+	if (archive_read_open_filename(a, strcmp(path, "-") ? path : NULL,
+				       65536) != ARCHIVE_OK) {
 		if (archive_errno(a) == ENOENT || archive_errno(a) == EACCES)
 			err_set(err, SBOX_E_IO, "cannot read '%s': %s", path,
 				archive_error_string(a));
@@ -272,6 +274,23 @@ container_import(struct container_store *st, const char *path,
 	}
 	rc = import_archive(st, a, path, name, limits, out, err);
 out:
+	archive_read_free(a);
+	return rc;
+}
+
+int
+container_import_fd(struct container_store *st, int fd, const char *label,
+		    const char *name, const struct container_limits *limits,
+		    struct container_info *out, struct sbox_err *err)
+{
+	struct archive *a = unpack_reader_new();
+	int rc = -1;
+
+	if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK)
+		not_sbox(label, err, archive_error_string(a) ?
+			 archive_error_string(a) : "unreadable");
+	else
+		rc = import_archive(st, a, label, name, limits, out, err);
 	archive_read_free(a);
 	return rc;
 }

@@ -88,6 +88,7 @@ struct container_def {
 	int has_home, has_network;
 	/* where scalar keys were written, for later diagnostics */
 	struct src_loc name_loc, network_loc, home_loc, program_loc;
+	struct src_loc sbpl_import_loc, sbpl_raw_loc;
 };
 
 void def_init(struct container_def *d);
@@ -102,6 +103,27 @@ void def_release(struct container_def *d);
  */
 int def_load(const char *path, struct src_set *srcs, struct diag_list *diags,
 	     struct container_def *out);
+
+/*
+ * Same for a document held in memory (the definition sbox launch, run and
+ * compile build from --preset, --read ... flags): name labels it in
+ * diagnostics; relative `extends` resolve against the folder part of
+ * name, so callers give absolute paths.
+ */
+int def_load_doc(const char *name, const char *text, struct src_set *srcs,
+		 struct diag_list *diags, struct container_def *out);
+
+/*
+ * Names of what sbox ships in <datadir>: presets (profiles/<name>.json)
+ * and templates (templates/<name>[.tar*]), sorted; free with
+ * def_strlist_release.
+ */
+void def_preset_names(struct def_strlist *out);
+void def_template_names(struct def_strlist *out);
+int def_preset_exists(const char *name);
+void def_strlist_release(struct def_strlist *l);
+void def_strlist_add(struct def_strlist *l, const char *s);
+int def_strlist_has(const struct def_strlist *l, const char *s);
 
 /*
  * Parse and validate a definition held in memory that must stand alone

@@ -24,8 +24,16 @@ void def_merge(struct container_def *child, const struct container_def *base);
 /* Checks on the merged definition (impossible combinations). */
 int def_validate(const struct container_def *d, struct diag_list *diags);
 
-void def_strlist_add(struct def_strlist *l, const char *s);
-int def_strlist_has(const struct def_strlist *l, const char *s);
+/*
+ * A bare template name (no '/') must be a shipped template or a file next
+ * to the definition, as container creation will look for it: an error
+ * with the closest shipped name otherwise, found now rather than at create.
+ */
+int def_template_check(const char *name, struct src_loc loc,
+		       struct diag_list *diags);
+/* " (did you mean 'x'?)" for the closest preset to name, or "". */
+void def_preset_hint(const char *name, char *out, size_t outlen);
+
 void def_pathlist_add(struct def_path_list *l, const char *p,
 		      struct src_loc loc);
 /* Keep the first occurrence of every path. */

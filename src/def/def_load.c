@@ -109,8 +109,17 @@ load_bases(const struct def_node *root, const char *path, struct src_set *srcs,
 		target = extends_target(path, items[i].str);
 		def_init(&base);
 		if (is_preset_name(items[i].str) && access(target, F_OK) < 0) {
-			diag_add(diags, DIAG_ERROR, items[i].loc, "def-extends",
-				 "unknown preset '%s' (no %s)", items[i].str, target);
+			char hint[96];
+
+			def_preset_hint(items[i].str, hint, sizeof(hint));
+			if (hint[0])
+				diag_add(diags, DIAG_ERROR, items[i].loc,
+					 "def-extends", "unknown preset '%s'%s",
+					 items[i].str, hint);
+			else
+				diag_add(diags, DIAG_ERROR, items[i].loc,
+					 "def-extends", "unknown preset '%s' (no %s)",
+					 items[i].str, target);
 			rc = -1;
 		} else if (load_file(target, items[i].loc, srcs, diags, stack, &base) < 0)
 			rc = -1;
@@ -152,25 +161,17 @@ enter(const char *path, struct src_loc from, struct diag_list *diags,
 	return 0;
 }
 
+/* Parse one document (text owned by srcs from here on) and its bases. */
 static int
-load_file(const char *path, struct src_loc from, struct src_set *srcs,
+load_text(const char *path, char *text, size_t len, struct src_set *srcs,
 	  struct diag_list *diags, struct load_stack *stack,
 	  struct container_def *out)
 {
 	struct def_node root;
-	struct sbox_err err = SBOX_ERR_INIT;
 	struct src_file *f;
-	char *text;
-	size_t len;
 	int rc = -1;
 
 	memset(&root, 0, sizeof(root));
-	if (enter(path, from, diags, stack) < 0)
-		return -1;
-	if (input_read(path, INPUT_DEF_MAX, &text, &len, &err) < 0) {
-		diag_add(diags, DIAG_ERROR, from, "def-io", "%s", err.msg);
-		goto out;
-	}
 	f = src_set_add(srcs, path, text, len);
 	if (parse_text(f, diags, &root) < 0)
 		goto out;
@@ -179,8 +180,46 @@ load_file(const char *path, struct src_loc from, struct src_set *srcs,
 		rc = -1;
 out:
 	def_node_release(&root);
+	return rc;
+}
+
+static int
+load_file(const char *path, struct src_loc from, struct src_set *srcs,
+	  struct diag_list *diags, struct load_stack *stack,
+	  struct container_def *out)
+{
+	struct sbox_err err = SBOX_ERR_INIT;
+	char *text;
+	size_t len;
+	int rc = -1;
+
+	if (enter(path, from, diags, stack) < 0)
+		return -1;
+	if (input_read(path, INPUT_DEF_MAX, &text, &len, &err) < 0)
+		diag_add(diags, DIAG_ERROR, from, "def-io", "%s", err.msg);
+	else
+		rc = load_text(path, text, len, srcs, diags, stack, out);
 	free(stack->real[--stack->nr]);
 	return rc;
+}
+
+/* What every load ends with: duplicates out, whole-definition checks. */
+static int
+load_finish(int rc, size_t errors_before, struct diag_list *diags,
+	    struct container_def *out)
+{
+	if (rc == 0) {
+		def_pathlist_dedupe(&out->fs_read);
+		def_pathlist_dedupe(&out->fs_write);
+		def_pathlist_dedupe(&out->fs_exec);
+		def_pathlist_dedupe(&out->fs_deny);
+		def_validate(out, diags);
+	}
+	if (diags->nerrors != errors_before) {
+		def_release(out);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -193,18 +232,22 @@ def_load(const char *path, struct src_set *srcs, struct diag_list *diags,
 
 	def_init(out);
 	out->source = xstrdup(path);
-	if (load_file(path, none, srcs, diags, &stack, out) == 0) {
-		def_pathlist_dedupe(&out->fs_read);
-		def_pathlist_dedupe(&out->fs_write);
-		def_pathlist_dedupe(&out->fs_exec);
-		def_pathlist_dedupe(&out->fs_deny);
-		def_validate(out, diags);
-	}
-	if (diags->nerrors != errors_before) {
-		def_release(out);
-		return -1;
-	}
-	return 0;
+	return load_finish(load_file(path, none, srcs, diags, &stack, out),
+			   errors_before, diags, out);
+}
+
+int
+def_load_doc(const char *name, const char *text, struct src_set *srcs,
+	     struct diag_list *diags, struct container_def *out)
+{
+	struct load_stack stack = { { 0 }, 0 };
+	size_t errors_before = diags->nerrors;
+
+	def_init(out);
+	out->source = xstrdup(name);
+	return load_finish(load_text(name, xstrdup(text), strlen(text), srcs,
+				     diags, &stack, out),
+			   errors_before, diags, out);
 }
 
 int

@@ -239,6 +239,10 @@ def_merge(struct container_def *child, const struct container_def *base)
 	merge_strlist(&child->mach_lookup, &base->mach_lookup);
 	merge_str(&child->macos_min_version, base->macos_min_version);
 	merge_strlist(&child->sbpl_import, &base->sbpl_import);
+	if (!child->sbpl_import_loc.file)
+		child->sbpl_import_loc = base->sbpl_import_loc;
+	if (!child->sbpl_raw)
+		child->sbpl_raw_loc = base->sbpl_raw_loc;
 	merge_str(&child->sbpl_raw, base->sbpl_raw);
 }
 

@@ -275,7 +275,9 @@ static int
 key_template(const struct def_node *n, struct diag_list *diags,
 	     struct container_def *d)
 {
-	return take_string(n, "template", diags, &d->template_name);
+	if (take_string(n, "template", diags, &d->template_name) < 0)
+		return -1;
+	return def_template_check(d->template_name, n->loc, diags);
 }
 
 static int
@@ -557,10 +559,13 @@ key_sbpl(const struct def_node *n, struct diag_list *diags,
 	for (size_t i = 0; i < n->nkids; i++) {
 		const struct def_node *k = &n->kids[i];
 
-		if (!strcmp(k->key, "import"))
+		if (!strcmp(k->key, "import")) {
 			rc |= take_strlist(k, "sbpl.import", diags, &d->sbpl_import);
-		else if (!strcmp(k->key, "raw"))
+			d->sbpl_import_loc = k->loc;
+		} else if (!strcmp(k->key, "raw")) {
 			rc |= take_string(k, "sbpl.raw", diags, &d->sbpl_raw);
+			d->sbpl_raw_loc = k->loc;
+		}
 		else
 			rc = unknown_key(k, "sbpl (import, raw)", diags);
 	}

@@ -253,8 +253,14 @@ policy_decide(const struct policy *p, const char *op, const char *arg,
 	const struct vocab_op *vop = vocab_op_find(p->vocab, op);
 
 	memset(out, 0, sizeof(*out));
-	if (!vop)
+	if (!vop) {
+		const char *near = vocab_op_suggest(p->vocab, op);
+
+		if (near)
+			return err_set(err, SBOX_E_INVALID, "unknown operation "
+				       "'%s' (did you mean '%s'?)", op, near);
 		return err_set(err, SBOX_E_INVALID, "unknown operation '%s'", op);
+	}
 	while (vop && out->nchain < DECIDE_MAX_CHAIN) {
 		out->chain[out->nchain++] = vop->name;
 		out->op = vop->name;

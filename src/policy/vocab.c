@@ -6,6 +6,8 @@
  * vocab_op values the API hands out are built from them on first use.
  */
 #include "policy/vocab.h"
+#include "util/suggest.h"
+#include "util/xalloc.h"
 #include "policy/vocab_data.h"
 
 #include <stdio.h>
@@ -502,4 +504,18 @@ vocab_modifier_find(const char *name)
 		if (!strcmp(modifier_rows[i].name, name))
 			return modifier_struct(i);
 	return NULL;
+}
+
+const char *
+vocab_op_suggest(const struct vocab *v, const char *name)
+{
+	size_t n = vocab_op_count(v);
+	const char **names = xcalloc(n + 1, sizeof(*names));
+	const char *best;
+
+	for (size_t i = 0; i < n; i++)
+		names[i] = vocab_op_at(v, i)->name;
+	best = suggest_closest(name, names, n);
+	free(names);
+	return best;
 }

@@ -63,6 +63,8 @@ bool vocab_op_accepts_category(const struct vocab_op *op, const char *cat);
 bool vocab_op_accepts_modifier(const struct vocab_op *op, const char *mod);
 /* Number of operations in v and the i-th one (for listings). */
 size_t vocab_op_count(const struct vocab *v);
+/* The closest operation name to a mistyped one ("file-reed*"), or NULL. */
+const char *vocab_op_suggest(const struct vocab *v, const char *name);
 const struct vocab_op *vocab_op_at(const struct vocab *v, size_t i);
 
 /* Argument types of filters (simbple SB_VALUE_TYPE_*). */

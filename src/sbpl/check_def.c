@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *
@@ -43,6 +44,58 @@ check_vars(const struct sbpl_opts *opts, const struct container_def *d,
 	}
 }
 
+/* The folder of path, then dirs (NULL-terminated heap copy). */
+static const char **
+include_dirs_with(const char *path, const char *const *dirs, char **dir)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = 0;
+	const char **v;
+
+	while (dirs && dirs[n])
+		n++;
+	v = xcalloc(n + 2, sizeof(*v));
+	*dir = !slash ? xstrdup(".") : slash == path ? xstrdup("/") :
+	       xstrndup(path, (size_t)(slash - path));
+	v[0] = *dir;
+	for (size_t i = 0; i < n; i++)
+		v[i + 1] = dirs[i];
+	return v;
+}
+
+/*
+ * A diagnostic in the definition's sbpl escape hatch, as compiled, also
+ * points at the "sbpl.import" or "sbpl.raw" of the definition it came
+ * from: that is the line the user can change.
+ */
+static void
+point_back(const struct container_def *d, const char *name, const char *text,
+	   struct diag_list *diags, size_t first)
+{
+	const char *hatch = strstr(text, ";; sbpl escape hatch from the definition");
+	size_t start = hatch ? (size_t)(hatch - text) : (size_t)-1;
+
+	for (size_t i = first; i < diags->nr; i++) {
+		struct diag *g = &diags->v[i];
+		const char *line;
+		int is_import;
+
+		if (!g->loc.file || strcmp(g->loc.file->name, name) ||
+		    g->loc.start < start || g->related)
+			continue;
+		line = g->loc.file->text + g->loc.start;
+		while (line > g->loc.file->text && line[-1] != '\n')
+			line--;
+		is_import = !strncmp(line, "(import ", 8);
+		if (is_import && d->sbpl_import_loc.file)
+			diag_add_related(g, d->sbpl_import_loc,
+					 "from the definition's sbpl.import");
+		else if (!is_import && d->sbpl_raw_loc.file)
+			diag_add_related(g, d->sbpl_raw_loc,
+					 "from the definition's sbpl.raw");
+	}
+}
+
 static int
 lint_compiled(const char *path, const struct container_def *d,
 	      const struct sbpl_opts *opts, struct src_set *srcs,
@@ -53,8 +106,9 @@ lint_compiled(const char *path, const struct container_def *d,
 	struct sbox_err err = SBOX_ERR_INIT;
 	struct sbpl_opts so = *opts;
 	struct policy pol;
-	const char **pv;
-	char *name = xasprintf("%s (compiled)", path);
+	const char **pv, **dirs = NULL;
+	size_t first;
+	char *name = xasprintf("%s (compiled)", path), *dir = NULL;
 	int rc;
 
 	if (sbpl_emit_def(d, &text, &params, &err) < 0) {
@@ -68,11 +122,19 @@ lint_compiled(const char *path, const struct container_def *d,
 	for (size_t i = 0; i < params.nr; i++)
 		pv[i] = params.v[i];
 	so.params = pv;
+	/* sbpl.import resolves next to the definition first, as the launch
+	 * does (backend/seatbelt_plan.c), then in the -I folders */
+	dirs = include_dirs_with(path, opts->include_dirs, &dir);
+	so.include_dirs = dirs;
 	so.prepend = NULL;
 	policy_init(&pol, opts->vocab ? opts->vocab : vocab_latest());
+	first = diags->nr;
 	rc = sbpl_eval_string(name, text.buf, &so, srcs, diags, &pol);
+	point_back(d, name, text.buf, diags, first);
 	policy_release(&pol);
 	free(pv);
+	free(dirs);
+	free(dir);
 out:
 	for (size_t i = 0; i < params.nr; i++)
 		free(params.v[i]);
@@ -136,6 +198,45 @@ lint_program(const struct container_def *d, struct diag_list *diags)
 	free(path);
 }
 
+/* Is p at or below dir? */
+static int
+below(const char *p, const char *dir)
+{
+	size_t n = dir ? strlen(dir) : 0;
+
+	return n && !strncmp(p, dir, n) && (p[n] == '/' || !p[n]);
+}
+
+/*
+ * Grants, written in this definition (not its presets), of paths that do
+ * not exist here: often a typo, or a folder made later. The container's
+ * own folders and TMPDIR are made at launch, so they are not reported.
+ */
+static void
+lint_missing(const char *path, const struct container_def *d,
+	     const struct def_vars *vars, struct diag_list *diags)
+{
+	const struct def_path_list *lists[] = { &d->fs_read, &d->fs_write,
+						&d->fs_exec };
+	struct stat st;
+
+	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+		for (size_t i = 0; i < lists[l]->nr; i++) {
+			const struct def_path *dp = &lists[l]->v[i];
+
+			if (!dp->loc.file || strcmp(dp->loc.file->name, path) ||
+			    below(dp->path, vars->container) ||
+			    below(dp->path, vars->tmpdir) ||
+			    lstat(dp->path, &st) == 0)
+				continue;
+			diag_add(diags, DIAG_NOTE, dp->loc, "def-path-missing",
+				 "'%s' does not exist on this machine: the "
+				 "grant has no effect until it does",
+				 dp->path);
+		}
+	}
+}
+
 int
 sbpl_check_def(const char *path, const struct sbpl_opts *opts,
 	       struct src_set *srcs, struct diag_list *diags)
@@ -173,6 +274,7 @@ sbpl_check_def(const char *path, const struct sbpl_opts *opts,
 		rc = 1;
 	} else {
 		lint_program(&d, diags);
+		lint_missing(path, &d, &vars, diags);
 		lint_broad_grants(&d, vars.home, diags);
 		rc = lint_compiled(path, &d, opts, srcs, diags);
 	}

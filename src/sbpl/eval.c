@@ -157,6 +157,11 @@ eval_unbound(struct interp *in, struct sval *sym)
 				    "unbound variable: %s (%s; guard it with "
 				    "(if (defined? '%s) ...))",
 				    sym->u.sym->name, why, sym->u.sym->name);
+	why = vocab_op_suggest(in->vocab, sym->u.sym->name);
+	if (why)
+		return interp_error(in, sym->loc, "unbound-variable",
+				    "unbound variable: %s (did you mean the "
+				    "operation %s?)", sym->u.sym->name, why);
 	return interp_error(in, sym->loc, "unbound-variable",
 			    "unbound variable: %s", sym->u.sym->name);
 }

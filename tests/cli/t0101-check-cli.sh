@@ -38,7 +38,7 @@ expect_rc 1 "--strict-params makes a missing param #f (an error)" \
 expect_grep 'good.sb:4:28: error: .*not a string.*\[type\]' "$T_TMP/out" "strict: type error at the param"
 
 expect_rc 1 "errors exit 1" "$SBOX" check "$T_TMP/bad.sb"
-expect_grep 'bad.sb:2:8: error: unbound variable: file-reed\* \[unbound-variable\]' "$T_TMP/out" "macOS wording and position"
+expect_grep 'bad.sb:2:8: error: unbound variable: file-reed\* (did you mean the operation file-read\*?) \[unbound-variable\]' "$T_TMP/out" "macOS wording and position, with the closest operation"
 expect_grep '^  (allow file-reed\*' "$T_TMP/out" "source line shown"
 expect_grep '^         \^~~~~~~~~~' "$T_TMP/out" "caret under the name"
 expect_rc 1 "several files: worst status" "$SBOX" check "$T_TMP/good.sb" "$T_TMP/bad.sb"

@@ -15,8 +15,8 @@ expect_grep "container 'imp' already exists" "$T_TMP/err" "clear exists error"
 expect_rc 0 "import under another name" "$SBOX" import "$T_TMP/good.tar" --name second-one
 
 expect_rc 0 "list" "$SBOX" list
-expect_grep '^NAME  *IDENTIFIER  *CREATED  *ROOT  *DIGEST$' "$T_TMP/out" "list header"
-expect_grep '^imp  *org\.example\.imp  *20[0-9-]* [0-9:]*Z  *no  *sha256:' "$T_TMP/out" "list row"
+expect_grep '^NAME  *IDENTIFIER  *CREATED  *ROOT  *IN USE  *DIGEST$' "$T_TMP/out" "list header"
+expect_grep '^imp  *org\.example\.imp  *20[0-9-]* [0-9:]*Z  *no  *no  *sha256:' "$T_TMP/out" "list row"
 # Columns line up: the IDENTIFIER column starts at the same offset on every line.
 cols=$(awk '{ print index($0, $2) }' "$T_TMP/out" | sort -u | wc -l)
 [ "$cols" -eq 1 ] && ok "columns aligned" || not_ok "columns not aligned"
@@ -30,10 +30,10 @@ names = [c["name"] for c in d["containers"]]
 assert names == ["imp", "second-one"], names
 c = d["containers"][0]
 keys = ["name", "identifier", "digest", "created", "owner_uid", "sbox_version",
-        "template", "has_root", "path", "data", "root", "definition"]
+        "template", "has_root", "path", "data", "root", "definition", "in_use"]
 assert list(c) == keys, list(c)
 assert c["path"] == sys.argv[2] + "/imp" and c["data"] == c["path"] + "/Data"
-assert c["root"] is None and c["has_root"] is False
+assert c["root"] is None and c["has_root"] is False and c["in_use"] is False
 assert c["digest"].startswith("sha256:") and len(c["digest"]) == 71
 PY
 
@@ -53,7 +53,7 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["name"]=="
 expect_rc 2 "show unknown" "$SBOX" show nope
 expect_grep "no container named 'nope'" "$T_TMP/err" "show unknown message"
 expect_rc 2 "show bad format" "$SBOX" show imp --format yaml
-expect_grep "unknown format 'yaml' (use text or json)" "$T_TMP/err" "bad format message"
+expect_grep "\-\-format: expected text or json, not 'yaml'" "$T_TMP/err" "bad format message"
 expect_rc 2 "list bad option" "$SBOX" list --frob
 
 python3 - "$SBOX_HOME/imp/metadata.plist" <<'PY' && ok "metadata is a plist" || not_ok "metadata is a plist"

@@ -96,7 +96,7 @@ expect_grep "contains '\.\.'" "$T_TMP/err" "says why"
 
 printf '{ "name": "nope", "template": "no-such-template" }\n' >"$D/nope.json"
 expect_rc 2 "unknown template" "$SBOX" create "$D/nope.json"
-expect_grep "template 'no-such-template' not found" "$T_TMP/err" "unknown template message"
+expect_grep "unknown template 'no-such-template'" "$T_TMP/err" "unknown template message (found when the definition is read)"
 [ -z "$(ls -A "$SBOX_HOME" | grep -v '^\.lock$' | grep '^\.')" ] && ok "failed creates leave nothing" || not_ok "leftovers"
 
 # Under sudo the store and everything in it belong to the invoking user.

@@ -34,7 +34,7 @@ n=$(grep -vc '^#' "$TOP/tests/def/explain.tsv")
 expect_rc 1 "json deny exits 1" "$SBOX" explain --macos 10.15 --format json a3-parent-child.sb file-read-metadata /X/secret/k
 expect_grep '"decision": "deny"' "$T_TMP/out" "json decision"
 expect_grep '"line": 4' "$T_TMP/out" "json rule line"
-expect_grep '"decided-by-operation": "file-read\*"' "$T_TMP/out" "json deciding operation"
+expect_grep '"decided_by_operation": "file-read\*"' "$T_TMP/out" "json deciding operation"
 # bad input
 expect_rc 2 "unknown operation" "$SBOX" explain a1-order.sb file-raed-data /x
 expect_rc 2 "missing profile" "$SBOX" explain no-such.sb file-read-data /x
