@@ -97,7 +97,10 @@ class Term:
                 while True:
                     _, st = os.waitpid(job, os.WUNTRACED)
                     if os.WIFSTOPPED(st):
-                        os.tcsetpgrp(0, os.getpgrp())
+                        # an fg handled before this stop was reaped has
+                        # continued the job: the terminal stays its own
+                        if proc_state(job) == "T":
+                            os.tcsetpgrp(0, os.getpgrp())
                         continue
                     if os.WIFEXITED(st):
                         os._exit(os.WEXITSTATUS(st))
@@ -322,6 +325,14 @@ def wait_stopped(t, want=True, secs=5):
     return False
 
 
+def proc_state(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return ""
+
+
 def wait_shell_has_terminal(t, secs=5):
     """The driver's shell took the terminal back from the stopped job (its
     wait loop runs after the stop is seen; a bg sent before that would
@@ -344,6 +355,7 @@ def tstp_pty(a):
     os.kill(t.pid, signal.SIGTSTP)
     check(wait_stopped(t), "SIGTSTP stops sbox")
     t.same_modes("the user's terminal is given back while sbox is stopped")
+    check(wait_shell_has_terminal(t), "the shell is the foreground again")
     os.kill(t.shell, signal.SIGUSR1)  # fg: the terminal, then SIGCONT
     check(wait_stopped(t, False) and wait_raw(t),
           "fg (SIGCONT): sbox runs again, raw mode again")
