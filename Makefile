@@ -59,7 +59,7 @@ STATIC_SBOX_LIBS := $(call NO_SECCOMP,$(shell $(PKG_CONFIG) --static \
 SBOX_DYN_LIBS := $(call NO_SECCOMP,$(PKG_LIBS))
 ifeq ($(STATIC_LIBS),1)
 ifeq ($(filter -fsanitize=%,$(LDFLAGS)),)
-SBOX_LIBS := -static-pie $(STATIC_SBOX_LIBS)
+SBOX_LIBS := -static-pie -Wl,-z,pack-relative-relocs $(STATIC_SBOX_LIBS)
 # valgrind cannot see malloc in a static binary: its test runs this twin
 SBOX_VALGRIND = $(BUILD)/sbox-dynamic
 else

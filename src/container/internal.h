@@ -60,6 +60,9 @@ int fs_chown_tree(int dirfd, uid_t uid, gid_t gid, struct sbox_err *err);
 int fs_write_file(int dirfd, const char *name, const void *buf, size_t len,
 		  mode_t mode, struct sbox_err *err);
 /* Read name (a regular file of at most max bytes), NUL-terminated. */
+/* ephemeral containers are named NAME-run-ID (container_create_run) */
+#define RUN_INFIX "-run-"
+
 int fs_read_file(int dirfd, const char *name, size_t max, char **out,
 		 size_t *len, struct sbox_err *err);
 /* Make a fresh folder "<prefix><unique>" under dirfd; returns its name. */

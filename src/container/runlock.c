@@ -22,7 +22,6 @@
 
 #define RUN_LOCK ".sbox-run"
 /* only names sbox run gives are looked at: "<name>-run-<12 hex>" */
-#define RUN_INFIX "-run-"
 
 int
 store_run_mark(int cfd, struct sbox_err *err)

@@ -273,10 +273,42 @@ store_clear_leftovers(struct container_store *st, struct sbox_err *err)
 	return 0;
 }
 
+/*
+ * One look at the store's names says whether anything needs tidying; most
+ * commands find nothing and so take no lock and read the folder once.
+ * Whatever shows up after the look belongs to a command still running.
+ */
+static void
+store_tidy_needs(struct container_store *st, int *leftovers, int *runs)
+{
+	int dfd = dup(st->dirfd);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *de;
+
+	*leftovers = *runs = 1;  /* cannot look: do both, as before */
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return;
+	}
+	*leftovers = *runs = 0;
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (!strncmp(de->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) ||
+		    !strncmp(de->d_name, RM_PREFIX, strlen(RM_PREFIX)))
+			*leftovers = 1;
+		else if (de->d_name[0] != '.' && strstr(de->d_name, RUN_INFIX))
+			*runs = 1;
+	}
+	closedir(d);
+}
+
 int
 container_store_open_path(struct container_store *st, const char *path,
 			  struct sbox_err *err)
 {
+	int leftovers, runs;
+
 	if (!st->user_home)
 		store_pick_user(st);
 	if (path[0] != '/')
@@ -286,10 +318,13 @@ container_store_open_path(struct container_store *st, const char *path,
 	st->dirfd = store_make_path(st, path, err);
 	if (st->dirfd < 0)
 		goto fail;
-	if (store_check_owner(st, err) < 0 ||
-	    store_clear_leftovers(st, err) < 0)
+	if (store_check_owner(st, err) < 0)
 		goto fail;
-	store_reap_runs(st);
+	store_tidy_needs(st, &leftovers, &runs);
+	if (leftovers && store_clear_leftovers(st, err) < 0)
+		goto fail;
+	if (runs)
+		store_reap_runs(st);
 	return 0;
 fail:
 	container_store_release(st);
