@@ -86,4 +86,18 @@ expect_rc 0 "an interrupted update is completed at the next launch" \
 [ -e "$SBOX_HOME/cur/.metadata.plist.new" ] &&
 	not_ok "the pending metadata was moved into place" ||
 	ok "the pending metadata was moved into place"
+
+# the common launch reads no metadata: a container whose stored definition
+# is the named file byte for byte runs without parsing metadata.plist (the
+# costliest step of a launch), and a stored copy that differs still goes
+# through the digest (above)
+expect_rc 0 "launch" "$SBOX" launch "$DEF" -- true
+cp "$SBOX_HOME/cur/metadata.plist" "$T_TMP/meta.good"
+printf 'not a plist' >"$SBOX_HOME/cur/metadata.plist"
+expect_rc 0 "the named file runs without reading metadata.plist" \
+	"$SBOX" launch "$DEF" -- true
+sed -i 's/"localhost"/"none"/' "$DEF"
+expect_rc 2 "a changed file needs metadata.plist, which is damaged" \
+	"$SBOX" launch "$DEF" -- true
+cp "$T_TMP/meta.good" "$SBOX_HOME/cur/metadata.plist"
 done_testing
