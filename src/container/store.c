@@ -128,7 +128,7 @@ store_default_path(const struct container_store *st, struct sbox_err *err)
  * acting for a user, a folder swapped for a symlink after mkdir must not
  * make us chown (or build in) whatever the link names.
  */
-static int
+int
 store_make_path(const struct container_store *st, const char *path,
 		struct sbox_err *err)
 {

@@ -147,6 +147,14 @@ int def_uses_project(const struct container_def *def);
 
 /* Add a deny of path (absolute, resolved) that no grant can undo. */
 void def_deny_path(struct container_def *def, const char *path);
+/*
+ * Drop every read, write and exec grant of path or below it, but those of
+ * keep or below it (keep may be NULL): a grant more specific than a deny
+ * would open a hole in it. Paths absolute and resolved, as after
+ * def_resolve.
+ */
+void def_ungrant_under(struct container_def *def, const char *path,
+		       const char *keep);
 
 /* Collapse repeated slashes and drop a trailing one ("/" stays). */
 void def_path_normalise(char *path);
