@@ -90,20 +90,21 @@ refuse(const char *name, enum seal_state s, struct sbox_err *err)
 	if (s == SEAL_NONE)
 		return err_set(err, SBOX_E_INVALID, "container '%s' has no "
 			       "seal (it was made by an older sbox, or its "
-			       "seal was removed), so it is not run by name: "
+			       "seal was removed), so sbox neither runs it by "
+			       "name nor exports it: "
 			       "launch it once from its definition file, "
 			       "which seals it, or rebuild it with --recreate",
 			       name);
 	if (s == SEAL_OTHER_KEY)
 		return err_set(err, SBOX_E_INVALID, "container '%s' was sealed "
 			       "with another key than yours (another user's, "
-			       "or a seal key that was removed since), so it "
-			       "is not run by name: launch it once from its "
+			       "or a seal key that was removed since), so sbox "
+			       "neither runs it by name nor exports it: launch it once from its "
 			       "definition file, which seals it again, or "
 			       "remove it (sbox rm %s)", name, name);
 	return err_set(err, SBOX_E_INVALID, "container '%s' was changed "
 		       "outside sbox: its definition.json does not match its "
-		       "seal, so it is not run; remove it (sbox rm %s) or "
+		       "seal, so it is not run or exported; remove it (sbox rm %s) or "
 		       "rebuild it from its definition file with --recreate",
 		       name, name);
 }
