@@ -27,15 +27,31 @@ expect_grep() {
 		not_ok "$3 (no '$1' in $(basename "$2"))"; sed 's/^/#   /' "$2" | head -20
 	fi
 }
+# user_home USER: a fresh home owned by USER ("" = the current user), so
+# that sbox can keep its seal key there (tests/security/t0541); prints it.
+user_home() {
+	uh=$(mktemp -d "${SBOX_TEST_TMP:-/tmp}/home.XXXXXX")
+	chmod 755 "$uh"
+	case "$uh" in "${SBOX_TEST_TMP:-/nonexistent}"/*) chmod 755 "$SBOX_TEST_TMP" ;; esac
+	[ -n "$1" ] && chown "$1" "$uh"
+	echo "$uh"
+}
 # run_suites: the script's `suite LABEL USER` as root and then as the
 # unprivileged $TEST_USER (created when missing); as a normal user, once.
+# The unprivileged suite gets a HOME of its own (sbox seals containers
+# with a key kept under HOME, which must be writable).
 run_suites() {
 	TEST_USER=${TEST_USER:-${SBOX_TEST_USER:-sboxtest}}
 	if [ "$(id -u)" -eq 0 ]; then
 		suite root ""
 		id "$TEST_USER" >/dev/null 2>&1 ||
 			useradd -M -r -s /usr/sbin/nologin "$TEST_USER" >/dev/null 2>&1
-		if id "$TEST_USER" >/dev/null 2>&1; then suite user "$TEST_USER"
+		if id "$TEST_USER" >/dev/null 2>&1; then
+			rs_home=$HOME
+			HOME=$(user_home "$TEST_USER")
+			export HOME
+			suite user "$TEST_USER"
+			HOME=$rs_home
 		else echo "# cannot create user $TEST_USER: unprivileged run skipped"; fi
 	else
 		suite user ""
