@@ -125,8 +125,9 @@ int store_write_metadata(int dirfd, const struct container_meta *m,
  * Read definition.json of the container folder cfd and check its seal
  * (finishing an update that was interrupted between its renames); m, when
  * not NULL, gets metadata.plist too. unsealed_ok: a container without a
- * seal passes when its plain digest matches (an update from its own file
- * is about to seal it). Either out may be NULL.
+ * seal, or sealed with another key, passes when its plain digest matches
+ * (an update from its own file is about to seal it). Either out may be
+ * NULL.
  */
 int store_read_verified(const struct container_store *st, int cfd,
 			const char *name, int unsealed_ok,

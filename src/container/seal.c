@@ -187,15 +187,19 @@ seal_key_get(const struct container_store *st, int create,
 		return err_set(err, SBOX_E_UNSUPPORTED, "cannot tell where your "
 			       "home is, which holds the key that seals "
 			       "containers (set HOME)");
-	if (create)
+	if (create) {
 		dfd = store_make_path(st, dir, err);
-	else if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		if (dfd < 0)
+			err_set(err, SBOX_E_IO, "cannot create the seal key "
+				"folder '%s': %s", dir,
+				strerror(err->sys_errno ? err->sys_errno : EIO));
+	} else if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		err_set(err, errno == ENOENT ? SBOX_E_NOTFOUND : SBOX_E_IO,
 			"cannot open the seal key folder '%s': %s", dir,
 			strerror(errno));
 	if (dfd < 0) {
-		err_wrap(err, "sbox keeps the key that seals containers there "
-			 "and needs a home it can write");
+		err_wrap(err, "sbox seals containers with a key kept in your "
+			 "home and needs a home it can write (HOME)");
 		goto out;
 	}
 	if (check_private(dfd, st, "seal key folder", dir, err) < 0)

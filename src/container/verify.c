@@ -179,13 +179,14 @@ store_read_verified(const struct container_store *st, int cfd,
 		err_wrap(err, "cannot check the seal of container '%s'", name);
 		goto out;
 	}
-	/* an unsealed container being updated from its own file: the plain
-	 * digest still tells a damaged one (the update seals it) */
-	if (s == SEAL_NONE && unsealed_ok && !m)
+	/* an unsealed container (or one sealed with another key) being
+	 * updated from its own file, which the user named: the plain digest
+	 * still tells a damaged one, and the update seals it */
+	if (s != SEAL_OK && s != SEAL_BAD && unsealed_ok && !m)
 		m = &local;
 	if (m && (stale = read_meta_for(cfd, name, m, text, n, err)) < 0)
 		goto out;
-	if (s != SEAL_OK && !(s == SEAL_NONE && unsealed_ok && !stale)) {
+	if (s != SEAL_OK && !(s != SEAL_BAD && unsealed_ok && !stale)) {
 		refuse(name, s, err);
 		goto out;
 	}

@@ -69,7 +69,11 @@ if [ "$(id -u)" -eq 0 ]; then
 	id "$TEST_USER" >/dev/null 2>&1 ||
 		useradd -M -r -s /usr/sbin/nologin "$TEST_USER" >/dev/null 2>&1
 	if id "$TEST_USER" >/dev/null 2>&1; then
+		t_home=$HOME
+		HOME=$(user_home "$TEST_USER")  # for the seal key
+		export HOME
 		suite user "$TEST_USER"
+		HOME=$t_home
 		# root through sudo (the user's store, from the suite above):
 		# the program runs as the user, on a pty the user owns
 		SUDO_UID=$(id -u "$TEST_USER") SUDO_GID=$(id -g "$TEST_USER") \
