@@ -319,8 +319,17 @@ container_seal_dir_ready(const struct container_store *st,
 			 struct sbox_err *err)
 {
 	struct seal_key k;
-	int rc = seal_key_get(st, 1, &k, err);
+	char *dir = container_seal_dir(st);
+	int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	int rc;
 
+	/* the common case, cheaply: a launch has just used the key */
+	if (fd >= 0) {
+		close(fd);
+		return dir;
+	}
+	free(dir);
+	rc = seal_key_get(st, 1, &k, err);
 	seal_key_wipe(&k);
 	return rc < 0 ? NULL : container_seal_dir(st);
 }
