@@ -223,20 +223,43 @@ out:
 /*
  * A container whose stored copy is the user's file but whose seal does
  * not say so (made before seals, sealed with a key since removed): the
- * user named the file, which is authority enough to seal it.
+ * user named the file, which is authority enough to seal it. 1 when
+ * sealed, 0 when the stored copy changed meanwhile, -1 on error.
  */
 static int
 reseal(struct container_store *st, int cfd, const char *name,
        const char *json, struct sbox_err *err)
 {
 	int lockfd = store_lock(st, err), rc = -1;
+	char *now = NULL;
+	size_t len = 0;
 
-	if (lockfd >= 0)
-		rc = store_seal(st, cfd, name, json, strlen(json), err);
+	/* read again under the lock: an update may have come in between */
+	if (lockfd >= 0 &&
+	    fs_read_file(cfd, CONTAINER_DEFINITION, CONTAINER_SMALL_FILE_MAX,
+			 &now, &len, err) == 0) {
+		if (len != strlen(json) || memcmp(now, json, len))
+			rc = 0;  /* no longer the user's file: the slow path */
+		else if (store_seal(st, cfd, name, json, len, err) == 0)
+			rc = 1;
+	}
+	free(now);
 	store_unlock(lockfd);
 	if (rc < 0)
 		err_wrap(err, "cannot seal container '%s'", name);
 	return rc;
+}
+
+/* The seal of json, made when missing: 1, or reseal's 0 or -1. */
+static int
+sealed(struct container_store *st, int cfd, const char *name,
+       const char *json, struct sbox_err *err)
+{
+	enum seal_state s;
+
+	if (store_seal_state(st, cfd, name, json, strlen(json), &s, err) < 0)
+		return -1;
+	return s == SEAL_OK ? 1 : reseal(st, cfd, name, json, err);
 }
 
 /*
@@ -257,22 +280,20 @@ use_identical(struct container_store *st, const char *name,
 {
 	char *stored = NULL;
 	size_t len = 0;
-	enum seal_state s = SEAL_NONE;
-	int cfd, same, rc = 0;
+	int cfd, rc;
 
 	cfd = openat(st->dirfd, name,
 		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (cfd < 0)
 		return 0;
-	same = fs_read_file(cfd, CONTAINER_DEFINITION,
-			    CONTAINER_SMALL_FILE_MAX, &stored, &len, err) == 0 &&
-	       len == strlen(json) && !memcmp(stored, json, len);
+	rc = fs_read_file(cfd, CONTAINER_DEFINITION, CONTAINER_SMALL_FILE_MAX,
+			  &stored, &len, err) == 0 &&
+	     len == strlen(json) && !memcmp(stored, json, len);
 	err_clear(err);
-	if (same && (store_seal_state(st, cfd, name, json, len, &s, err) < 0 ||
-		     (s != SEAL_OK && reseal(st, cfd, name, json, err) < 0)))
+	if (rc == 1)
+		rc = sealed(st, cfd, name, json, err);
+	if (rc == 1 && container_find(st, name, out, err) < 0)
 		rc = -1;
-	else if (same)
-		rc = container_find(st, name, out, err) < 0 ? -1 : 1;
 	close(cfd);
 	free(stored);
 	return rc;

@@ -186,6 +186,21 @@ EOF
 	sb "$A" export victim "$d/other/victim.tar" >"$d/out" 2>&1 &&
 		ok "$label: a sealed container is exported" ||
 		{ not_ok "$label: export"; sed 's/^/#   /' "$d/out"; }
+	# root through sudo seals with the invoking user's key, in that
+	# user's home (from the user database), owned by the user
+	if [ -n "$user" ]; then
+		uhome=$(getent passwd "$user" | cut -d: -f6)
+		( cd "$d/proj" && SUDO_UID=$(id -u "$user") SUDO_GID=$(id -g "$user") \
+			SBOX_HOME="$d/other/storeC" "$SBOX" launch "$d/proj/victim.json" \
+			-- true ) >"$d/out" 2>&1
+		if [ "$(stat -c %U "$uhome/.local/share/sbox/seal/key" 2>/dev/null)" = "$user" ] &&
+		   [ "$(stat -c %U "$d/other/storeC/victim/definition.seal")" = "$user" ]; then
+			ok "$label: under sudo the key and the seal are the user's"
+		else
+			not_ok "$label: under sudo: key or seal not the user's"
+			sed 's/^/#   /' "$d/out"
+		fi
+	fi
 	# imported: sealed with the importing user's key
 	sb "$B" import "$d/other/victim.tar" >"$d/out" 2>&1 &&
 		sb "$B" launch victim -- true >"$d/out" 2>&1 &&
