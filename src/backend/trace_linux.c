@@ -45,6 +45,7 @@
 
 #include "backend/backend.h"
 #include "backend/landlock_linux.h"
+#include "backend/seccomp_refusal_linux.h"
 #include "backend/supervise_linux.h"
 #include "backend/trace_filter_linux.h"
 #include "backend/trace_plan.h"
@@ -559,6 +560,11 @@ lx_trace_ready(struct lx_trace *t)
 	memset(&buf, 0, sizeof(buf));
 	if (ioctl(t->listener, SECCOMP_IOCTL_NOTIF_RECV, &buf.n) < 0)
 		return;
+	/* sectrace hook: calls the enforcing program refuses, answered with
+	 * its errno and recorded (seccomp_refusal_linux.c); first, so that
+	 * nothing below ever sees, let alone continues, one of them */
+	if (lx_refusal_answer(t, &buf.n))
+		return;
 	/* what init answers in an untraced launch, answered the same way
 	 * (supervise_linux.c); it allocates nothing */
 	if (lx_supervise_handles(buf.n.data.nr)) {
@@ -622,6 +628,7 @@ lx_trace_start(struct lx_trace **out, const struct launch_request *req,
 	       struct seccomp_bpf *bpf, int unsealed_ok, struct sbox_err *err)
 {
 	struct lx_trace_owned *o = xcalloc(1, sizeof(*o));
+	struct seccomp_bpf notify = { NULL, 0 };
 
 	o->t.sock[0] = o->t.sock[1] = o->t.listener = -1;
 	o->t.out = req->denials;
@@ -633,9 +640,16 @@ lx_trace_start(struct lx_trace **out, const struct launch_request *req,
 	 * do not happen, so they are not recorded */
 	o->t.no_landlock = landlock_abi() < 1;
 	*out = &o->t;
-	if (trace_filter_join(bpf, &trace_filter_embedded, &o->joined) < 0)
+	/* sectrace hook: the enforcing program's refusals come here too
+	 * (seccomp_refusal_linux.h); the original is kept to run on them */
+	o->t.enforcing = *bpf;
+	if (seccomp_refusal_notify_copy(bpf, &notify) < 0 ||
+	    trace_filter_join(&notify, &trace_filter_embedded, &o->joined) < 0) {
+		free((void *)notify.insns);
 		return err_set(err, SBOX_E_INTERNAL, "cannot join the trace "
 			       "filter to the container's seccomp program");
+	}
+	free((void *)notify.insns);
 	*bpf = o->joined;
 	if (req->trace_model && req->trace_model != req->def) {
 		linux_plan_init(&o->model);
