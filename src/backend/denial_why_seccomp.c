@@ -2,7 +2,7 @@
  * Why the container's seccomp program refused a call (denial_why.h):
  * those refusals are sbox's, not the definition's, and only the IP
  * socket families depend on it (its network setting). The reasons are
- * those of the rules (src/backend/seccomp_*_linux.c, LINUX-SECURITY.md).
+ * those of the rules (src/backend/linux/seccomp_*_linux.c, LINUX-SECURITY.md).
  */
 #include "backend/denial_why.h"
 

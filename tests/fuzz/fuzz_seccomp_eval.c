@@ -1,6 +1,6 @@
 /*
  * libFuzzer: the classic-BPF interpreter `--trace` runs on refused calls
- * (src/backend/seccomp_eval_linux.c) on any program and any seccomp_data:
+ * (src/backend/linux/seccomp_eval_linux.c) on any program and any seccomp_data:
  * the input is the data (64 bytes, zero-filled when short) then the
  * program, 8 bytes an instruction. Both are copied to allocations of
  * exactly their size, so that AddressSanitizer sees a read past either.
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/seccomp_eval_linux.h"
+#include "backend/linux/seccomp_eval_linux.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

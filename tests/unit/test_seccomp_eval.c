@@ -1,6 +1,6 @@
 /*
  * The classic-BPF interpreter `--trace` runs on refused calls
- * (src/backend/seccomp_eval_linux.c) gives the kernel's answer: each
+ * (src/backend/linux/seccomp_eval_linux.c) gives the kernel's answer: each
  * program sbox loads (the three enforcing ones, and the joined program of
  * a traced launch) is installed for real in a forked child, with every
  * return changed to a distinct errno (its instruction's index), so that
@@ -31,10 +31,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "backend/seccomp_eval_linux.h"
-#include "backend/seccomp_linux.h"
-#include "backend/seccomp_refusal_linux.h"
-#include "backend/trace_filter_linux.h"
+#include "backend/linux/seccomp_eval_linux.h"
+#include "backend/linux/seccomp_linux.h"
+#include "backend/linux/seccomp_refusal_linux.h"
+#include "backend/linux/trace_filter_linux.h"
 
 #define MAGIC 0x5ec7ace5f00dULL
 #define MAX_CASES 6000

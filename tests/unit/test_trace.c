@@ -12,14 +12,14 @@
 
 #include "backend/denial_why.h"
 #include "backend/denials.h"
-#include "backend/linux_plan.h"
-#include "backend/seatbelt_log.h"
+#include "backend/linux/linux_plan.h"
+#include "backend/macos/seatbelt_log.h"
 #include "backend/trace_plan.h"
 #ifdef __linux__
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
-#include "backend/trace_filter_linux.h"
+#include "backend/linux/trace_filter_linux.h"
 #endif
 #include "util/xalloc.h"
 
