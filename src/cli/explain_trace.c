@@ -48,20 +48,64 @@ record_head(json_t *rec, const char *opname, const char *target,
 	       prog ? prog : "?", (long long)count, count == 1 ? "" : "s");
 }
 
+/* --format json for a seccomp refusal: its decision, reason or rule. */
+static void
+print_seccomp_json(const char *opname, const char *target, const char *reason,
+		   const struct denial_reason *r)
+{
+	json_t *o = json_object();
+	char *text;
+
+	json_object_set_new(o, "version", json_integer(1));
+	json_object_set_new(o, "target", json_string("linux-seccomp"));
+	json_object_set_new(o, "decision", json_string("deny"));
+	json_object_set_new(o, "operation", json_string(opname));
+	json_object_set_new(o, "argument", json_string(target));
+	json_object_set_new(o, "how", json_string(reason ? "never allowed in a "
+		"container" : "the definition's network setting"));
+	if (reason)
+		json_object_set_new(o, "reason", json_string(reason));
+	if (r && r->rule)
+		json_object_set_new(o, "rule", json_pack("{s:s, s:s?}", "text",
+				    r->rule, "at", r->where));
+	if (r && r->grant)
+		json_object_set_new(o, "grant", json_string(r->grant));
+	text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (text)
+		printf("%s\n", text);
+	free(text);
+	json_decref(o);
+}
+
 /* A call the container's seccomp program refuses whatever the
  * definition says: the reason is sbox's, not a rule's. */
 static int
 explain_never(json_t *rec, enum denial_op op, const char *target,
-	      const char *where)
+	      const char *where, const struct explain_opts *o)
 {
 	const char *err = json_string_value(json_object_get(rec, "errno"));
 
 	record_head(rec, denial_op_name(op), target, where);
+	if (!strcmp(o->format, "json")) {
+		print_seccomp_json(denial_op_name(op), target,
+				   denial_never_reason(op, target), NULL);
+		return EXIT_FINDINGS;
+	}
 	printf("  refused by: seccomp%s%s%s\n", err ? " (" : "", err ? err : "",
 	       err ? ")" : "");
 	printf("  decision:   never allowed in a container\n");
 	printf("  because:    %s\n", denial_never_reason(op, target));
 	return EXIT_FINDINGS;
+}
+
+static void
+print_network_text(const struct denial_reason *r)
+{
+	printf("  refused by: seccomp, under the definition's network setting\n");
+	printf("  decided by: %s%s%s\n", r->rule, r->where ? " at " : "",
+	       r->where ? r->where : "");
+	if (r->grant)
+		printf("  grant:      %s\n", r->grant);
 }
 
 /* An IP socket the seccomp program refuses under the definition's
@@ -88,12 +132,10 @@ explain_network_socket(json_t *rec, const char *defpath,
 	record_head(rec, "socket", target, where);
 	if (rc == 0) {
 		denial_why_explain(&why, DENY_SOCKET, target, &r);
-		printf("  refused by: seccomp, under the definition's network "
-		       "setting\n");
-		printf("  decided by: %s%s%s\n", r.rule, r.where ? " at " : "",
-		       r.where ? r.where : "");
-		if (r.grant)
-			printf("  grant:      %s\n", r.grant);
+		if (!strcmp(o->format, "json"))
+			print_seccomp_json("socket", target, NULL, &r);
+		else
+			print_network_text(&r);
 		denial_reason_release(&r);
 		rc = EXIT_FINDINGS;
 	} else {
@@ -104,7 +146,6 @@ explain_network_socket(json_t *rec, const char *defpath,
 	src_set_release(&srcs);
 	return rc;
 }
-
 /* One record: "record N (program, xCOUNT)" and the decision of its access. */
 static int
 explain_record(json_t *rec, const char *defpath, struct explain_opts *o,
@@ -131,7 +172,7 @@ explain_record(json_t *rec, const char *defpath, struct explain_opts *o,
 		return EXIT_USAGE;
 	}
 	if (DENY_IS_SECCOMP(op) && denial_never_reason(op, target))
-		return explain_never(rec, op, target, where);
+		return explain_never(rec, op, target, where, o);
 	if (!def) {
 		cli_error("%s: the record names no definition; give one", where);
 		return EXIT_USAGE;

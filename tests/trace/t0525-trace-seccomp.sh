@@ -152,6 +152,9 @@ suite() {
 		"$d/explain" "$label: explain names the network setting's line"
 	expect_grep "because:    the container's mounts are set at launch" \
 		"$d/explain" "$label: explain gives the reason for mount"
+	"$SBOX" explain --from-trace "$T" --format json >"$d/explain.json" 2>&1
+	expect_grep '"reason": "vsock reaches the host' "$d/explain.json" \
+		"$label: explain --format json gives the reason"
 	# repeats are counted: the same refusal ten times is one record
 	( cd "$d/proj" && SBOX_HOME="$d/store" HOME="$d" $as "$SBOX" run \
 	  "$d/def.json" --trace="$d/rep.jsonl" --report="$d/report.json" -- \
