@@ -3,7 +3,8 @@
  * and a model rather than ptrace or Landlock's audit records:
  *  - the enforcing filter and Landlock stay exactly those of an untraced
  *    launch, and the supervisor can only answer "continue" for calls they
- *    already let through (trace_filter_linux.h): it never widens access,
+ *    already let through (trace_filter_linux.h; the calls they refuse get
+ *    their errno: seccomp_refusal_linux.h): it never widens access,
  *    and if it dies the watched calls fail (ENOSYS), they are not allowed;
  *  - it works unprivileged: the listener is handed over on a socket, and
  *    the launcher, owner of the container's user namespace, may read its
