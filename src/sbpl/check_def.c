@@ -144,17 +144,6 @@ out:
 	return rc;
 }
 
-/* dir equal to path or an ancestor of it (absolute, normalised). */
-static int
-covers(const char *dir, const char *path)
-{
-	size_t n = strlen(dir);
-
-	if (!strcmp(dir, "/"))
-		return 1;
-	return !strncmp(dir, path, n) && (path[n] == '\0' || path[n] == '/');
-}
-
 static void
 broad_list(const struct def_path_list *l, const char *what, const char *home,
 	   struct diag_list *diags)
@@ -165,7 +154,7 @@ broad_list(const struct def_path_list *l, const char *what, const char *home,
 		if (!strcmp(p, "/"))
 			diag_add(diags, DIAG_WARNING, l->v[i].loc, "def-broad-grant",
 				 "%s of '/' covers the whole disk", what);
-		else if (home && covers(p, home))
+		else if (home && def_path_covers(p, home))
 			diag_add(diags, DIAG_WARNING, l->v[i].loc, "def-broad-grant",
 				 "%s of '%s' covers the whole home folder (%s)",
 				 what, p, home);
