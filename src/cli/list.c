@@ -118,14 +118,9 @@ cmd_list(int argc, char **argv)
 	struct container_store st = CONTAINER_STORE_INIT;
 	struct container_list l = { 0 };
 	struct sbox_err err = SBOX_ERR_INIT;
-	struct cli_args a;
 	int json, rc, *in_use = NULL;
 
-	rc = cli_parse("list", argc, argv, groups, &a);
-	if (rc == CLI_CONTINUE && (a.npos || a.dashdash))
-		rc = cli_usage_error("list", "unexpected argument '%s'",
-				     a.npos ? a.pos[0] : "--");
-	cli_args_release(&a);
+	rc = cli_parse_options_only("list", argc, argv, groups);
 	if (rc != CLI_CONTINUE)
 		return rc;
 	json = container_out_format(own.format);

@@ -52,15 +52,10 @@ cmd_prune(int argc, char **argv)
 	struct container_store st = CONTAINER_STORE_INIT;
 	struct container_list l = { 0 };
 	struct sbox_err err = SBOX_ERR_INIT;
-	struct cli_args a;
 	size_t removed = 0;
 	int rc;
 
-	rc = cli_parse("prune", argc, argv, groups, &a);
-	if (rc == CLI_CONTINUE && (a.npos || a.dashdash))
-		rc = cli_usage_error("prune", "unexpected argument '%s'",
-				     a.npos ? a.pos[0] : "--");
-	cli_args_release(&a);
+	rc = cli_parse_options_only("prune", argc, argv, groups);
 	if (rc != CLI_CONTINUE)
 		return rc;
 	/* opening the store clears its leftovers */

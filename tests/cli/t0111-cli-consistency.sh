@@ -24,6 +24,13 @@ for c in launch run compile check explain create list show export import prune; 
 	"$SBOX" $c --bogus-opt >/dev/null 2>"$T_TMP/err"
 	expect_grep "^sbox: $c: unknown option '--bogus-opt'" "$T_TMP/err" "$c: one wording"
 done
+# commands that take options only: a word or "--" is a usage error
+for c in list prune ps version; do
+	for w in extra --; do
+		expect_rc 2 "$c $w refused" "$SBOX" $c $w
+		expect_grep "^sbox: $c: unexpected argument '$w'" "$T_TMP/err" "$c $w named"
+	done
+done
 expect_rc 2 "did you mean for options" "$SBOX" launch --timout 3 x
 expect_grep "did you mean '--timeout'" "$T_TMP/err" "--timout -> --timeout"
 expect_rc 2 "did you mean for commands" "$SBOX" lauch
