@@ -1,7 +1,6 @@
 #include "cli/container_out.h"
 
 #include <stdio.h>
-#include <string.h>
 #include <time.h>
 
 #include "cli/cli.h"
@@ -37,16 +36,6 @@ container_out_print_json(json_t *v)
 {
 	json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', stdout);
-}
-
-int
-container_out_format(const char *value)
-{
-	if (!strcmp(value, "text"))
-		return 0;
-	if (!strcmp(value, "json"))
-		return 1;
-	return -1;
 }
 
 int

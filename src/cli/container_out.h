@@ -16,8 +16,6 @@
 json_t *container_out_json(const struct container_info *ci);
 /* Print a JSON value (sorted as built, two-space indent) and a newline. */
 void container_out_print_json(json_t *v);
-/* Parse --format VALUE: 0 text, 1 json, -1 unknown. */
-int container_out_format(const char *value);
 /* Open the store, printing the error; returns 0 or an exit code. */
 int container_out_open_store(struct container_store *st);
 

@@ -123,7 +123,7 @@ cmd_list(int argc, char **argv)
 	rc = cli_parse_options_only("list", argc, argv, groups);
 	if (rc != CLI_CONTINUE)
 		return rc;
-	json = container_out_format(own.format);
+	json = cli_parse_format(own.format);
 	if (json < 0)
 		return cli_usage_error("list", "--format: expected text or "
 				       "json, not '%s'", own.format);

@@ -84,7 +84,7 @@ cmd_ps(int argc, char **argv)
 	rc = cli_parse_options_only("ps", argc, argv, groups);
 	if (rc != CLI_CONTINUE)
 		return rc;
-	json = container_out_format(format);
+	json = cli_parse_format(format);
 	if (json < 0)
 		return cli_usage_error("ps", "--format: expected text or json, "
 				       "not '%s'", format);

@@ -31,6 +31,12 @@ for c in list prune ps version; do
 		expect_grep "^sbox: $c: unexpected argument '$w'" "$T_TMP/err" "$c $w named"
 	done
 done
+# --format of the container commands: text or json, one wording
+for c in list ps; do
+	expect_rc 2 "$c --format yaml refused" "$SBOX" $c --format yaml
+	expect_grep "^sbox: $c: --format: expected text or json, not 'yaml'" "$T_TMP/err" "$c --format named"
+	expect_rc 0 "$c --format json" "$SBOX" $c --format json
+done
 expect_rc 2 "did you mean for options" "$SBOX" launch --timout 3 x
 expect_grep "did you mean '--timeout'" "$T_TMP/err" "--timout -> --timeout"
 expect_rc 2 "did you mean for commands" "$SBOX" lauch
