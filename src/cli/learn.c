@@ -109,23 +109,15 @@ parse_learn_args(int argc, char **argv, struct learn_args *a)
 	return CLI_CONTINUE;
 }
 
-static void
-add_path(struct def_path_list *l, const char *p)
-{
-	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
-	memset(&l->v[l->nr], 0, sizeof(l->v[0]));
-	l->v[l->nr++].path = xstrdup(p);
-}
-
 /* The learning definition: the start, plus read and exec of everything
  * it does not deny, minus the store; "none" becomes a private loopback. */
 static void
 widen(struct container_def *def, const struct container_store *st,
       const char *name)
 {
-	add_path(&def->fs_read, "/");
-	add_path(&def->fs_exec, "/");
-	add_path(&def->fs_deny, st->path);
+	def_pathlist_append(&def->fs_read, "/");
+	def_pathlist_append(&def->fs_exec, "/");
+	def_pathlist_append(&def->fs_deny, st->path);
 	/* "none" refuses the socket itself (seccomp), before any address is
 	 * known: a private loopback reaches nothing outside either, and lets
 	 * the connect be seen */
