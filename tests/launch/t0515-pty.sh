@@ -39,9 +39,8 @@ drive() {
 
 suite() {
 	label=$1 user=$2
-	d=$(mktemp -d /tmp/sbox-pty.XXXXXX)
+	suite_dir pty
 	DIRS="$DIRS $d"
-	chmod 755 "$d"
 	mkdir -p "$d/proj" "$d/rw" "$d/bin" "$d/store"
 	cp "$T_TMP/escape" "$d/bin/escape"
 	cat >"$d/def.json" <<EOF

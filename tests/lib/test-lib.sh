@@ -41,6 +41,21 @@ run_suites() {
 		suite user ""
 	fi
 }
+# suite_dir TAG [BASE]: $d, a fresh BASE/sbox-TAG.XXXXXX (BASE: /tmp) that
+# the suite's user can enter ($T_TMP is private); the suite removes it.
+suite_dir() {
+	d=$(mktemp -d "${2:-/tmp}/sbox-$1.XXXXXX") || exit 1
+	chmod 755 "$d"
+}
+# suite_as USER: $as, what runs a command as USER ("" for the current
+# user, who keeps $d); USER is given $d.
+suite_as() {
+	as=""
+	if [ -n "$1" ]; then
+		chown -R "$1" "$d"
+		as="setpriv --reuid=$1 --regid=$1 --init-groups"
+	fi
+}
 done_testing() { echo "# $T_COUNT checks, $T_FAILS failed"; [ "$T_FAILS" -eq 0 ]; exit $?; }
 # share_tmp: let other users (SUDO_UID tests) reach $T_TMP, whose
 # folders are private (mktemp -d); sbox reads what they name as them.
