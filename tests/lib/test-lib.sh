@@ -27,6 +27,16 @@ expect_grep() {
 		not_ok "$3 (no '$1' in $(basename "$2"))"; sed 's/^/#   /' "$2" | head -20
 	fi
 }
+# expect_check_clean DESC ARGS...: `sbox check --format json ARGS` exits 0
+# and reports no error and no warning.
+expect_check_clean() {
+	desc=$1; shift
+	"$SBOX" check --format json "$@" >"$T_TMP/check.json" 2>&1; got=$?
+	if [ "$got" -eq 0 ] && grep -q '"errors": 0' "$T_TMP/check.json" &&
+	   grep -q '"warnings": 0' "$T_TMP/check.json"; then ok "$desc"; else
+		not_ok "$desc (exit $got)"; sed 's/^/#   /' "$T_TMP/check.json" | head -30
+	fi
+}
 # run_suites: the script's `suite LABEL USER` as root and then as the
 # unprivileged $TEST_USER (created when missing); as a normal user, once.
 run_suites() {
