@@ -100,14 +100,7 @@ static void
 fixture_release(struct fixture *fx)
 {
 	def_release(&fx->def);
-	free(F.init_profile);
-	free(F.compiled_profile);
-	strv_free(F.init_params);
-	strv_free(F.exec_envp);
-	free(F.emitted);
-	free(F.vars_project);
-	free(F.vars_home);
-	free(F.vars_container);
+	fake_release();
 }
 
 static void
