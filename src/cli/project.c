@@ -60,6 +60,17 @@ cli_project_home_of(const char *dir)
 	return found[0] ? found : NULL;
 }
 
+int
+cli_set_project(void *ctx, const struct cli_opt *o, const char *val,
+		const char *cmd)
+{
+	char **slot = (char **)(void *)((char *)ctx + o->value);
+
+	free(*slot);
+	*slot = cli_project(val, cmd);
+	return *slot ? CLI_CONTINUE : EXIT_USAGE;
+}
+
 const char *
 cli_project_problem(const char *real)
 {
