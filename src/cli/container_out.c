@@ -47,3 +47,19 @@ container_out_open_store(struct container_store *st)
 		return cli_report(&err);
 	return 0;
 }
+
+int
+container_out_list_all(struct container_store *st, struct container_list *l)
+{
+	struct sbox_err err = SBOX_ERR_INIT;
+	int rc = container_out_open_store(st);
+
+	if (rc)
+		return rc;
+	if (container_list_all(st, l, &err) < 0) {
+		rc = cli_report(&err);
+		container_list_release(l);
+		container_store_release(st);
+	}
+	return rc;
+}

@@ -18,5 +18,9 @@ json_t *container_out_json(const struct container_info *ci);
 void container_out_print_json(json_t *v);
 /* Open the store, printing the error; returns 0 or an exit code. */
 int container_out_open_store(struct container_store *st);
+/* Open the store and list its containers, printing the error; returns 0
+ * or an exit code (then st and l are released). */
+int container_out_list_all(struct container_store *st,
+			   struct container_list *l);
 
 #endif
