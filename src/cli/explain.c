@@ -258,9 +258,7 @@ explain_load_definition(const char *path, struct explain_opts *o, struct src_set
 		rc = cli_report(&err);
 	else if (def.sbpl_raw || def.sbpl_import.nr)
 		rc = append_escape_hatch(path, &def, o, srcs, ir);
-	for (size_t i = 0; i < params.nr; i++)
-		free(params.v[i]);
-	free(params.v);
+	def_strlist_release(&params);
 	strbuf_release(&text);
 	def_release(&def);
 	return rc;

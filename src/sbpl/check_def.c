@@ -136,9 +136,7 @@ lint_compiled(const char *path, const struct container_def *d,
 	free(dirs);
 	free(dir);
 out:
-	for (size_t i = 0; i < params.nr; i++)
-		free(params.v[i]);
-	free(params.v);
+	def_strlist_release(&params);
 	strbuf_release(&text);
 	free(name);
 	return rc;
