@@ -37,6 +37,20 @@ expect_check_clean() {
 		not_ok "$desc (exit $got)"; sed 's/^/#   /' "$T_TMP/check.json" | head -30
 	fi
 }
+# driver_results LABEL SCENARIO RC FILE: the "PASS what" / "FAIL what"
+# lines of tests/launch/pty_drive.py in FILE as checks "LABEL: what"; its
+# exit status RC other than 0 with no FAIL line is a failure of its own.
+driver_results() {
+	while IFS= read -r line; do
+		case $line in
+		PASS\ *) ok "$1: ${line#PASS }" ;;
+		FAIL\ *) not_ok "$1: ${line#FAIL }" ;;
+		esac
+	done <"$4"
+	if [ "$3" -ne 0 ] && ! grep -q '^FAIL' "$4"; then
+		not_ok "$1: $2 driver exit $3"; sed 's/^/#   /' "$4" | tail -40
+	fi
+}
 # run_suites: the script's `suite LABEL USER` as root and then as the
 # unprivileged $TEST_USER (created when missing); as a normal user, once.
 run_suites() {
