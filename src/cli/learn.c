@@ -77,14 +77,11 @@ parse_learn_args(int argc, char **argv, struct learn_args *a)
 		{ launch_common_opts, &a->opts },
 		{ NULL, NULL },
 	};
-	int rc = cli_parse("learn", argc, argv, groups, &a->args);
+	int rc = cli_parse_before_program("learn", argc, argv, groups,
+					  &a->args);
 
 	if (rc != CLI_CONTINUE)
 		return rc;
-	if (a->args.npos > 1)
-		return cli_usage_error("learn", "unexpected '%s': put '--' before "
-				       "the program and its arguments",
-				       a->args.pos[1]);
 	a->defpath = a->args.npos ? a->args.pos[0] : NULL;
 	a->opts.argv = a->args.rest;
 	if (a->format && strcmp(a->format, "json"))

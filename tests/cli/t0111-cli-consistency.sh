@@ -24,6 +24,12 @@ for c in launch run compile check explain create list show export import prune; 
 	"$SBOX" $c --bogus-opt >/dev/null 2>"$T_TMP/err"
 	expect_grep "^sbox: $c: unknown option '--bogus-opt'" "$T_TMP/err" "$c: one wording"
 done
+# run and learn: a program needs "--" before it
+for c in run learn; do
+	expect_rc 2 "$c def.json sleep 10 (no --)" "$SBOX" $c def.json sleep 10
+	expect_grep "^sbox: $c: unexpected 'sleep': put '--' before the program" \
+		"$T_TMP/err" "$c names the program token"
+done
 # commands that take options only: a word or "--" is a usage error
 for c in list prune ps version; do
 	for w in extra --; do
