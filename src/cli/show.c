@@ -96,7 +96,7 @@ cmd_show(int argc, char **argv)
 		rc = cli_usage_error("show", "expected one container name");
 	if (rc != CLI_CONTINUE)
 		goto out_args;
-	json = container_out_format(format);
+	json = cli_parse_format(format);
 	if (json < 0) {
 		rc = cli_usage_error("show", "--format: expected text or json, "
 				     "not '%s'", format);

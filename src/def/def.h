@@ -123,6 +123,11 @@ void def_template_names(struct def_strlist *out);
 int def_preset_exists(const char *name);
 void def_strlist_release(struct def_strlist *l);
 void def_strlist_add(struct def_strlist *l, const char *s);
+/* Append a copy of p, read at loc. */
+void def_pathlist_add(struct def_path_list *l, const char *p,
+		      struct src_loc loc);
+/* The same for a path made in code, which has no place in a file. */
+void def_pathlist_append(struct def_path_list *l, const char *p);
 int def_strlist_has(const struct def_strlist *l, const char *s);
 
 /*

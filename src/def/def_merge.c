@@ -36,6 +36,14 @@ def_pathlist_add(struct def_path_list *l, const char *p, struct src_loc loc)
 }
 
 void
+def_pathlist_append(struct def_path_list *l, const char *p)
+{
+	struct src_loc none = { NULL, 0, 0 };
+
+	def_pathlist_add(l, p, none);
+}
+
+void
 def_pathlist_dedupe(struct def_path_list *l)
 {
 	struct def_strmap seen;

@@ -24,24 +24,13 @@ drive() {
 	( cd "$d/proj" && SBOX_HOME="$d/store" ESCAPE="$d/bin/escape" \
 	  TICKS="$d/rw/ticks" timeout 120 python3 "$DRIVE" "$scenario" \
 	  "$SBOX" "$d/def.json" "$user" ) >"$d/drive.out" 2>&1
-	rc=$?
-	while IFS= read -r line; do
-		case $line in
-		PASS\ *) ok "$label: ${line#PASS }" ;;
-		FAIL\ *) not_ok "$label: ${line#FAIL }" ;;
-		esac
-	done <"$d/drive.out"
-	if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$d/drive.out"; then
-		not_ok "$label: $scenario driver exit $rc"
-		sed 's/^/#   /' "$d/drive.out" | tail -20
-	fi
+	driver_results "$label" "$scenario" $? "$d/drive.out"
 }
 
 suite() {
 	label=$1 user=$2
-	d=$(mktemp -d /tmp/sbox-pty.XXXXXX)
+	suite_dir pty
 	DIRS="$DIRS $d"
-	chmod 755 "$d"
 	mkdir -p "$d/proj" "$d/rw" "$d/bin" "$d/store"
 	cp "$T_TMP/escape" "$d/bin/escape"
 	cat >"$d/def.json" <<EOF

@@ -370,14 +370,6 @@ test_metadata(void **state)
 	container_meta_release(&m);
 }
 
-static void
-add_path(struct def_path_list *l, const char *p)
-{
-	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
-	memset(&l->v[l->nr], 0, sizeof(l->v[0]));
-	l->v[l->nr++].path = xstrdup(p);
-}
-
 static char *
 links_joined(const struct container_def *d)
 {
@@ -401,22 +393,24 @@ test_home_links(void **state)
 	(void)state;
 	def_init(&d);
 	assert_string_equal(links_joined(&d), "");
-	add_path(&d.fs_read, "~/Downloads");
-	add_path(&d.fs_write, "~/Pictures/Screenshots");
-	add_path(&d.fs_read, "~/Documents");  /* not a linked folder */
-	add_path(&d.fs_read, "/Users/x/Music");
+	def_pathlist_append(&d.fs_read, "~/Downloads");
+	def_pathlist_append(&d.fs_write, "~/Pictures/Screenshots");
+	/* not a linked folder */
+	def_pathlist_append(&d.fs_read, "~/Documents");
+	def_pathlist_append(&d.fs_read, "/Users/x/Music");
 	assert_string_equal(links_joined(&d), "Downloads Pictures ");
-	add_path(&d.fs_deny, "~/Downloads");   /* equal: deny wins */
-	add_path(&d.fs_deny, "~/Pictures");    /* less specific than grant */
+	def_pathlist_append(&d.fs_deny, "~/Downloads");   /* equal: deny wins */
+	/* less specific than the grant */
+	def_pathlist_append(&d.fs_deny, "~/Pictures");
 	assert_string_equal(links_joined(&d), "Pictures ");
 	def_release(&d);
 
 	def_init(&d);
-	add_path(&d.fs_read, "~");
-	add_path(&d.fs_deny, "~/Music");
-	add_path(&d.fs_deny, "~/Movies/private");
+	def_pathlist_append(&d.fs_read, "~");
+	def_pathlist_append(&d.fs_deny, "~/Music");
+	def_pathlist_append(&d.fs_deny, "~/Movies/private");
 	assert_string_equal(links_joined(&d), "Desktop Downloads Movies Pictures ");
-	add_path(&d.fs_deny, "~/");
+	def_pathlist_append(&d.fs_deny, "~/");
 	assert_string_equal(links_joined(&d), "");
 	def_release(&d);
 }
