@@ -26,6 +26,10 @@ struct exporter {
 	struct archive *a;
 	struct archive_entry_linkresolver *links;
 	const char *label;
+	/* definition.json as its seal was verified: what goes in the
+	 * archive, whatever the file holds by the time it is written */
+	const char *def;
+	size_t def_len;
 };
 
 static int
@@ -185,6 +189,35 @@ out:
 	return rc;
 }
 
+/*
+ * The definition is written from the bytes whose seal was checked, not
+ * read again: a program that can write the store could otherwise swap in
+ * another definition (with a recomputed plain digest) between the check
+ * and the copy, and the importer would seal it as its own.
+ */
+static int
+export_definition(struct exporter *x, int cfd, struct sbox_err *err)
+{
+	struct archive_entry *e;
+	struct stat st;
+	int rc = 0;
+
+	if (fstatat(cfd, CONTAINER_DEFINITION, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return err_sys(err, "cannot stat '%s'", CONTAINER_DEFINITION);
+	e = archive_entry_new();
+	archive_entry_copy_pathname(e, CONTAINER_DEFINITION);
+	archive_entry_copy_stat(e, &st);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_nlink(e, 1);
+	archive_entry_set_size(e, (la_int64_t)x->def_len);
+	if (archive_write_header(x->a, e) < ARCHIVE_WARN ||
+	    archive_write_data(x->a, x->def, x->def_len) < 0)
+		rc = archive_fail(x, err);
+	archive_entry_free(e);
+	return rc;
+}
+
 static int
 export_container(struct exporter *x, int cfd, int has_root,
 		 struct sbox_err *err)
@@ -200,7 +233,8 @@ export_container(struct exporter *x, int cfd, int has_root,
 			break;
 		strbuf_reset(&path);
 		strbuf_addstr(&path, tops[i]);
-		rc = export_one(x, cfd, tops[i], &path, 0, err);
+		rc = i == 1 ? export_definition(x, cfd, err) :
+			      export_one(x, cfd, tops[i], &path, 0, err);
 	}
 	strbuf_release(&path);
 	return rc;
@@ -222,10 +256,10 @@ set_filter(struct archive *a, const char *path)
 }
 
 static int
-export_to_fd(const struct container_info *ci, int cfd, int fd,
-	     const char *path, struct sbox_err *err)
+export_to_fd(const struct container_info *ci, int cfd, const char *def,
+	     size_t def_len, int fd, const char *path, struct sbox_err *err)
 {
-	struct exporter x = { archive_write_new(), NULL, path };
+	struct exporter x = { archive_write_new(), NULL, path, def, def_len };
 	int rc = -1;
 
 	archive_write_set_format_pax_restricted(x.a);
@@ -341,13 +375,16 @@ export_stdout(struct container_store *st, const char *name,
 	      struct sbox_err *err)
 {
 	struct container_info ci = CONTAINER_INFO_INIT;
+	char *def = NULL;
+	size_t len = 0;
 	int cfd = -1, rc = -1;
 
 	if (container_lookup(st, name, &ci, err) == 0 &&
 	    container_hold(st, &ci, err) == 0 &&
 	    (cfd = fs_open_dir(st->dirfd, name, err)) >= 0 &&
-	    store_read_verified(st, cfd, name, 0, NULL, NULL, NULL, err) == 0)
-		rc = export_to_fd(&ci, cfd, STDOUT_FILENO, "-", err);
+	    store_read_verified(st, cfd, name, 0, NULL, &def, &len, err) == 0)
+		rc = export_to_fd(&ci, cfd, def, len, STDOUT_FILENO, "-", err);
+	free(def);
 	if (cfd >= 0)
 		close(cfd);
 	container_info_release(&ci);
@@ -360,6 +397,8 @@ container_export(struct container_store *st, const char *name,
 {
 	struct container_info ci = CONTAINER_INFO_INIT;
 	struct out_file o = { -1, NULL };
+	char *def = NULL;
+	size_t len = 0;
 	int cfd = -1, rc = -1;
 
 	if (!strcmp(path, "-"))
@@ -372,7 +411,7 @@ container_export(struct container_store *st, const char *name,
 	 * change the definition could recompute: only what sbox sealed
 	 * leaves the store */
 	if (cfd < 0 ||
-	    store_read_verified(st, cfd, name, 0, NULL, NULL, NULL, err) < 0 ||
+	    store_read_verified(st, cfd, name, 0, NULL, &def, &len, err) < 0 ||
 	    out_open(path, &o, err) < 0)
 		goto out;
 	/* Under sudo the archive is the user's, like the store. */
@@ -380,12 +419,13 @@ container_export(struct container_store *st, const char *name,
 		err_sys(err, "cannot chown '%s'", path);
 		goto out;
 	}
-	if (export_to_fd(&ci, cfd, o.fd, path, err) < 0 ||
+	if (export_to_fd(&ci, cfd, def, len, o.fd, path, err) < 0 ||
 	    out_commit(&o, path, err) < 0)
 		goto out;
 	rc = 0;
 out:
 	out_discard(&o);
+	free(def);
 	if (cfd >= 0)
 		close(cfd);
 	container_info_release(&ci);
