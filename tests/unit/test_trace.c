@@ -113,6 +113,17 @@ test_plan_refusals(void **state)
 	assert_string_equal(trace_plan_refusal(&plan, TN_ATTR, "/srv/ro/a"),
 			    TRACE_READONLY);
 	assert_null(trace_plan_refusal(&plan, TN_ATTR, "/srv/rw/a"));
+	/* the container's own /dev nodes are there; other host devices not */
+	assert_null(trace_plan_refusal(&plan, TN_READ, "/dev/null"));
+	assert_null(trace_plan_refusal(&plan, TN_READ, "/dev/urandom"));
+	assert_null(trace_plan_refusal(&plan, TN_META, "/dev/fd/3"));
+	assert_null(trace_plan_refusal(&plan, TN_META, "/dev"));
+	assert_string_equal(trace_plan_refusal(&plan, TN_READ, "/dev/sda"),
+			    TRACE_HIDDEN);
+	assert_string_equal(trace_plan_refusal(&plan, TN_READ, "/dev/nullx"),
+			    TRACE_HIDDEN);
+	assert_string_equal(trace_plan_refusal(&plan, TN_META, "/dev/pts/0"),
+			    TRACE_HIDDEN);
 	/* network none: no route, and Landlock refuses every bind */
 	assert_string_equal(trace_plan_net_refusal(&plan, 0, 1, 80), TRACE_NONET);
 	assert_string_equal(trace_plan_net_refusal(&plan, 1, 1, 80), TRACE_LANDLOCK);
