@@ -83,7 +83,7 @@ ALL_LDFLAGS := $(LDFLAGS)
 
 BUILD ?= build
 
-ALL_SRCS := $(sort $(wildcard src/*/*.c))
+ALL_SRCS := $(sort $(wildcard src/*/*.c src/*/*/*.c))
 OTHER_PLATFORM := $(if $(filter linux,$(PLATFORM)),darwin,linux)
 LIB_SRCS := $(filter-out %_$(OTHER_PLATFORM).c,$(ALL_SRCS))
 LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
@@ -93,7 +93,7 @@ SBOX := $(BUILD)/sbox
 SBOX_VALGRIND ?= $(SBOX)
 # Linux: the seccomp filter depends on no definition, so libseccomp builds
 # it once, here: tools/gen-seccomp.c (linked with the library's builder)
-# writes it as C, compiled into sbox (src/backend/seccomp_linux.h).
+# writes it as C, compiled into sbox (src/backend/linux/seccomp_linux.h).
 ifeq ($(PLATFORM),linux)
 SECCOMP_OBJ := $(BUILD)/gen/seccomp_bpf.o $(BUILD)/gen/trace_bpf.o
 endif
@@ -132,11 +132,11 @@ $(LIB): $(LIB_OBJS)
 
 # Regenerated when the builder or the deny list (linux_plan.c) change.
 $(BUILD)/gen/gen-seccomp: tools/gen-seccomp.c \
-		$(BUILD)/obj/backend/seccomp_build_linux.o \
-		$(BUILD)/obj/backend/seccomp_unknown_linux.o \
-		$(BUILD)/obj/backend/seccomp_sockets_linux.o \
-		$(BUILD)/obj/backend/seccomp_memfd_linux.o \
-		$(BUILD)/obj/backend/linux_plan.o | $(LIB)
+		$(BUILD)/obj/backend/linux/seccomp_build_linux.o \
+		$(BUILD)/obj/backend/linux/seccomp_unknown_linux.o \
+		$(BUILD)/obj/backend/linux/seccomp_sockets_linux.o \
+		$(BUILD)/obj/backend/linux/seccomp_memfd_linux.o \
+		$(BUILD)/obj/backend/linux/linux_plan.o | $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS)
 
@@ -148,7 +148,7 @@ $(BUILD)/gen/seccomp_bpf.o: $(BUILD)/gen/seccomp_bpf.c
 
 # --trace's observing filter, made the same way (trace_filter_linux.h).
 $(BUILD)/gen/gen-trace-filter: tools/gen-trace-filter.c \
-		$(BUILD)/obj/backend/trace_filter_build_linux.o | $(LIB)
+		$(BUILD)/obj/backend/linux/trace_filter_build_linux.o | $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS)
 

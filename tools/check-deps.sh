@@ -5,7 +5,8 @@
 #      util <- policy <- def <- sbpl <- backend, container <- cli <- main
 #    (sbpl/emit renders a definition, so def sits below sbpl; backend and
 #    container are peers and may not include each other). A top-level
-#    src/*.h (version.h) is a leaf.
+#    src/*.h (version.h) is a leaf. Inside backend, the two systems'
+#    folders (backend/linux, backend/macos) never include each other.
 # 2. Library code never prints or exits: outside src/cli and src/main.c no
 #    printf/puts/perror, no fprintf/fputs/fputc/putc to stderr or stdout, no
 #    exit(). (_exit in a forked child is fine: it runs no handlers.)
@@ -37,6 +38,11 @@ function module_of(path,   parts, n) {
 		return parts[2] == "main.c" ? "main" : "leaf"
 	return parts[2]
 }
+function os_of(path,   parts) {
+	split(path, parts, "/")
+	return parts[2] == "backend" && (parts[3] == "linux" || parts[3] == "macos") ? \
+		parts[3] : ""
+}
 function report(msg) {
 	printf "%s:%d: %s\n", FILENAME, FNR, msg
 	bad++
@@ -63,6 +69,10 @@ FNR == 1 {
 	else if (mod in rank && tmod != mod && tmod != "leaf" && \
 		 rank[tmod] >= rank[mod])
 		report(mod " includes \"" target "\": " tmod " is not below " mod)
+	else if (mod == "backend" && os_of(FILENAME) != "" && \
+		 os_of("src/" target) != "" && os_of("src/" target) != os_of(FILENAME))
+		report("backend/" os_of(FILENAME) " includes \"" target "\": " \
+		       "the Linux and macOS backends stay apart")
 }
 # Printing and exiting, with comments and string contents blanked.
 library {

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "backend/linux_plan.h"
+#include "backend/linux/linux_plan.h"
 #include "util/xalloc.h"
 
 /* A folder holding this many refused paths is granted whole. */

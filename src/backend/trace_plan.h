@@ -8,7 +8,7 @@
 #ifndef SBOX_BACKEND_TRACE_PLAN_H
 #define SBOX_BACKEND_TRACE_PLAN_H
 
-#include "backend/linux_plan.h"
+#include "backend/linux/linux_plan.h"
 
 enum trace_need {
 	TN_META,   /* stat, access, readlink, chdir: only a hidden path fails */

@@ -3,7 +3,7 @@
 #include "cli/cli_def.h"
 #include "cli/grants.h"
 #include "cli/project.h"
-#include "backend/linux_plan.h"
+#include "backend/linux/linux_plan.h"
 #include "sbpl/emit.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -144,7 +144,7 @@ out:
 }
 
 /*
- * The Linux launch plan (backend/linux_plan.h) as JSON, with the list of
+ * The Linux launch plan (backend/linux/linux_plan.h) as JSON, with the list of
  * what Linux enforces only approximately. Unset variables stay in the
  * paths as ${NAME}.
  */

@@ -1,13 +1,13 @@
 /*
  * sbox explain --target linux: the answer of the Linux launch plan
- * (backend/linux_plan.h) for one file access, with the plan entries that
+ * (backend/linux/linux_plan.h) for one file access, with the plan entries that
  * decide it: the mount that makes the path visible (or hides it) and the
  * Landlock rights at the closest listed path. Paths are taken as Linux
  * sees them (no /private canonicalisation: that is macOS's).
  */
 #include "cli/explain_linux.h"
 #include "cli/cli.h"
-#include "backend/linux_plan.h"
+#include "backend/linux/linux_plan.h"
 #include "util/xalloc.h"
 
 #include <jansson.h>

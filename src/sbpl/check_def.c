@@ -123,7 +123,7 @@ lint_compiled(const char *path, const struct container_def *d,
 		pv[i] = params.v[i];
 	so.params = pv;
 	/* sbpl.import resolves next to the definition first, as the launch
-	 * does (backend/seatbelt_plan.c), then in the -I folders */
+	 * does (backend/macos/seatbelt_plan.c), then in the -I folders */
 	dirs = include_dirs_with(path, opts->include_dirs, &dir);
 	so.include_dirs = dirs;
 	so.prepend = NULL;

@@ -1,6 +1,6 @@
 /*
  * A host for the real macOS launcher on Linux: tests/backend/t050[12]-*.sh
- * link src/backend/launch_darwin.c (compiled against tests/shim) with this
+ * link src/backend/macos/launch_darwin.c (compiled against tests/shim) with this
  * file, which stands in for libsandbox, so the darwin file's own system
  * calls -- fork, chroot, the privilege drop, descriptor closing, sigwait,
  * execve -- run for real.

@@ -9,8 +9,8 @@ command -v "$CC" >/dev/null 2>&1 || skip_all "no C compiler"
 CFLAGS="-std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -D_GNU_SOURCE -I$TOP/src -I$TOP/tests/shim"
 
-darwin_files=$(ls "$TOP"/src/*/*_darwin.c 2>/dev/null)
-[ -n "$darwin_files" ] && ok "there are macOS files" || not_ok "no src/*/*_darwin.c"
+darwin_files=$(ls "$TOP"/src/*/*_darwin.c "$TOP"/src/*/*/*_darwin.c 2>/dev/null)
+[ -n "$darwin_files" ] && ok "there are macOS files" || not_ok "no src/**/*_darwin.c"
 
 # Apple builds with clang: try it too when it is here.
 compilers=$CC
@@ -30,7 +30,7 @@ for f in $darwin_files; do
 done
 
 # The launcher object calls Apple's functions for real, not stand-ins.
-obj="$BUILD/shim/backend/launch_darwin.o"
+obj="$BUILD/shim/backend/macos/launch_darwin.o"
 if [ -f "$obj" ]; then
 	nm "$obj" >"$T_TMP/nm"
 	for sym in sandbox_init_with_parameters sandbox_check sandbox_free_error \
@@ -58,7 +58,7 @@ fi
 
 # The shim is honest: like Apple's modern header it marks sandbox_free_error
 # deprecated, so a call without the diagnostic guard fails under -Werror.
-sed '/#pragma GCC diagnostic ignored/d' "$TOP/src/backend/launch_darwin.c" \
+sed '/#pragma GCC diagnostic ignored/d' "$TOP/src/backend/macos/launch_darwin.c" \
 	>"$T_TMP/unguarded_darwin.c"
 expect_rc 1 "an unguarded deprecated call is rejected" \
 	$CC $CFLAGS -I"$TOP/src/backend" -fsyntax-only "$T_TMP/unguarded_darwin.c"

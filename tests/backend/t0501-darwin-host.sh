@@ -1,5 +1,5 @@
 #!/bin/sh
-# The real macOS launcher (src/backend/launch_darwin.c, built against
+# The real macOS launcher (src/backend/macos/launch_darwin.c, built against
 # tests/shim) run on Linux: tests/backend/darwin_host.c stands in for
 # libsandbox, csr_check, sysctl, Apple's posix_spawn flags and the
 # definition steps; everything else is real -- exit status, signals, the
@@ -12,7 +12,7 @@
 [ "$(uname -s)" = Linux ] || skip_all "Linux-only harness"
 CC=${CC:-cc}
 command -v "$CC" >/dev/null 2>&1 || skip_all "no C compiler"
-ls "$BUILD"/obj/backend/seatbelt_seq.o >/dev/null 2>&1 || skip_all "no $BUILD objects"
+ls "$BUILD"/obj/backend/macos/seatbelt_seq.o >/dev/null 2>&1 || skip_all "no $BUILD objects"
 SAN=
 nm "$BUILD/obj/util/err.o" 2>/dev/null | grep -q __asan_ &&
 	SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
@@ -31,11 +31,11 @@ for v in "$H" "$H0:-DHOST_NO_SPI"; do
 	if ! $CC -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g $SAN $def -rdynamic \
 		-I"$TOP/src" -I"$TOP/tests/shim" -o "$out" "$TOP/tests/backend/darwin_host.c" \
 		"$TOP/tests/backend/darwin_host_fixed.c" \
-		"$TOP/src/backend/launch_darwin.c" "$TOP/src/backend/pty_darwin.c" \
-		"$BUILD"/obj/backend/seatbelt_*.o "$BUILD"/obj/backend/macho.o \
+		"$TOP/src/backend/macos/launch_darwin.c" "$TOP/src/backend/macos/pty_darwin.c" \
+		"$BUILD"/obj/backend/macos/seatbelt_*.o "$BUILD"/obj/backend/macos/macho.o \
 		"$BUILD"/obj/backend/env_scrub.o "$BUILD"/obj/backend/pty_relay.o \
 		"$BUILD"/obj/def/def_access.o "$BUILD"/obj/def/def_strmap.o "$T_TMP/def.o" \
-		"$TOP/src/backend/trace_darwin.c" "$BUILD"/obj/backend/denials.o \
+		"$TOP/src/backend/macos/trace_darwin.c" "$BUILD"/obj/backend/denials.o \
 		"$BUILD"/obj/util/*.o $(pkg-config --libs jansson) 2>"$T_TMP/cc.err"; then
 		not_ok "darwin_host builds ($out)"; cat "$T_TMP/cc.err"; done_testing
 	fi

@@ -19,9 +19,9 @@ H=$T_TMP/darwin_host
 # shellcheck disable=SC2086
 if ! $CC -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g $SAN -rdynamic \
 	-I"$TOP/src" -I"$TOP/tests/shim" -o "$H" "$TOP/tests/backend/darwin_host.c" \
-	"$TOP/tests/backend/darwin_host_load.c" "$TOP/src/backend/launch_darwin.c" \
-	"$TOP/src/backend/trace_darwin.c" \
-	"$TOP/src/backend/pty_darwin.c" \
+	"$TOP/tests/backend/darwin_host_load.c" "$TOP/src/backend/macos/launch_darwin.c" \
+	"$TOP/src/backend/macos/trace_darwin.c" \
+	"$TOP/src/backend/macos/pty_darwin.c" \
 	"$BUILD/libsbox.a" $LIBS 2>"$T_TMP/cc.err"; then
 	not_ok "darwin_host (real definitions) builds"; cat "$T_TMP/cc.err"; done_testing
 fi

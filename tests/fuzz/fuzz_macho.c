@@ -1,12 +1,12 @@
 /*
- * libFuzzer: Mach-O linkage (backend/macho.c), which reads programs in a
+ * libFuzzer: Mach-O linkage (backend/macos/macho.c), which reads programs in a
  * container's root filesystem -- files that may come from an imported
  * archive. Any bytes: no crash, no read outside the input, an answer.
  */
 #include <stdint.h>
 #include <string.h>
 
-#include "backend/macho.h"
+#include "backend/macos/macho.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "backend/denial_why.h"
-#include "backend/seatbelt_log.h"
+#include "backend/macos/seatbelt_log.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 /*
- * Declaration shim for <sandbox.h>, so the src/backend/..._darwin.c files
+ * Declaration shim for <sandbox.h>, so the src/backend/macos/..._darwin.c files
  * compile on Linux (`make check` builds them into build/shim/, and
  * tests/backend/t0500-darwin-shim.sh inspects the objects). It mirrors
  * what MACOS.md §1.1 documents of the modern SDK header -- prototypes and

@@ -1,6 +1,6 @@
 /*
  * Declaration shim for Apple's <spawn.h> (with the Darwin flags of
- * <sys/spawn.h>), so src/backend/launch_darwin.c compiles on Linux against
+ * <sys/spawn.h>), so src/backend/macos/launch_darwin.c compiles on Linux against
  * what the macOS SDK declares, not glibc's header: the attribute and file
  * action objects are opaque pointers, POSIX_SPAWN_SETEXEC (0x0040) and
  * POSIX_SPAWN_CLOEXEC_DEFAULT (0x4000) are Apple extensions, and

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/seatbelt.h"
+#include "backend/macos/seatbelt.h"
 #include "util/xalloc.h"
 
 #define LOG_MAX 64

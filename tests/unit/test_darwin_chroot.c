@@ -1,13 +1,13 @@
 /*
- * The macOS chroot decision (backend/seatbelt_chroot.c) and the Mach-O
- * linkage it rests on (backend/macho.c): every combination of release, SIP
+ * The macOS chroot decision (backend/macos/seatbelt_chroot.c) and the Mach-O
+ * linkage it rests on (backend/macos/macho.c): every combination of release, SIP
  * state and program linkage, Mach-O files built byte by byte (thin and
  * fat, both byte orders, truncated, scripts), and the launch refusing
  * before it creates anything.
  */
 #include "unit/darwin_fake.h"
 
-#include "backend/macho.h"
+#include "backend/macos/macho.h"
 
 /* ---- Mach-O files, built here ------------------------------------- */
 

@@ -1,5 +1,5 @@
 /*
- * The macOS launch sequence (backend/seatbelt_*.c) driven through the
+ * The macOS launch sequence (backend/macos/seatbelt_*.c) driven through the
  * recording fake in darwin_fake.h: the exact order and arguments of the
  * calls a real launch makes, and its failure paths.
  */

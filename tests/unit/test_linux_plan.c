@@ -6,9 +6,9 @@
 
 #include "backend/env_scrub.h"
 #ifdef __linux__
-#include "backend/landlock_linux.h"
+#include "backend/linux/landlock_linux.h"
 #endif
-#include "backend/linux_plan.h"
+#include "backend/linux/linux_plan.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "backend/seatbelt.h"
+#include "backend/macos/seatbelt.h"
 #include "def/def_access.h"
 #include "policy/decide.h"
 #include "policy/vocab.h"

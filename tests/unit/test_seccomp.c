@@ -24,8 +24,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "backend/seccomp_linux.h"
-#include "backend/seccomp_rules_linux.h"
+#include "backend/linux/seccomp_linux.h"
+#include "backend/linux/seccomp_rules_linux.h"
 
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010u

@@ -12,8 +12,8 @@
 
 #include "backend/denial_why.h"
 #include "backend/denials.h"
-#include "backend/linux_plan.h"
-#include "backend/seatbelt_log.h"
+#include "backend/linux/linux_plan.h"
+#include "backend/macos/seatbelt_log.h"
 #include "backend/trace_plan.h"
 #ifdef __linux__
 #include <fcntl.h>
@@ -27,7 +27,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "backend/trace_filter_linux.h"
+#include "backend/linux/trace_filter_linux.h"
 #endif
 #include "util/xalloc.h"
 

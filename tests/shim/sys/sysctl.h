@@ -1,7 +1,7 @@
 /*
  * Declaration shim for Apple's <sys/sysctl.h> (glibc no longer has the
  * header): sysctlbyname as the macOS SDK declares it, for
- * src/backend/launch_darwin.c on Linux. tests/backend/darwin_host.c
+ * src/backend/macos/launch_darwin.c on Linux. tests/backend/darwin_host.c
  * stands in for it (kern.osproductversion, kern.osrelease).
  */
 #ifndef SBOX_TESTS_SHIM_SYS_SYSCTL_H
