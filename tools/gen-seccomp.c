@@ -12,6 +12,7 @@
 #include <linux/filter.h>
 #include <seccomp.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "backend/linux/seccomp_linux.h"
 #include "backend/linux/seccomp_rules_linux.h"
@@ -48,6 +49,27 @@ write_program(FILE *out, int which, const struct seccomp_bpf *bpf)
 	fprintf(out, "};\n");
 }
 
+/* The names of the calls this build knows, by number: a `--trace`
+ * record names a refused call (seccomp_refusal_linux.c) without linking
+ * libseccomp; a number past the table or without a name is unknown. */
+static void
+write_names(FILE *out)
+{
+	int highest = seccomp_highest_known();
+
+	fprintf(out, "\nconst char *const seccomp_call_names[] = {\n");
+	for (int nr = 0; nr <= highest; nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE,
+							      nr);
+
+		if (name)
+			fprintf(out, "\t[%d] = \"%s\",\n", nr, name);
+		free(name);
+	}
+	fprintf(out, "};\nconst size_t seccomp_call_names_len = %d;\n",
+		highest + 1);
+}
+
 int
 main(void)
 {
@@ -71,6 +93,7 @@ main(void)
 		printf("\t{ insns%d, sizeof(insns%d) / sizeof(insns%d[0]) },\n",
 		       which, which, which);
 	printf("};\n");
+	write_names(stdout);
 	if (fflush(stdout) == 0 && !ferror(stdout))
 		return 0;
 	perror("gen-seccomp: cannot write the programs");

@@ -15,6 +15,32 @@
 #include "sbpl/emit.h"
 #include "util/xalloc.h"
 
+/* What the definition says of the network, where, and the smallest
+ * setting with the IP sockets the seccomp program refuses under it. */
+static void
+network_rule(struct denial_why *w, const struct container_def *def)
+{
+	static const char *const modes[] = {
+		[DEF_NET_NONE] = "\"none\"", [DEF_NET_LOCALHOST] = "\"localhost\"",
+		[DEF_NET_OUTBOUND] = "\"outbound\"", [DEF_NET_ALL] = "\"all\"",
+		[DEF_NET_PORTS] = "{ ports }",
+	};
+	const struct src_loc *loc = &def->network_loc;
+
+	w->net_rule = xasprintf("network %s%s", modes[def->network],
+				def->has_network ? "" : " (not set: the default)");
+	w->net_where = NULL;
+	if (def->has_network && loc->file) {
+		unsigned line, col;
+
+		src_linecol(loc->file, loc->start, &line, &col);
+		w->net_where = xasprintf("%s:%u:%u", loc->file->name, line, col);
+	}
+	w->net_grant = xstrdup(def->network == DEF_NET_NONE ?
+		"network \"localhost\" (the smallest setting with IP sockets)" :
+		"network \"all\" or \"localhost\" (port rules see TCP only)");
+}
+
 int
 denial_why_init(struct denial_why *w, const struct container_def *def,
 		struct sbox_err *err)
@@ -31,6 +57,7 @@ denial_why_init(struct denial_why *w, const struct container_def *def,
 	free(params.v);
 	strbuf_release(&text);
 	w->ready = rc == 0;
+	network_rule(w, def);
 	return rc;
 }
 
@@ -39,6 +66,10 @@ denial_why_release(struct denial_why *w)
 {
 	policy_release(&w->ir);
 	w->ready = 0;
+	free(w->net_rule);
+	free(w->net_where);
+	free(w->net_grant);
+	w->net_rule = w->net_where = w->net_grant = NULL;
 }
 
 const char *
@@ -46,7 +77,8 @@ denial_sbpl_op(enum denial_op op)
 {
 	static const char *const ops[DENY_OP_COUNT] = {
 		"file-read-data", "file-write-data", "process-exec",
-		"network-outbound", "network-bind",
+		"network-outbound", "network-bind", "network-outbound",
+		"default", "default", "default", "default", "default",
 	};
 
 	return (unsigned)op < DENY_OP_COUNT ? ops[op] : "default";
@@ -94,6 +126,20 @@ rule_words(const struct policy_rule *r)
 			 (int)n, f->text + r->loc.start);
 }
 
+/* The seccomp program's refusals: sbox's, or the network setting's. */
+static void
+seccomp_reason(const struct denial_why *w, enum denial_op op,
+	       const char *target, struct denial_reason *out)
+{
+	out->never = denial_never_reason(op, target);
+	if (out->never)
+		return;
+	out->decided_by_rule = 1;
+	out->rule = xstrdup(w->net_rule ? w->net_rule : "network");
+	out->where = w->net_where ? xstrdup(w->net_where) : NULL;
+	out->grant = w->net_grant ? xstrdup(w->net_grant) : NULL;
+}
+
 void
 denial_why_explain(const struct denial_why *w, enum denial_op op,
 		   const char *target, struct denial_reason *out)
@@ -103,6 +149,10 @@ denial_why_explain(const struct denial_why *w, enum denial_op op,
 	char *arg;
 
 	memset(out, 0, sizeof(*out));
+	if (DENY_IS_SECCOMP(op)) {
+		seccomp_reason(w, op, target, out);
+		return;
+	}
 	arg = target[0] == '/' ? def_path_canonical(target) : xstrdup(target);
 	if (w->ready && policy_decide(&w->ir, denial_sbpl_op(op), arg, &d,
 				      &err) == 0 && d.rule && d.rule->loc.file) {
@@ -153,11 +203,21 @@ denial_json_line(const struct denial *d, const struct denial_reason *r,
 	json_object_set_new(o, "pid", json_integer(d->pid));
 	json_object_set_new(o, "program", json_string(d->program));
 	json_object_set_new(o, "operation", json_string(denial_op_name(d->op)));
-	json_object_set_new(o, d->target[0] == '/' ? "path" : "address",
+	json_object_set_new(o, d->target[0] == '/' ? "path" :
+			    DENY_IS_SECCOMP(d->op) ? "target" : "address",
 			    json_string(d->target));
 	json_object_set_new(o, "count", json_integer((json_int_t)d->count));
 	json_object_set_new(o, "refused-by", json_string(d->how));
-	if (r->decided_by_rule)
+	if (d->err && denial_errno_name(d->err))
+		json_object_set_new(o, "errno",
+				    json_string(denial_errno_name(d->err)));
+	else if (d->err)
+		json_object_set_new(o, "errno", json_integer(d->err));
+	if (r->never) {
+		json_object_set_new(why, "decision",
+				    json_string("never allowed in a container"));
+		json_object_set_new(why, "reason", json_string(r->never));
+	} else if (r->decided_by_rule)
 		json_object_set_new(why, "decision", json_string("denied by rule"));
 	else if (r->allowed)
 		json_object_set_new(why, "decision",
@@ -165,10 +225,10 @@ denial_json_line(const struct denial *d, const struct denial_reason *r,
 						"refused by this system"));
 	else
 		json_object_set_new(why, "decision", json_string("not granted"));
-	if (r->where) {
+	if (r->rule)
 		json_object_set_new(why, "rule", json_string(r->rule));
+	if (r->where)
 		json_object_set_new(why, "at", json_string(r->where));
-	}
 	if (r->grant)
 		json_object_set_new(why, "grant", json_string(r->grant));
 	json_object_set_new(o, "why", why);
@@ -226,8 +286,13 @@ denials_summary(const struct denials *d, const struct denial_why *w,
 			    e->target);
 		if (e->count > 1)
 			strbuf_addf(out, " x%lu", e->count);
-		if (r.decided_by_rule)
+		if (r.never)
+			strbuf_addf(out, " (never allowed in a container: %s)",
+				    r.never);
+		else if (r.decided_by_rule && r.where)
 			strbuf_addf(out, " (%s at %s)", r.rule, r.where);
+		else if (r.decided_by_rule)
+			strbuf_addf(out, " (%s)", r.rule);
 		else if (r.allowed)
 			strbuf_addf(out, " (%s on this system)", e->how);
 		else

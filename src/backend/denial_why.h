@@ -18,6 +18,9 @@ struct denial_why {
 	struct policy ir;
 	int ready;
 	const char *defpath;  /* named in each record, for explain --from-trace */
+	/* the definition's network setting, which decides the IP sockets the
+	 * seccomp program refuses: what it says, where, what would allow them */
+	char *net_rule, *net_where, *net_grant;
 };
 
 struct denial_reason {
@@ -27,6 +30,7 @@ struct denial_reason {
 	char *where;          /* "file:line:col" of the rule, or NULL */
 	char *rule;           /* what the rule says, e.g. deny "~/.ssh" */
 	char *grant;          /* not granted: e.g. filesystem.read "/x" */
+	const char *never;    /* refused in every container, and why (static) */
 };
 
 /* def: resolved, its source files still loaded (for line numbers). */
@@ -37,6 +41,13 @@ void denial_why_release(struct denial_why *w);
 void denial_why_explain(const struct denial_why *w, enum denial_op op,
 			const char *target, struct denial_reason *out);
 void denial_reason_release(struct denial_reason *r);
+
+/* denial_why_seccomp.c: why the seccomp program refuses a call in every
+ * container (NULL: the definition's network setting decides, for the IP
+ * families); the name of a Linux errno the records carry, or NULL. */
+const char *denial_never_reason(enum denial_op op, const char *target);
+int denial_ip_socket(const char *target);
+const char *denial_errno_name(int err);
 
 /* The SBPL operation and argument `sbox explain` decides for a denial. */
 const char *denial_sbpl_op(enum denial_op op);

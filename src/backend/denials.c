@@ -11,7 +11,8 @@
 #include "util/xalloc.h"
 
 static const char *const op_names[DENY_OP_COUNT] = {
-	"read", "write", "exec", "connect", "bind",
+	"read", "write", "exec", "connect", "bind", "socket", "mount", "ioctl",
+	"chmod-setuid", "exec-memfd", "syscall",
 };
 
 const char *
@@ -126,6 +127,7 @@ denials_add(struct denials *d, enum denial_op op, const char *target,
 	e->first = when;
 	e->count = 1;
 	e->how = how;
+	e->err = 0;
 	*slot_of(d, op, target) = d->nr;
 	return e;
 }

@@ -17,11 +17,22 @@
 
 #define DENIALS_MAX_DISTINCT 4096
 
-/* Operations in the definition's vocabulary. */
+/* Operations in the definition's vocabulary; from DENY_SOCKET on, calls
+ * the container's seccomp program refuses whatever the definition says
+ * (Linux, denial_why_seccomp.c says why). */
 enum denial_op {
 	DENY_READ, DENY_WRITE, DENY_EXEC, DENY_CONNECT, DENY_BIND,
+	DENY_SOCKET,      /* "socket": a family or protocol, e.g. AF_VSOCK */
+	DENY_MOUNT,       /* "mount": the mount family, target its name */
+	DENY_IOCTL,       /* "ioctl": target the request, e.g. TIOCSTI */
+	DENY_SETUID,      /* "chmod-setuid": target the path */
+	DENY_MEMFD_EXEC,  /* "exec-memfd": an executable anonymous file */
+	DENY_SYSCALL,     /* "syscall": target its name or number */
 	DENY_OP_COUNT,
 };
+
+/* A refusal of the seccomp program rather than of the definition. */
+#define DENY_IS_SECCOMP(op) ((op) >= DENY_SOCKET && (op) < DENY_OP_COUNT)
 
 struct denial {
 	enum denial_op op;
@@ -31,6 +42,7 @@ struct denial {
 	double first;         /* seconds since the epoch */
 	unsigned long count;
 	const char *how;      /* static: "hidden", "read-only", ... */
+	int err;              /* the errno the program got, when known */
 };
 
 struct denials {

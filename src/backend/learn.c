@@ -162,6 +162,7 @@ learn_propose(const struct denials *d, const struct denial_why *why,
 	static const char *const keys[3] = { "read", "write", "exec" };
 	json_t *def = json_object(), *fs = json_object();
 	json_t *out = json_array(), *bind = json_array();
+	const char *net_mode = NULL;
 	int net = 0;
 
 	for (size_t i = 0; i < d->nr; i++) {
@@ -171,7 +172,16 @@ learn_propose(const struct denials *d, const struct denial_why *why,
 		char *grant;
 
 		denial_why_explain(why, e->op, e->target, &r);
-		if (r.decided_by_rule) {
+		if (r.never) {
+			strbuf_addf(report, "  not granted: %s %s: never allowed "
+				    "in a container (%s)\n", denial_op_name(e->op),
+				    e->target, r.never);
+		} else if (e->op == DENY_SOCKET) {
+			/* an IP socket the network setting refuses: the
+			 * smallest setting that has them */
+			net_mode = c->start->network == DEF_NET_NONE ?
+				   "localhost" : "all";
+		} else if (r.decided_by_rule) {
 			strbuf_addf(report, "  not granted: %s %s: the definition "
 				    "denies it (%s at %s)\n", denial_op_name(e->op),
 				    e->target, r.rule, r.where);
@@ -216,6 +226,11 @@ learn_propose(const struct denials *d, const struct denial_why *why,
 		if (!json_array_size(out))
 			json_object_del(n, "outbound");
 		json_object_set_new(def, "network", n);
+	}
+	if (net_mode && !net) {
+		strbuf_addf(report, "  grant: network \"%s\" (IP sockets were "
+			    "refused)\n", net_mode);
+		json_object_set_new(def, "network", json_string(net_mode));
 	}
 	json_decref(fs);
 	json_decref(out);

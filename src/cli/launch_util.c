@@ -74,8 +74,9 @@ const struct cli_opt launch_common_opts[] = {
 	{ "no-pty", 0, NULL, set_pty, PTY_OFF,
 	  "pass the standard descriptors through as they are" },
 	{ "trace", 0, "=FILE", set_trace, 0,
-	  "record what the definition refuses: a summary on stderr at exit,"
-	  " one JSON line per access in FILE" },
+	  "record what the definition refuses (on Linux also what sbox's"
+	  " seccomp filter refuses in every container): a summary on stderr"
+	  " at exit, one JSON line per access in FILE" },
 	CLI_OPT_END,
 };
 

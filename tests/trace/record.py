@@ -21,7 +21,8 @@ for line in open(path):
     if "operation" not in rec:
         continue
     seen.append(line.strip())
-    if rec["operation"] != op or rec.get("path", rec.get("address")) != target:
+    where = rec.get("path", rec.get("address", rec.get("target")))
+    if rec["operation"] != op or where != target:
         continue
     bad = [(k, v, get(rec, k)) for k, v in wants if not matches(get(rec, k), v)]
     if not bad:

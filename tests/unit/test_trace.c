@@ -12,6 +12,7 @@
 
 #include "backend/denial_why.h"
 #include "backend/denials.h"
+#include "backend/learn.h"
 #include "backend/linux/linux_plan.h"
 #include "backend/macos/seatbelt_log.h"
 #include "backend/trace_plan.h"
@@ -284,6 +285,91 @@ test_seatbelt_record_and_why(void **state)
 	free(path);
 }
 
+
+/* A definition's file in a new folder; *dir to remove after. */
+static char *
+write_def(char *dir, const char *text)
+{
+	char *path;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/def.json", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+/* learn and the seccomp program's refusals: nothing proposed for what is
+ * never allowed (listed with the reason), and for an IP socket refused
+ * under "none" the smallest network setting that has them. */
+static void
+test_learn_seccomp(void **state)
+{
+	char dir[] = "/tmp/sbox-test-learn.XXXXXX";
+	char *path = write_def(dir, "{\n  \"name\": \"n\",\n"
+			       "  \"network\": \"none\"\n}\n");
+	struct def_vars vars = { "/home/me", "/c", "/tmp/proj", "/t" };
+	struct sbox_err err = SBOX_ERR_INIT;
+	struct container_def def;
+	struct src_set srcs;
+	struct diag_list diags;
+	struct denial_why why;
+	struct denial_reason r;
+	struct denials d;
+	struct strbuf report = STRBUF_INIT;
+	struct learn_ctx c;
+	json_t *p;
+
+	(void)state;
+	src_set_init(&srcs);
+	diag_list_init(&diags);
+	def_init(&def);
+	assert_int_equal(def_load(path, &srcs, &diags, &def), 0);
+	assert_int_equal(def_resolve(&def, &vars, &err), 0);
+	assert_int_equal(denial_why_init(&why, &def, &err), 0);
+	denials_init(&d);
+	denials_add(&d, DENY_MOUNT, "mount", "sh", 1, 0, "seccomp");
+	denials_add(&d, DENY_SOCKET, "AF_VSOCK", "sh", 1, 0, "seccomp");
+	denials_add(&d, DENY_SOCKET, "AF_INET stream protocol 0", "sh", 1, 0,
+		    "seccomp");
+	/* the network setting decides the IP socket, at its line */
+	denial_why_explain(&why, DENY_SOCKET, "AF_INET stream protocol 0", &r);
+	assert_true(r.decided_by_rule);
+	assert_null(r.never);
+	assert_string_equal(r.rule, "network \"none\"");
+	assert_non_null(strstr(r.where, "def.json:3:14"));
+	denial_reason_release(&r);
+	denial_why_explain(&why, DENY_MOUNT, "mount", &r);
+	assert_non_null(r.never);
+	assert_null(r.grant);
+	denial_reason_release(&r);
+	memset(&c, 0, sizeof(c));
+	c.extends = path;
+	c.name = "n-learned";
+	c.start = &def;
+	c.home = "/home/me";
+	p = learn_propose(&d, &why, &c, &report);
+	assert_string_equal(json_string_value(json_object_get(p, "network")),
+			    "localhost");
+	assert_null(json_object_get(p, "filesystem"));
+	assert_non_null(strstr(report.buf, "not granted: mount mount: never "
+			       "allowed in a container"));
+	assert_non_null(strstr(report.buf, "not granted: socket AF_VSOCK"));
+	json_decref(p);
+	strbuf_release(&report);
+	denials_release(&d);
+	denial_why_release(&why);
+	def_release(&def);
+	diag_list_release(&diags);
+	src_set_release(&srcs);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
 #ifdef __linux__
 static int
 send_listener(int sock, int fd)
@@ -460,6 +546,7 @@ main(void)
 		cmocka_unit_test(test_plan_refusals),
 		cmocka_unit_test(test_seatbelt_parse),
 		cmocka_unit_test(test_seatbelt_record_and_why),
+		cmocka_unit_test(test_learn_seccomp),
 #ifdef __linux__
 		cmocka_unit_test(test_filter_join),
 		cmocka_unit_test(test_filter_stops),

@@ -33,6 +33,11 @@ struct seccomp_bpf {
  * released. */
 extern const struct seccomp_bpf seccomp_filters_embedded[LPS_COUNT];
 
+/* The names of the calls the build knows, by number (NULL: a hole), for
+ * the records of `--trace` (seccomp_refusal_linux.c); generated too. */
+extern const char *const seccomp_call_names[];
+extern const size_t seccomp_call_names_len;
+
 /* Build one with libseccomp (seccomp_build_linux.c: the generator and the
  * tests use it, sbox does not); release what it returns. */
 int seccomp_filter_build(enum lplan_sockets sockets, struct seccomp_bpf *out,

@@ -9,6 +9,9 @@
  * answer to those, SECCOMP_USER_NOTIF_FLAG_CONTINUE, lets them go on to
  * the mounts and Landlock exactly as an untraced call does. One filter,
  * because the kernel allows one listener per task (seccomp(2), EBUSY).
+ * (The enforcing program's errno answers reach the same listener: under
+ * --trace they are made notifications before the join, and answered with
+ * the same errno: seccomp_refusal_linux.h.)
  */
 #ifndef SBOX_BACKEND_TRACE_FILTER_LINUX_H
 #define SBOX_BACKEND_TRACE_FILTER_LINUX_H

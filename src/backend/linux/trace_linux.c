@@ -3,7 +3,8 @@
  * and a model rather than ptrace or Landlock's audit records:
  *  - the enforcing filter and Landlock stay exactly those of an untraced
  *    launch, and the supervisor can only answer "continue" for calls they
- *    already let through (trace_filter_linux.h): it never widens access,
+ *    already let through (trace_filter_linux.h; the calls they refuse get
+ *    their errno: seccomp_refusal_linux.h): it never widens access,
  *    and if it dies the watched calls fail (ENOSYS), they are not allowed;
  *  - it works unprivileged: the listener is handed over on a socket, and
  *    the launcher, owner of the container's user namespace, may read its
@@ -47,6 +48,7 @@
 
 #include "backend/backend.h"
 #include "backend/linux/landlock_linux.h"
+#include "backend/linux/seccomp_refusal_linux.h"
 #include "backend/linux/supervise_linux.h"
 #include "backend/linux/trace_filter_linux.h"
 #include "backend/trace_plan.h"
@@ -610,6 +612,11 @@ lx_trace_handle(struct lx_trace *t, const struct seccomp_notif *n)
 {
 	static struct call c;
 
+	/* sectrace hook: calls the enforcing program refuses, answered with
+	 * its errno and recorded (seccomp_refusal_linux.c); first, so that
+	 * nothing below ever sees, let alone continues, one of them */
+	if (lx_refusal_answer(t, n))
+		return;
 	/* what init answers in an untraced launch, answered the same way
 	 * (supervise_linux.c); it allocates nothing */
 	if (lx_supervise_handles(n->data.nr)) {
@@ -748,6 +755,7 @@ lx_trace_start(struct lx_trace **out, const struct launch_request *req,
 	       struct seccomp_bpf *bpf, int unsealed_ok, struct sbox_err *err)
 {
 	struct lx_trace_owned *o = xcalloc(1, sizeof(*o));
+	struct seccomp_bpf notify = { NULL, 0 };
 
 	o->t.sock[0] = o->t.sock[1] = o->t.listener = -1;
 	o->t.out = req->denials;
@@ -759,9 +767,16 @@ lx_trace_start(struct lx_trace **out, const struct launch_request *req,
 	 * do not happen, so they are not recorded */
 	o->t.no_landlock = landlock_abi() < 1;
 	*out = &o->t;
-	if (trace_filter_join(bpf, &trace_filter_embedded, &o->joined) < 0)
+	/* sectrace hook: the enforcing program's refusals come here too
+	 * (seccomp_refusal_linux.h); the original is kept to run on them */
+	o->t.enforcing = *bpf;
+	if (seccomp_refusal_notify_copy(bpf, &notify) < 0 ||
+	    trace_filter_join(&notify, &trace_filter_embedded, &o->joined) < 0) {
+		free((void *)notify.insns);
 		return err_set(err, SBOX_E_INTERNAL, "cannot join the trace "
 			       "filter to the container's seccomp program");
+	}
+	free((void *)notify.insns);
 	*bpf = o->joined;
 	if (req->trace_model && req->trace_model != req->def) {
 		linux_plan_init(&o->model);

@@ -41,6 +41,9 @@ struct lx_trace {
 	const char *cwd;              /* the program's first working folder */
 	const char *argv0;
 	struct denials *out;
+	/* the enforcing program as compiled in, run on the calls it refuses
+	 * (seccomp_refusal_linux.h) */
+	struct seccomp_bpf enforcing;
 	struct lx_trace_early early[LX_TRACE_EARLY];
 	size_t nearly;
 	unsigned long early_dropped;
