@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,24 +172,13 @@ opt_format(void *ctx, const struct cli_opt *o, const char *val, const char *cmd)
 	return CLI_CONTINUE;
 }
 
-static int
-opt_project(void *ctx, const struct cli_opt *o, const char *val,
-	    const char *cmd)
-{
-	struct check_opts *c = ctx;
-
-	(void)o;
-	free(c->project);
-	c->project = cli_project(val, cmd);
-	return c->project ? CLI_CONTINUE : EXIT_USAGE;
-}
-
 static const struct cli_opt check_opts_table[] = {
 	{ "include", 'I', "DIR", opt_include, 0,
 	  "search DIR for (import \"x.sb\"); repeatable, in order" },
 	{ "define", 'D', "KEY=VALUE", opt_define, 0,
 	  "supply (param \"KEY\"); repeatable" },
-	{ "project", 'C', "DIR", opt_project, 0,
+	{ "project", 'C', "DIR", cli_set_project,
+	  offsetof(struct check_opts, project),
 	  "the project of definitions (${PROJECT}); default: the current"
 	  " folder, an error when it is /, a home folder or holds one and a"
 	  " definition uses ${PROJECT}" },

@@ -55,6 +55,9 @@ struct container_store;
  * SBOX_E_UNSUPPORTED (exit 3): sbox does not nest (store_open.c).
  */
 int cli_store_open(struct container_store *st, struct sbox_err *err);
+/* Close st and open it again, which clears a half-made container (a
+ * create or import stopped); an error is left to the next command. */
+void cli_store_reopen(struct container_store *st);
 /* 1 when this process runs inside an sbox container. */
 int cli_inside_container(void);
 

@@ -40,14 +40,12 @@ set_project(void *ctx, const struct cli_opt *o, const char *val,
 	    const char *cmd)
 {
 	struct compile_own *c = ctx;
+	int rc = cli_set_project(ctx, o, val, cmd);
 
-	(void)o;
-	free(c->project);
-	c->project = cli_project(val, cmd);
-	if (!c->project)
-		return EXIT_USAGE;
-	c->vars.project = c->project;
-	return CLI_CONTINUE;
+	/* after -D PROJECT= or before it: the last one given counts */
+	if (rc == CLI_CONTINUE)
+		c->vars.project = c->project;
+	return rc;
 }
 
 static int
@@ -65,7 +63,8 @@ static const struct cli_opt compile_own_opts[] = {
 	{ "output", 'o', "FILE", cli_set_string,
 	  offsetof(struct compile_own, output),
 	  "write the result to FILE instead of standard output" },
-	{ "project", 'C', "DIR", set_project, 0,
+	{ "project", 'C', "DIR", set_project,
+	  offsetof(struct compile_own, project),
 	  "${PROJECT} is DIR (as sbox launch -C DIR)" },
 	{ "define", 'D', "KEY=VALUE", set_var, 0,
 	  "value of a path variable: HOME, CONTAINER, PROJECT, TMPDIR"

@@ -1,7 +1,6 @@
 #include "cli/container_out.h"
 
 #include <stdio.h>
-#include <string.h>
 #include <time.h>
 
 #include "cli/cli.h"
@@ -40,16 +39,6 @@ container_out_print_json(json_t *v)
 }
 
 int
-container_out_format(const char *value)
-{
-	if (!strcmp(value, "text"))
-		return 0;
-	if (!strcmp(value, "json"))
-		return 1;
-	return -1;
-}
-
-int
 container_out_open_store(struct container_store *st)
 {
 	struct sbox_err err = SBOX_ERR_INIT;
@@ -57,4 +46,20 @@ container_out_open_store(struct container_store *st)
 	if (cli_store_open(st, &err) < 0)
 		return cli_report(&err);
 	return 0;
+}
+
+int
+container_out_list_all(struct container_store *st, struct container_list *l)
+{
+	struct sbox_err err = SBOX_ERR_INIT;
+	int rc = container_out_open_store(st);
+
+	if (rc)
+		return rc;
+	if (container_list_all(st, l, &err) < 0) {
+		rc = cli_report(&err);
+		container_list_release(l);
+		container_store_release(st);
+	}
+	return rc;
 }

@@ -16,9 +16,11 @@
 json_t *container_out_json(const struct container_info *ci);
 /* Print a JSON value (sorted as built, two-space indent) and a newline. */
 void container_out_print_json(json_t *v);
-/* Parse --format VALUE: 0 text, 1 json, -1 unknown. */
-int container_out_format(const char *value);
 /* Open the store, printing the error; returns 0 or an exit code. */
 int container_out_open_store(struct container_store *st);
+/* Open the store and list its containers, printing the error; returns 0
+ * or an exit code (then st and l are released). */
+int container_out_list_all(struct container_store *st,
+			   struct container_list *l);
 
 #endif

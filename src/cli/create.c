@@ -92,12 +92,8 @@ create_finish(void *arg, int rc)
 static void
 create_cleanup(void *arg, pid_t child)
 {
-	struct create_job *j = arg;
-	struct sbox_err err = SBOX_ERR_INIT;
-
 	(void)child;
-	container_store_release(j->st);
-	(void)container_store_open(j->st, &err);
+	cli_store_reopen(((struct create_job *)arg)->st);
 }
 
 /* Templates and roots unpack at their own pace: say how long so far. */

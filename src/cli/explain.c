@@ -222,6 +222,26 @@ append_escape_hatch(const char *path, const struct container_def *def,
 }
 
 /* The IR of a definition: the emitter's rules, located in the definition. */
+/* Load the definition at path, with ${PROJECT} as launch picks it
+ * (cli/project.c) unless -D PROJECT= gave it; 0 or the exit status. */
+static int
+load_def(const char *path, struct explain_opts *o, struct src_set *srcs,
+	 struct container_def *def)
+{
+	struct sbox_err err = SBOX_ERR_INIT;
+	int rc = cli_def_load(path, &o->vars, srcs, def);
+
+	if (rc || o->vars.project)
+		return rc;
+	o->project_buf = cli_project_for(def, NULL, "explain");
+	o->vars.project = o->project_buf;
+	if (o->project_buf && def_resolve_partial(def, &o->vars, &err) == 0)
+		return 0;
+	rc = o->project_buf ? cli_report(&err) : EXIT_USAGE;
+	def_release(def);
+	return rc;
+}
+
 int
 explain_load_definition(const char *path, struct explain_opts *o, struct src_set *srcs,
 		struct policy *ir)
@@ -230,28 +250,15 @@ explain_load_definition(const char *path, struct explain_opts *o, struct src_set
 	struct strbuf text = STRBUF_INIT;
 	struct def_strlist params = { NULL, 0, 0 };
 	struct sbox_err err = SBOX_ERR_INIT;
-	int rc = cli_def_load(path, &o->vars, srcs, &def);
+	int rc = load_def(path, o, srcs, &def);
 
 	if (rc)
 		return rc;
-	/* ${PROJECT} as launch picks it (cli/project.c) */
-	if (!o->vars.project) {
-		o->project_buf = cli_project_for(&def, NULL, "explain");
-		o->vars.project = o->project_buf;
-		if (!o->project_buf ||
-		    def_resolve_partial(&def, &o->vars, &err) < 0) {
-			rc = o->project_buf ? cli_report(&err) : EXIT_USAGE;
-			def_release(&def);
-			return rc;
-		}
-	}
 	if (sbpl_emit_def_ir(&def, &text, &params, ir, &err) < 0)
 		rc = cli_report(&err);
 	else if (def.sbpl_raw || def.sbpl_import.nr)
 		rc = append_escape_hatch(path, &def, o, srcs, ir);
-	for (size_t i = 0; i < params.nr; i++)
-		free(params.v[i]);
-	free(params.v);
+	def_strlist_release(&params);
 	strbuf_release(&text);
 	def_release(&def);
 	return rc;
@@ -393,19 +400,7 @@ explain_definition_linux(struct explain_opts *o, char **pos)
 		return cli_usage_error("explain", "--target linux explains a "
 				       "DEFINITION, not a profile");
 	src_set_init(&srcs);
-	rc = cli_def_load(pos[0], &o->vars, &srcs, &def);
-	/* ${PROJECT} as launch picks it (cli/project.c) */
-	if (rc == 0 && !o->vars.project) {
-		struct sbox_err err = SBOX_ERR_INIT;
-
-		o->project_buf = cli_project_for(&def, NULL, "explain");
-		o->vars.project = o->project_buf;
-		if (!o->project_buf ||
-		    def_resolve_partial(&def, &o->vars, &err) < 0) {
-			rc = o->project_buf ? cli_report(&err) : EXIT_USAGE;
-			def_release(&def);
-		}
-	}
+	rc = load_def(pos[0], o, &srcs, &def);
 	if (rc == 0) {
 		rc = explain_linux(&def, &o->vars, pos[1], pos[2],
 				   !strcmp(o->format, "json"));

@@ -107,13 +107,8 @@ cmd_version(int argc, char **argv)
 {
 	static const struct cli_opt none[] = { CLI_OPT_END };
 	const struct cli_optgroup groups[] = { { none, NULL }, { NULL, NULL } };
-	struct cli_args a;
-	int rc = cli_parse("version", argc, argv, groups, &a);
+	int rc = cli_parse_options_only("version", argc, argv, groups);
 
-	if (rc == CLI_CONTINUE && (a.npos || a.dashdash))
-		rc = cli_usage_error("version", "unexpected argument '%s'",
-				     a.npos ? a.pos[0] : "--");
-	cli_args_release(&a);
 	if (rc != CLI_CONTINUE)
 		return rc;
 	printf("sbox %s\n", SBOX_VERSION);

@@ -101,12 +101,8 @@ import_finish(void *arg, int rc)
 static void
 import_cleanup(void *arg, pid_t pid)
 {
-	struct import_job *j = arg;
-	struct sbox_err err = SBOX_ERR_INIT;
-
 	(void)pid;
-	container_store_release(j->st);
-	(void)container_store_open(j->st, &err);
+	cli_store_reopen(((struct import_job *)arg)->st);
 }
 
 /* Watchdog: move the archive into sbox's pipe, counting; 0 when done. */

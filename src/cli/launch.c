@@ -31,6 +31,9 @@ const char cmd_launch_usage[] =
 	"A DEFINITION runs as the file is now: when it changed since the\n"
 	"container was made, the container's stored policy is updated (and\n"
 	"sbox says so); a changed \"template\" or \"root\" needs --recreate.\n"
+	"A container NAME runs its stored definition only when that is sealed\n"
+	"by sbox with your key (README \"Stored definitions are sealed\"); one\n"
+	"made by an older sbox is sealed by one launch of its DEFINITION.\n"
 	"The program starts in the project folder, which is also ${PROJECT}:\n"
 	"the current folder unless --project names one. A current folder of /,\n"
 	"a home folder or a folder holding one is refused.\n"
@@ -152,6 +155,30 @@ grants_container_name(const struct cli_grants *g,
 	return g->presets.nr ? g->presets.v[g->presets.nr - 1] : "base";
 }
 
+/*
+ * The stored definition the grants were put on top of is the one whose
+ * seal was checked: it was read again by the loader, and a program that
+ * can write the store could have swapped it in between.
+ */
+static int
+loaded_is_verified(const struct src_set *srcs, const char *path,
+		   const char *json, size_t len)
+{
+	char *real = realpath(path, NULL);
+	int seen = 0, same = 1;
+
+	for (size_t i = 0; i < srcs->nr; i++) {
+		const struct src_file *f = srcs->v[i];
+
+		if (strcmp(f->name, path) && (!real || strcmp(f->name, real)))
+			continue;
+		seen = 1;
+		same = same && f->len == len && !memcmp(f->text, json, len);
+	}
+	free(real);
+	return seen && same;
+}
+
 /* Grants on top of the container NAME's stored definition, in NAME. */
 static int
 launch_name_with_grants(const char *what, const struct cli_grants *g,
@@ -163,6 +190,8 @@ launch_name_with_grants(const char *what, const struct cli_grants *g,
 	struct def_vars none = { NULL, NULL, NULL, NULL };
 	struct container_def def;
 	struct src_set srcs;
+	char *json = NULL;
+	size_t len = 0;
 	int rc;
 
 	if (opts->name || opts->recreate)
@@ -171,7 +200,8 @@ launch_name_with_grants(const char *what, const struct cli_grants *g,
 				       "a container", what);
 	src_set_init(&srcs);
 	if (cli_store_open(&st, &err) < 0 ||
-	    container_find(&st, what, &ci, &err) < 0) {
+	    container_find(&st, what, &ci, &err) < 0 ||
+	    container_read_definition(&st, what, &json, &len, &err) < 0) {
 		rc = cli_report(&err);
 		goto out;
 	}
@@ -179,6 +209,13 @@ launch_name_with_grants(const char *what, const struct cli_grants *g,
 				 &def);
 	if (rc)
 		goto out;
+	if (!loaded_is_verified(&srcs, ci.definition_path, json, len)) {
+		cli_error("container '%s' changed while sbox was reading it; "
+			  "it is not run", what);
+		def_release(&def);
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	rc = cli_pick_project(&def, opts, "launch");
 	if (rc == 0) {
 		if (container_hold(&st, &ci, &err) < 0)
@@ -190,6 +227,7 @@ launch_name_with_grants(const char *what, const struct cli_grants *g,
 	opts->project_buf = NULL;
 	def_release(&def);
 out:
+	free(json);
 	src_set_release(&srcs);
 	container_info_release(&ci);
 	container_store_release(&st);

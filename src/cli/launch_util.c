@@ -110,25 +110,52 @@ program_argv(const struct container_def *def, const struct launch_opts *opts,
 }
 
 /*
- * No container may reach a store, whatever its grants say (a program
- * that could edit a stored definition would choose its next policy):
- * the store in use, by its real path, and the default one when
- * SBOX_HOME points elsewhere. The container's own Data/ inside it is
- * more specific and stays granted.
+ * Deny path (by its real path) and drop the grants below it (by both).
+ * A folder that does not exist is denied only when it must be.
  */
 static void
-deny_stores(struct container_def *def, const struct container_store *st)
+deny_fully(struct container_def *def, const char *path, const char *keep,
+	   int must)
 {
-	char *real = realpath(st->path, NULL), *usual, *ureal;
+	char *real = realpath(path, NULL);
 
-	def_deny_path(def, real ? real : st->path);
-	usual = container_store_usual_path(st);
-	ureal = usual ? realpath(usual, NULL) : NULL;
-	if (ureal && strcmp(ureal, real ? real : st->path))
-		def_deny_path(def, ureal);
-	free(ureal);
-	free(usual);
+	if (real || must)
+		def_deny_path(def, real ? real : path);
+	def_ungrant_under(def, path, keep);
+	if (real && strcmp(real, path))
+		def_ungrant_under(def, real, keep);
 	free(real);
+}
+
+/*
+ * No container may reach a store or the seal key, whatever its grants
+ * say (a program that could edit a stored definition and seal it would
+ * choose its next policy): the store in use, the default one when
+ * SBOX_HOME points elsewhere, and the key's folder. A grant inside them
+ * is dropped, or it would be more specific than the deny; the
+ * container's own Data/ stays granted. Stores used earlier with another
+ * SBOX_HOME are not known here: the seal is what protects those.
+ */
+static int
+deny_stores(struct container_def *def, const struct container_store *st,
+	    const struct container_info *ci, struct sbox_err *err)
+{
+	char *usual = container_store_usual_path(st), *key;
+	char *data = realpath(ci->data_dir, NULL);
+
+	deny_fully(def, st->path, data ? data : ci->data_dir, 1);
+	if (data && strcmp(data, ci->data_dir))
+		def_ungrant_under(def, st->path, ci->data_dir);
+	if (usual && strcmp(usual, st->path))
+		deny_fully(def, usual, NULL, 0);
+	free(usual);
+	free(data);
+	key = container_seal_dir_ready(st, err);
+	if (!key)
+		return -1;
+	deny_fully(def, key, NULL, 1);
+	free(key);
+	return 0;
 }
 
 int
@@ -172,7 +199,10 @@ launch_in_container(struct container_def *def,
 		status = cli_report(&err);
 		goto out;
 	}
-	deny_stores(def, st);
+	if (deny_stores(def, st, ci, &err) < 0) {
+		status = cli_report(&err);
+		goto out;
+	}
 	if (opts->timeout > 0) {
 		/* whole seconds in the plan; the request has the exact value */
 		def->limits.wall_seconds = (uint64_t)ceil(opts->timeout);

@@ -77,14 +77,11 @@ parse_learn_args(int argc, char **argv, struct learn_args *a)
 		{ launch_common_opts, &a->opts },
 		{ NULL, NULL },
 	};
-	int rc = cli_parse("learn", argc, argv, groups, &a->args);
+	int rc = cli_parse_before_program("learn", argc, argv, groups,
+					  &a->args);
 
 	if (rc != CLI_CONTINUE)
 		return rc;
-	if (a->args.npos > 1)
-		return cli_usage_error("learn", "unexpected '%s': put '--' before "
-				       "the program and its arguments",
-				       a->args.pos[1]);
 	a->defpath = a->args.npos ? a->args.pos[0] : NULL;
 	a->opts.argv = a->args.rest;
 	if (a->format && strcmp(a->format, "json"))
@@ -109,23 +106,15 @@ parse_learn_args(int argc, char **argv, struct learn_args *a)
 	return CLI_CONTINUE;
 }
 
-static void
-add_path(struct def_path_list *l, const char *p)
-{
-	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
-	memset(&l->v[l->nr], 0, sizeof(l->v[0]));
-	l->v[l->nr++].path = xstrdup(p);
-}
-
 /* The learning definition: the start, plus read and exec of everything
  * it does not deny, minus the store; "none" becomes a private loopback. */
 static void
 widen(struct container_def *def, const struct container_store *st,
       const char *name)
 {
-	add_path(&def->fs_read, "/");
-	add_path(&def->fs_exec, "/");
-	add_path(&def->fs_deny, st->path);
+	def_pathlist_append(&def->fs_read, "/");
+	def_pathlist_append(&def->fs_exec, "/");
+	def_pathlist_append(&def->fs_deny, st->path);
 	/* "none" refuses the socket itself (seccomp), before any address is
 	 * known: a private loopback reaches nothing outside either, and lets
 	 * the connect be seen */

@@ -117,28 +117,18 @@ cmd_list(int argc, char **argv)
 					       { NULL, NULL } };
 	struct container_store st = CONTAINER_STORE_INIT;
 	struct container_list l = { 0 };
-	struct sbox_err err = SBOX_ERR_INIT;
-	struct cli_args a;
 	int json, rc, *in_use = NULL;
 
-	rc = cli_parse("list", argc, argv, groups, &a);
-	if (rc == CLI_CONTINUE && (a.npos || a.dashdash))
-		rc = cli_usage_error("list", "unexpected argument '%s'",
-				     a.npos ? a.pos[0] : "--");
-	cli_args_release(&a);
+	rc = cli_parse_options_only("list", argc, argv, groups);
 	if (rc != CLI_CONTINUE)
 		return rc;
-	json = container_out_format(own.format);
+	json = cli_parse_format(own.format);
 	if (json < 0)
 		return cli_usage_error("list", "--format: expected text or "
 				       "json, not '%s'", own.format);
-	rc = container_out_open_store(&st);
+	rc = container_out_list_all(&st, &l);
 	if (rc)
 		return rc;
-	if (container_list_all(&st, &l, &err) < 0) {
-		rc = cli_report(&err);
-		goto out;
-	}
 	for (size_t i = 0; i < l.ndamaged; i++)
 		cli_warn("'%s' in the store is not a readable container "
 			 "(see 'sbox show %s')", l.damaged[i], l.damaged[i]);
@@ -152,7 +142,6 @@ cmd_list(int argc, char **argv)
 		print_json(&l, in_use);
 	else
 		print_table(&l, in_use);
-out:
 	free(in_use);
 	container_list_release(&l);
 	container_store_release(&st);

@@ -220,6 +220,33 @@ cli_args_release(struct cli_args *a)
 	a->npos = 0;
 }
 
+int
+cli_parse_before_program(const char *cmd, int argc, char **argv,
+			 const struct cli_optgroup *groups, struct cli_args *a)
+{
+	int rc = cli_parse(cmd, argc, argv, groups, a);
+
+	if (rc == CLI_CONTINUE && a->npos > 1)
+		rc = cli_usage_error(cmd, "unexpected '%s': put '--' before "
+				     "the program and its arguments",
+				     a->pos[1]);
+	return rc;
+}
+
+int
+cli_parse_options_only(const char *cmd, int argc, char **argv,
+		       const struct cli_optgroup *groups)
+{
+	struct cli_args a;
+	int rc = cli_parse(cmd, argc, argv, groups, &a);
+
+	if (rc == CLI_CONTINUE && (a.npos || a.dashdash))
+		rc = cli_usage_error(cmd, "unexpected argument '%s'",
+				     a.npos ? a.pos[0] : "--");
+	cli_args_release(&a);
+	return rc;
+}
+
 /* text from column col on, wrapped at 79 columns, continuing at col */
 static void
 print_wrapped(const char *text, size_t col, FILE *out)

@@ -62,6 +62,19 @@ struct cli_args {
 int cli_parse(const char *cmd, int argc, char **argv,
 	      const struct cli_optgroup *groups, struct cli_args *a);
 void cli_args_release(struct cli_args *a);
+/*
+ * cli_parse for `sbox CMD [OPTIONS] [DEFINITION] [-- PROGRAM ARGS...]`: a
+ * second positional is a program given without "--", a usage error.
+ */
+int cli_parse_before_program(const char *cmd, int argc, char **argv,
+			     const struct cli_optgroup *groups,
+			     struct cli_args *a);
+/*
+ * cli_parse for a command that takes options only: a positional or "--"
+ * is a usage error. Returns CLI_CONTINUE or the exit status to return.
+ */
+int cli_parse_options_only(const char *cmd, int argc, char **argv,
+			   const struct cli_optgroup *groups);
 
 /* "sbox CMD: --name: MESSAGE" + the usage hint; returns EXIT_USAGE. */
 int cli_opt_error(const char *cmd, const struct cli_opt *o, const char *fmt,

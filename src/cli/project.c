@@ -18,18 +18,8 @@
 
 #include "cli/cli.h"
 #include "def/def.h"
+#include "def/def_access.h"
 #include "util/xalloc.h"
-
-/* dir equal to path, or an ancestor of it (both absolute, real). */
-static int
-covers(const char *dir, const char *path)
-{
-	size_t n = strlen(dir);
-
-	if (!strcmp(dir, "/"))
-		return 1;
-	return !strncmp(dir, path, n) && (path[n] == '\0' || path[n] == '/');
-}
 
 static int
 covers_home(const char *dir, const char *home)
@@ -40,7 +30,7 @@ covers_home(const char *dir, const char *home)
 		return 0;
 	if (realpath(home, real))
 		home = real;
-	return covers(dir, home);
+	return def_path_covers(dir, home);
 }
 
 /*
@@ -70,6 +60,17 @@ cli_project_home_of(const char *dir)
 	return found[0] ? found : NULL;
 }
 
+int
+cli_set_project(void *ctx, const struct cli_opt *o, const char *val,
+		const char *cmd)
+{
+	char **slot = (char **)(void *)((char *)ctx + o->value);
+
+	free(*slot);
+	*slot = cli_project(val, cmd);
+	return *slot ? CLI_CONTINUE : EXIT_USAGE;
+}
+
 const char *
 cli_project_problem(const char *real)
 {
@@ -85,7 +86,7 @@ cli_project_problem(const char *real)
 	if (!home)
 		return NULL;
 	snprintf(why, sizeof(why), "'%s' (the current folder), %s", real,
-		 covers(home, real) ? "a home folder" :
+		 def_path_covers(home, real) ? "a home folder" :
 		 "a folder holding a home folder");
 	return why;
 }

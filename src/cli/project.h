@@ -9,6 +9,12 @@
  */
 char *cli_project(const char *given, const char *cmd);
 
+struct cli_opt;
+/* Option setter for -C DIR: the char * at offset o->value of ctx (heap,
+ * replaced by a later -C) = cli_project(val); a refused DIR stops. */
+int cli_set_project(void *ctx, const struct cli_opt *o, const char *val,
+		    const char *cmd);
+
 struct container_def;
 /* The same, refusing only when def uses ${PROJECT} (def_uses_project). */
 char *cli_project_for(const struct container_def *def, const char *given,

@@ -51,26 +51,16 @@ cmd_prune(int argc, char **argv)
 					       { NULL, NULL } };
 	struct container_store st = CONTAINER_STORE_INIT;
 	struct container_list l = { 0 };
-	struct sbox_err err = SBOX_ERR_INIT;
-	struct cli_args a;
 	size_t removed = 0;
 	int rc;
 
-	rc = cli_parse("prune", argc, argv, groups, &a);
-	if (rc == CLI_CONTINUE && (a.npos || a.dashdash))
-		rc = cli_usage_error("prune", "unexpected argument '%s'",
-				     a.npos ? a.pos[0] : "--");
-	cli_args_release(&a);
+	rc = cli_parse_options_only("prune", argc, argv, groups);
 	if (rc != CLI_CONTINUE)
 		return rc;
 	/* opening the store clears its leftovers */
-	rc = container_out_open_store(&st);
+	rc = container_out_list_all(&st, &l);
 	if (rc)
 		return rc;
-	if (container_list_all(&st, &l, &err) < 0) {
-		rc = cli_report(&err);
-		goto out;
-	}
 	for (size_t i = 0; i < l.nr; i++) {
 		const char *name = l.v[i].name;
 		struct sbox_err e = SBOX_ERR_INIT;
@@ -91,7 +81,6 @@ cmd_prune(int argc, char **argv)
 	if (!own.dry_run)
 		printf("%zu container%s removed\n", removed,
 		       removed == 1 ? "" : "s");
-out:
 	container_list_release(&l);
 	container_store_release(&st);
 	return rc;

@@ -79,17 +79,12 @@ cmd_ps(int argc, char **argv)
 	struct container_store st = CONTAINER_STORE_INIT;
 	struct container_run_list l;
 	struct sbox_err err = SBOX_ERR_INIT;
-	struct cli_args a;
 	int json, rc;
 
-	rc = cli_parse("ps", argc, argv, groups, &a);
-	if (rc == CLI_CONTINUE && (a.npos || a.dashdash))
-		rc = cli_usage_error("ps", "unexpected argument '%s'",
-				     a.npos ? a.pos[0] : "--");
-	cli_args_release(&a);
+	rc = cli_parse_options_only("ps", argc, argv, groups);
 	if (rc != CLI_CONTINUE)
 		return rc;
-	json = container_out_format(format);
+	json = cli_parse_format(format);
 	if (json < 0)
 		return cli_usage_error("ps", "--format: expected text or json, "
 				       "not '%s'", format);

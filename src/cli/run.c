@@ -108,14 +108,11 @@ parse_run_args(int argc, char **argv, struct run_args *a)
 		{ cli_grant_opts, &a->grants },
 		{ NULL, NULL },
 	};
-	int rc = cli_parse("run", argc, argv, groups, &a->args);
+	int rc = cli_parse_before_program("run", argc, argv, groups,
+					  &a->args);
 
 	if (rc != CLI_CONTINUE)
 		return rc;
-	if (a->args.npos > 1)
-		return cli_usage_error("run", "unexpected '%s': put '--' before "
-				       "the program and its arguments",
-				       a->args.pos[1]);
 	a->defpath = a->args.npos ? a->args.pos[0] : NULL;
 	if (!a->defpath && !a->grants.given)
 		return cli_usage_error("run", "expected a DEFINITION or grants "

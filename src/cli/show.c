@@ -10,12 +10,51 @@ const char cmd_show_usage[] =
 	"usage: sbox show NAME [OPTIONS]\n"
 	"\n"
 	"Shows one container's metadata and where its parts are. --format json\n"
-	"prints one object with \"version\": 1 and snake_case keys.\n";
+	"prints one object with \"version\": 1 and snake_case keys.\n"
+	"\n"
+	"The seal line says whether the stored definition is the one sbox\n"
+	"sealed (a launch by name and an export need that): sealed, not\n"
+	"sealed (made by an older sbox), sealed with another key, or does\n"
+	"not verify (changed outside sbox).\n";
 
 static const struct cli_opt show_opts[] = {
 	{ "format", 0, "text|json", cli_set_string, 0, "output format" },
 	CLI_OPT_END,
 };
+
+static const char *
+seal_word(enum seal_state s)
+{
+	switch (s) {
+	case SEAL_OK:
+		return "sealed";
+	case SEAL_NONE:
+		return "not sealed (launch it once from its definition file)";
+	case SEAL_OTHER_KEY:
+		return "sealed with another key (launch it once from its "
+		       "definition file)";
+	case SEAL_BAD:
+		break;
+	}
+	return "does not verify: changed outside sbox (sbox rm, or "
+	       "--recreate)";
+}
+
+static const char *
+seal_json(enum seal_state s)
+{
+	switch (s) {
+	case SEAL_OK:
+		return "sealed";
+	case SEAL_NONE:
+		return "none";
+	case SEAL_OTHER_KEY:
+		return "other-key";
+	case SEAL_BAD:
+		break;
+	}
+	return "bad";
+}
 
 static void
 print_text(const struct container_info *ci)
@@ -48,6 +87,7 @@ cmd_show(int argc, char **argv)
 	struct container_store st = CONTAINER_STORE_INIT;
 	struct container_info ci = CONTAINER_INFO_INIT;
 	struct sbox_err err = SBOX_ERR_INIT;
+	enum seal_state seal = SEAL_NONE;
 	struct cli_args a;
 	int json, rc;
 
@@ -56,7 +96,7 @@ cmd_show(int argc, char **argv)
 		rc = cli_usage_error("show", "expected one container name");
 	if (rc != CLI_CONTINUE)
 		goto out_args;
-	json = container_out_format(format);
+	json = cli_parse_format(format);
 	if (json < 0) {
 		rc = cli_usage_error("show", "--format: expected text or json, "
 				     "not '%s'", format);
@@ -65,7 +105,8 @@ cmd_show(int argc, char **argv)
 	rc = container_out_open_store(&st);
 	if (rc)
 		goto out_args;
-	if (container_lookup(&st, a.pos[0], &ci, &err) < 0) {
+	if (container_lookup(&st, a.pos[0], &ci, &err) < 0 ||
+	    container_seal_state(&st, a.pos[0], &seal, &err) < 0) {
 		rc = cli_report(&err);
 		goto out;
 	}
@@ -78,12 +119,14 @@ cmd_show(int argc, char **argv)
 		json_decref(c);
 		json_object_set_new(v, "in_use",
 				    json_boolean(container_in_use(&st, &ci)));
+		json_object_set_new(v, "seal", json_string(seal_json(seal)));
 		container_out_print_json(v);
 		json_decref(v);
 	} else {
 		print_text(&ci);
 		printf("%-13s %s\n", "in use:",
 		       container_in_use(&st, &ci) ? "yes" : "no");
+		printf("%-13s %s\n", "seal:", seal_word(seal));
 	}
 out:
 	container_info_release(&ci);

@@ -78,3 +78,12 @@ cli_store_open(struct container_store *st, struct sbox_err *err)
 	}
 	return -1;
 }
+
+void
+cli_store_reopen(struct container_store *st)
+{
+	struct sbox_err err = SBOX_ERR_INIT;
+
+	container_store_release(st);
+	(void)container_store_open(st, &err);
+}

@@ -98,6 +98,30 @@ struct container_info {
 
 void container_info_release(struct container_info *ci);
 
+/*
+ * Where the key that seals stored definitions lives (container/seal.c),
+ * heap, NULL when the user's home is unknown:
+ *   macOS  ~/Library/Application Support/sbox/Seal/
+ *   Linux  ${XDG_DATA_HOME:-~/.local/share}/sbox/seal/
+ * No container may reach it (a program that could read the key could
+ * seal a policy of its own choosing).
+ */
+char *container_seal_dir(const struct container_store *st);
+/* The same, the key made first when missing (launches deny what exists). */
+char *container_seal_dir_ready(const struct container_store *st,
+			       struct sbox_err *err);
+
+enum seal_state {
+	SEAL_OK,         /* the stored definition is the one sbox sealed */
+	SEAL_NONE,       /* no seal: made before seals, or removed */
+	SEAL_OTHER_KEY,  /* sealed with a key that is not this user's now */
+	SEAL_BAD,        /* does not verify: changed outside sbox */
+};
+
+/* How container name's seal stands (sbox show). */
+int container_seal_state(struct container_store *st, const char *name,
+			 enum seal_state *state, struct sbox_err *err);
+
 /* SBOX_E_NOTFOUND when there is no container of that name. */
 int container_lookup(struct container_store *st, const char *name,
 		     struct container_info *out, struct sbox_err *err);

@@ -345,7 +345,8 @@ export_stdout(struct container_store *st, const char *name,
 
 	if (container_lookup(st, name, &ci, err) == 0 &&
 	    container_hold(st, &ci, err) == 0 &&
-	    (cfd = fs_open_dir(st->dirfd, name, err)) >= 0)
+	    (cfd = fs_open_dir(st->dirfd, name, err)) >= 0 &&
+	    store_read_verified(st, cfd, name, 0, NULL, NULL, NULL, err) == 0)
 		rc = export_to_fd(&ci, cfd, STDOUT_FILENO, "-", err);
 	if (cfd >= 0)
 		close(cfd);
@@ -367,7 +368,12 @@ container_export(struct container_store *st, const char *name,
 	    container_hold(st, &ci, err) < 0)
 		goto out;
 	cfd = fs_open_dir(st->dirfd, name, err);
-	if (cfd < 0 || out_open(path, &o, err) < 0)
+	/* an archive carries only the plain digest, which anyone who could
+	 * change the definition could recompute: only what sbox sealed
+	 * leaves the store */
+	if (cfd < 0 ||
+	    store_read_verified(st, cfd, name, 0, NULL, NULL, NULL, err) < 0 ||
+	    out_open(path, &o, err) < 0)
 		goto out;
 	/* Under sudo the archive is the user's, like the store. */
 	if (st->chown_to_user && fchown(o.fd, st->uid, st->gid) < 0) {

@@ -233,8 +233,11 @@ import_archive(struct container_store *st, struct archive *a,
 	/* a path on the exporting machine: no file here made this one */
 	free(m.source);
 	m.source = NULL;
+	/* sealed with the importing user's key: the archive's digest said
+	 * the definition is whole, and the user chose to import it */
 	if (fs_write_file(cfd, CONTAINER_DEFINITION, def, deflen, 0644,
 			  err) < 0 ||
+	    store_seal(st, cfd, m.name, def, deflen, err) < 0 ||
 	    unpack_rest(a, cfd, label, limits, err) < 0 ||
 	    settle_tree(cfd, &m, err) < 0 ||
 	    store_write_metadata(cfd, &m, err) < 0 ||

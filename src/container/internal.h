@@ -21,6 +21,7 @@ struct archive_entry;
 
 #define CONTAINER_METADATA "metadata.plist"
 #define CONTAINER_DEFINITION "definition.json"
+#define CONTAINER_SEAL "definition.seal"
 #define CONTAINER_DATA "Data"
 #define CONTAINER_ROOT "root"
 #define CONTAINER_FORMAT 1
@@ -112,25 +113,82 @@ int store_build_commit(struct container_store *st, int tmpfd,
 /* Throw away a build that failed (keeps err as it is). */
 void store_build_abort(struct container_store *st, int tmpfd,
 		       const char *tmp);
+/* mkdir -p path (new folders 0700, the user's); an fd on the last one. */
+int store_make_path(const struct container_store *st, const char *path,
+		    struct sbox_err *err);
 /* Write metadata.plist into the container folder dirfd. */
 int store_write_metadata(int dirfd, const struct container_meta *m,
 			 struct sbox_err *err);
 
 /* ---- verify.c ---- */
 /*
- * Read metadata.plist and definition.json of the container folder cfd and
- * check the definition against DefinitionDigest (finishing an update
- * that was interrupted between its two renames). Either out may be NULL.
+ * Read definition.json of the container folder cfd and check its seal
+ * (finishing an update that was interrupted between its renames); m, when
+ * not NULL, gets metadata.plist too. unsealed_ok: a container without a
+ * seal, or sealed with another key, passes when its plain digest matches
+ * (an update from its own file is about to seal it). Either out may be
+ * NULL.
  */
-int store_read_verified(int cfd, const char *name, struct container_meta *m,
-			char **json, size_t *len, struct sbox_err *err);
+int store_read_verified(const struct container_store *st, int cfd,
+			const char *name, int unsealed_ok,
+			struct container_meta *m, char **json, size_t *len,
+			struct sbox_err *err);
+/* How the seal of name's definition json (container cfd) stands. */
+int store_seal_state(const struct container_store *st, int cfd,
+		     const char *name, const char *json, size_t len,
+		     enum seal_state *s, struct sbox_err *err);
 /*
- * Replace definition.json and metadata.plist of container cfd (each by
- * rename; metadata last, see verify.c). Call under the store lock.
+ * Replace definition.json, its seal and metadata.plist of container cfd
+ * (each by rename; metadata last, see verify.c). Call under the store lock.
  */
 int store_replace_definition(const struct container_store *st, int cfd,
-			     const char *json, const struct container_meta *m,
+			     const char *name, const char *json,
+			     const struct container_meta *m,
 			     struct sbox_err *err);
+/*
+ * Write file (replacing it) in container cfd with text, synced to disk and
+ * given to the store's user: ready to be renamed into place.
+ */
+int store_write_new(const struct container_store *st, int cfd,
+		    const char *file, const char *text, size_t len,
+		    struct sbox_err *err);
+/*
+ * Seal the definition json of container name (cfd) with the user's key,
+ * made on first need: definition.seal, written and renamed into place.
+ */
+int store_seal(const struct container_store *st, int cfd, const char *name,
+	       const char *json, size_t len, struct sbox_err *err);
+
+/* ---- seal.c (what a seal is: see there) ---- */
+#define SEAL_KEY_LEN 32
+#define SEAL_KEY_ID_LEN 8
+
+struct seal_key {
+	unsigned char key[SEAL_KEY_LEN];
+	char id[SEAL_KEY_ID_LEN + 1];  /* hex, names the key in seals */
+};
+
+/*
+ * The user's seal key. create: make the folder and the key when missing;
+ * else SBOX_E_NOTFOUND when there is none.
+ */
+int seal_key_get(const struct container_store *st, int create,
+		 struct seal_key *k, struct sbox_err *err);
+void seal_key_wipe(struct seal_key *k);
+/* The seal file's text for name and json (heap). */
+char *seal_line(const struct seal_key *k, const char *name, const char *json,
+		size_t len);
+enum seal_state seal_check_text(const struct seal_key *k, const char *text,
+				size_t tlen, const char *name,
+				const char *json, size_t len);
+/* Check the seal file (SEAL_NONE when absent); -1 when unreadable. */
+int seal_check_file(const struct seal_key *k, int cfd, const char *file,
+		    const char *name, const char *json, size_t len,
+		    enum seal_state *state, struct sbox_err *err);
+/* store_write_new of the seal of name and json to file. */
+int seal_write(const struct container_store *st, const struct seal_key *k,
+	       int cfd, const char *file, const char *name, const char *json,
+	       size_t len, struct sbox_err *err);
 
 /* ---- unpack.c ---- */
 struct unpacker {

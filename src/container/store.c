@@ -128,7 +128,7 @@ store_default_path(const struct container_store *st, struct sbox_err *err)
  * acting for a user, a folder swapped for a symlink after mkdir must not
  * make us chown (or build in) whatever the link names.
  */
-static int
+int
 store_make_path(const struct container_store *st, const char *path,
 		struct sbox_err *err)
 {
@@ -143,8 +143,15 @@ store_make_path(const struct container_store *st, const char *path,
 		if (fd < 0 && errno == ENOENT) {
 			if (mkdirat(cur, c, 0700) == 0)
 				made = 1;
-			else if (errno != EEXIST)
+			else if (errno != EEXIST) {
+				/* never hand back the folder above */
+				int e = errno;
+
+				close(cur);
+				cur = -1;
+				errno = e;
 				break;
+			}
 			fd = openat(cur, c, O_RDONLY | O_DIRECTORY |
 				    O_NOFOLLOW | O_CLOEXEC);
 		}

@@ -33,7 +33,7 @@ container_read_definition(struct container_store *st, const char *name,
 				       "no container named '%s'", name);
 		return err_sys(err, "cannot open container '%s'", name);
 	}
-	rc = store_read_verified(cfd, name, NULL, json, len, err);
+	rc = store_read_verified(st, cfd, name, 0, NULL, json, len, err);
 	close(cfd);
 	return rc;
 }
@@ -140,11 +140,14 @@ sync_locked(struct container_store *st, int cfd, const char *name,
 	size_t len;
 	int rc = -1;
 
-	if (store_read_verified(cfd, name, &m, &stored, &len, err) < 0)
+	if (store_read_verified(st, cfd, name, 1, &m, &stored, &len, err) < 0)
 		return -1;
 	digest = container_digest_of(json, strlen(json));
 	if (!strcmp(digest, m.digest)) {
-		rc = 1;  /* the very policy: whichever file it came from */
+		/* the very policy: whichever file it came from (sealed now
+		 * if it was not: the user named this file) */
+		rc = store_seal(st, cfd, name, json, strlen(json), err) < 0 ?
+		     -1 : 1;
 		goto out;
 	}
 	if (!m.source || !source || strcmp(m.source, source)) {
@@ -168,7 +171,7 @@ sync_locked(struct container_store *st, int cfd, const char *name,
 	}
 	next_meta(&m, def, name, json, source);
 	if (add_home_links(st, cfd, def, err) < 0 ||
-	    store_replace_definition(st, cfd, json, &m, err) < 0) {
+	    store_replace_definition(st, cfd, name, json, &m, err) < 0) {
 		err_wrap(err, "cannot update container '%s'", name);
 		goto out;
 	}
@@ -218,14 +221,57 @@ out:
 }
 
 /*
+ * A container whose stored copy is the user's file but whose seal does
+ * not say so (made before seals, sealed with a key since removed): the
+ * user named the file, which is authority enough to seal it. 1 when
+ * sealed, 0 when the stored copy changed meanwhile, -1 on error.
+ */
+static int
+reseal(struct container_store *st, int cfd, const char *name,
+       const char *json, struct sbox_err *err)
+{
+	int lockfd = store_lock(st, err), rc = -1;
+	char *now = NULL;
+	size_t len = 0;
+
+	/* read again under the lock: an update may have come in between */
+	if (lockfd >= 0 &&
+	    fs_read_file(cfd, CONTAINER_DEFINITION, CONTAINER_SMALL_FILE_MAX,
+			 &now, &len, err) == 0) {
+		if (len != strlen(json) || memcmp(now, json, len))
+			rc = 0;  /* no longer the user's file: the slow path */
+		else if (store_seal(st, cfd, name, json, len, err) == 0)
+			rc = 1;
+	}
+	free(now);
+	store_unlock(lockfd);
+	if (rc < 0)
+		err_wrap(err, "cannot seal container '%s'", name);
+	return rc;
+}
+
+/* The seal of json, made when missing: 1, or reseal's 0 or -1. */
+static int
+sealed(struct container_store *st, int cfd, const char *name,
+       const char *json, struct sbox_err *err)
+{
+	enum seal_state s;
+
+	if (store_seal_state(st, cfd, name, json, strlen(json), &s, err) < 0)
+		return -1;
+	return s == SEAL_OK ? 1 : reseal(st, cfd, name, json, err);
+}
+
+/*
  * The common launch: the container exists and its stored definition is
  * byte for byte the one the user named now. Nothing needs updating, and
  * what runs is exactly that file, so neither metadata.plist nor its
  * digest is read: parsing the plist is the costliest step of a launch
- * (tools/bench/launch.sh). A stored copy changed behind sbox's back is
- * harmless here (it equals the user's file) and is still refused by
- * every launch by name. Returns 1 when used, 0 when the slow path must
- * decide, -1 on error.
+ * (tools/bench/launch.sh). The seal is checked (a few small reads) so
+ * that a container sealed before now is sealed once; a stored copy
+ * changed behind sbox's back is harmless here (it equals the user's
+ * file) and is refused by every launch by name. Returns 1 when used, 0
+ * when the slow path must decide, -1 on error.
  */
 static int
 use_identical(struct container_store *st, const char *name,
@@ -234,21 +280,23 @@ use_identical(struct container_store *st, const char *name,
 {
 	char *stored = NULL;
 	size_t len = 0;
-	int cfd, same;
+	int cfd, rc;
 
 	cfd = openat(st->dirfd, name,
 		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (cfd < 0)
 		return 0;
-	same = fs_read_file(cfd, CONTAINER_DEFINITION,
-			    CONTAINER_SMALL_FILE_MAX, &stored, &len, err) == 0 &&
-	       len == strlen(json) && !memcmp(stored, json, len);
+	rc = fs_read_file(cfd, CONTAINER_DEFINITION, CONTAINER_SMALL_FILE_MAX,
+			  &stored, &len, err) == 0 &&
+	     len == strlen(json) && !memcmp(stored, json, len);
+	err_clear(err);
+	if (rc == 1)
+		rc = sealed(st, cfd, name, json, err);
+	if (rc == 1 && container_find(st, name, out, err) < 0)
+		rc = -1;
 	close(cfd);
 	free(stored);
-	err_clear(err);
-	if (!same)
-		return 0;
-	return container_find(st, name, out, err) < 0 ? -1 : 1;
+	return rc;
 }
 
 int

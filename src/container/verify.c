@@ -1,14 +1,17 @@
 /*
- * A container's stored definition is what a launch by name runs, so it is
- * checked against the digest in metadata.plist before every use: a
- * definition.json changed behind sbox's back (say, by a program that could
- * reach the store) is refused, never run.
+ * A container's stored definition is what a launch by name runs, so its
+ * seal (seal.c: an HMAC under the user's key) is checked before every
+ * use: a definition.json changed behind sbox's back is refused, never
+ * run, even when the changer also fixed up the plain digest in
+ * metadata.plist. A launch by name reads definition.json, its seal and
+ * the key, and not metadata.plist.
  *
- * Updating both files cannot be one rename. The new metadata.plist is
- * written first as ".metadata.plist.new", then definition.json is renamed
- * into place, then the metadata. A reader that finds a mismatch and a
- * ".metadata.plist.new" whose digest matches finishes the update; any
- * other mismatch is tampering.
+ * Updating the files cannot be one rename. The new metadata.plist and
+ * seal are written first as ".metadata.plist.new" and ".definition.seal.
+ * new", then definition.json is renamed into place, then the seal, then
+ * the metadata. A reader that finds a definition its seal does not match
+ * finishes the update only when the pending seal verifies (only sbox can
+ * make one); any other mismatch is tampering.
  */
 #include "container/internal.h"
 
@@ -24,6 +27,7 @@
 
 #define NEW_DEFINITION "." CONTAINER_DEFINITION ".new"
 #define NEW_METADATA "." CONTAINER_METADATA ".new"
+#define NEW_SEAL "." CONTAINER_SEAL ".new"
 
 static int
 read_meta(int cfd, const char *file, struct container_meta *m,
@@ -51,50 +55,145 @@ digest_matches(const struct container_meta *m, const char *json, size_t len)
 	return same;
 }
 
-/* An update stopped between its renames: finish it if it fits. */
-static int
-finish_update(int cfd, struct container_meta *m, const char *json, size_t len)
+/* The pending metadata of an update, put in place when it fits. */
+static void
+finish_meta(int cfd, const char *json, size_t len)
 {
 	struct container_meta next = { 0 };
 	struct sbox_err ignored = SBOX_ERR_INIT;
-	int rc = -1;
 
 	if (read_meta(cfd, NEW_METADATA, &next, &ignored) == 0 &&
-	    digest_matches(&next, json, len) &&
-	    renameat(cfd, NEW_METADATA, cfd, CONTAINER_METADATA) == 0) {
-		container_meta_release(m);
-		*m = next;
-		memset(&next, 0, sizeof(next));
-		rc = 0;
-	}
+	    digest_matches(&next, json, len))
+		(void)renameat(cfd, NEW_METADATA, cfd, CONTAINER_METADATA);
 	container_meta_release(&next);
-	return rc;
+}
+
+/* An update stopped between its renames: finish it if sbox sealed it. */
+static int
+finish_update(const struct seal_key *k, int cfd, const char *name,
+	      const char *json, size_t len)
+{
+	struct sbox_err ignored = SBOX_ERR_INIT;
+	enum seal_state pending;
+
+	if (seal_check_file(k, cfd, NEW_SEAL, name, json, len, &pending,
+			    &ignored) < 0 || pending != SEAL_OK ||
+	    renameat(cfd, NEW_SEAL, cfd, CONTAINER_SEAL) < 0)
+		return -1;
+	finish_meta(cfd, json, len);
+	return 0;
+}
+
+static int
+refuse(const char *name, enum seal_state s, struct sbox_err *err)
+{
+	if (s == SEAL_NONE)
+		return err_set(err, SBOX_E_INVALID, "container '%s' has no "
+			       "seal (it was made by an older sbox, or its "
+			       "seal was removed), so sbox neither runs it by "
+			       "name nor exports it: "
+			       "launch it once from its definition file, "
+			       "which seals it, or rebuild it with --recreate",
+			       name);
+	if (s == SEAL_OTHER_KEY)
+		return err_set(err, SBOX_E_INVALID, "container '%s' was sealed "
+			       "with another key than yours (another user's, "
+			       "or a seal key that was removed since), so sbox "
+			       "neither runs it by name nor exports it: launch it once from its "
+			       "definition file, which seals it again, or "
+			       "remove it (sbox rm %s)", name, name);
+	return err_set(err, SBOX_E_INVALID, "container '%s' was changed "
+		       "outside sbox: its definition.json does not match its "
+		       "seal, so it is not run or exported; remove it (sbox rm %s) or "
+		       "rebuild it from its definition file with --recreate",
+		       name, name);
 }
 
 int
-store_read_verified(int cfd, const char *name, struct container_meta *m,
-		    char **json, size_t *len, struct sbox_err *err)
+store_seal_state(const struct container_store *st, int cfd, const char *name,
+		 const char *json, size_t len, enum seal_state *s,
+		 struct sbox_err *err)
+{
+	struct seal_key k;
+	struct stat sb;
+	int rc = 0;
+
+	if (seal_key_get(st, 0, &k, err) < 0) {
+		if (err->code != SBOX_E_NOTFOUND)
+			return -1;
+		/* no key: nothing this user has can be sealed, but say
+		 * "not sealed" rather than "another key" when it is not */
+		err_clear(err);
+		*s = fstatat(cfd, CONTAINER_SEAL, &sb,
+			     AT_SYMLINK_NOFOLLOW) == 0 ? SEAL_OTHER_KEY :
+			     SEAL_NONE;
+		return 0;
+	}
+	if (seal_check_file(&k, cfd, CONTAINER_SEAL, name, json, len, s,
+			    err) < 0)
+		rc = -1;
+	else if (*s != SEAL_OK && finish_update(&k, cfd, name, json, len) == 0)
+		*s = SEAL_OK;
+	seal_key_wipe(&k);
+	return rc;
+}
+
+/* metadata.plist; an update's pending one is put in place first. */
+static int
+read_meta_for(int cfd, const char *name, struct container_meta *m,
+	      const char *json, size_t len, struct sbox_err *err)
+{
+	if (read_meta(cfd, CONTAINER_METADATA, m, err) < 0) {
+		err_wrap(err, "container '%s' is damaged", name);
+		return -1;
+	}
+	if (digest_matches(m, json, len))
+		return 0;
+	finish_meta(cfd, json, len);
+	container_meta_release(m);
+	if (read_meta(cfd, CONTAINER_METADATA, m, err) < 0) {
+		err_wrap(err, "container '%s' is damaged", name);
+		return -1;
+	}
+	return digest_matches(m, json, len) ? 0 : 1;
+}
+
+int
+store_read_verified(const struct container_store *st, int cfd,
+		    const char *name, int unsealed_ok,
+		    struct container_meta *m, char **json, size_t *len,
+		    struct sbox_err *err)
 {
 	struct container_meta local = { 0 };
+	enum seal_state s;
 	char *text = NULL;
 	size_t n = 0;
-	int rc = -1;
+	int rc = -1, stale = 0;
 
-	if (!m)
-		m = &local;
-	if (read_meta(cfd, CONTAINER_METADATA, m, err) < 0 ||
-	    fs_read_file(cfd, CONTAINER_DEFINITION, CONTAINER_SMALL_FILE_MAX,
+	if (fs_read_file(cfd, CONTAINER_DEFINITION, CONTAINER_SMALL_FILE_MAX,
 			 &text, &n, err) < 0) {
 		err_wrap(err, "container '%s' is damaged", name);
 		goto out;
 	}
-	if (!digest_matches(m, text, n) && finish_update(cfd, m, text, n) < 0) {
-		err_set(err, SBOX_E_INVALID, "container '%s' was changed "
-			"outside sbox: its definition.json does not match the "
-			"digest in its metadata.plist, so it is not run; "
-			"remove it (sbox rm %s) or rebuild it from its "
-			"definition file with --recreate", name, name);
+	if (store_seal_state(st, cfd, name, text, n, &s, err) < 0) {
+		err_wrap(err, "cannot check the seal of container '%s'", name);
 		goto out;
+	}
+	/* an unsealed container (or one sealed with another key) being
+	 * updated from its own file, which the user named: the plain digest
+	 * still tells a damaged one, and the update seals it */
+	if (s != SEAL_OK && s != SEAL_BAD && unsealed_ok && !m)
+		m = &local;
+	if (m && (stale = read_meta_for(cfd, name, m, text, n, err)) < 0)
+		goto out;
+	if (s != SEAL_OK && !(s != SEAL_BAD && unsealed_ok && !stale)) {
+		refuse(name, s, err);
+		goto out;
+	}
+	if (stale) {
+		/* sealed, so the metadata is what is out of date */
+		free(m->digest);
+		m->digest = container_digest_of(text, n);
 	}
 	if (json) {
 		*json = text;
@@ -103,16 +202,16 @@ store_read_verified(int cfd, const char *name, struct container_meta *m,
 	}
 	rc = 0;
 out:
-	if (rc < 0 && m != &local)
+	if (rc < 0 && m && m != &local)
 		container_meta_release(m);
 	container_meta_release(&local);
 	free(text);
 	return rc;
 }
 
-static int
-write_new(const struct container_store *st, int cfd, const char *file,
-	  const char *text, size_t len, struct sbox_err *err)
+int
+store_write_new(const struct container_store *st, int cfd, const char *file,
+		const char *text, size_t len, struct sbox_err *err)
 {
 	int fd;
 
@@ -134,24 +233,75 @@ write_new(const struct container_store *st, int cfd, const char *file,
 }
 
 int
-store_replace_definition(const struct container_store *st, int cfd,
-			 const char *json, const struct container_meta *m,
-			 struct sbox_err *err)
+store_seal(const struct container_store *st, int cfd, const char *name,
+	   const char *json, size_t len, struct sbox_err *err)
 {
-	size_t mlen;
-	char *meta = container_meta_to_plist(m, &mlen);
+	struct seal_key k;
 	int rc = -1;
 
-	if (write_new(st, cfd, NEW_METADATA, meta, mlen, err) < 0 ||
-	    write_new(st, cfd, NEW_DEFINITION, json, strlen(json), err) < 0)
+	if (seal_key_get(st, 1, &k, err) < 0)
+		return -1;
+	if (seal_write(st, &k, cfd, NEW_SEAL, name, json, len, err) == 0) {
+		if (renameat(cfd, NEW_SEAL, cfd, CONTAINER_SEAL) < 0)
+			err_sys(err, "cannot seal container '%s'", name);
+		else
+			rc = 0;
+	}
+	seal_key_wipe(&k);
+	return rc;
+}
+
+int
+store_replace_definition(const struct container_store *st, int cfd,
+			 const char *name, const char *json,
+			 const struct container_meta *m, struct sbox_err *err)
+{
+	size_t mlen, len = strlen(json);
+	char *meta = container_meta_to_plist(m, &mlen);
+	struct seal_key k;
+	int rc = -1;
+
+	if (seal_key_get(st, 1, &k, err) < 0)
+		goto out;
+	if (store_write_new(st, cfd, NEW_METADATA, meta, mlen, err) < 0 ||
+	    seal_write(st, &k, cfd, NEW_SEAL, name, json, len, err) < 0 ||
+	    store_write_new(st, cfd, NEW_DEFINITION, json, len, err) < 0)
 		goto out;
 	if (renameat(cfd, NEW_DEFINITION, cfd, CONTAINER_DEFINITION) < 0 ||
+	    renameat(cfd, NEW_SEAL, cfd, CONTAINER_SEAL) < 0 ||
 	    renameat(cfd, NEW_METADATA, cfd, CONTAINER_METADATA) < 0) {
 		err_sys(err, "cannot replace the stored definition");
 		goto out;
 	}
 	rc = 0;
 out:
+	seal_key_wipe(&k);
 	free(meta);
+	return rc;
+}
+
+int
+container_seal_state(struct container_store *st, const char *name,
+		     enum seal_state *state, struct sbox_err *err)
+{
+	char *text = NULL;
+	size_t n = 0;
+	int cfd, rc = -1;
+
+	if (container_name_check(name, err) < 0)
+		return -1;
+	cfd = openat(st->dirfd, name,
+		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (cfd < 0) {
+		if (errno == ENOENT)
+			return err_set(err, SBOX_E_NOTFOUND,
+				       "no container named '%s'", name);
+		return err_sys(err, "cannot open container '%s'", name);
+	}
+	if (fs_read_file(cfd, CONTAINER_DEFINITION, CONTAINER_SMALL_FILE_MAX,
+			 &text, &n, err) == 0)
+		rc = store_seal_state(st, cfd, name, text, n, state, err);
+	close(cfd);
+	free(text);
 	return rc;
 }

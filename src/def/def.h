@@ -123,6 +123,11 @@ void def_template_names(struct def_strlist *out);
 int def_preset_exists(const char *name);
 void def_strlist_release(struct def_strlist *l);
 void def_strlist_add(struct def_strlist *l, const char *s);
+/* Append a copy of p, read at loc. */
+void def_pathlist_add(struct def_path_list *l, const char *p,
+		      struct src_loc loc);
+/* The same for a path made in code, which has no place in a file. */
+void def_pathlist_append(struct def_path_list *l, const char *p);
 int def_strlist_has(const struct def_strlist *l, const char *s);
 
 /*
@@ -147,6 +152,14 @@ int def_uses_project(const struct container_def *def);
 
 /* Add a deny of path (absolute, resolved) that no grant can undo. */
 void def_deny_path(struct container_def *def, const char *path);
+/*
+ * Drop every read, write and exec grant of path or below it, but those of
+ * keep or below it (keep may be NULL): a grant more specific than a deny
+ * would open a hole in it. Paths absolute and resolved, as after
+ * def_resolve.
+ */
+void def_ungrant_under(struct container_def *def, const char *path,
+		       const char *keep);
 
 /* Collapse repeated slashes and drop a trailing one ("/" stays). */
 void def_path_normalise(char *path);

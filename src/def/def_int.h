@@ -34,8 +34,6 @@ int def_template_check(const char *name, struct src_loc loc,
 /* " (did you mean 'x'?)" for the closest preset to name, or "". */
 void def_preset_hint(const char *name, char *out, size_t outlen);
 
-void def_pathlist_add(struct def_path_list *l, const char *p,
-		      struct src_loc loc);
 /* Keep the first occurrence of every path. */
 void def_pathlist_dedupe(struct def_path_list *l);
 

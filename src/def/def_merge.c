@@ -36,6 +36,14 @@ def_pathlist_add(struct def_path_list *l, const char *p, struct src_loc loc)
 }
 
 void
+def_pathlist_append(struct def_path_list *l, const char *p)
+{
+	struct src_loc none = { NULL, 0, 0 };
+
+	def_pathlist_add(l, p, none);
+}
+
+void
 def_pathlist_dedupe(struct def_path_list *l)
 {
 	struct def_strmap seen;
@@ -282,4 +290,42 @@ def_deny_path(struct container_def *def, const char *path)
 	struct src_loc none = { NULL, 0, 0 };
 
 	def_pathlist_add(&def->fs_deny, path, none);
+}
+
+/* p is path or lies below it (both absolute, normalised). */
+static int
+path_at_or_below(const char *p, const char *path)
+{
+	size_t n = strlen(path);
+
+	if (n == 1 && path[0] == '/')
+		return 1;
+	return !strncmp(p, path, n) && (p[n] == '\0' || p[n] == '/');
+}
+
+static void
+ungrant_list(struct def_path_list *l, const char *path, const char *keep)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < l->nr; i++) {
+		const char *p = l->v[i].path;
+
+		if (path_at_or_below(p, path) &&
+		    !(keep && path_at_or_below(p, keep))) {
+			free(l->v[i].path);
+			continue;
+		}
+		l->v[w++] = l->v[i];
+	}
+	l->nr = w;
+}
+
+void
+def_ungrant_under(struct container_def *def, const char *path,
+		  const char *keep)
+{
+	ungrant_list(&def->fs_read, path, keep);
+	ungrant_list(&def->fs_write, path, keep);
+	ungrant_list(&def->fs_exec, path, keep);
 }

@@ -136,23 +136,10 @@ lint_compiled(const char *path, const struct container_def *d,
 	free(dirs);
 	free(dir);
 out:
-	for (size_t i = 0; i < params.nr; i++)
-		free(params.v[i]);
-	free(params.v);
+	def_strlist_release(&params);
 	strbuf_release(&text);
 	free(name);
 	return rc;
-}
-
-/* dir equal to path or an ancestor of it (absolute, normalised). */
-static int
-covers(const char *dir, const char *path)
-{
-	size_t n = strlen(dir);
-
-	if (!strcmp(dir, "/"))
-		return 1;
-	return !strncmp(dir, path, n) && (path[n] == '\0' || path[n] == '/');
 }
 
 static void
@@ -165,7 +152,7 @@ broad_list(const struct def_path_list *l, const char *what, const char *home,
 		if (!strcmp(p, "/"))
 			diag_add(diags, DIAG_WARNING, l->v[i].loc, "def-broad-grant",
 				 "%s of '/' covers the whole disk", what);
-		else if (home && covers(p, home))
+		else if (home && def_path_covers(p, home))
 			diag_add(diags, DIAG_WARNING, l->v[i].loc, "def-broad-grant",
 				 "%s of '%s' covers the whole home folder (%s)",
 				 what, p, home);

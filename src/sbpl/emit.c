@@ -116,18 +116,15 @@ path_seen_add(struct path_seen *ps, const char *p)
 {
 	if (def_strmap_get(&ps->map, p))
 		return 0;
-	ALLOC_GROW(ps->owned.v, ps->owned.nr + 1, ps->owned.alloc);
-	ps->owned.v[ps->owned.nr] = xstrdup(p);
-	def_strmap_put(&ps->map, ps->owned.v[ps->owned.nr++], 0);
+	def_strlist_add(&ps->owned, p);
+	def_strmap_put(&ps->map, ps->owned.v[ps->owned.nr - 1], 0);
 	return 1;
 }
 
 static void
 path_seen_release(struct path_seen *ps)
 {
-	for (size_t i = 0; i < ps->owned.nr; i++)
-		free(ps->owned.v[i]);
-	free(ps->owned.v);
+	def_strlist_release(&ps->owned);
 	def_strmap_release(&ps->map);
 }
 

@@ -169,15 +169,7 @@ if command -v python3 >/dev/null 2>&1; then
 		TICKS=$T_TMP/ticks timeout 120 python3 \
 			"$TOP/tests/launch/pty_drive.py" "$s" "$H" - \
 			>"$T_TMP/drive" 2>&1
-		rc=$?
-		while IFS= read -r line; do
-			case $line in
-			PASS\ *) ok "pty: ${line#PASS }" ;;
-			FAIL\ *) not_ok "pty: ${line#FAIL }" ;;
-			esac
-		done <"$T_TMP/drive"
-		[ $rc -eq 0 ] || grep -q '^FAIL' "$T_TMP/drive" || {
-			not_ok "pty: $s driver exit $rc"; sed 's/^/#   /' "$T_TMP/drive"; }
+		driver_results pty "$s" $? "$T_TMP/drive"
 	done
 	echo hi | HOST_PTY=on "$H" -- /bin/sh -c 'tty; cat' >"$T_TMP/out" 2>&1
 	tr -d '\r' <"$T_TMP/out" >"$T_TMP/out2"

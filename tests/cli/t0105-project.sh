@@ -55,9 +55,21 @@ expect_rc 0 "explain -C DIR answers for DIR" \
 	in_dir / "$SBOX" explain -C "$HOME/proj" "$BT" file-write-data "$HOME/proj/x"
 expect_rc 1 "... and not above it" \
 	in_dir / "$SBOX" explain -C "$HOME/proj" "$BT" file-write-data "$HOME/x"
+# --target linux picks the project the same way (the answers themselves:
+# $T_TMP is under /tmp, the container's own there)
+expect_rc 2 "explain --target linux from the home folder is refused" \
+	in_dir "$HOME" "$SBOX" explain --target linux "$BT" file-write-data "$HOME/x"
+expect_grep "a home folder" "$T_TMP/err" "explain --target linux says why"
+expect_rc 0 "explain --target linux from the project answers for it" \
+	in_dir "$HOME/proj" "$SBOX" explain --target linux "$BT" file-write-data "$HOME/proj/x"
 expect_rc 1 "check from / reports the project" in_dir / "$SBOX" check "$BT"
 expect_grep "def-project" "$T_TMP/out" "as def-project"
 expect_rc 0 "check -C DIR is fine" in_dir / "$SBOX" check -C "$HOME/proj" "$BT"
+for c in check compile; do
+	expect_rc 2 "$c -C of a missing folder is refused" \
+		"$SBOX" $c -C "$T_TMP/no-such" "$BT"
+	expect_grep "^sbox: $c: --project '$T_TMP/no-such'" "$T_TMP/err" "$c names it"
+done
 expect_rc 0 "check of a definition without \${PROJECT} from / is fine" \
 	in_dir / "$SBOX" check "$NB"
 expect_rc 0 "check: broad grants are warnings" in_dir "$HOME/proj" "$SBOX" check "$BR"

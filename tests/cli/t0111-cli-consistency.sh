@@ -24,6 +24,25 @@ for c in launch run compile check explain create list show export import prune; 
 	"$SBOX" $c --bogus-opt >/dev/null 2>"$T_TMP/err"
 	expect_grep "^sbox: $c: unknown option '--bogus-opt'" "$T_TMP/err" "$c: one wording"
 done
+# run and learn: a program needs "--" before it
+for c in run learn; do
+	expect_rc 2 "$c def.json sleep 10 (no --)" "$SBOX" $c def.json sleep 10
+	expect_grep "^sbox: $c: unexpected 'sleep': put '--' before the program" \
+		"$T_TMP/err" "$c names the program token"
+done
+# commands that take options only: a word or "--" is a usage error
+for c in list prune ps version; do
+	for w in extra --; do
+		expect_rc 2 "$c $w refused" "$SBOX" $c $w
+		expect_grep "^sbox: $c: unexpected argument '$w'" "$T_TMP/err" "$c $w named"
+	done
+done
+# --format of the container commands: text or json, one wording
+for c in list ps; do
+	expect_rc 2 "$c --format yaml refused" "$SBOX" $c --format yaml
+	expect_grep "^sbox: $c: --format: expected text or json, not 'yaml'" "$T_TMP/err" "$c --format named"
+	expect_rc 0 "$c --format json" "$SBOX" $c --format json
+done
 expect_rc 2 "did you mean for options" "$SBOX" launch --timout 3 x
 expect_grep "did you mean '--timeout'" "$T_TMP/err" "--timout -> --timeout"
 expect_rc 2 "did you mean for commands" "$SBOX" lauch

@@ -10,14 +10,7 @@ for p in "$TOP"/profiles/*.json; do
 	n=$((n + 1))
 	name=$(basename "$p")
 	expect_rc 0 "compile preset $name" "$SBOX" compile "$p"
-	"$SBOX" check --format json "$p" >"$T_TMP/check.json" 2>&1
-	rc=$?
-	if [ $rc -eq 0 ] && grep -q '"errors": 0' "$T_TMP/check.json" &&
-	   grep -q '"warnings": 0' "$T_TMP/check.json"; then
-		ok "check preset $name: 0 errors, 0 warnings"
-	else
-		not_ok "check preset $name (exit $rc)"; sed 's/^/#   /' "$T_TMP/check.json" | head -20
-	fi
+	expect_check_clean "check preset $name: 0 errors, 0 warnings" "$p"
 done
 [ "$n" -ge 5 ] && ok "$n presets" || not_ok "only $n presets"
 for want in base no-network localhost build-tools read-only-project; do

@@ -19,14 +19,8 @@ for p in "$TOP"/profiles/*.json; do
 	else
 		ok "$name: no (param left"
 	fi
-	"$SBOX" check --strict-params --format json "$T_TMP/$name.sb" >"$T_TMP/check.json" 2>&1
-	rc=$?
-	if [ $rc -eq 0 ] && grep -q '"errors": 0' "$T_TMP/check.json" &&
-	   grep -q '"warnings": 0' "$T_TMP/check.json"; then
-		ok "$name: check --strict-params clean"
-	else
-		not_ok "$name: check --strict-params (exit $rc)"; sed 's/^/#   /' "$T_TMP/check.json" | head -30
-	fi
+	expect_check_clean "$name: check --strict-params clean" \
+		--strict-params "$T_TMP/$name.sb"
 done
 [ "$n" -ge 5 ] && ok "$n presets compiled" || not_ok "only $n presets"
 

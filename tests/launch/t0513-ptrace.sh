@@ -10,8 +10,7 @@ TEST_USER=${SBOX_TEST_USER:-sboxtest}
 
 suite() {
 	label=$1 user=$2
-	d=$(mktemp -d /tmp/sbox-ptrace.XXXXXX)
-	chmod 755 "$d"
+	suite_dir ptrace
 	mkdir -p "$d/bin" "$d/proj" "$d/store"
 	cc -O2 -Wall -o "$d/bin/ptraceme" "$TOP/tests/launch/ptraceme.c" ||
 		{ not_ok "$label: cannot build the probe"; return; }
@@ -23,11 +22,7 @@ suite() {
   "network": "none"
 }
 EOF2
-	as=""
-	if [ -n "$user" ]; then
-		chown -R "$user" "$d"
-		as="setpriv --reuid=$user --regid=$user --init-groups"
-	fi
+	suite_as "$user"
 	run() { ( cd "$d/proj" && SBOX_HOME="$d/store" exec $as "$SBOX" run "$d/def.json" "$@" ); }
 
 	# stopped by SIGSTOP like an untraced program: SIGCONT resumes it

@@ -11,8 +11,7 @@ TEST_USER=${SBOX_TEST_USER:-sboxtest}
 
 suite() {
 	label=$1 user=$2
-	d=$(mktemp -d /tmp/sbox-runleft.XXXXXX)
-	chmod 755 "$d"
+	suite_dir runleft
 	mkdir -p "$d/proj" "$d/store" "$d/rules"
 	cat >"$d/def.json" <<EOF
 {"name":"rl","extends":["base"],"network":"none"}
@@ -24,11 +23,7 @@ EOF
 	cat >"$d/many.json" <<EOF
 {"name":"many","extends":["base"],"filesystem":{"read":[$rules]},"network":"none"}
 EOF
-	as=""
-	if [ -n "$user" ]; then
-		chown -R "$user" "$d"
-		as="setpriv --reuid=$user --regid=$user --init-groups"
-	fi
+	suite_as "$user"
 	sb() { ( cd "$d/proj" && SBOX_HOME="$d/store" exec $as "$SBOX" "$@" ); }
 	left() { ls -A "$d/store" | grep -v '^\.lock$' | tr '\n' ' '; }
 

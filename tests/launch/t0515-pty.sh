@@ -24,24 +24,13 @@ drive() {
 	( cd "$d/proj" && SBOX_HOME="$d/store" ESCAPE="$d/bin/escape" \
 	  TICKS="$d/rw/ticks" timeout 120 python3 "$DRIVE" "$scenario" \
 	  "$SBOX" "$d/def.json" "$user" ) >"$d/drive.out" 2>&1
-	rc=$?
-	while IFS= read -r line; do
-		case $line in
-		PASS\ *) ok "$label: ${line#PASS }" ;;
-		FAIL\ *) not_ok "$label: ${line#FAIL }" ;;
-		esac
-	done <"$d/drive.out"
-	if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$d/drive.out"; then
-		not_ok "$label: $scenario driver exit $rc"
-		sed 's/^/#   /' "$d/drive.out" | tail -20
-	fi
+	driver_results "$label" "$scenario" $? "$d/drive.out"
 }
 
 suite() {
 	label=$1 user=$2
-	d=$(mktemp -d /tmp/sbox-pty.XXXXXX)
+	suite_dir pty
 	DIRS="$DIRS $d"
-	chmod 755 "$d"
 	mkdir -p "$d/proj" "$d/rw" "$d/bin" "$d/store"
 	cp "$T_TMP/escape" "$d/bin/escape"
 	cat >"$d/def.json" <<EOF
@@ -69,7 +58,11 @@ if [ "$(id -u)" -eq 0 ]; then
 	id "$TEST_USER" >/dev/null 2>&1 ||
 		useradd -M -r -s /usr/sbin/nologin "$TEST_USER" >/dev/null 2>&1
 	if id "$TEST_USER" >/dev/null 2>&1; then
+		t_home=$HOME
+		HOME=$(user_home "$TEST_USER")  # for the seal key
+		export HOME
 		suite user "$TEST_USER"
+		HOME=$t_home
 		# root through sudo (the user's store, from the suite above):
 		# the program runs as the user, on a pty the user owns
 		SUDO_UID=$(id -u "$TEST_USER") SUDO_GID=$(id -g "$TEST_USER") \

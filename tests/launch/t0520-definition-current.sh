@@ -71,21 +71,31 @@ expect_rc 2 "--recreate with a container name is a usage error" \
 sed -i 's/"none"/"all"/' "$SBOX_HOME/cur/definition.json"
 expect_rc 2 "a stored definition changed behind sbox is refused (by name)" \
 	"$SBOX" launch cur -- true
-expect_grep "does not match the digest" "$T_TMP/err" "the refusal says why"
+expect_grep "does not match its seal" "$T_TMP/err" "the refusal says why"
 expect_rc 2 "... and when launching its file" "$SBOX" launch "$DEF" -- true
 expect_rc 0 "--recreate repairs it" "$SBOX" launch --recreate "$DEF" -- true
 
-# an update cut between its two renames is finished, not taken for tampering
+# an update cut after definition.json was renamed (its seal and metadata
+# still pending) is finished, not taken for tampering
 cp "$SBOX_HOME/cur/metadata.plist" "$T_TMP/meta.old"
+cp "$SBOX_HOME/cur/definition.seal" "$T_TMP/seal.old"
 sed -i 's/"none"/"localhost"/' "$DEF"
 expect_rc 0 "update" "$SBOX" launch "$DEF" -- true
 mv "$SBOX_HOME/cur/metadata.plist" "$SBOX_HOME/cur/.metadata.plist.new"
+mv "$SBOX_HOME/cur/definition.seal" "$SBOX_HOME/cur/.definition.seal.new"
 cp "$T_TMP/meta.old" "$SBOX_HOME/cur/metadata.plist"
+cp "$T_TMP/seal.old" "$SBOX_HOME/cur/definition.seal"
 expect_rc 0 "an interrupted update is completed at the next launch" \
 	"$SBOX" launch cur -- true
-[ -e "$SBOX_HOME/cur/.metadata.plist.new" ] &&
-	not_ok "the pending metadata was moved into place" ||
-	ok "the pending metadata was moved into place"
+[ -e "$SBOX_HOME/cur/.metadata.plist.new" ] ||
+[ -e "$SBOX_HOME/cur/.definition.seal.new" ] &&
+	not_ok "the pending seal and metadata were moved into place" ||
+	ok "the pending seal and metadata were moved into place"
+grep -q localhost "$SBOX_HOME/cur/definition.json" &&
+	grep -q "$(sha256sum "$SBOX_HOME/cur/definition.json" | cut -d' ' -f1)" \
+		"$SBOX_HOME/cur/metadata.plist" &&
+	ok "the finished update's metadata has its digest" ||
+	not_ok "the finished update's metadata has its digest"
 
 # the common launch reads no metadata: a container whose stored definition
 # is the named file byte for byte runs without parsing metadata.plist (the
@@ -96,6 +106,23 @@ cp "$SBOX_HOME/cur/metadata.plist" "$T_TMP/meta.good"
 printf 'not a plist' >"$SBOX_HOME/cur/metadata.plist"
 expect_rc 0 "the named file runs without reading metadata.plist" \
 	"$SBOX" launch "$DEF" -- true
+# and so does a launch by name: definition.json, its seal and the key
+expect_rc 0 "a launch by name runs without reading metadata.plist" \
+	"$SBOX" launch cur -- true
+if command -v strace >/dev/null 2>&1; then
+	strace -f -e trace=openat,open -o "$T_TMP/strace" "$SBOX" launch cur -- true \
+		>/dev/null 2>&1
+	if grep -q 'metadata\.plist' "$T_TMP/strace"; then
+		not_ok "strace: a launch by name opens metadata.plist"
+		grep 'metadata' "$T_TMP/strace" | sed 's/^/#   /' | head -5
+	elif grep -q 'definition\.seal' "$T_TMP/strace"; then
+		ok "strace: a launch by name opens the seal and no metadata.plist"
+	else
+		not_ok "strace: the launch by name did not even read its seal"
+	fi
+else
+	ok "# skip strace is not installed"
+fi
 sed -i 's/"localhost"/"none"/' "$DEF"
 expect_rc 2 "a changed file needs metadata.plist, which is damaged" \
 	"$SBOX" launch "$DEF" -- true

@@ -40,7 +40,12 @@ as_root_and_user() {
 		useradd -M -r -s /usr/sbin/nologin "$TEST_USER" >/dev/null 2>&1 ||
 		id "$TEST_USER" >/dev/null 2>&1
 	if id "$TEST_USER" >/dev/null 2>&1; then
+		# a home of the user's own: sbox keeps its seal key there
+		arau_home=$HOME
+		HOME=$(user_home "$TEST_USER")
+		export HOME
 		"$1" user "$TEST_USER"
+		HOME=$arau_home
 	else
 		echo "# cannot create user $TEST_USER: unprivileged run skipped"
 	fi

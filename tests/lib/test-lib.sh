@@ -27,18 +27,73 @@ expect_grep() {
 		not_ok "$3 (no '$1' in $(basename "$2"))"; sed 's/^/#   /' "$2" | head -20
 	fi
 }
+# user_home USER: a fresh home owned by USER ("" = the current user), so
+# that sbox can keep its seal key there (tests/security/t0541); prints it.
+user_home() {
+	uh=$(mktemp -d "${SBOX_TEST_TMP:-/tmp}/home.XXXXXX")
+	chmod 755 "$uh"
+	case "$uh" in "${SBOX_TEST_TMP:-/nonexistent}"/*) chmod 755 "$SBOX_TEST_TMP" ;; esac
+	[ -n "$1" ] && chown "$1" "$uh"
+	echo "$uh"
+}
+# expect_check_clean DESC ARGS...: `sbox check --format json ARGS` exits 0
+# and reports no error and no warning.
+expect_check_clean() {
+	desc=$1; shift
+	"$SBOX" check --format json "$@" >"$T_TMP/check.json" 2>&1; got=$?
+	if [ "$got" -eq 0 ] && grep -q '"errors": 0' "$T_TMP/check.json" &&
+	   grep -q '"warnings": 0' "$T_TMP/check.json"; then ok "$desc"; else
+		not_ok "$desc (exit $got)"; sed 's/^/#   /' "$T_TMP/check.json" | head -30
+	fi
+}
+# driver_results LABEL SCENARIO RC FILE: the "PASS what" / "FAIL what"
+# lines of tests/launch/pty_drive.py in FILE as checks "LABEL: what"; its
+# exit status RC other than 0 with no FAIL line is a failure of its own.
+driver_results() {
+	while IFS= read -r line; do
+		case $line in
+		PASS\ *) ok "$1: ${line#PASS }" ;;
+		FAIL\ *) not_ok "$1: ${line#FAIL }" ;;
+		esac
+	done <"$4"
+	if [ "$3" -ne 0 ] && ! grep -q '^FAIL' "$4"; then
+		not_ok "$1: $2 driver exit $3"; sed 's/^/#   /' "$4" | tail -40
+	fi
+}
 # run_suites: the script's `suite LABEL USER` as root and then as the
 # unprivileged $TEST_USER (created when missing); as a normal user, once.
+# The unprivileged suite gets a HOME of its own (sbox seals containers
+# with a key kept under HOME, which must be writable).
 run_suites() {
 	TEST_USER=${TEST_USER:-${SBOX_TEST_USER:-sboxtest}}
 	if [ "$(id -u)" -eq 0 ]; then
 		suite root ""
 		id "$TEST_USER" >/dev/null 2>&1 ||
 			useradd -M -r -s /usr/sbin/nologin "$TEST_USER" >/dev/null 2>&1
-		if id "$TEST_USER" >/dev/null 2>&1; then suite user "$TEST_USER"
+		if id "$TEST_USER" >/dev/null 2>&1; then
+			rs_home=$HOME
+			HOME=$(user_home "$TEST_USER")
+			export HOME
+			suite user "$TEST_USER"
+			HOME=$rs_home
 		else echo "# cannot create user $TEST_USER: unprivileged run skipped"; fi
 	else
 		suite user ""
+	fi
+}
+# suite_dir TAG [BASE]: $d, a fresh BASE/sbox-TAG.XXXXXX (BASE: /tmp) that
+# the suite's user can enter ($T_TMP is private); the suite removes it.
+suite_dir() {
+	d=$(mktemp -d "${2:-/tmp}/sbox-$1.XXXXXX") || exit 1
+	chmod 755 "$d"
+}
+# suite_as USER: $as, what runs a command as USER ("" for the current
+# user, who keeps $d); USER is given $d.
+suite_as() {
+	as=""
+	if [ -n "$1" ]; then
+		chown -R "$1" "$d"
+		as="setpriv --reuid=$1 --regid=$1 --init-groups"
 	fi
 }
 done_testing() { echo "# $T_COUNT checks, $T_FAILS failed"; [ "$T_FAILS" -eq 0 ]; exit $?; }

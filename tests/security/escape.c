@@ -37,6 +37,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "probe.h"
+
 static const char *T;
 static char buf[4096];
 
@@ -50,19 +52,6 @@ path(const char *rel)
 	snprintf(p[i], sizeof(p[i]), "%s/%s", T, rel);
 	return p[i];
 }
-
-static void
-report(const char *id, int err)
-{
-	if (err)
-		printf("%s BLOCKED %s\n", id, strerrorname_np(err));
-	else
-		printf("%s ALLOWED\n", id);
-	fflush(stdout);
-}
-
-/* 0 when the call succeeded, else errno. */
-#define TRY(expr) ((expr) < 0 ? errno : 0)
 
 static int
 try_read(const char *p)

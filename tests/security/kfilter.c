@@ -33,6 +33,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "probe.h"
+
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
 #endif
@@ -47,18 +49,6 @@
 #ifndef MSG_FASTOPEN
 #define MSG_FASTOPEN 0x20000000
 #endif
-
-static void
-report(const char *id, int err)
-{
-	if (err)
-		printf("%s BLOCKED %s\n", id, strerrorname_np(err));
-	else
-		printf("%s ALLOWED\n", id);
-	fflush(stdout);
-}
-
-#define TRY(expr) ((expr) < 0 ? errno : 0)
 
 static struct sockaddr_in
 loopback(int port)

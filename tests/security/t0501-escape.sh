@@ -42,16 +42,13 @@ EOF
 # suite LABEL USER: everything, run as USER ("" = the current user).
 suite() {
 	label=$1 user=$2
-	d=$(mktemp -d /tmp/sbox-escape.XXXXXX)
+	suite_dir escape
 	DIRS="$DIRS $d"
-	chmod 755 "$d"
 	make_tree "$d"
-	as=""
+	suite_as "$user"
 	if [ -n "$user" ]; then
-		chown -R "$user" "$d"
 		chown -h "$user" "$d/rw/planted"
 		chown 65534 "$d/ro/forbidden"
-		as="setpriv --reuid=$user --regid=$user --init-groups"
 	else
 		# a file of someone else's inside a readable tree
 		[ "$(id -u)" -eq 0 ] && chown 65534 "$d/ro/forbidden"

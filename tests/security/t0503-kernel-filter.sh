@@ -41,20 +41,15 @@ inside() {
 
 suite() {
 	label=$1 user=$2
-	d=$(mktemp -d /var/tmp/sbox-kfilter.XXXXXX)
+	suite_dir kfilter /var/tmp
 	DIRS="$DIRS $d"
-	chmod 755 "$d"
 	mkdir -p "$d/bin" "$d/rw" "$d/proj" "$d/store"
 	cp "$T_TMP/kfilter" "$d/bin/kfilter"
 	def "$d" kf-none '"none"'
 	def "$d" kf-local '"localhost"'
 	def "$d" kf-out '"outbound"'
 	def "$d" kf-ports "{\"outbound\": [$CONN], \"bind\": [$BIND]}"
-	as=""
-	if [ -n "$user" ]; then
-		chown -R "$user" "$d"
-		as="setpriv --reuid=$user --regid=$user --init-groups"
-	fi
+	suite_as "$user"
 	$as "$d/bin/kfilter" listen-tcp "$CONN" >"$d/l1" & PIDS="$PIDS $!"
 	$as "$d/bin/kfilter" listen-tcp "$FORBID" >"$d/l2" & PIDS="$PIDS $!"
 	n=0

@@ -19,17 +19,12 @@ want() {
 
 suite() {
 	label=$1 user=$2
-	d=$(mktemp -d /tmp/sbox-setid.XXXXXX)
-	chmod 755 "$d"
+	suite_dir setid
 	mkdir -p "$d/rw" "$d/ro" "$d/bin" "$d/proj" "$d/store"
 	cp "$T_TMP/setid" "$d/bin/setid"
 	# a set-id file the program may read and copy (as the host has many)
 	cp /bin/true "$d/ro/suid"
-	as=""
-	if [ -n "$user" ]; then
-		chown -R "$user" "$d"
-		as="setpriv --reuid=$user --regid=$user --init-groups"
-	fi
+	suite_as "$user"
 	chmod 6755 "$d/ro/suid"
 	tar -C "$d/ro" -cpf "$d/ro/suid.tar" suid
 	cat >"$d/def.json" <<EOF2

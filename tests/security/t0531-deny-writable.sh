@@ -17,8 +17,7 @@ cc -O2 -Wall -o "$T_TMP/exchange" "$TOP/tests/security/exchange.c" ||
 
 suite() {
 	label=$1 user=$2
-	d=$(mktemp -d /tmp/sbox-denyrw.XXXXXX)
-	chmod 755 "$d"
+	suite_dir denyrw
 	p=$d/proj
 	mkdir -p "$p/.git/hooks" "$p/other" "$d/bin" "$d/store" "$d/ro"
 	echo orig >"$p/.git/hooks/pre-commit"
@@ -51,11 +50,7 @@ EOF2
  "filesystem":{"read":["$d/ro"],"deny":["$d/ro/.env","/lib/sbox-none/x"]},
  "network":"none"}
 EOF2
-	as=""
-	if [ -n "$user" ]; then
-		chown -R "$user" "$d"
-		as="setpriv --reuid=$user --regid=$user --init-groups"
-	fi
+	suite_as "$user"
 	launch() { ( cd "$p" && SBOX_HOME="$d/store" $as "$SBOX" launch "$@" ); }
 
 	# within one launch: nothing above the mask moves, the mask holds

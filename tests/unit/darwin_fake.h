@@ -145,6 +145,21 @@ strv_find(char **v, const char *prefix)
 	return NULL;
 }
 
+/* What the fake kept of a launch (copies it made), freed at the end of
+ * a test. */
+static inline void
+fake_release(void)
+{
+	free(F.init_profile);
+	free(F.compiled_profile);
+	strv_free(F.init_params);
+	strv_free(F.exec_envp);
+	free(F.emitted);
+	free(F.vars_project);
+	free(F.vars_home);
+	free(F.vars_container);
+}
+
 /* ---- the fake system ----------------------------------------------- */
 
 static int

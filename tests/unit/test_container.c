@@ -51,6 +51,7 @@ setup(void **state)
 	   "touch Library/Preferences/.sbox-keep && echo hi > note && "
 	   "chmod 640 note && ln -s note link", tpldir);
 	setenv("HOME", tmpdir, 1);
+	unsetenv("XDG_DATA_HOME");  /* the seal key goes under HOME */
 	return 0;
 }
 
@@ -369,14 +370,6 @@ test_metadata(void **state)
 	container_meta_release(&m);
 }
 
-static void
-add_path(struct def_path_list *l, const char *p)
-{
-	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
-	memset(&l->v[l->nr], 0, sizeof(l->v[0]));
-	l->v[l->nr++].path = xstrdup(p);
-}
-
 static char *
 links_joined(const struct container_def *d)
 {
@@ -400,22 +393,24 @@ test_home_links(void **state)
 	(void)state;
 	def_init(&d);
 	assert_string_equal(links_joined(&d), "");
-	add_path(&d.fs_read, "~/Downloads");
-	add_path(&d.fs_write, "~/Pictures/Screenshots");
-	add_path(&d.fs_read, "~/Documents");  /* not a linked folder */
-	add_path(&d.fs_read, "/Users/x/Music");
+	def_pathlist_append(&d.fs_read, "~/Downloads");
+	def_pathlist_append(&d.fs_write, "~/Pictures/Screenshots");
+	/* not a linked folder */
+	def_pathlist_append(&d.fs_read, "~/Documents");
+	def_pathlist_append(&d.fs_read, "/Users/x/Music");
 	assert_string_equal(links_joined(&d), "Downloads Pictures ");
-	add_path(&d.fs_deny, "~/Downloads");   /* equal: deny wins */
-	add_path(&d.fs_deny, "~/Pictures");    /* less specific than grant */
+	def_pathlist_append(&d.fs_deny, "~/Downloads");   /* equal: deny wins */
+	/* less specific than the grant */
+	def_pathlist_append(&d.fs_deny, "~/Pictures");
 	assert_string_equal(links_joined(&d), "Pictures ");
 	def_release(&d);
 
 	def_init(&d);
-	add_path(&d.fs_read, "~");
-	add_path(&d.fs_deny, "~/Music");
-	add_path(&d.fs_deny, "~/Movies/private");
+	def_pathlist_append(&d.fs_read, "~");
+	def_pathlist_append(&d.fs_deny, "~/Music");
+	def_pathlist_append(&d.fs_deny, "~/Movies/private");
 	assert_string_equal(links_joined(&d), "Desktop Downloads Movies Pictures ");
-	add_path(&d.fs_deny, "~/");
+	def_pathlist_append(&d.fs_deny, "~/");
 	assert_string_equal(links_joined(&d), "");
 	def_release(&d);
 }
@@ -636,8 +631,195 @@ test_use_def(void **state)
 	/* tampering is refused, by name and by file */
 	sh("sed -i 's/all/none/' '%s/store/u/definition.json'", tmpdir);
 	assert_int_equal(container_read_definition(&st, "u", &json, &len, &err), -1);
-	assert_non_null(strstr(err.msg, "does not match the digest"));
+	assert_non_null(strstr(err.msg, "does not match its seal"));
 	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), -1);
+	def_release(&a);
+	container_store_release(&st);
+}
+
+static char *
+slurp(const char *rel)
+{
+	char path[600], *text;
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	text = xmalloc((size_t)n + 1);
+	text[fread(text, 1, (size_t)n, f)] = '\0';
+	fclose(f);
+	return text;
+}
+
+/* Edit s's definition to "all" and put its plain digest in metadata. */
+static void
+forge(const char *name)
+{
+	char cmd[1400];
+
+	snprintf(cmd, sizeof(cmd), "cd '%s/store/%s' && "
+		 "sed -i 's/\"t\"/\"t\",\"network\":\"all\"/' definition.json && "
+		 "sum=$(sha256sum definition.json | cut -d' ' -f1) && "
+		 "sed -i \"s/sha256:[0-9a-f]*/sha256:$sum/\" metadata.plist",
+		 tmpdir, name);
+	assert_int_equal(system(cmd), 0);
+}
+
+/*
+ * The seal: a definition edited together with its plain digest is
+ * refused; an update killed between its renames is finished only when
+ * sbox sealed it; old and foreign seals are told apart.
+ */
+static void
+test_seal(void **state)
+{
+	struct container_store st = CONTAINER_STORE_INIT;
+	struct container_info ci = CONTAINER_INFO_INIT;
+	struct sbox_err err = SBOX_ERR_INIT;
+	static const char next[] = "{\"name\":\"t\",\"network\":\"all\"}\n";
+	enum seal_state s;
+	struct seal_key k;
+	char *json, *seal, path[400];
+	size_t len;
+	int cfd;
+
+	(void)state;
+	open_store(&st);
+	assert_int_equal(make(&st, "s", NULL, &ci, &err), 0);
+	container_info_release(&ci);
+	assert_int_equal(container_seal_state(&st, "s", &s, &err), 0);
+	assert_int_equal(s, SEAL_OK);
+	seal = slurp("store/s/definition.seal");
+	assert_non_null(seal);
+	assert_int_equal(strncmp(seal, "hmac-sha256:", 12), 0);
+	assert_int_equal(strlen(seal), 12 + 8 + 1 + 64 + 1);
+	free(seal);
+	/* the key is private, in a private folder */
+	snprintf(path, sizeof(path), "%s/.local/share/sbox/seal/key", tmpdir);
+	{
+		struct stat sb;
+
+		assert_int_equal(stat(path, &sb), 0);
+		assert_int_equal(sb.st_mode & 0777, 0600);
+		assert_int_equal(sb.st_size, 32);
+		*strrchr(path, '/') = '\0';
+		assert_int_equal(stat(path, &sb), 0);
+		assert_int_equal(sb.st_mode & 0777, 0700);
+	}
+
+	/* the attack: definition and plain digest edited together */
+	forge("s");
+	assert_int_equal(container_read_definition(&st, "s", &json, &len, &err), -1);
+	assert_int_equal(err.code, SBOX_E_INVALID);
+	assert_non_null(strstr(err.msg, "does not match its seal"));
+	assert_non_null(strstr(err.msg, "sbox rm s"));
+	assert_int_equal(container_seal_state(&st, "s", &s, &err), 0);
+	assert_int_equal(s, SEAL_BAD);
+	snprintf(path, sizeof(path), "%s/s.tar", tmpdir);
+	assert_int_equal(container_export(&st, "s", path, &err), -1);
+	assert_non_null(strstr(err.msg, "does not match its seal"));
+	assert_int_equal(access(path, F_OK), -1);
+	/* ... with a forged pending update too: not finished */
+	sh("cd '%s/store/s' && printf 'hmac-sha256:00000000:00\\n' > "
+	   ".definition.seal.new", tmpdir);
+	assert_int_equal(container_read_definition(&st, "s", &json, &len, &err), -1);
+	assert_non_null(strstr(err.msg, "does not match its seal"));
+
+	/* an update killed after definition.json was renamed: the pending
+	 * seal is sbox's, so the reader finishes it */
+	cfd = openat(st.dirfd, "s", O_RDONLY | O_DIRECTORY);
+	assert_true(cfd >= 0);
+	assert_int_equal(seal_key_get(&st, 0, &k, &err), 0);
+	assert_int_equal(seal_write(&st, &k, cfd, ".definition.seal.new", "s",
+				    next, strlen(next), &err), 0);
+	assert_int_equal(store_write_new(&st, cfd, "definition.json", next,
+					 strlen(next), &err), 0);
+	assert_int_equal(container_read_definition(&st, "s", &json, &len, &err), 0);
+	assert_string_equal(json, next);
+	free(json);
+	assert_int_equal(faccessat(cfd, ".definition.seal.new", F_OK, 0), -1);
+	assert_int_equal(container_seal_state(&st, "s", &s, &err), 0);
+	assert_int_equal(s, SEAL_OK);
+	/* a seal of one container does not fit another's definition */
+	assert_int_equal(seal_write(&st, &k, cfd, "definition.seal", "other",
+				    next, strlen(next), &err), 0);
+	assert_int_equal(container_read_definition(&st, "s", &json, &len, &err), -1);
+	assert_int_equal(seal_write(&st, &k, cfd, "definition.seal", "s",
+				    next, strlen(next), &err), 0);
+	seal_key_wipe(&k);
+
+	/* made before seals: refused by name, with what to do */
+	assert_int_equal(unlinkat(cfd, "definition.seal", 0), 0);
+	assert_int_equal(container_read_definition(&st, "s", &json, &len, &err), -1);
+	assert_non_null(strstr(err.msg, "has no seal"));
+	assert_non_null(strstr(err.msg, "from its definition file"));
+	assert_int_equal(container_seal_state(&st, "s", &s, &err), 0);
+	assert_int_equal(s, SEAL_NONE);
+
+	/* sealed with a key since replaced: said so */
+	assert_int_equal(seal_key_get(&st, 0, &k, &err), 0);
+	assert_int_equal(seal_write(&st, &k, cfd, "definition.seal", "s",
+				    next, strlen(next), &err), 0);
+	seal_key_wipe(&k);
+	sh("cd '%s/.local/share/sbox/seal' && rm key", tmpdir);
+	assert_int_equal(seal_key_get(&st, 1, &k, &err), 0);
+	seal_key_wipe(&k);
+	assert_int_equal(container_read_definition(&st, "s", &json, &len, &err), -1);
+	assert_non_null(strstr(err.msg, "another key"));
+	assert_int_equal(container_seal_state(&st, "s", &s, &err), 0);
+	assert_int_equal(s, SEAL_OTHER_KEY);
+	/* a key others can read is refused, not used */
+	sh("chmod 644 '%s/.local/share/sbox/seal/key'", tmpdir);
+	assert_int_equal(container_read_definition(&st, "s", &json, &len, &err), -1);
+	assert_non_null(strstr(err.msg, "private"));
+	sh("chmod 600 '%s/.local/share/sbox/seal/key'", tmpdir);
+	close(cfd);
+	assert_int_equal(container_remove(&st, "s", &err), 0);
+	container_store_release(&st);
+}
+
+/* An unsealed container launched from its very file is sealed. */
+static void
+test_seal_old_by_file(void **state)
+{
+	struct container_store st = CONTAINER_STORE_INIT;
+	struct sbox_err err = SBOX_ERR_INIT;
+	enum container_use_how how;
+	enum seal_state s;
+	struct container_def a;
+	char *json, text[600];
+	size_t len;
+
+	(void)state;
+	open_store(&st);
+#define DEF(net) (snprintf(text, sizeof(text), "{\"name\":\"o\"," \
+		  "\"network\":\"%s\",\"template\":\"%s\"}", net, tpldir), text)
+	load_def("o.json", DEF("none"), &a);
+	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), 0);
+	sh("rm '%s/store/o/definition.seal'", tmpdir);
+	assert_int_equal(container_read_definition(&st, "o", &json, &len, &err), -1);
+	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), 0);
+	assert_int_equal(how, CONTAINER_USED);
+	assert_int_equal(container_seal_state(&st, "o", &s, &err), 0);
+	assert_int_equal(s, SEAL_OK);
+	assert_int_equal(container_read_definition(&st, "o", &json, &len, &err), 0);
+	free(json);
+	/* and when its file changed since: updated and sealed */
+	sh("rm '%s/store/o/definition.seal'", tmpdir);
+	def_release(&a);
+	load_def("o.json", DEF("all"), &a);
+#undef DEF
+	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), 0);
+	assert_int_equal(how, CONTAINER_UPDATED);
+	assert_int_equal(container_read_definition(&st, "o", &json, &len, &err), 0);
+	assert_non_null(strstr(json, "\"all\""));
+	free(json);
 	def_release(&a);
 	container_store_release(&st);
 }
@@ -658,6 +840,8 @@ main(void)
 		cmocka_unit_test(test_root_and_roundtrip),
 		cmocka_unit_test(test_import_garbage),
 		cmocka_unit_test(test_use_def),
+		cmocka_unit_test(test_seal),
+		cmocka_unit_test(test_seal_old_by_file),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -362,14 +362,7 @@ fixture_release(struct fixture *fx)
 {
 	def_release(&fx->def);
 	free(fx->argv[0]);
-	free(F.init_profile);
-	free(F.compiled_profile);
-	strv_free(F.init_params);
-	strv_free(F.exec_envp);
-	free(F.emitted);
-	free(F.vars_project);
-	free(F.vars_home);
-	free(F.vars_container);
+	fake_release();
 }
 
 /* Nothing was created: no compile, no pipe, no fork, no chroot. */

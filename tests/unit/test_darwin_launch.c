@@ -33,21 +33,6 @@ static const struct fake_file system_files[] = {
 	{ NULL, NULL },
 };
 
-static void
-pl_add(struct def_path_list *l, const char *p)
-{
-	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
-	memset(&l->v[l->nr], 0, sizeof(l->v[0]));
-	l->v[l->nr++].path = xstrdup(p);
-}
-
-static void
-sl_add(struct def_strlist *l, const char *s)
-{
-	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
-	l->v[l->nr++] = xstrdup(s);
-}
-
 struct fixture {
 	struct container_def def;
 	struct launch_request req;
@@ -73,13 +58,13 @@ fixture_init(struct fixture *fx)
 	def_init(&fx->def);
 	fx->def.name = xstrdup("web");
 	fx->def.source = xstrdup("/defs/web.json");
-	pl_add(&fx->def.fs_read, "/tmp/proj");
-	pl_add(&fx->def.fs_read, "/var/x/../y/");
-	pl_add(&fx->def.fs_write, "${PROJECT}/build/");
-	pl_add(&fx->def.fs_deny, "~/.ssh");
-	sl_add(&fx->def.env_inherit, "PATH");
-	sl_add(&fx->def.env_inherit, "LC_*");
-	sl_add(&fx->def.env_inherit, "DYLD_*");
+	def_pathlist_append(&fx->def.fs_read, "/tmp/proj");
+	def_pathlist_append(&fx->def.fs_read, "/var/x/../y/");
+	def_pathlist_append(&fx->def.fs_write, "${PROJECT}/build/");
+	def_pathlist_append(&fx->def.fs_deny, "~/.ssh");
+	def_strlist_add(&fx->def.env_inherit, "PATH");
+	def_strlist_add(&fx->def.env_inherit, "LC_*");
+	def_strlist_add(&fx->def.env_inherit, "DYLD_*");
 	fx->def.env_set = xcalloc(1, sizeof(*fx->def.env_set));
 	fx->def.env_set[0].key = xstrdup("CI");
 	fx->def.env_set[0].value = xstrdup("1");
@@ -115,14 +100,7 @@ static void
 fixture_release(struct fixture *fx)
 {
 	def_release(&fx->def);
-	free(F.init_profile);
-	free(F.compiled_profile);
-	strv_free(F.init_params);
-	strv_free(F.exec_envp);
-	free(F.emitted);
-	free(F.vars_project);
-	free(F.vars_home);
-	free(F.vars_container);
+	fake_release();
 }
 
 static void

@@ -12,21 +12,6 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
-static void
-add_path(struct def_path_list *l, const char *p)
-{
-	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
-	memset(&l->v[l->nr], 0, sizeof(l->v[0]));
-	l->v[l->nr++].path = xstrdup(p);
-}
-
-static void
-add_str(struct def_strlist *l, const char *s)
-{
-	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
-	l->v[l->nr++] = xstrdup(s);
-}
-
 static const struct lplan_path *
 must_find(const struct linux_plan *plan, const char *path)
 {
@@ -54,12 +39,12 @@ test_most_specific_wins(void **state)
 
 	(void)state;
 	def_init(&d);
-	add_path(&d.fs_read, "/home/u");
-	add_path(&d.fs_deny, "/home/u/.ssh");
-	add_path(&d.fs_read, "/home/u/.ssh/pub");
-	add_path(&d.fs_write, "/home/u/proj/");
-	add_path(&d.fs_read, "/home/u/proj/docs");
-	add_path(&d.fs_exec, "/opt/tool");
+	def_pathlist_append(&d.fs_read, "/home/u");
+	def_pathlist_append(&d.fs_deny, "/home/u/.ssh");
+	def_pathlist_append(&d.fs_read, "/home/u/.ssh/pub");
+	def_pathlist_append(&d.fs_write, "/home/u/proj/");
+	def_pathlist_append(&d.fs_read, "/home/u/proj/docs");
+	def_pathlist_append(&d.fs_exec, "/opt/tool");
 	build(&plan, &d);
 	assert_int_equal(must_find(&plan, "/home/u")->access, LP_READ);
 	assert_int_equal(must_find(&plan, "/home/u")->mount, LPM_BIND_RO);
@@ -101,10 +86,10 @@ test_deny_beats_allow_at_equal_specificity(void **state)
 
 	(void)state;
 	def_init(&d);
-	add_path(&d.fs_read, "/srv");
-	add_path(&d.fs_write, "/srv/x");
-	add_path(&d.fs_deny, "/srv/x");
-	add_path(&d.fs_deny, "/nowhere");
+	def_pathlist_append(&d.fs_read, "/srv");
+	def_pathlist_append(&d.fs_write, "/srv/x");
+	def_pathlist_append(&d.fs_deny, "/srv/x");
+	def_pathlist_append(&d.fs_deny, "/nowhere");
 	build(&plan, &d);
 	assert_int_equal(must_find(&plan, "/srv/x")->access, 0);
 	assert_int_equal(must_find(&plan, "/srv/x")->mount, LPM_MASK);
@@ -122,10 +107,10 @@ test_parent_before_children(void **state)
 
 	(void)state;
 	def_init(&d);
-	add_path(&d.fs_read, "/a/b");
-	add_path(&d.fs_read, "/a-b");
-	add_path(&d.fs_write, "/a");
-	add_path(&d.fs_read, "/a/b/c");
+	def_pathlist_append(&d.fs_read, "/a/b");
+	def_pathlist_append(&d.fs_read, "/a-b");
+	def_pathlist_append(&d.fs_write, "/a");
+	def_pathlist_append(&d.fs_read, "/a/b/c");
 	build(&plan, &d);
 	for (size_t i = 0; i < plan.npaths; i++)
 		for (size_t j = i + 1; j < plan.npaths; j++)
@@ -190,7 +175,7 @@ test_bad_paths(void **state)
 
 	(void)state;
 	def_init(&d);
-	add_path(&d.fs_read, "relative/path");
+	def_pathlist_append(&d.fs_read, "relative/path");
 	linux_plan_init(&plan);
 	assert_int_equal(linux_plan_build(&plan, &d, NULL, NULL, &err), -1);
 	assert_int_equal(err.code, SBOX_E_INVALID);
@@ -214,10 +199,10 @@ test_deny_in_writable_tree_pins(void **state)
 
 	(void)state;
 	def_init(&d);
-	add_path(&d.fs_write, "/p");
-	add_path(&d.fs_deny, "/p/.git/hooks");
-	add_path(&d.fs_read, "/r");
-	add_path(&d.fs_deny, "/r/a/.env");
+	def_pathlist_append(&d.fs_write, "/p");
+	def_pathlist_append(&d.fs_deny, "/p/.git/hooks");
+	def_pathlist_append(&d.fs_read, "/r");
+	def_pathlist_append(&d.fs_deny, "/r/a/.env");
 	build(&plan, &d);
 	p = must_find(&plan, "/p/.git");
 	assert_int_equal(p->mount, LPM_BIND_RW);
@@ -235,8 +220,8 @@ test_deny_in_writable_tree_pins(void **state)
 	assert_int_equal(must_find(&plan, "/p")->flags, 0);
 	linux_plan_release(&plan);
 	/* nor is anything in the private /tmp, which stays a tmpfs */
-	add_path(&d.fs_write, "/tmp/t/rw");
-	add_path(&d.fs_deny, "/tmp/t/rw/x/denied");
+	def_pathlist_append(&d.fs_write, "/tmp/t/rw");
+	def_pathlist_append(&d.fs_deny, "/tmp/t/rw/x/denied");
 	build(&plan, &d);
 	assert_int_equal(must_find(&plan, "/tmp")->mount, LPM_TMPFS);
 	assert_null(linux_plan_find(&plan, "/tmp/t"));
@@ -255,9 +240,9 @@ test_json_and_notes(void **state)
 
 	(void)state;
 	def_init(&d);
-	add_path(&d.fs_read, "/home/u");
-	add_path(&d.fs_deny, "/home/u/.ssh");
-	add_path(&d.fs_exec, "/usr/bin");
+	def_pathlist_append(&d.fs_read, "/home/u");
+	def_pathlist_append(&d.fs_deny, "/home/u/.ssh");
+	def_pathlist_append(&d.fs_exec, "/usr/bin");
 	d.network = DEF_NET_OUTBOUND;
 	build(&plan, &d);
 	linux_plan_to_json(&plan, &sb);
@@ -287,8 +272,8 @@ test_env_scrub(void **state)
 
 	(void)state;
 	def_init(&d);
-	add_str(&d.env_inherit, "PATH");
-	add_str(&d.env_inherit, "LC_*");
+	def_strlist_add(&d.env_inherit, "PATH");
+	def_strlist_add(&d.env_inherit, "LC_*");
 	d.env_set = xcalloc(1, sizeof(*d.env_set));
 	d.env_set[0].key = xstrdup("CI");
 	d.env_set[0].value = xstrdup("1");

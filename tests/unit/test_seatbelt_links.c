@@ -159,14 +159,6 @@ teardown(void **state)
 	return 0;
 }
 
-static void
-add(struct def_path_list *l, const char *path)
-{
-	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
-	memset(&l->v[l->nr], 0, sizeof(l->v[l->nr]));
-	l->v[l->nr++].path = xstrdup(path);
-}
-
 /* The test definition: shims and Homebrew may run, the container is
  * writable (and has a folder of links of its own), ~/.ssh is denied. */
 static void
@@ -174,18 +166,18 @@ make_def(struct container_def *d, int shims, int project)
 {
 	def_init(d);
 	d->name = xstrdup("links");
-	add(&d->fs_read, "/usr");
-	add(&d->fs_read, "/opt/homebrew");
+	def_pathlist_append(&d->fs_read, "/usr");
+	def_pathlist_append(&d->fs_read, "/opt/homebrew");
 	if (project)
-		add(&d->fs_read, "${PROJECT}");
+		def_pathlist_append(&d->fs_read, "${PROJECT}");
 	if (shims)
-		add(&d->fs_exec, "/usr/bin");
-	add(&d->fs_exec, "/opt/homebrew/bin");
-	add(&d->fs_exec, "/usr/local/bin");
-	add(&d->fs_exec, "${CONTAINER}/bin");
-	add(&d->fs_exec, "/opt/tools");
-	add(&d->fs_write, "${CONTAINER}");
-	add(&d->fs_deny, "~/.ssh");
+		def_pathlist_append(&d->fs_exec, "/usr/bin");
+	def_pathlist_append(&d->fs_exec, "/opt/homebrew/bin");
+	def_pathlist_append(&d->fs_exec, "/usr/local/bin");
+	def_pathlist_append(&d->fs_exec, "${CONTAINER}/bin");
+	def_pathlist_append(&d->fs_exec, "/opt/tools");
+	def_pathlist_append(&d->fs_write, "${CONTAINER}");
+	def_pathlist_append(&d->fs_deny, "~/.ssh");
 }
 
 static void

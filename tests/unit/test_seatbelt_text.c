@@ -40,13 +40,6 @@ test_canon_path(void **state)
 }
 
 static void
-strlist_add(struct def_strlist *l, const char *s)
-{
-	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
-	l->v[l->nr++] = xstrdup(s);
-}
-
-static void
 env_set_add(struct container_def *d, const char *key, const char *value)
 {
 	ALLOC_GROW(d->env_set, d->nenv_set + 1, d->env_set_alloc);
@@ -69,9 +62,9 @@ test_env(void **state)
 	(void)state;
 	def_init(&def);
 	def.name = xstrdup("web");
-	strlist_add(&def.env_inherit, "LANG");
-	strlist_add(&def.env_inherit, "LC_*");
-	strlist_add(&def.env_inherit, "DYLD_*");
+	def_strlist_add(&def.env_inherit, "LANG");
+	def_strlist_add(&def.env_inherit, "LC_*");
+	def_strlist_add(&def.env_inherit, "DYLD_*");
 	env_set_add(&def, "CI", "1");
 	env_set_add(&def, "DYLD_LIBRARY_PATH", "/x");
 	memset(&req, 0, sizeof(req));

@@ -73,14 +73,6 @@ test_store_is_bounded(void **state)
 }
 
 static void
-add_path(struct def_path_list *l, const char *p)
-{
-	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
-	memset(&l->v[l->nr], 0, sizeof(l->v[0]));
-	l->v[l->nr++].path = xstrdup(p);
-}
-
-static void
 test_plan_refusals(void **state)
 {
 	struct container_def d;
@@ -89,10 +81,10 @@ test_plan_refusals(void **state)
 
 	(void)state;
 	def_init(&d);
-	add_path(&d.fs_read, "/srv/ro");
-	add_path(&d.fs_write, "/srv/rw");
-	add_path(&d.fs_exec, "/srv/bin");
-	add_path(&d.fs_deny, "/srv/ro/secret");
+	def_pathlist_append(&d.fs_read, "/srv/ro");
+	def_pathlist_append(&d.fs_write, "/srv/rw");
+	def_pathlist_append(&d.fs_exec, "/srv/bin");
+	def_pathlist_append(&d.fs_deny, "/srv/ro/secret");
 	d.network = DEF_NET_NONE;
 	linux_plan_init(&plan);
 	assert_int_equal(linux_plan_build(&plan, &d, "/data", "/data/tmp", &err), 0);

@@ -37,9 +37,8 @@ W=$(mktemp -d /var/tmp/sbox-launch-bench.XXXXXX)
 OUT=${OUT:-$W/results}
 trap 'rm -rf "$W"' EXIT
 mkdir -p "$OUT" "$W/proj" "$W/rw" "$W/rules" "$W/store"
-for tool in hyperfine bwrap cc python3; do
-	command -v $tool >/dev/null || { echo "launch.sh: needs $tool" >&2; exit 3; }
-done
+. "$TOP/tools/bench/lib.sh"
+bench_need launch.sh hyperfine bwrap cc python3
 
 cc -O2 -o "$W/sbox_floor" "$FLOOR_C"
 i=0
@@ -85,38 +84,24 @@ BWRAP="bwrap --unshare-all --die-with-parent --new-session --cap-drop ALL \
  --proc /proc --clearenv --setenv HOME $DATA --setenv PATH /usr/bin:/bin \
  --chdir $W/proj $PAYLOAD"
 
-hf() {
-	name=$1; shift
-	r=1
-	while [ $r -le "$ROUNDS" ]; do
-		hyperfine -N --warmup "$WARM" --runs $((RUNS / ROUNDS)) \
-			--export-json "$OUT/$name.$r.json" "$@" \
-			>"$OUT/$name.log" 2>&1 || { cat "$OUT/$name.log"; exit 1; }
-		r=$((r + 1))
-	done
-}
-
 echo "# launch latency, payload $PAYLOAD, $RUNS runs each in $ROUNDS rounds (hyperfine -N)"
 if [ -n "${BASE_SBOX:-}" ]; then
 	set -- -n "base launch (20 rules)" "$BASE_SBOX launch bench20 -- $PAYLOAD"
 else
 	set --
 fi
-hf headline -n "sbox launch (20 rules)" "$SBOX launch bench20 -- $PAYLOAD" \
+bench_rounds headline "$RUNS" "$WARM" -n "sbox launch (20 rules)" "$SBOX launch bench20 -- $PAYLOAD" \
 	-n "bwrap (equivalent)" "$BWRAP" \
 	-n "floor" "$W/sbox_floor -f -w $W/rw -- $PAYLOAD" "$@"
-hf rules -n "sbox launch (10 rules)" "$SBOX launch bench10 -- $PAYLOAD" \
+bench_rounds rules "$RUNS" "$WARM" -n "sbox launch (10 rules)" "$SBOX launch bench10 -- $PAYLOAD" \
 	-n "sbox launch (1000 rules)" "$SBOX launch bench1000 -- $PAYLOAD"
-hf run -n "sbox run (create+launch+rm)" "$SBOX run $W/bench20.json -- $PAYLOAD"
+bench_rounds run "$RUNS" "$WARM" -n "sbox run (create+launch+rm)" "$SBOX run $W/bench20.json -- $PAYLOAD"
 
-python3 - "$OUT" <<'EOF'
+PYTHONPATH="$TOP/tools/bench" python3 - "$OUT" <<'EOF'
 import glob, json, statistics, sys, os
+from medians import load
 out = sys.argv[1]
-times = {}
-for f in sorted(glob.glob(os.path.join(out, "*.json"))):
-    for r in json.load(open(f))["results"]:
-        times.setdefault(r["command"], []).extend(r["times"])
-med = {k: statistics.median(v) * 1000 for k, v in times.items()}
+times, med = load(out)
 for k, v in med.items():
     print(f"{k:32s} median {v:8.2f} ms")
 s, b, fl = med["sbox launch (20 rules)"], med["bwrap (equivalent)"], med["floor"]

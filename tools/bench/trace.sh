@@ -27,9 +27,8 @@ W=$(mktemp -d /var/tmp/sbox-trace-bench.XXXXXX)
 OUT=$W/results
 trap 'rm -rf "$W"' EXIT
 mkdir -p "$OUT" "$W/proj" "$W/store"
-for tool in hyperfine cc make python3; do
-	command -v $tool >/dev/null || { echo "trace.sh: needs $tool" >&2; exit 3; }
-done
+. "$TOP/tools/bench/lib.sh"
+bench_need trace.sh hyperfine cc make python3
 
 cd "$W/proj"
 find /usr/share -type f -print0 2>/dev/null | head -z -n 20000 >files0
@@ -53,38 +52,23 @@ FILES="sh -c 'xargs -0 stat <files0 >/dev/null'"
 BUILD="sh -c 'make -s clean && make -s'"
 LIGHT="sh -c 'i=0; while [ \$i -lt 200000 ]; do i=\$((i+1)); done'"
 
-hf() {
-	name=$1 runs=$2; shift 2
-	r=1
-	while [ $r -le "$ROUNDS" ]; do
-		hyperfine -N --warmup 1 --runs $((runs / ROUNDS)) \
-			--export-json "$OUT/$name.$r.json" "$@" \
-			>"$OUT/$name.log" 2>&1 || { cat "$OUT/$name.log"; exit 1; }
-		r=$((r + 1))
-	done
-}
-
 echo "# --trace cost, $RUNS runs each in $ROUNDS rounds (hyperfine -N)"
-hf files "$RUNS" -n "files" "$L tracebench -- $FILES" \
+bench_rounds files "$RUNS" 1 -n "files" "$L tracebench -- $FILES" \
 	-n "files --trace" "$L --trace=/dev/null tracebench -- $FILES"
-hf build "$RUNS" -n "build" "$L tracebench -- $BUILD" \
+bench_rounds build "$RUNS" 1 -n "build" "$L tracebench -- $BUILD" \
 	-n "build --trace" "$L --trace=/dev/null tracebench -- $BUILD"
-hf light "$RUNS" -n "light" "$L tracebench -- $LIGHT" \
+bench_rounds light "$RUNS" 1 -n "light" "$L tracebench -- $LIGHT" \
 	-n "light --trace" "$L --trace=/dev/null tracebench -- $LIGHT"
 if [ -x "$BASE" ]; then
 	"$BASE" launch "$W/bench.json" -- true
-	hf launch "$LAUNCH_RUNS" -n "launch (this)" "$SBOX launch tracebench -- /bin/true" \
+	bench_rounds launch "$LAUNCH_RUNS" 1 -n "launch (this)" "$SBOX launch tracebench -- /bin/true" \
 		-n "launch (base)" "$BASE launch tracebench -- /bin/true"
 fi
 
-python3 - "$OUT" <<'PY'
-import glob, json, statistics, sys, os
-out = sys.argv[1]
-times = {}
-for f in sorted(glob.glob(os.path.join(out, "*.json"))):
-    for r in json.load(open(f))["results"]:
-        times.setdefault(r["command"], []).extend(r["times"])
-med = {k: statistics.median(v) * 1000 for k, v in times.items()}
+PYTHONPATH="$TOP/tools/bench" python3 - "$OUT" <<'PY'
+import sys
+from medians import load
+times, med = load(sys.argv[1])
 for k, v in med.items():
     print(f"{k:24s} median {v:9.2f} ms  ({len(times[k])} runs)")
 for w, lim in (("files", 3.0), ("build", 3.0), ("light", 1.1)):
