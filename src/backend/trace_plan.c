@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "util/strbuf.h"
+
 static int
 port_listed(const struct def_ports *p, unsigned port)
 {
@@ -72,6 +74,32 @@ landlock_refusal(unsigned access, enum trace_need need)
 	}
 }
 
+/*
+ * The nodes and links the launcher puts in the container's /dev
+ * (rootfs_linux.c, mount_dev): /dev/null is there, it is not a host file
+ * the definition hides. /dev/pts only comes with a terminal, so it is
+ * not listed.
+ */
+static int
+dev_own(const char *dev, const char *path)
+{
+	static const char *const names[] = {
+		"null", "zero", "full", "random", "urandom", "tty",
+		"fd", "stdin", "stdout", "stderr",
+	};
+	const char *rest = path + strlen(dev);
+	size_t n;
+
+	if (*rest != '/')
+		return 0;
+	rest++;
+	n = (size_t)(strchrnul(rest, '/') - rest);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n && !strncmp(rest, names[i], n))
+			return 1;
+	return 0;
+}
+
 const char *
 trace_plan_refusal(const struct linux_plan *plan, enum trace_need need,
 		   const char *path)
@@ -92,7 +120,8 @@ trace_plan_refusal(const struct linux_plan *plan, enum trace_need need,
 	case LPM_DEV:
 		/* the container's own: writing there is fine, and a host file
 		 * of that name is not there (the caller asks the host) */
-		if (writes || !strcmp(c.mount->path, path))
+		if (writes || !strcmp(c.mount->path, path) ||
+		    (c.mount->mount == LPM_DEV && dev_own(c.mount->path, path)))
 			return NULL;
 		return TRACE_HIDDEN;
 	case LPM_PROC:
@@ -109,4 +138,49 @@ trace_plan_refusal(const struct linux_plan *plan, enum trace_need need,
 		break;
 	}
 	return landlock_refusal(c.access, need);
+}
+
+/*
+ * "." and ".." are taken away by name, as the definition's paths are
+ * read: "../x" from the folder /proc/PID/cwd gives (symlinks already
+ * resolved there) is exactly where the kernel looks; a ".." after a
+ * symlink inside the path is where the name points, which the caller
+ * checks against the host's spelling (trace_linux.c, host_canonical).
+ */
+static void
+add_components(struct strbuf *sb, const char *p)
+{
+	while (*p) {
+		const char *end;
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		end = strchrnul(p, '/');
+		n = (size_t)(end - p);
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			/* "/.." is "/", as the kernel has it */
+			while (sb->len && sb->buf[sb->len - 1] != '/')
+				sb->len--;
+			if (sb->len)
+				sb->buf[--sb->len] = '\0';
+		} else if (n && !(n == 1 && *p == '.')) {
+			strbuf_addch(sb, '/');
+			strbuf_add(sb, p, n);
+		}
+		p = end;
+	}
+}
+
+char *
+trace_plan_absolute(const char *base, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (path[0] != '/')
+		add_components(&sb, base);
+	add_components(&sb, path);
+	if (!sb.len)
+		strbuf_addch(&sb, '/');
+	return strbuf_detach(&sb);
 }

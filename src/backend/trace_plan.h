@@ -30,6 +30,10 @@ enum trace_need {
 const char *trace_plan_refusal(const struct linux_plan *plan,
 			       enum trace_need need, const char *path);
 
+/* base + path made absolute, "." and ".." taken away by name; allocated.
+ * base: absolute, the folder a relative path starts from. */
+char *trace_plan_absolute(const char *base, const char *path);
+
 /* TCP connect or bind to port; loopback: the address is 127/8 or ::1. */
 const char *trace_plan_net_refusal(const struct linux_plan *plan, int bind,
 				   int loopback, unsigned port);

@@ -17,8 +17,16 @@
 #include "backend/macos/seatbelt_log.h"
 #include "backend/trace_plan.h"
 #ifdef __linux__
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include "backend/linux/trace_filter_linux.h"
 #endif
@@ -106,6 +114,17 @@ test_plan_refusals(void **state)
 	assert_string_equal(trace_plan_refusal(&plan, TN_ATTR, "/srv/ro/a"),
 			    TRACE_READONLY);
 	assert_null(trace_plan_refusal(&plan, TN_ATTR, "/srv/rw/a"));
+	/* the container's own /dev nodes are there; other host devices not */
+	assert_null(trace_plan_refusal(&plan, TN_READ, "/dev/null"));
+	assert_null(trace_plan_refusal(&plan, TN_READ, "/dev/urandom"));
+	assert_null(trace_plan_refusal(&plan, TN_META, "/dev/fd/3"));
+	assert_null(trace_plan_refusal(&plan, TN_META, "/dev"));
+	assert_string_equal(trace_plan_refusal(&plan, TN_READ, "/dev/sda"),
+			    TRACE_HIDDEN);
+	assert_string_equal(trace_plan_refusal(&plan, TN_READ, "/dev/nullx"),
+			    TRACE_HIDDEN);
+	assert_string_equal(trace_plan_refusal(&plan, TN_META, "/dev/pts/0"),
+			    TRACE_HIDDEN);
 	/* network none: no route, and Landlock refuses every bind */
 	assert_string_equal(trace_plan_net_refusal(&plan, 0, 1, 80), TRACE_NONET);
 	assert_string_equal(trace_plan_net_refusal(&plan, 1, 1, 80), TRACE_LANDLOCK);
@@ -344,6 +363,135 @@ test_learn_seccomp(void **state)
 }
 
 #ifdef __linux__
+static int
+send_listener(int sock, int fd)
+{
+	char byte = 0;
+	union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } c;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg;
+	struct cmsghdr *h;
+
+	memset(&msg, 0, sizeof(msg));
+	memset(&c, 0, sizeof(c));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = c.buf;
+	msg.msg_controllen = sizeof(c.buf);
+	h = CMSG_FIRSTHDR(&msg);
+	h->cmsg_level = SOL_SOCKET;
+	h->cmsg_type = SCM_RIGHTS;
+	h->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(h), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+}
+
+static int
+receive_listener(int sock)
+{
+	char byte;
+	union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } c;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg;
+	int fd = -1;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = c.buf;
+	msg.msg_controllen = sizeof(c.buf);
+	if (recvmsg(sock, &msg, 0) == 1 && CMSG_FIRSTHDR(&msg))
+		memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(int));
+	return fd;
+}
+
+/* The child: the observing program alone, then fstat, futimens (no
+ * path: they go on without a stop) and utimensat of a path (stops). */
+static void
+filter_child(int sock, const char *file)
+{
+	struct sock_fprog prog = {
+		(unsigned short)trace_filter_embedded.len,
+		(struct sock_filter *)(uintptr_t)trace_filter_embedded.insns,
+	};
+	struct stat st;
+	int fd = open(file, O_RDONLY | O_CLOEXEC), l;
+
+	if (fd < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		_exit(2);
+	l = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			 SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (l < 0 || send_listener(sock, l) < 0)
+		_exit(3);
+	close(l);
+	if (fstat(fd, &st) < 0 || futimens(fd, NULL) < 0 ||
+	    utimensat(AT_FDCWD, file, NULL, 0) < 0)
+		_exit(4);
+	_exit(0);
+}
+
+/* The calls of the child that stopped, answered "continue". */
+static size_t
+stopped_calls(int listener, int *nrs, size_t max)
+{
+	size_t n = 0;
+
+	for (;;) {
+		struct pollfd p = { listener, POLLIN, 0 };
+		struct seccomp_notif req;
+		struct seccomp_notif_resp resp;
+
+		if (poll(&p, 1, 10000) != 1 || !(p.revents & POLLIN))
+			return n;  /* hung up: the child is gone */
+		memset(&req, 0, sizeof(req));
+		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+			continue;
+		if (n < max)
+			nrs[n++] = req.data.nr;
+		memset(&resp, 0, sizeof(resp));
+		resp.id = req.id;
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	}
+}
+
+/* What the observing program lets go on without a stop: only calls
+ * without a path (the real kernel decides, the filter is the built one). */
+static void
+test_filter_stops(void **state)
+{
+	char dir[] = "/tmp/sbox-test-filter.XXXXXX", *file;
+	int sv[2], nrs[16], listener, status, utimes = 0;
+	size_t n;
+	pid_t pid;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	file = xasprintf("%s/f", dir);
+	close(open(file, O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
+	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		filter_child(sv[1], file);
+	close(sv[1]);
+	listener = receive_listener(sv[0]);
+	assert_true(listener >= 0);
+	n = stopped_calls(listener, nrs, 16);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_not_equal(nrs[i], SYS_newfstatat);  /* fstat */
+		utimes += nrs[i] == SYS_utimensat;
+	}
+	assert_int_equal(utimes, 1);  /* the one with a path */
+	close(listener);
+	close(sv[0]);
+	unlink(file);
+	rmdir(dir);
+	free(file);
+}
+
 /* Joining: only "allow" becomes a jump into the observing part. */
 static void
 test_filter_join(void **state)
@@ -393,6 +541,7 @@ main(void)
 		cmocka_unit_test(test_learn_seccomp),
 #ifdef __linux__
 		cmocka_unit_test(test_filter_join),
+		cmocka_unit_test(test_filter_stops),
 #endif
 	};
 

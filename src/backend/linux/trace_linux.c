@@ -31,6 +31,8 @@
 #include <linux/seccomp.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +52,7 @@
 #include "backend/linux/supervise_linux.h"
 #include "backend/linux/trace_filter_linux.h"
 #include "backend/trace_plan.h"
+#include "backend/trace_verdicts.h"
 #include "util/xalloc.h"
 
 #define NO_ARG (-1)
@@ -134,6 +137,8 @@ lx_trace_send_fd(const struct lx_trace *t)
 int
 lx_trace_fd(const struct lx_trace *t)
 {
+	if (t->threaded)
+		return -1;  /* poll(2) skips it: the thread receives */
 	return t->listener >= 0 ? t->listener : t->sock[0];
 }
 
@@ -281,18 +286,6 @@ read_call(const struct lx_trace *t, const struct seccomp_notif *n,
 
 /* ---- after the hand-over: classify and record ---- */
 
-static char *
-absolute(const char *base, const char *path)
-{
-	struct sbox_err err = SBOX_ERR_INIT;
-	char *joined = path[0] == '/' ? xstrdup(path) :
-		       xasprintf("%s/%s", base[0] ? base : "/", path);
-	char *norm = linux_plan_normalize(joined, &err);
-
-	free(joined);
-	return norm;
-}
-
 static int
 host_exists(const char *path, int for_write)
 {
@@ -373,29 +366,83 @@ record(struct lx_trace *t, const struct call *c, enum denial_op op,
 	denials_add(t->out, op, target, comm, c->pid, c->when, how);
 }
 
+/* What the host says of a path the plan refuses: NULL when it is no
+ * refusal after all. */
+static const char *
+host_verdict(const struct lx_trace *t, const char *path, enum trace_need need,
+	     const char *how)
+{
+	int writes = need == TN_WRITE || need == TN_ATTR;
+	char *canon;
+
+	if (strcmp(how, TRACE_READONLY) && !host_exists(path, writes))
+		return NULL;  /* an ordinary ENOENT */
+	canon = host_canonical(path);
+	if (canon && strcmp(canon, path) &&
+	    !trace_plan_refusal(t->model, need, canon))
+		how = NULL;  /* reached through a granted symlink */
+	free(canon);
+	return how;
+}
+
+/*
+ * The host's identity of a path the plan refuses, to tell whether its
+ * memoised host_verdict() still holds: the file (device, inode, change
+ * time) or that it is missing, and for a write to a new name its folder.
+ * One stat instead of host_verdict's walk through every component; a
+ * symlink on the way retargeted to another name of the very same file is
+ * the one change it cannot see (the record keeps the older route).
+ */
+static void
+host_id(const char *path, enum trace_need need, unsigned long long id[4])
+{
+	struct stat st;
+	char dir[LX_TRACE_PATH];
+	const char *slash;
+	int found = stat(path, &st) == 0;
+
+	if (!found && (need == TN_WRITE || need == TN_ATTR) &&
+	    (slash = strrchr(path, '/')) && (size_t)(slash - path) < sizeof(dir)) {
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash == path ? 1 :
+			 slash - path), path);
+		found = stat(dir, &st) == 0 ? 2 : 0;
+	}
+	id[0] = (unsigned long long)found;
+	id[1] = found ? (unsigned long long)st.st_dev : 0;
+	id[2] = found ? (unsigned long long)st.st_ino : 0;
+	id[3] = found ? (unsigned long long)st.st_ctim.tv_sec * 1000000000ULL +
+		(unsigned long long)st.st_ctim.tv_nsec : 0;
+}
+
 static void
 classify_path(struct lx_trace *t, const struct call *c, const char *raw,
 	      enum trace_need need)
 {
-	char *path = raw[0] ? absolute(c->cwd, raw) : NULL;
-	const char *how = path ? trace_plan_refusal(t->model, need, path) : NULL;
-	int writes = need == TN_WRITE || need == TN_ATTR;
+	const char *base = raw[0] == '/' ? "" : c->cwd;
+	struct trace_verdict *v;
+	unsigned long long id[4];
 
-	if (how && t->no_landlock && !strcmp(how, TRACE_LANDLOCK))
-		how = NULL;
-	if (how && strcmp(how, TRACE_READONLY) && !host_exists(path, writes))
-		how = NULL;  /* an ordinary ENOENT */
-	if (how) {
-		char *canon = host_canonical(path);
+	if (!raw[0])
+		return;
+	v = trace_verdicts_find(&t->verdicts, need, base, raw);
+	if (!v) {
+		char *path = trace_plan_absolute(c->cwd[0] ? c->cwd : "/", raw);
+		const char *how = trace_plan_refusal(t->model, need, path);
 
-		if (canon && strcmp(canon, path) &&
-		    !trace_plan_refusal(t->model, need, canon))
-			how = NULL;  /* reached through a granted symlink */
-		free(canon);
+		if (how && t->no_landlock && !strcmp(how, TRACE_LANDLOCK))
+			how = NULL;
+		v = trace_verdicts_add(&t->verdicts, need, base, raw, path, how);
 	}
-	if (how)
-		record(t, c, op_of(need), path, how);
-	free(path);
+	if (!v->plan_how)
+		return;  /* granted: the host is not asked */
+	host_id(v->path, need, id);
+	if (!v->host_known || memcmp(id, v->host, sizeof(id))) {
+		v->how = host_verdict(t, v->path, need, v->plan_how);
+		memcpy(v->host, id, sizeof(id));
+		v->host_known = 1;
+	}
+	if (v->how)
+		record(t, c, op_of(need), v->path, v->how);
 }
 
 static enum trace_need
@@ -545,41 +592,116 @@ keep_early(struct lx_trace *t, const struct call *c)
 	e->when = c->when;
 }
 
+/*
+ * One received notification: the one place a watched call is classified
+ * and answered, whoever received it (lx_trace_ready before the hand-over,
+ * the listener's thread after it). Only one of them runs at a time, so
+ * the call's buffer is static (12 KiB: not on the launcher's stack).
+ *
+ * No SECCOMP_IOCTL_NOTIF_ID_VALID between reading the caller and the
+ * answer: the answer is always "continue" and the kernel decides the call
+ * on its own arguments, so nothing read here can widen an access (the
+ * check guards supervisors that act on what they read). It would only
+ * make records more exact in one case: a caller killed and its pid
+ * reused by another process between the receipt and the read, a few
+ * microseconds. Not worth one more trip through the kernel on every call
+ * (tools/bench/trace.sh: that trip is most of --trace's cost).
+ */
+void
+lx_trace_handle(struct lx_trace *t, const struct seccomp_notif *n)
+{
+	static struct call c;
+
+	/* sectrace hook: calls the enforcing program refuses, answered with
+	 * its errno and recorded (seccomp_refusal_linux.c); first, so that
+	 * nothing below ever sees, let alone continues, one of them */
+	if (lx_refusal_answer(t, n))
+		return;
+	/* what init answers in an untraced launch, answered the same way
+	 * (supervise_linux.c); it allocates nothing */
+	if (lx_supervise_handles(n->data.nr)) {
+		lx_supervise_answer_notif(t->listener, n, t->unsealed_ok);
+		return;
+	}
+	/* judged before the answer, while the caller's memory, working
+	 * folder and name are still those of the call */
+	read_call(t, n, &c);
+	if (!t->heap_ok)
+		keep_early(t, &c);
+	else
+		classify(t, &c);
+	answer_continue(t->listener, n->id);
+}
+
+/* The kernel's notification, in a buffer a newer kernel's fits. */
+union notif_buf {
+	struct seccomp_notif n;
+	char bytes[LX_SUPERVISE_NOTIF_BUF];
+};
+
+/* No process is left with the filter: nothing more will come. */
+static int
+listener_orphaned(int listener)
+{
+	struct pollfd p = { listener, POLLIN, 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR)) &&
+	       !(p.revents & POLLIN);
+}
+
+/*
+ * After the hand-over the listener has a thread of its own, blocked in
+ * NOTIF_RECV: no poll(2) before each call (one trip through the kernel
+ * less per watched call), and with SYNC_WAKE_UP (receive_listener) the
+ * caller wakes it on its own CPU and gets that CPU back with the answer.
+ * It ends when no process has the filter any more (ENOENT, and the
+ * listener hangs up): the launcher joins it after reaping the container's
+ * init, whose death ends every process of its pid namespace.
+ */
+static void *
+listen_loop(void *arg)
+{
+	struct lx_trace *t = arg;
+	union notif_buf buf;
+
+	for (;;) {
+		memset(&buf, 0, sizeof(buf));
+		if (ioctl(t->listener, SECCOMP_IOCTL_NOTIF_RECV, &buf.n) == 0) {
+			lx_trace_handle(t, &buf.n);
+			continue;
+		}
+		/* ENOENT also when the caller was killed while waiting */
+		if (errno == EINTR ||
+		    (errno == ENOENT && !listener_orphaned(t->listener)))
+			continue;
+		return NULL;
+	}
+}
+
+static void
+start_thread(struct lx_trace *t)
+{
+	if (t->threaded || t->listener < 0 || !t->heap_ok)
+		return;
+	/* if it cannot start, the launcher's loop goes on receiving */
+	if (pthread_create(&t->thread, NULL, listen_loop, t) == 0)
+		t->threaded = 1;
+}
+
 void
 lx_trace_ready(struct lx_trace *t)
 {
-	static struct call c;  /* 12 KiB: not on the launcher's stack */
-	union {
-		struct seccomp_notif n;
-		char bytes[LX_SUPERVISE_NOTIF_BUF];  /* a newer kernel's */
-	} buf;
+	union notif_buf buf;
 
 	if (t->listener < 0) {
 		receive_listener(t);
+		start_thread(t);
 		return;
 	}
 	memset(&buf, 0, sizeof(buf));
 	if (ioctl(t->listener, SECCOMP_IOCTL_NOTIF_RECV, &buf.n) < 0)
 		return;
-	/* sectrace hook: calls the enforcing program refuses, answered with
-	 * its errno and recorded (seccomp_refusal_linux.c); first, so that
-	 * nothing below ever sees, let alone continues, one of them */
-	if (lx_refusal_answer(t, &buf.n))
-		return;
-	/* what init answers in an untraced launch, answered the same way
-	 * (supervise_linux.c); it allocates nothing */
-	if (lx_supervise_handles(buf.n.data.nr)) {
-		lx_supervise_answer_notif(t->listener, &buf.n, t->unsealed_ok);
-		return;
-	}
-	/* judged before the answer, while the caller's memory, working
-	 * folder and name are still those of the call */
-	read_call(t, &buf.n, &c);
-	if (!t->heap_ok)
-		keep_early(t, &c);
-	else
-		classify(t, &c);
-	answer_continue(t->listener, buf.n.id);
+	lx_trace_handle(t, &buf.n);
 }
 
 void
@@ -600,6 +722,7 @@ lx_trace_heap_back(struct lx_trace *t)
 		classify(t, &c);
 	}
 	t->nearly = 0;
+	start_thread(t);
 }
 
 void
@@ -607,6 +730,9 @@ lx_trace_close(struct lx_trace *t)
 {
 	int *fds[] = { &t->sock[0], &t->sock[1], &t->listener };
 
+	if (t->threaded)
+		pthread_join(t->thread, NULL);  /* the records are its until then */
+	t->threaded = 0;
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
 			close(*fds[i]);
@@ -679,6 +805,7 @@ lx_trace_free(struct lx_trace *t)
 	if (!t)
 		return;
 	lx_trace_close(t);
+	trace_verdicts_release(&t->verdicts);
 	free((void *)o->joined.insns);  /* not seccomp_bpf_release: sbox links no libseccomp */
 	if (o->own_model)
 		linux_plan_release(&o->model);

@@ -9,11 +9,13 @@
 #ifndef SBOX_BACKEND_TRACE_LINUX_H
 #define SBOX_BACKEND_TRACE_LINUX_H
 
+#include <pthread.h>
 #include <sys/types.h>
 
 #include "backend/denials.h"
 #include "backend/linux/linux_plan.h"
 #include "backend/linux/seccomp_linux.h"
+#include "backend/trace_verdicts.h"
 #include "util/err.h"
 
 #define LX_TRACE_EARLY 32   /* calls held before the hand-over */
@@ -45,6 +47,9 @@ struct lx_trace {
 	struct lx_trace_early early[LX_TRACE_EARLY];
 	size_t nearly;
 	unsigned long early_dropped;
+	struct trace_verdicts verdicts; /* the memo (trace_verdicts.h) */
+	pthread_t thread;             /* the listener's, after the hand-over */
+	int threaded;
 };
 
 /* The launcher, before the clone (allocates the socket pair). */
@@ -54,6 +59,9 @@ int lx_trace_send_fd(const struct lx_trace *t);
 /* The launcher: the descriptor to poll now, and its handler. */
 int lx_trace_fd(const struct lx_trace *t);
 void lx_trace_ready(struct lx_trace *t);
+/* Classify and answer one received notification (the only dispatch). */
+struct seccomp_notif;
+void lx_trace_handle(struct lx_trace *t, const struct seccomp_notif *n);
 /* After the hand-over: the heap is the launcher's again. */
 void lx_trace_heap_back(struct lx_trace *t);
 void lx_trace_close(struct lx_trace *t);
