@@ -175,7 +175,8 @@ EOF
 	cmp -s "$rec" "$A/victim/definition.seal" &&
 		ok "$label: the record holds the current seal" ||
 		not_ok "$label: no record equal to the seal at $rec"
-	[ "$(stat -c %a "$rec" 2>/dev/null)" = 600 ] && [ "$(stat -c %a "$KEYDIR/current" 2>/dev/null)" = 700 ] &&
+	[ "$(stat -c %a "$rec" 2>/dev/null)" = 600 ] &&
+	[ "$(stat -c %a "$KEYDIR/current" 2>/dev/null)" = 700 ] &&
 		ok "$label: record 0600 in a 0700 folder" ||
 		not_ok "$label: record modes not 0600 / 0700"
 	if [ -n "$user" ]; then
