@@ -98,7 +98,7 @@ char *container_digest_of(const char *text, size_t len);
 
 /* ---- store.c ---- */
 /* Exclusive store lock (the .lock file); returns its fd or -1. */
-int store_lock(struct container_store *st, struct sbox_err *err);
+int store_lock(const struct container_store *st, struct sbox_err *err);
 void store_unlock(int lockfd);
 /*
  * Start building: a locked ".tmp-<name>-*" folder. Returns its fd; *tmp

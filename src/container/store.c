@@ -188,7 +188,7 @@ store_check_owner(const struct container_store *st, struct sbox_err *err)
 }
 
 int
-store_lock(struct container_store *st, struct sbox_err *err)
+store_lock(const struct container_store *st, struct sbox_err *err)
 {
 	int fd = openat(st->dirfd, LOCK_FILE,
 			O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);

@@ -197,6 +197,24 @@ read_meta_for(int cfd, const char *name, struct container_meta *m,
 	return digest_matches(m, json, len) ? 0 : 1;
 }
 
+/* definition.json of container cfd (*text, heap) and its seal state. */
+static int
+read_with_state(const struct container_store *st, int cfd, const char *name,
+		char **text, size_t *n, enum seal_state *s,
+		struct sbox_err *err)
+{
+	if (fs_read_file(cfd, CONTAINER_DEFINITION, CONTAINER_SMALL_FILE_MAX,
+			 text, n, err) < 0) {
+		err_wrap(err, "container '%s' is damaged", name);
+		return -1;
+	}
+	if (store_seal_state(st, cfd, name, *text, *n, s, err) < 0) {
+		err_wrap(err, "cannot check the seal of container '%s'", name);
+		return -1;
+	}
+	return 0;
+}
+
 int
 store_read_verified(const struct container_store *st, int cfd,
 		    const char *name, int unsealed_ok,
@@ -209,14 +227,22 @@ store_read_verified(const struct container_store *st, int cfd,
 	size_t n = 0;
 	int rc = -1, stale = 0;
 
-	if (fs_read_file(cfd, CONTAINER_DEFINITION, CONTAINER_SMALL_FILE_MAX,
-			 &text, &n, err) < 0) {
-		err_wrap(err, "container '%s' is damaged", name);
+	if (read_with_state(st, cfd, name, &text, &n, &s, err) < 0)
 		goto out;
-	}
-	if (store_seal_state(st, cfd, name, text, n, &s, err) < 0) {
-		err_wrap(err, "cannot check the seal of container '%s'", name);
-		goto out;
+	/* an update under way (it holds the store lock) records first, so
+	 * a reader without the lock may see the old pair and the new
+	 * record: look again once the update is over, not to refuse it */
+	if (s == SEAL_STALE && !unsealed_ok) {
+		int lockfd = store_lock(st, err);
+
+		free(text);
+		text = NULL;
+		rc = lockfd < 0 ? -1 :
+		     read_with_state(st, cfd, name, &text, &n, &s, err);
+		store_unlock(lockfd);
+		if (rc < 0)
+			goto out;
+		rc = -1;
 	}
 	/* an unsealed container (or one sealed with another key) being
 	 * updated from its own file, which the user named: the plain digest

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -928,6 +929,63 @@ test_seal_replay(void **state)
 	container_store_release(&st);
 }
 
+/*
+ * An update under way records first: a reader by name that sees the new
+ * record and the old pair waits for the update (its store lock) and
+ * looks again, rather than refusing a container being brought up to date.
+ */
+static void
+test_seal_update_race(void **state)
+{
+	struct container_store st = CONTAINER_STORE_INIT;
+	struct sbox_err err = SBOX_ERR_INIT;
+	static const char next[] = "{\"name\":\"t\",\"network\":\"none\"}\n";
+	char *json, c;
+	size_t len;
+	int p[2], status;
+	pid_t pid;
+
+	(void)state;
+	open_store(&st);
+	if (make(&st, "race", NULL, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* the updater: lock, record, then the container, slowly */
+		struct seal_key k;
+		char *line;
+		int lk = store_lock(&st, &err), cfd;
+
+		if (lk < 0 || seal_key_get(&st, 0, &k, &err) < 0)
+			_exit(1);
+		line = seal_line(&k, "race", next, strlen(next));
+		if (seal_record_write(&st, "race", line, &err) < 0)
+			_exit(1);
+		(void)!write(p[1], "x", 1);
+		usleep(300000);
+		cfd = openat(st.dirfd, "race", O_RDONLY | O_DIRECTORY);
+		if (cfd < 0 ||
+		    store_write_new(&st, cfd, "definition.json", next,
+				    strlen(next), &err) < 0 ||
+		    seal_write(&st, &k, cfd, "definition.seal", "race", next,
+			       strlen(next), &err) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	assert_int_equal(read(p[0], &c, 1), 1);
+	close(p[0]);
+	assert_int_equal(container_read_definition(&st, "race", &json, &len, &err), 0);
+	assert_string_equal(json, next);
+	free(json);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(container_remove(&st, "race", &err), 0);
+	container_store_release(&st);
+}
+
 /* An unsealed container launched from its very file is sealed. */
 static void
 test_seal_old_by_file(void **state)
@@ -987,6 +1045,7 @@ main(void)
 		cmocka_unit_test(test_seal),
 		cmocka_unit_test(test_seal_old_by_file),
 		cmocka_unit_test(test_seal_replay),
+		cmocka_unit_test(test_seal_update_race),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
