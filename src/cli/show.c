@@ -13,8 +13,10 @@ const char cmd_show_usage[] =
 	"prints one object with \"version\": 1 and snake_case keys.\n"
 	"\n"
 	"The seal line says whether the stored definition is the one sbox\n"
-	"sealed (a launch by name and an export need that): sealed, not\n"
-	"sealed (made by an older sbox), sealed with another key, or does\n"
+	"sealed last (a launch by name and an export need that): sealed,\n"
+	"not sealed (made by an older sbox), sealed with another key, sealed\n"
+	"but not the version sealed last (an older one put back), sealed but\n"
+	"not recorded (sealed by an older sbox, or the store moved), or does\n"
 	"not verify (changed outside sbox).\n";
 
 static const struct cli_opt show_opts[] = {
@@ -33,6 +35,12 @@ seal_word(enum seal_state s)
 	case SEAL_OTHER_KEY:
 		return "sealed with another key (launch it once from its "
 		       "definition file)";
+	case SEAL_STALE:
+		return "sealed, but not the version sbox sealed last (launch "
+		       "it from its definition file, or --recreate)";
+	case SEAL_UNRECORDED:
+		return "sealed, but not recorded (launch it once from its "
+		       "definition file)";
 	case SEAL_BAD:
 		break;
 	}
@@ -50,6 +58,10 @@ seal_json(enum seal_state s)
 		return "none";
 	case SEAL_OTHER_KEY:
 		return "other-key";
+	case SEAL_STALE:
+		return "stale";
+	case SEAL_UNRECORDED:
+		return "unrecorded";
 	case SEAL_BAD:
 		break;
 	}

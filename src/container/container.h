@@ -116,6 +116,12 @@ enum seal_state {
 	SEAL_NONE,       /* no seal: made before seals, or removed */
 	SEAL_OTHER_KEY,  /* sealed with a key that is not this user's now */
 	SEAL_BAD,        /* does not verify: changed outside sbox */
+	SEAL_STALE,      /* verifies, but is not the seal sbox gave it last
+			  * (an older pair put back, one from another store,
+			  * or an update that stopped half-way) */
+	SEAL_UNRECORDED, /* verifies, but sbox has no record of the seal it
+			  * should have (sealed before records, or the
+			  * store moved) */
 };
 
 /* How container name's seal stands (sbox show). */

@@ -122,7 +122,7 @@ build(struct container_store *st, int cfd, const struct container_spec *spec,
 	int rc = -1;
 
 	if (fs_write_file(cfd, CONTAINER_DEFINITION, json, len, 0644, err) < 0 ||
-	    store_seal(st, cfd, spec->name, json, len, err) < 0 ||
+	    store_seal_build(st, cfd, spec->name, json, len, err) < 0 ||
 	    fill_as_user(st, cfd, spec, err) < 0)
 		goto out;
 	m.name = xstrdup(spec->name);

@@ -237,7 +237,7 @@ import_archive(struct container_store *st, struct archive *a,
 	 * the definition is whole, and the user chose to import it */
 	if (fs_write_file(cfd, CONTAINER_DEFINITION, def, deflen, 0644,
 			  err) < 0 ||
-	    store_seal(st, cfd, m.name, def, deflen, err) < 0 ||
+	    store_seal_build(st, cfd, m.name, def, deflen, err) < 0 ||
 	    unpack_rest(a, cfd, label, limits, err) < 0 ||
 	    settle_tree(cfd, &m, err) < 0 ||
 	    store_write_metadata(cfd, &m, err) < 0 ||

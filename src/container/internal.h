@@ -98,7 +98,7 @@ char *container_digest_of(const char *text, size_t len);
 
 /* ---- store.c ---- */
 /* Exclusive store lock (the .lock file); returns its fd or -1. */
-int store_lock(struct container_store *st, struct sbox_err *err);
+int store_lock(const struct container_store *st, struct sbox_err *err);
 void store_unlock(int lockfd);
 /*
  * Start building: a locked ".tmp-<name>-*" folder. Returns its fd; *tmp
@@ -154,10 +154,18 @@ int store_write_new(const struct container_store *st, int cfd,
 		    struct sbox_err *err);
 /*
  * Seal the definition json of container name (cfd) with the user's key,
- * made on first need: definition.seal, written and renamed into place.
+ * made on first need: the record first (record.c), then definition.seal,
+ * written and renamed into place. Call under the store lock.
  */
 int store_seal(const struct container_store *st, int cfd, const char *name,
 	       const char *json, size_t len, struct sbox_err *err);
+/*
+ * The same for a container being built (cfd its .tmp-* folder): no
+ * record yet; store_build_commit records the seal before the rename.
+ */
+int store_seal_build(const struct container_store *st, int cfd,
+		     const char *name, const char *json, size_t len,
+		     struct sbox_err *err);
 
 /* ---- seal.c (what a seal is: see there) ---- */
 #define SEAL_KEY_LEN 32
@@ -189,6 +197,21 @@ int seal_check_file(const struct seal_key *k, int cfd, const char *file,
 int seal_write(const struct container_store *st, const struct seal_key *k,
 	       int cfd, const char *file, const char *name, const char *json,
 	       size_t len, struct sbox_err *err);
+
+/* ---- record.c (the seal each container should have now: see there) ---- */
+/* The record of container name: *line (heap), or NULL when none. */
+int seal_record_read(const struct container_store *st, const char *name,
+		     char **line, struct sbox_err *err);
+/* Make line the record of name (temp + rename, the user's). */
+int seal_record_write(const struct container_store *st, const char *name,
+		      const char *line, struct sbox_err *err);
+/* Forget name's record (best effort: a stale record is harmless). */
+void seal_record_remove(const struct container_store *st, const char *name);
+/* *s: SEAL_OK when name's record is line, else SEAL_STALE or
+ * SEAL_UNRECORDED; -1 when the record cannot be read. */
+int seal_record_check(const struct container_store *st, const char *line,
+		      const char *name, enum seal_state *s,
+		      struct sbox_err *err);
 
 /* ---- unpack.c ---- */
 struct unpacker {

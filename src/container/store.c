@@ -188,7 +188,7 @@ store_check_owner(const struct container_store *st, struct sbox_err *err)
 }
 
 int
-store_lock(struct container_store *st, struct sbox_err *err)
+store_lock(const struct container_store *st, struct sbox_err *err)
 {
 	int fd = openat(st->dirfd, LOCK_FILE,
 			O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -604,6 +604,26 @@ out:
 	return fd;
 }
 
+/*
+ * The seal of a built container becomes its record before the container
+ * gets its name (record.c): under the store lock, once the name is known
+ * to be free, so a build that loses the name changes no one's record.
+ */
+static int
+record_built(const struct container_store *st, int tmpfd, const char *name,
+	     struct sbox_err *err)
+{
+	char *line = NULL;
+	size_t len;
+	int rc;
+
+	if (fs_read_file(tmpfd, CONTAINER_SEAL, 256, &line, &len, err) < 0)
+		return -1;
+	rc = seal_record_write(st, name, line, err);
+	free(line);
+	return rc;
+}
+
 int
 store_build_commit(struct container_store *st, int tmpfd, const char *tmp,
 		   const char *name, struct sbox_err *err)
@@ -623,6 +643,8 @@ store_build_commit(struct container_store *st, int tmpfd, const char *tmp,
 			name);
 		goto out;
 	}
+	if (record_built(st, tmpfd, name, err) < 0)
+		goto out;
 	/*
 	 * Unlocked under the store lock (cleaners take it first), so that
 	 * once the name is visible a launch can hold the container at once.
@@ -695,6 +717,8 @@ container_remove(struct container_store *st, const char *name,
 			goto out;
 		}
 	}
+	if (gone)
+		seal_record_remove(st, name);
 	store_unlock(lockfd);
 	lockfd = -1;
 	if (!gone) {

@@ -3,15 +3,19 @@
  * seal (seal.c: an HMAC under the user's key) is checked before every
  * use: a definition.json changed behind sbox's back is refused, never
  * run, even when the changer also fixed up the plain digest in
- * metadata.plist. A launch by name reads definition.json, its seal and
- * the key, and not metadata.plist.
+ * metadata.plist. The seal must also be the one sbox recorded last for
+ * the container (record.c), or an older sealed pair put back would run.
+ * A launch by name reads definition.json, its seal, the key and the
+ * record, and not metadata.plist.
  *
- * Updating the files cannot be one rename. The new metadata.plist and
- * seal are written first as ".metadata.plist.new" and ".definition.seal.
+ * Updating the files cannot be one rename. The record is written first,
+ * then the new metadata.plist and
+ * seal as ".metadata.plist.new" and ".definition.seal.
  * new", then definition.json is renamed into place, then the seal, then
  * the metadata. A reader that finds a definition its seal does not match
  * finishes the update only when the pending seal verifies (only sbox can
- * make one); any other mismatch is tampering.
+ * make one) and is not other than the record; any other mismatch is
+ * tampering.
  */
 #include "container/internal.h"
 
@@ -68,16 +72,27 @@ finish_meta(int cfd, const char *json, size_t len)
 	container_meta_release(&next);
 }
 
-/* An update stopped between its renames: finish it if sbox sealed it. */
+/*
+ * An update stopped between its renames: finish it if sbox sealed it and
+ * it is the one recorded (a pending seal replayed from an older update
+ * verifies too). No record: finished, and refused by name as unrecorded.
+ */
 static int
-finish_update(const struct seal_key *k, int cfd, const char *name,
-	      const char *json, size_t len)
+finish_update(const struct container_store *st, const struct seal_key *k,
+	      int cfd, const char *name, const char *json, size_t len)
 {
 	struct sbox_err ignored = SBOX_ERR_INIT;
-	enum seal_state pending;
+	enum seal_state pending, rec = SEAL_STALE;
+	char *line;
 
 	if (seal_check_file(k, cfd, NEW_SEAL, name, json, len, &pending,
-			    &ignored) < 0 || pending != SEAL_OK ||
+			    &ignored) < 0 || pending != SEAL_OK)
+		return -1;
+	line = seal_line(k, name, json, len);
+	if (seal_record_check(st, line, name, &rec, &ignored) < 0)
+		rec = SEAL_STALE;
+	free(line);
+	if (rec == SEAL_STALE ||
 	    renameat(cfd, NEW_SEAL, cfd, CONTAINER_SEAL) < 0)
 		return -1;
 	finish_meta(cfd, json, len);
@@ -102,6 +117,22 @@ refuse(const char *name, enum seal_state s, struct sbox_err *err)
 			       "neither runs it by name nor exports it: launch it once from its "
 			       "definition file, which seals it again, or "
 			       "remove it (sbox rm %s)", name, name);
+	if (s == SEAL_STALE)
+		return err_set(err, SBOX_E_INVALID, "container '%s' is not "
+			       "the version sbox sealed last (an older "
+			       "definition was put back, it was copied from "
+			       "another store, or an update stopped half-way), "
+			       "so it is not run by name or exported: launch it "
+			       "from its definition file, which brings it up "
+			       "to date, or rebuild it with --recreate", name);
+	if (s == SEAL_UNRECORDED)
+		return err_set(err, SBOX_E_INVALID, "sbox has no record of "
+			       "the seal container '%s' should have (it was "
+			       "sealed by an older sbox, or its store moved), "
+			       "so it is not run by name or exported: launch "
+			       "it once from its definition file, which "
+			       "records it, or rebuild it with --recreate",
+			       name);
 	return err_set(err, SBOX_E_INVALID, "container '%s' was changed "
 		       "outside sbox: its definition.json does not match its "
 		       "seal, so it is not run or exported; remove it (sbox rm %s) or "
@@ -132,8 +163,16 @@ store_seal_state(const struct container_store *st, int cfd, const char *name,
 	if (seal_check_file(&k, cfd, CONTAINER_SEAL, name, json, len, s,
 			    err) < 0)
 		rc = -1;
-	else if (*s != SEAL_OK && finish_update(&k, cfd, name, json, len) == 0)
+	else if (*s != SEAL_OK &&
+		 finish_update(st, &k, cfd, name, json, len) == 0)
 		*s = SEAL_OK;
+	if (rc == 0 && *s == SEAL_OK) {
+		/* it verifies: is it the one sbox gave it last? */
+		char *line = seal_line(&k, name, json, len);
+
+		rc = seal_record_check(st, line, name, s, err);
+		free(line);
+	}
 	seal_key_wipe(&k);
 	return rc;
 }
@@ -158,6 +197,24 @@ read_meta_for(int cfd, const char *name, struct container_meta *m,
 	return digest_matches(m, json, len) ? 0 : 1;
 }
 
+/* definition.json of container cfd (*text, heap) and its seal state. */
+static int
+read_with_state(const struct container_store *st, int cfd, const char *name,
+		char **text, size_t *n, enum seal_state *s,
+		struct sbox_err *err)
+{
+	if (fs_read_file(cfd, CONTAINER_DEFINITION, CONTAINER_SMALL_FILE_MAX,
+			 text, n, err) < 0) {
+		err_wrap(err, "container '%s' is damaged", name);
+		return -1;
+	}
+	if (store_seal_state(st, cfd, name, *text, *n, s, err) < 0) {
+		err_wrap(err, "cannot check the seal of container '%s'", name);
+		return -1;
+	}
+	return 0;
+}
+
 int
 store_read_verified(const struct container_store *st, int cfd,
 		    const char *name, int unsealed_ok,
@@ -170,14 +227,22 @@ store_read_verified(const struct container_store *st, int cfd,
 	size_t n = 0;
 	int rc = -1, stale = 0;
 
-	if (fs_read_file(cfd, CONTAINER_DEFINITION, CONTAINER_SMALL_FILE_MAX,
-			 &text, &n, err) < 0) {
-		err_wrap(err, "container '%s' is damaged", name);
+	if (read_with_state(st, cfd, name, &text, &n, &s, err) < 0)
 		goto out;
-	}
-	if (store_seal_state(st, cfd, name, text, n, &s, err) < 0) {
-		err_wrap(err, "cannot check the seal of container '%s'", name);
-		goto out;
+	/* an update under way (it holds the store lock) records first, so
+	 * a reader without the lock may see the old pair and the new
+	 * record: look again once the update is over, not to refuse it */
+	if (s == SEAL_STALE && !unsealed_ok) {
+		int lockfd = store_lock(st, err);
+
+		free(text);
+		text = NULL;
+		rc = lockfd < 0 ? -1 :
+		     read_with_state(st, cfd, name, &text, &n, &s, err);
+		store_unlock(lockfd);
+		if (rc < 0)
+			goto out;
+		rc = -1;
 	}
 	/* an unsealed container (or one sealed with another key) being
 	 * updated from its own file, which the user named: the plain digest
@@ -186,6 +251,11 @@ store_read_verified(const struct container_store *st, int cfd,
 		m = &local;
 	if (m && (stale = read_meta_for(cfd, name, m, text, n, err)) < 0)
 		goto out;
+	/* sealed by sbox but not recorded as current (an older version put
+	 * back): the file the user named decides, as for an unsealed one;
+	 * its metadata may be the newer one's */
+	if (unsealed_ok && (s == SEAL_STALE || s == SEAL_UNRECORDED))
+		s = SEAL_OK;
 	if (s != SEAL_OK && !(s != SEAL_BAD && unsealed_ok && !stale)) {
 		refuse(name, s, err);
 		goto out;
@@ -232,16 +302,29 @@ store_write_new(const struct container_store *st, int cfd, const char *file,
 	return 0;
 }
 
-int
-store_seal(const struct container_store *st, int cfd, const char *name,
-	   const char *json, size_t len, struct sbox_err *err)
+/* The seal of name and json, recorded as the one it should have. */
+static int
+record(const struct container_store *st, const struct seal_key *k,
+       const char *name, const char *json, size_t len, struct sbox_err *err)
+{
+	char *line = seal_line(k, name, json, len);
+	int rc = seal_record_write(st, name, line, err);
+
+	free(line);
+	return rc;
+}
+
+static int
+seal_into(const struct container_store *st, int cfd, const char *name,
+	  const char *json, size_t len, int recorded, struct sbox_err *err)
 {
 	struct seal_key k;
 	int rc = -1;
 
 	if (seal_key_get(st, 1, &k, err) < 0)
 		return -1;
-	if (seal_write(st, &k, cfd, NEW_SEAL, name, json, len, err) == 0) {
+	if ((recorded || record(st, &k, name, json, len, err) == 0) &&
+	    seal_write(st, &k, cfd, NEW_SEAL, name, json, len, err) == 0) {
 		if (renameat(cfd, NEW_SEAL, cfd, CONTAINER_SEAL) < 0)
 			err_sys(err, "cannot seal container '%s'", name);
 		else
@@ -249,6 +332,20 @@ store_seal(const struct container_store *st, int cfd, const char *name,
 	}
 	seal_key_wipe(&k);
 	return rc;
+}
+
+int
+store_seal(const struct container_store *st, int cfd, const char *name,
+	   const char *json, size_t len, struct sbox_err *err)
+{
+	return seal_into(st, cfd, name, json, len, 0, err);
+}
+
+int
+store_seal_build(const struct container_store *st, int cfd, const char *name,
+		 const char *json, size_t len, struct sbox_err *err)
+{
+	return seal_into(st, cfd, name, json, len, 1, err);
 }
 
 int
@@ -263,7 +360,8 @@ store_replace_definition(const struct container_store *st, int cfd,
 
 	if (seal_key_get(st, 1, &k, err) < 0)
 		goto out;
-	if (store_write_new(st, cfd, NEW_METADATA, meta, mlen, err) < 0 ||
+	if (record(st, &k, name, json, len, err) < 0 ||
+	    store_write_new(st, cfd, NEW_METADATA, meta, mlen, err) < 0 ||
 	    seal_write(st, &k, cfd, NEW_SEAL, name, json, len, err) < 0 ||
 	    store_write_new(st, cfd, NEW_DEFINITION, json, len, err) < 0)
 		goto out;

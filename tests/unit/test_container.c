@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -732,7 +733,8 @@ test_seal(void **state)
 	assert_non_null(strstr(err.msg, "does not match its seal"));
 
 	/* an update killed after definition.json was renamed: the pending
-	 * seal is sbox's, so the reader finishes it */
+	 * seal is sbox's, so the reader finishes it, but only once the
+	 * record says it is the current one (an update records first) */
 	cfd = openat(st.dirfd, "s", O_RDONLY | O_DIRECTORY);
 	assert_true(cfd >= 0);
 	assert_int_equal(seal_key_get(&st, 0, &k, &err), 0);
@@ -740,6 +742,11 @@ test_seal(void **state)
 				    next, strlen(next), &err), 0);
 	assert_int_equal(store_write_new(&st, cfd, "definition.json", next,
 					 strlen(next), &err), 0);
+	assert_int_equal(container_read_definition(&st, "s", &json, &len, &err), -1);
+	assert_int_equal(faccessat(cfd, ".definition.seal.new", F_OK, 0), 0);
+	seal = seal_line(&k, "s", next, strlen(next));
+	assert_int_equal(seal_record_write(&st, "s", seal, &err), 0);
+	free(seal);
 	assert_int_equal(container_read_definition(&st, "s", &json, &len, &err), 0);
 	assert_string_equal(json, next);
 	free(json);
@@ -781,6 +788,201 @@ test_seal(void **state)
 	sh("chmod 600 '%s/.local/share/sbox/seal/key'", tmpdir);
 	close(cfd);
 	assert_int_equal(container_remove(&st, "s", &err), 0);
+	container_store_release(&st);
+}
+
+/* Copy the definition and seal of container from (under rel) to to. */
+static void
+copy_pair(const char *from, const char *to)
+{
+	char cmd[1200];
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && cp %s/definition.json "
+		 "%s/definition.seal %s/", tmpdir, from, from, to);
+	assert_int_equal(system(cmd), 0);
+}
+
+/*
+ * Replay: a sealed pair sbox made earlier (an older version of the same
+ * container, or the same name in another store) verifies, but is not the
+ * seal recorded for the container now, so it is refused by name and
+ * export; a launch of the file repairs it. So does the crash window of an
+ * update (record written, container not yet). rm forgets the record.
+ */
+static void
+test_seal_replay(void **state)
+{
+	struct container_store st = CONTAINER_STORE_INIT, b = CONTAINER_STORE_INIT;
+	struct sbox_err err = SBOX_ERR_INIT;
+	enum container_use_how how;
+	enum seal_state s;
+	struct container_def a;
+	struct seal_key k;
+	char *json, *line, text[600], path[400];
+	size_t len;
+
+	(void)state;
+	open_store(&st);
+#define DEF(net) (snprintf(text, sizeof(text), "{\"name\":\"r\"," \
+		  "\"network\":\"%s\",\"template\":\"%s\"}", net, tpldir), text)
+	load_def("r.json", DEF("all"), &a);
+	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), 0);
+	assert_int_equal(how, CONTAINER_CREATED);
+	sh("mkdir '%s/old' && cd '%1$s' && cp store/r/definition.json "
+	   "store/r/definition.seal old/", tmpdir);
+	def_release(&a);
+	load_def("r.json", DEF("none"), &a);
+	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), 0);
+	assert_int_equal(how, CONTAINER_UPDATED);
+	sh("mkdir '%s/cur' && cd '%1$s' && cp store/r/definition.seal cur/",
+	   tmpdir);
+	/* the old, looser pair put back: verifies, but is refused */
+	copy_pair("old", "store/r");
+	assert_int_equal(container_read_definition(&st, "r", &json, &len, &err), -1);
+	assert_int_equal(err.code, SBOX_E_INVALID);
+	assert_non_null(strstr(err.msg, "not the version sbox sealed last"));
+	assert_int_equal(container_seal_state(&st, "r", &s, &err), 0);
+	assert_int_equal(s, SEAL_STALE);
+	snprintf(path, sizeof(path), "%s/r.tar", tmpdir);
+	assert_int_equal(container_export(&st, "r", path, &err), -1);
+	assert_int_equal(access(path, F_OK), -1);
+	/* ... also as a pending update over the current pair */
+	sh("cd '%s' && cp cur/definition.seal store/r/ && cp "
+	   "old/definition.seal store/r/.definition.seal.new", tmpdir);
+	assert_int_equal(container_read_definition(&st, "r", &json, &len, &err), -1);
+	assert_int_equal(container_seal_state(&st, "r", &s, &err), 0);
+	assert_int_equal(s, SEAL_BAD);
+	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), -1);
+	assert_non_null(strstr(err.msg, "does not match its seal"));
+	sh("cd '%s/store/r' && mv .definition.seal.new definition.seal",
+	   tmpdir);
+	/* the file the user names repairs the replayed pair */
+	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), 0);
+	assert_int_equal(how, CONTAINER_UPDATED);
+	assert_int_equal(container_read_definition(&st, "r", &json, &len, &err), 0);
+	assert_non_null(strstr(json, "\"none\""));
+	free(json);
+
+	/* the same name's pair from another store */
+	snprintf(path, sizeof(path), "%s/storeb", tmpdir);
+	assert_int_equal(container_store_open_path(&b, path, &err), 0);
+	def_release(&a);
+	load_def("r.json", DEF("all"), &a);
+	assert_int_equal(use(&b, &a, NULL, 0, &how, &err), 0);
+	assert_int_equal(container_read_definition(&b, "r", &json, &len, &err), 0);
+	free(json);
+	copy_pair("storeb/r", "store/r");
+	assert_int_equal(container_read_definition(&st, "r", &json, &len, &err), -1);
+	assert_non_null(strstr(err.msg, "not the version sbox sealed last"));
+	/* ... taken back by a launch of A's file ("all" is B's: identical
+	 * to that file, the user named it) */
+	def_release(&a);
+	load_def("r.json", DEF("none"), &a);
+	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), 0);
+	assert_int_equal(container_read_definition(&st, "r", &json, &len, &err), 0);
+	assert_non_null(strstr(json, "\"none\""));
+	free(json);
+
+	/* the crash window: a new seal recorded, the container not updated */
+	assert_int_equal(seal_key_get(&st, 0, &k, &err), 0);
+	line = seal_line(&k, "r", "{}\n", 3);
+	seal_key_wipe(&k);
+	assert_int_equal(seal_record_write(&st, "r", line, &err), 0);
+	free(line);
+	assert_int_equal(container_read_definition(&st, "r", &json, &len, &err), -1);
+	assert_non_null(strstr(err.msg, "from its definition file"));
+	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), 0);
+	assert_int_equal(how, CONTAINER_USED);
+	assert_int_equal(container_read_definition(&st, "r", &json, &len, &err), 0);
+	free(json);
+
+	/* no record (sealed before records): refused, sealed by the file */
+	assert_int_equal(seal_record_read(&st, "r", &line, &err), 0);
+	assert_non_null(line);
+	free(line);
+	seal_record_remove(&st, "r");
+	assert_int_equal(container_read_definition(&st, "r", &json, &len, &err), -1);
+	assert_non_null(strstr(err.msg, "no record"));
+	assert_non_null(strstr(err.msg, "once from its definition file"));
+	assert_int_equal(container_seal_state(&st, "r", &s, &err), 0);
+	assert_int_equal(s, SEAL_UNRECORDED);
+	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), 0);
+	assert_int_equal(container_read_definition(&st, "r", &json, &len, &err), 0);
+	free(json);
+	container_store_release(&st);
+
+	/* another spelling of the store's path finds the same record */
+	snprintf(path, sizeof(path), "%s//store/../store", tmpdir);
+	assert_int_equal(container_store_open_path(&st, path, &err), 0);
+	assert_int_equal(container_read_definition(&st, "r", &json, &len, &err), 0);
+	free(json);
+	/* rm forgets the record; B's stays */
+	assert_int_equal(container_remove(&st, "r", &err), 0);
+	assert_int_equal(seal_record_read(&st, "r", &line, &err), 0);
+	assert_null(line);
+	assert_int_equal(seal_record_read(&b, "r", &line, &err), 0);
+	assert_non_null(line);
+	free(line);
+#undef DEF
+	def_release(&a);
+	container_store_release(&b);
+	container_store_release(&st);
+}
+
+/*
+ * An update under way records first: a reader by name that sees the new
+ * record and the old pair waits for the update (its store lock) and
+ * looks again, rather than refusing a container being brought up to date.
+ */
+static void
+test_seal_update_race(void **state)
+{
+	struct container_store st = CONTAINER_STORE_INIT;
+	struct sbox_err err = SBOX_ERR_INIT;
+	static const char next[] = "{\"name\":\"t\",\"network\":\"none\"}\n";
+	char *json, c;
+	size_t len;
+	int p[2], status;
+	pid_t pid;
+
+	(void)state;
+	open_store(&st);
+	if (make(&st, "race", NULL, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* the updater: lock, record, then the container, slowly */
+		struct seal_key k;
+		char *line;
+		int lk = store_lock(&st, &err), cfd;
+
+		if (lk < 0 || seal_key_get(&st, 0, &k, &err) < 0)
+			_exit(1);
+		line = seal_line(&k, "race", next, strlen(next));
+		if (seal_record_write(&st, "race", line, &err) < 0)
+			_exit(1);
+		(void)!write(p[1], "x", 1);
+		usleep(300000);
+		cfd = openat(st.dirfd, "race", O_RDONLY | O_DIRECTORY);
+		if (cfd < 0 ||
+		    store_write_new(&st, cfd, "definition.json", next,
+				    strlen(next), &err) < 0 ||
+		    seal_write(&st, &k, cfd, "definition.seal", "race", next,
+			       strlen(next), &err) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	assert_int_equal(read(p[0], &c, 1), 1);
+	close(p[0]);
+	assert_int_equal(container_read_definition(&st, "race", &json, &len, &err), 0);
+	assert_string_equal(json, next);
+	free(json);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(container_remove(&st, "race", &err), 0);
 	container_store_release(&st);
 }
 
@@ -842,6 +1044,8 @@ main(void)
 		cmocka_unit_test(test_use_def),
 		cmocka_unit_test(test_seal),
 		cmocka_unit_test(test_seal_old_by_file),
+		cmocka_unit_test(test_seal_replay),
+		cmocka_unit_test(test_seal_update_race),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
