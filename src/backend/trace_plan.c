@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "util/path_name.h"
 #include "util/strbuf.h"
 
 static int
@@ -150,25 +151,20 @@ trace_plan_refusal(const struct linux_plan *plan, enum trace_need need,
 static void
 add_components(struct strbuf *sb, const char *p)
 {
-	while (*p) {
-		const char *end;
-		size_t n;
+	const char *name;
+	size_t n;
 
-		while (*p == '/')
-			p++;
-		end = strchrnul(p, '/');
-		n = (size_t)(end - p);
-		if (n == 2 && p[0] == '.' && p[1] == '.') {
+	while ((name = path_name_next(&p, &n))) {
+		if (path_name_is_dotdot(name, n)) {
 			/* "/.." is "/", as the kernel has it */
 			while (sb->len && sb->buf[sb->len - 1] != '/')
 				sb->len--;
 			if (sb->len)
 				sb->buf[--sb->len] = '\0';
-		} else if (n && !(n == 1 && *p == '.')) {
+		} else {
 			strbuf_addch(sb, '/');
-			strbuf_add(sb, p, n);
+			strbuf_add(sb, name, n);
 		}
-		p = end;
 	}
 }
 

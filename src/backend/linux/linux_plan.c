@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/path_name.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -131,6 +132,8 @@ linux_plan_normalize(const char *path, struct sbox_err *err)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const char *p = path;
+	const char *name;
+	size_t n;
 
 	/* a variable left for later (sbox compile without -D) counts as a
 	 * root of its own: "${CONTAINER}/x" stays as written */
@@ -144,25 +147,15 @@ linux_plan_normalize(const char *path, struct sbox_err *err)
 		strbuf_add(&sb, path, (size_t)(strchrnul(path, '/') - path));
 	if (path[0] != '/')
 		p = strchrnul(path, '/');
-	while (*p) {
-		const char *end;
-		size_t n;
-
-		while (*p == '/')
-			p++;
-		end = strchrnul(p, '/');
-		n = (size_t)(end - p);
-		if (n == 2 && !strncmp(p, "..", 2)) {
+	while ((name = path_name_next(&p, &n))) {
+		if (path_name_is_dotdot(name, n)) {
 			strbuf_release(&sb);
 			err_set(err, SBOX_E_INVALID,
 				"path '%s' contains '..'", path);
 			return NULL;
 		}
-		if (n && !(n == 1 && *p == '.')) {
-			strbuf_addch(&sb, '/');
-			strbuf_add(&sb, p, n);
-		}
-		p = end;
+		strbuf_addch(&sb, '/');
+		strbuf_add(&sb, name, n);
 	}
 	if (!sb.len)
 		strbuf_addch(&sb, '/');

@@ -25,6 +25,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "util/path_name.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -48,25 +49,19 @@ normalize_dotdot(const char *path)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const char *p = path;
+	const char *name;
+	size_t n;
 
-	while (*p) {
-		const char *end;
-		size_t n;
-
-		while (*p == '/')
-			p++;
-		end = strchrnul(p, '/');
-		n = (size_t)(end - p);
-		if (n == 2 && !strncmp(p, "..", 2)) {
+	while ((name = path_name_next(&p, &n))) {
+		if (path_name_is_dotdot(name, n)) {
 			char *slash = strrchr(sb.buf, '/');
 
 			sb.len = slash ? (size_t)(slash - sb.buf) : 0;
 			sb.buf[sb.len] = '\0';
-		} else if (n && !(n == 1 && *p == '.')) {
+		} else {
 			strbuf_addch(&sb, '/');
-			strbuf_add(&sb, p, n);
+			strbuf_add(&sb, name, n);
 		}
-		p = end;
 	}
 	if (!sb.len)
 		strbuf_addch(&sb, '/');
