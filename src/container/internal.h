@@ -116,6 +116,12 @@ void store_build_abort(struct container_store *st, int tmpfd,
 /* mkdir -p path (new folders 0700, the user's); an fd on the last one. */
 int store_make_path(const struct container_store *st, const char *path,
 		    struct sbox_err *err);
+/*
+ * The container's folder name, never through a symlink planted in the
+ * store; SBOX_E_NOTFOUND when there is none.
+ */
+int store_open_container(const struct container_store *st, const char *name,
+			 struct sbox_err *err);
 /* Write metadata.plist into the container folder dirfd. */
 int store_write_metadata(int dirfd, const struct container_meta *m,
 			 struct sbox_err *err);

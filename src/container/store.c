@@ -420,9 +420,8 @@ info_from_meta(struct container_info *ci, const struct container_store *st,
 	info_paths(ci, st, name);
 }
 
-/* The container's folder, never through a symlink planted in the store. */
-static int
-open_container_dir(const struct container_store *st, const char *name,
+int
+store_open_container(const struct container_store *st, const char *name,
 		   struct sbox_err *err)
 {
 	int fd = openat(st->dirfd, name,
@@ -447,7 +446,7 @@ container_lookup(struct container_store *st, const char *name,
 
 	if (container_name_check(name, err) < 0)
 		return -1;
-	fd = open_container_dir(st, name, err);
+	fd = store_open_container(st, name, err);
 	if (fd < 0)
 		goto out;
 	if (fs_read_file(fd, CONTAINER_METADATA, CONTAINER_SMALL_FILE_MAX,
@@ -475,7 +474,7 @@ container_find(struct container_store *st, const char *name,
 
 	if (container_name_check(name, err) < 0)
 		return -1;
-	fd = open_container_dir(st, name, err);
+	fd = store_open_container(st, name, err);
 	if (fd < 0)
 		return -1;
 	if (fstatat(fd, CONTAINER_DEFINITION, &def, AT_SYMLINK_NOFOLLOW) < 0 ||
@@ -697,7 +696,7 @@ container_remove(struct container_store *st, const char *name,
 	lockfd = store_lock(st, err);
 	if (lockfd < 0)
 		goto out;
-	fd = open_container_dir(st, name, err);
+	fd = store_open_container(st, name, err);
 	if (fd < 0)
 		goto out;
 	if (fs_flock(fd, LOCK_EX | LOCK_NB) < 0) {

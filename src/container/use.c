@@ -25,14 +25,9 @@ container_read_definition(struct container_store *st, const char *name,
 
 	if (container_name_check(name, err) < 0)
 		return -1;
-	cfd = openat(st->dirfd, name,
-		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (cfd < 0) {
-		if (errno == ENOENT)
-			return err_set(err, SBOX_E_NOTFOUND,
-				       "no container named '%s'", name);
-		return err_sys(err, "cannot open container '%s'", name);
-	}
+	cfd = store_open_container(st, name, err);
+	if (cfd < 0)
+		return -1;
 	rc = store_read_verified(st, cfd, name, 0, NULL, json, len, err);
 	close(cfd);
 	return rc;
@@ -193,16 +188,9 @@ sync_existing(struct container_store *st, const char *name,
 	char *json = def_to_json(def), *source = container_source_of(def);
 	int lockfd = -1, cfd, rc = -1;
 
-	cfd = openat(st->dirfd, name,
-		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (cfd < 0) {
-		if (errno == ENOENT)
-			err_set(err, SBOX_E_NOTFOUND, "no container named "
-				"'%s'", name);
-		else
-			err_sys(err, "cannot open container '%s'", name);
+	cfd = store_open_container(st, name, err);
+	if (cfd < 0)
 		goto out;
-	}
 	lockfd = store_lock(st, err);
 	if (lockfd < 0)
 		goto out;

@@ -388,14 +388,9 @@ container_seal_state(struct container_store *st, const char *name,
 
 	if (container_name_check(name, err) < 0)
 		return -1;
-	cfd = openat(st->dirfd, name,
-		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (cfd < 0) {
-		if (errno == ENOENT)
-			return err_set(err, SBOX_E_NOTFOUND,
-				       "no container named '%s'", name);
-		return err_sys(err, "cannot open container '%s'", name);
-	}
+	cfd = store_open_container(st, name, err);
+	if (cfd < 0)
+		return -1;
 	if (fs_read_file(cfd, CONTAINER_DEFINITION, CONTAINER_SMALL_FILE_MAX,
 			 &text, &n, err) == 0)
 		rc = store_seal_state(st, cfd, name, text, n, state, err);
