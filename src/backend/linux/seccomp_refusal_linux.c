@@ -206,17 +206,6 @@ answer_errno(int listener, uint64_t id, int err)
 	(void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 }
 
-static void
-proc_read_link(pid_t pid, const char *what, char *buf, size_t size)
-{
-	char p[64];
-	ssize_t n;
-
-	snprintf(p, sizeof(p), "/proc/%d/%s", (int)pid, what);
-	n = readlink(p, buf, size - 1);
-	buf[n > 0 ? n : 0] = '\0';
-}
-
 /* The path a set-id call names, made absolute; "" when unreadable. */
 static void
 setid_path(const struct seccomp_notif *n, char *out, size_t size)
@@ -233,7 +222,7 @@ setid_path(const struct seccomp_notif *n, char *out, size_t size)
 	out[0] = '\0';
 	if (n->data.nr == SYS_fchmod) {
 		snprintf(fd, sizeof(fd), "fd/%d", (int)n->data.args[0]);
-		proc_read_link((pid_t)n->pid, fd, out, size);
+		lx_proc_link((pid_t)n->pid, fd, out, size);
 		return;
 	}
 	addr = n->data.args[at ? 1 : 0];
@@ -263,9 +252,9 @@ setid_path(const struct seccomp_notif *n, char *out, size_t size)
 	}
 	if (at && (int)n->data.args[0] != AT_FDCWD) {
 		snprintf(fd, sizeof(fd), "fd/%d", (int)n->data.args[0]);
-		proc_read_link((pid_t)n->pid, fd, base, sizeof(base));
+		lx_proc_link((pid_t)n->pid, fd, base, sizeof(base));
 	} else {
-		proc_read_link((pid_t)n->pid, "cwd", base, sizeof(base));
+		lx_proc_link((pid_t)n->pid, "cwd", base, sizeof(base));
 	}
 	if ((size_t)snprintf(out, size, "%s/%s", strcmp(base, "/") ? base : "",
 			     raw) >= size)

@@ -208,8 +208,8 @@ wall_now(void)
 	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
-static void
-proc_link(pid_t pid, const char *what, char *buf, size_t size)
+void
+lx_proc_link(pid_t pid, const char *what, char *buf, size_t size)
 {
 	char p[64];
 	ssize_t n;
@@ -231,11 +231,11 @@ base_of(const struct lx_trace *t, pid_t pid, long long dirfd, char *buf,
 		return;
 	}
 	if (dirfd == AT_FDCWD || dirfd < 0) {
-		proc_link(pid, "cwd", buf, size);
+		lx_proc_link(pid, "cwd", buf, size);
 		return;
 	}
 	snprintf(what, sizeof(what), "fd/%d", (int)dirfd);
-	proc_link(pid, what, buf, size);
+	lx_proc_link(pid, what, buf, size);
 }
 
 /* One stopped call, as read before it goes on. */

@@ -77,4 +77,9 @@ int lx_trace_start(struct lx_trace **out, const struct launch_request *req,
 void lx_trace_spawned(struct lx_trace *t);
 void lx_trace_free(struct lx_trace *t);
 
+/* The text of the link /proc/PID/WHAT ("cwd", "fd/3") in buf, "" when it
+ * cannot be read: how both supervisors (this one and
+ * seccomp_refusal_linux.c) learn where a caller's relative path starts. */
+void lx_proc_link(pid_t pid, const char *what, char *buf, size_t size);
+
 #endif
