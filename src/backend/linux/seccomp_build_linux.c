@@ -122,9 +122,8 @@ add_setid_rules(scmp_filter_ctx ctx)
 	return 0;
 }
 
-/* Read the exported program back from the pipe libseccomp wrote it to. */
-static int
-read_program(int fd, struct seccomp_bpf *out)
+int
+seccomp_bpf_read(int fd, struct seccomp_bpf *out)
 {
 	size_t cap = 4096, len = 0;
 	char *buf = xmalloc(cap);
@@ -186,7 +185,7 @@ seccomp_filter_build(enum lplan_sockets sockets, struct seccomp_bpf *out,
 	}
 	close(pfd[1]);
 	pfd[1] = -1;
-	if (read_program(pfd[0], out) < 0) {
+	if (seccomp_bpf_read(pfd[0], out) < 0) {
 		err_set(err, SBOX_E_INTERNAL, "cannot read the seccomp filter");
 		goto out_release;
 	}

@@ -43,6 +43,10 @@ extern const size_t seccomp_call_names_len;
 int seccomp_filter_build(enum lplan_sockets sockets, struct seccomp_bpf *out,
 			 struct sbox_err *err);
 void seccomp_bpf_release(struct seccomp_bpf *bpf);
+/* Read a program back from the pipe fd seccomp_export_bpf wrote it to
+ * (both builders: this one and trace_filter_build_linux.c); -1 when it is
+ * empty or not whole instructions. */
+int seccomp_bpf_read(int fd, struct seccomp_bpf *out);
 
 /* Load it into the calling thread (needs no_new_privs); no allocation.
  * Returns the user-notification descriptor (>= 0; the program's

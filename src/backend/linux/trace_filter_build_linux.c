@@ -71,10 +71,7 @@ add_rules(scmp_filter_ctx ctx)
 static int
 export_program(scmp_filter_ctx ctx, struct seccomp_bpf *out)
 {
-	size_t cap = 8192, len = 0;
-	char *buf;
-	int pfd[2];
-	ssize_t n;
+	int pfd[2], rc;
 
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return -1;
@@ -85,18 +82,9 @@ export_program(scmp_filter_ctx ctx, struct seccomp_bpf *out)
 		return -1;
 	}
 	close(pfd[1]);
-	buf = xmalloc(cap);
-	while ((n = read(pfd[0], buf + len, cap - len)) > 0)
-		if ((len += (size_t)n) == cap)
-			buf = xrealloc(buf, cap *= 2);
+	rc = seccomp_bpf_read(pfd[0], out);
 	close(pfd[0]);
-	if (n < 0 || !len || len % sizeof(struct sock_filter)) {
-		free(buf);
-		return -1;
-	}
-	out->insns = buf;
-	out->len = len / sizeof(struct sock_filter);
-	return 0;
+	return rc;
 }
 
 int
