@@ -439,20 +439,5 @@ main(void)
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
 #else
-static void
-test_not_linux(void **state)
-{
-	(void)state;
-	skip();
-}
-
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_not_linux),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+#include "unit/not_linux_main.h"
 #endif
