@@ -29,50 +29,9 @@
 #include "backend/denials.h"
 #include "backend/linux/seccomp_refusal_linux.h"
 #include "backend/linux/trace_linux.h"
+#include "unit/listener_child.h"
 
 #define NR_OFF offsetof(struct seccomp_data, nr)
-
-static int
-send_fd(int sock, int fd)
-{
-	char c = 'L';
-	union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } u;
-	struct iovec iov = { &c, 1 };
-	struct msghdr m;
-	struct cmsghdr *h;
-
-	memset(&m, 0, sizeof(m));
-	memset(&u, 0, sizeof(u));
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = u.buf;
-	m.msg_controllen = sizeof(u.buf);
-	h = CMSG_FIRSTHDR(&m);
-	h->cmsg_level = SOL_SOCKET;
-	h->cmsg_type = SCM_RIGHTS;
-	h->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(h), &fd, sizeof(int));
-	return sendmsg(sock, &m, 0) == 1 ? 0 : -1;
-}
-
-static int
-recv_fd(int sock)
-{
-	char c;
-	union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } u;
-	struct iovec iov = { &c, 1 };
-	struct msghdr m;
-	int fd = -1;
-
-	memset(&m, 0, sizeof(m));
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = u.buf;
-	m.msg_controllen = sizeof(u.buf);
-	if (recvmsg(sock, &m, 0) == 1 && CMSG_FIRSTHDR(&m))
-		memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(int));
-	return fd;
-}
 
 /* The child: getppid and openat go to the listener; the errno each got
  * goes into got[]. */
@@ -87,15 +46,8 @@ child(int sock, int *got, int n)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog fp = { 5, (struct sock_filter *)f };
-	long fd;
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		_exit(2);
-	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-		     SECCOMP_FILTER_FLAG_NEW_LISTENER, &fp);
-	if (fd < 0 || send_fd(sock, (int)fd) < 0)
-		_exit(3);
-	close((int)fd);
+	listener_child_install(sock, &fp);
 	for (int i = 0; i < n; i++) {
 		long r = i == n - 1 ? syscall(SYS_openat, AT_FDCWD, "/", O_RDONLY)
 				    : syscall(SYS_getppid);
@@ -143,7 +95,7 @@ test_answers(void **state)
 	denials_init(&d);
 	t->out = &d;
 	t->heap_ok = 1;
-	t->listener = recv_fd(sv[0]);
+	t->listener = listener_receive(sv[0]);
 	assert_true(t->listener >= 0);
 	for (int i = 0; i < n; i++) {
 		struct seccomp_notif notif;

@@ -29,6 +29,7 @@
 #include <sys/wait.h>
 
 #include "backend/linux/trace_filter_linux.h"
+#include "unit/listener_child.h"
 #endif
 #include "util/xalloc.h"
 
@@ -363,48 +364,6 @@ test_learn_seccomp(void **state)
 }
 
 #ifdef __linux__
-static int
-send_listener(int sock, int fd)
-{
-	char byte = 0;
-	union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } c;
-	struct iovec iov = { &byte, 1 };
-	struct msghdr msg;
-	struct cmsghdr *h;
-
-	memset(&msg, 0, sizeof(msg));
-	memset(&c, 0, sizeof(c));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = c.buf;
-	msg.msg_controllen = sizeof(c.buf);
-	h = CMSG_FIRSTHDR(&msg);
-	h->cmsg_level = SOL_SOCKET;
-	h->cmsg_type = SCM_RIGHTS;
-	h->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(h), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
-}
-
-static int
-receive_listener(int sock)
-{
-	char byte;
-	union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } c;
-	struct iovec iov = { &byte, 1 };
-	struct msghdr msg;
-	int fd = -1;
-
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = c.buf;
-	msg.msg_controllen = sizeof(c.buf);
-	if (recvmsg(sock, &msg, 0) == 1 && CMSG_FIRSTHDR(&msg))
-		memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(int));
-	return fd;
-}
-
 /* The child: the observing program alone, then fstat, futimens (no
  * path: they go on without a stop) and utimensat of a path (stops). */
 static void
@@ -415,15 +374,11 @@ filter_child(int sock, const char *file)
 		(struct sock_filter *)(uintptr_t)trace_filter_embedded.insns,
 	};
 	struct stat st;
-	int fd = open(file, O_RDONLY | O_CLOEXEC), l;
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+	if (fd < 0)
 		_exit(2);
-	l = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			 SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
-	if (l < 0 || send_listener(sock, l) < 0)
-		_exit(3);
-	close(l);
+	listener_child_install(sock, &prog);
 	if (fstat(fd, &st) < 0 || futimens(fd, NULL) < 0 ||
 	    utimensat(AT_FDCWD, file, NULL, 0) < 0)
 		_exit(4);
@@ -475,7 +430,7 @@ test_filter_stops(void **state)
 	if (pid == 0)
 		filter_child(sv[1], file);
 	close(sv[1]);
-	listener = receive_listener(sv[0]);
+	listener = listener_receive(sv[0]);
 	assert_true(listener >= 0);
 	n = stopped_calls(listener, nrs, 16);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
