@@ -103,3 +103,48 @@ share_tmp() {
 	chmod 755 "$T_TMP"
 	case "$T_TMP" in "${SBOX_TEST_TMP:-/nonexistent}"/*) chmod 755 "$SBOX_TEST_TMP" ;; esac
 }
+
+# For the store attacks (tests/security/t0540-t0542), which run the
+# script's suite as root and as $TEST_USER:
+# run_as USER CMD...: CMD as USER ("" = the current user)
+run_as() {
+	u=$1; shift
+	if [ -n "$u" ]; then
+		setpriv --reuid="$u" --regid="$u" --init-groups "$@"
+	else
+		"$@"
+	fi
+}
+# sb STORE ARGS...: sbox as the suite's $user, with that store, in $d/proj
+# and with $d/home as HOME
+sb() {
+	sbs=$1; shift
+	( cd "$d/proj" && run_as "$user" env HOME="$d/home" XDG_DATA_HOME= \
+		SBOX_HOME="$sbs" "$SBOX" "$@" )
+}
+# home_suite_dir TAG: suite_dir TAG, removed at exit (add to DIRS), with
+# $d/proj and $d/home; what base denies exists in it, as in a real home
+# (a deny missing inside a writable tree stops a launch)
+home_suite_dir() {
+	suite_dir "$1"
+	DIRS="$DIRS $d"
+	mkdir -p "$d/proj" "$d/home/.ssh" "$d/home/.gnupg" "$d/home/.aws" \
+		"$d/home/Library/Keychains"
+}
+# tamper_script FILE: the attack, to run inside: rewrite every
+# definition.json under $1 to "network": "all" and put its plain digest
+# into the metadata next to it; says tampered=1 when one went through
+tamper_script() {
+	cat >"$1" <<'TAMPER'
+#!/bin/sh
+found=0
+for f in $(find "$1" -name definition.json 2>/dev/null); do
+	sed -i 's/"network": *"[a-z]*"/"network": "all"/' "$f" 2>/dev/null || continue
+	sum=$(sha256sum "$f" | cut -d' ' -f1)
+	m=$(dirname "$f")/metadata.plist
+	sed -i "s/sha256:[0-9a-f]*/sha256:$sum/" "$m" 2>/dev/null && found=1
+done
+echo "tampered=$found"
+TAMPER
+	chmod 755 "$1"
+}

@@ -14,30 +14,8 @@ DIRS=""
 trap 'for d in $DIRS; do rm -rf "$d"; done; rm -rf "$T_TMP"' EXIT
 HOSTNET=$(readlink /proc/self/ns/net)
 
-# The attack, run inside: rewrite every definition.json it can find under
-# $1 and put the matching digest into the metadata next to it.
-cat >"$T_TMP/attack.sh" <<'EOF'
-#!/bin/sh
-found=0
-for f in $(find "$1" -name definition.json 2>/dev/null); do
-	sed -i 's/"network": *"[a-z]*"/"network": "all"/' "$f" 2>/dev/null || continue
-	sum=$(sha256sum "$f" | cut -d' ' -f1)
-	m=$(dirname "$f")/metadata.plist
-	sed -i "s/sha256:[0-9a-f]*/sha256:$sum/" "$m" 2>/dev/null && found=1
-done
-echo "tampered=$found"
-EOF
-chmod 755 "$T_TMP/attack.sh"
-
-# run_as USER CMD...: as USER ("" = the current user)
-run_as() {
-	u=$1; shift
-	if [ -n "$u" ]; then
-		setpriv --reuid="$u" --regid="$u" --init-groups "$@"
-	else
-		"$@"
-	fi
-}
+# The attack, run inside (test-lib.sh, tamper_script)
+tamper_script "$T_TMP/attack.sh"
 
 # variant LABEL USER STORE-SETUP: $d/proj is the project; launch 1 runs
 # the attack, launches 2 and 3 must not have the host's network
@@ -70,14 +48,8 @@ attempt() {
 
 suite() {
 	label=$1 user=$2
-	d=$(mktemp -d /tmp/sbox-store.XXXXXX)
-	DIRS="$DIRS $d"
-	chmod 755 "$d"
+	home_suite_dir store
 	cp "$T_TMP/attack.sh" "$d/attack.sh"
-	# what base denies exists, as in a real home (a deny missing inside
-	# a writable tree stops a launch)
-	mkdir -p "$d/proj" "$d/home/.ssh" "$d/home/.gnupg" "$d/home/.aws" \
-		"$d/home/Library/Keychains"
 	cat >"$d/proj/def.json" <<EOF
 {"name": "reach", "extends": ["base"],
  "filesystem": {"write": ["\${PROJECT}", "~"], "exec": ["$d/attack.sh"]},

@@ -17,37 +17,8 @@ DIRS=""
 trap 'for d in $DIRS; do rm -rf "$d"; done; rm -rf "$T_TMP"' EXIT
 HOSTNET=$(readlink /proc/self/ns/net)
 
-# The attack, run inside: rewrite every definition.json under $1 to
-# "network": "all" and put its plain digest into the metadata next to it.
-cat >"$T_TMP/attack.sh" <<'EOF'
-#!/bin/sh
-found=0
-for f in $(find "$1" -name definition.json 2>/dev/null); do
-	sed -i 's/"network": *"[a-z]*"/"network": "all"/' "$f" 2>/dev/null || continue
-	sum=$(sha256sum "$f" | cut -d' ' -f1)
-	m=$(dirname "$f")/metadata.plist
-	sed -i "s/sha256:[0-9a-f]*/sha256:$sum/" "$m" 2>/dev/null && found=1
-done
-echo "tampered=$found"
-EOF
-chmod 755 "$T_TMP/attack.sh"
-
-# run_as USER CMD...: as USER ("" = the current user)
-run_as() {
-	u=$1; shift
-	if [ -n "$u" ]; then
-		setpriv --reuid="$u" --regid="$u" --init-groups "$@"
-	else
-		"$@"
-	fi
-}
-
-# sb STORE ARGS...: sbox as the suite's user, with that store, in proj
-sb() {
-	sbs=$1; shift
-	( cd "$d/proj" && run_as "$user" env HOME="$d/home" XDG_DATA_HOME= \
-		SBOX_HOME="$sbs" "$SBOX" "$@" )
-}
+# The attack, run inside (test-lib.sh, tamper_script)
+tamper_script "$T_TMP/attack.sh"
 
 # check_net LABEL OUTFILE: ran, and not in the host's network
 no_host_net() {
@@ -61,13 +32,8 @@ no_host_net() {
 
 suite() {
 	label=$1 user=$2
-	d=$(mktemp -d /tmp/sbox-seal.XXXXXX)
-	DIRS="$DIRS $d"
-	chmod 755 "$d"
+	home_suite_dir seal
 	cp "$T_TMP/attack.sh" "$d/attack.sh"
-	# what base denies exists, as in a real home
-	mkdir -p "$d/proj" "$d/home/.ssh" "$d/home/.gnupg" "$d/home/.aws" \
-		"$d/home/Library/Keychains"
 	mkdir "$d/other"
 	A=$d/proj/.sboxA B=$d/other/storeB
 	KEYDIR=$d/home/.local/share/sbox/seal

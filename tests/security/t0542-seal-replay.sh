@@ -28,22 +28,6 @@ mkdir -p "$2" && cp "$1/definition.json" "$1/definition.seal" "$2/" &&
 EOF
 chmod 755 "$T_TMP/pair.sh"
 
-run_as() {
-	u=$1; shift
-	if [ -n "$u" ]; then
-		setpriv --reuid="$u" --regid="$u" --init-groups "$@"
-	else
-		"$@"
-	fi
-}
-
-# sb STORE ARGS...: sbox as the suite's user, with that store, in proj
-sb() {
-	sbs=$1; shift
-	( cd "$d/proj" && run_as "$user" env HOME="$d/home" XDG_DATA_HOME= \
-		SBOX_HOME="$sbs" "$SBOX" "$@" )
-}
-
 # inside FROM TO: the attacker (store B) copies a pair from FROM to TO
 inside() {
 	sb "$B" launch "$d/proj/attacker.json" -- "$d/pair.sh" "$1" "$2" \
@@ -91,12 +75,9 @@ record_of() {
 
 suite() {
 	label=$1 user=$2
-	d=$(mktemp -d /tmp/sbox-replay.XXXXXX)
-	DIRS="$DIRS $d"
-	chmod 755 "$d"
+	home_suite_dir replay
 	cp "$T_TMP/pair.sh" "$d/pair.sh"
-	mkdir -p "$d/proj" "$d/home/.ssh" "$d/home/.gnupg" "$d/home/.aws" \
-		"$d/home/Library/Keychains" "$d/other"
+	mkdir "$d/other"
 	A=$d/proj/.sboxA B=$d/other/storeB C=$d/proj/.sboxC
 	KEYDIR=$d/home/.local/share/sbox/seal
 	printf '{"name": "victim", "extends": ["base"], "network": "all"}\n' \
