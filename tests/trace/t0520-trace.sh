@@ -4,22 +4,8 @@
 # TCP connect and bind to ports not granted) is recorded once with the rule
 # and definition line that decide it; as root and as an unprivileged user.
 . "$TOP/tests/lib/test-lib.sh"
-
-[ "$(uname -s)" = Linux ] || skip_all "Linux only"
-command -v python3 >/dev/null 2>&1 || skip_all "no python3"
+. "$TOP/tests/trace/trace-lib.sh"
 TEST_USER=${SBOX_TEST_USER:-sboxtest}
-export PATH=/usr/bin:/bin:/usr/sbin:/sbin
-DIRS=""
-trap 'for d in $DIRS; do rm -rf "$d"; done; rm -rf "$T_TMP"' EXIT
-REC="python3 $TOP/tests/trace/record.py"
-
-# rec LABEL FILE OP TARGET KEY=VALUE...
-rec() {
-	label=$1; shift
-	if out=$($REC "$@"); then ok "$label: $2 $3"; else
-		not_ok "$label: $2 $3: $out"
-	fi
-}
 
 make_tree() {
 	d=$1
@@ -68,15 +54,7 @@ JSON
 
 suite() {
 	label=$1 user=$2
-	d=$(mktemp -d /tmp/sbox-trace.XXXXXX)
-	DIRS="$DIRS $d"
-	chmod 755 "$d"
-	make_tree "$d"
-	as=""
-	if [ -n "$user" ]; then
-		chown -R "$user" "$d"
-		as="setpriv --reuid=$user --regid=$user --init-groups"
-	fi
+	trace_suite_dir trace
 	T=$d/trace.jsonl
 	( cd "$d/proj" && SBOX_HOME="$d/store" HOME="$d" \
 	  $as "$SBOX" run "$d/def.json" --trace="$T" -- "$d/bin/probe" "$d" \

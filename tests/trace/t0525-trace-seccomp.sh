@@ -11,20 +11,7 @@
 # an unprivileged user. Also: run --report, explain --from-trace and
 # learn (which proposes no grant for any of them).
 . "$TOP/tests/lib/test-lib.sh"
-
-[ "$(uname -s)" = Linux ] || skip_all "Linux only"
-command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-export PATH=/usr/bin:/bin:/usr/sbin:/sbin
-DIRS=""
-trap 'for d in $DIRS; do rm -rf "$d"; done; rm -rf "$T_TMP"' EXIT
-REC="python3 $TOP/tests/trace/record.py"
-
-rec() {
-	label=$1; shift
-	if out=$($REC "$@"); then ok "$label: $2 $3"; else
-		not_ok "$label: $2 $3: $out"
-	fi
-}
+. "$TOP/tests/trace/trace-lib.sh"
 
 make_tree() {
 	d=$1
@@ -86,15 +73,7 @@ unknown-1000 ENOSYS"
 
 suite() {
 	label=$1 user=$2
-	d=$(mktemp -d /var/tmp/sbox-sectrace.XXXXXX)
-	DIRS="$DIRS $d"
-	chmod 755 "$d"
-	make_tree "$d"
-	as=""
-	if [ -n "$user" ]; then
-		chown -R "$user" "$d"
-		as="setpriv --reuid=$user --regid=$user --init-groups"
-	fi
+	trace_suite_dir sectrace /var/tmp
 	T=$d/trace.jsonl
 	( cd "$d/proj" && SBOX_HOME="$d/store" HOME="$d" $as "$SBOX" run \
 	  "$d/def.json" -- "$d/bin/probe" "$d" >"$d/plain.out" 2>"$d/plain.err" )

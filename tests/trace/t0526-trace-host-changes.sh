@@ -7,15 +7,10 @@
 # is recorded as the file it names, and the container's own /dev/null is
 # no refusal. As root and as an unprivileged user.
 . "$TOP/tests/lib/test-lib.sh"
+. "$TOP/tests/trace/trace-lib.sh"
 
-[ "$(uname -s)" = Linux ] || skip_all "Linux only"
-command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-export PATH=/usr/bin:/bin:/usr/sbin:/sbin
-DIRS=""
-trap 'for d in $DIRS; do rm -rf "$d"; done; rm -rf "$T_TMP"' EXIT
-REC="python3 $TOP/tests/trace/record.py"
-
-# rec LABEL FILE OP TARGET KEY=VALUE...
+# rec LABEL FILE OP TARGET KEY=VALUE...: trace-lib.sh's, with the first
+# KEY=VALUE in the check's name too
 rec() {
 	label=$1; shift
 	if out=$($REC "$@"); then ok "$label: $2 $3 $4"; else
@@ -53,15 +48,7 @@ suite() {
 	label=$1 user=$2
 	# under the host's /tmp: the container has a /tmp of its own, so
 	# nothing of this folder is in the container
-	d=$(mktemp -d /tmp/sbox-t0526.XXXXXX)
-	DIRS="$DIRS $d"
-	chmod 755 "$d"
-	make_tree "$d"
-	as=""
-	if [ -n "$user" ]; then
-		chown -R "$user" "$d"
-		as="setpriv --reuid=$user --regid=$user --init-groups"
-	fi
+	trace_suite_dir t0526
 	T=$d/trace.jsonl
 	( cd "$d/proj" && SBOX_HOME="$d/store" HOME="$d" \
 	  $as "$SBOX" launch "$d/def.json" --trace="$T" -- sh ./probe "$d/hidden" \
