@@ -106,6 +106,15 @@ share_tmp() {
 
 # For the store attacks (tests/security/t0540-t0542), which run the
 # script's suite as root and as $TEST_USER:
+# store_attack_init: Linux only; the folders in DIRS are removed at exit;
+# HOSTNET is the host's network namespace
+store_attack_init() {
+	[ "$(uname -s)" = Linux ] || skip_all "Linux only"
+	TEST_USER=${SBOX_TEST_USER:-sboxtest}
+	DIRS=""
+	trap 'for d in $DIRS; do rm -rf "$d"; done; rm -rf "$T_TMP"' EXIT
+	HOSTNET=$(readlink /proc/self/ns/net)
+}
 # run_as USER CMD...: CMD as USER ("" = the current user)
 run_as() {
 	u=$1; shift

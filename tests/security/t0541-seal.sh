@@ -11,11 +11,7 @@
 # Runs as root and as the unprivileged user.
 . "$TOP/tests/lib/test-lib.sh"
 
-[ "$(uname -s)" = Linux ] || skip_all "Linux only"
-TEST_USER=${SBOX_TEST_USER:-sboxtest}
-DIRS=""
-trap 'for d in $DIRS; do rm -rf "$d"; done; rm -rf "$T_TMP"' EXIT
-HOSTNET=$(readlink /proc/self/ns/net)
+store_attack_init
 
 # The attack, run inside (test-lib.sh, tamper_script)
 tamper_script "$T_TMP/attack.sh"

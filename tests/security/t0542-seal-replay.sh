@@ -13,11 +13,7 @@
 # record. Runs as root and as the unprivileged user.
 . "$TOP/tests/lib/test-lib.sh"
 
-[ "$(uname -s)" = Linux ] || skip_all "Linux only"
-TEST_USER=${SBOX_TEST_USER:-sboxtest}
-DIRS=""
-trap 'for d in $DIRS; do rm -rf "$d"; done; rm -rf "$T_TMP"' EXIT
-HOSTNET=$(readlink /proc/self/ns/net)
+store_attack_init
 
 # Run inside the attacker's container: copy the definition + seal pair of
 # container folder $1 to folder $2.
