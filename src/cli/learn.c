@@ -45,7 +45,8 @@ const char cmd_learn_usage[] =
 
 const char cmd_learn_epilog[] =
 	"Exit status: 0 when a proposal was written (whatever the program's\n"
-	"status), 2 bad usage, 3 or 125 when the learning run could not start.\n";
+	"status), 2 bad usage (also: the proposal file exists; nothing is run),\n"
+	"3 or 125 when the learning run could not start.\n";
 
 struct learn_args {
 	const char *preset, *output, *format;   /* first: the option table's */
@@ -135,12 +136,42 @@ learn_name(const struct container_def *def)
 			 rnd[0], rnd[1], rnd[2], rnd[3]);
 }
 
+static const char *
+proposal_base(const struct learn_args *a, const struct container_def *start)
+{
+	return start->name ? start->name : a->preset ? a->preset : "sbox";
+}
+
+static char *
+proposal_path(const struct learn_args *a, const char *base)
+{
+	return a->output ? xstrdup(a->output) : xasprintf("%s.learned.json", base);
+}
+
+/*
+ * The proposal file is never written over: say so before the learning
+ * run, not after the program has run with all its side effects.
+ */
+static int
+proposal_free(const struct learn_args *a, const struct container_def *start)
+{
+	char *path = proposal_path(a, proposal_base(a, start));
+	struct stat st;
+	int taken = !a->format && lstat(path, &st) == 0;
+
+	if (taken)
+		cli_error("the proposal file '%s' exists: remove it or give "
+			  "-o FILE (nothing was run)", path);
+	free(path);
+	return !taken;
+}
+
 /* The proposal, created (never over an existing file) or printed. */
 static int
 write_proposal(const struct learn_args *a, const char *base, json_t *proposal)
 {
 	char *text = json_dumps(proposal, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	char *path = a->output ? xstrdup(a->output) : xasprintf("%s.learned.json", base);
+	char *path = proposal_path(a, base);
 	size_t n = strlen(text);
 	int fd, ok;
 
@@ -178,7 +209,7 @@ propose(const struct learn_args *a, struct container_def *start,
 	struct denial_why why;
 	struct learn_ctx ctx;
 	char *abs = realpath(a->defpath, NULL);
-	const char *base = start->name ? start->name : a->preset ? a->preset : "sbox";
+	const char *base = proposal_base(a, start);
 	char *name = xasprintf("%s-learned", base);
 	json_t *proposal;
 	int rc = EXIT_OK;
@@ -288,7 +319,9 @@ cmd_learn(int argc, char **argv)
 	rc = cli_def_load(a.defpath, &none, &srcs, &wide);
 	if (rc)
 		goto out_start;
-	if (container_store_open(&st, &err) < 0)
+	if (!proposal_free(&a, &start))
+		rc = EXIT_USAGE;
+	else if (container_store_open(&st, &err) < 0)
 		rc = cli_report(&err);
 	else
 		rc = learn_run(&a, &st, &start, &wide);

@@ -110,9 +110,14 @@ grep -q '^pong$' "$W/nproj/again.out" && ok "client: reached the server" ||
 	not_ok "client: no pong"
 
 # an existing proposal is never overwritten
-( cd "$W/nproj" && "$SBOX" learn start.json -o proposal.json -- true >/dev/null 2>"$W/ow.err" )
-[ $? -ne 0 ] && grep -q "it exists" "$W/ow.err" && ok "an existing file is kept" ||
-	not_ok "overwrote an existing proposal"
+# ... and that is said before the program runs (its side effects included)
+rm -f "$W/nproj/ran"
+( cd "$W/nproj" && "$SBOX" learn start.json -o proposal.json -- sh -c 'echo >ran' \
+	>/dev/null 2>"$W/ow.err" )
+[ $? -eq 2 ] && grep -q "exists" "$W/ow.err" && ok "an existing file is kept (exit 2)" ||
+	{ not_ok "overwrote an existing proposal, or not exit 2"; sed 's/^/#   /' "$W/ow.err"; }
+[ -e "$W/nproj/ran" ] && not_ok "the program ran before learn refused the file" ||
+	ok "nothing ran when the proposal file exists"
 expect_rc 2 "learn needs a definition or a preset" "$SBOX" learn -- true
 expect_rc 2 "an unknown preset" "$SBOX" learn --preset nosuch -- true
 done_testing
