@@ -111,12 +111,16 @@ grep -q '^pong$' "$W/nproj/again.out" && ok "client: reached the server" ||
 
 # an existing proposal is never overwritten
 # ... and that is said before the program runs (its side effects included)
-rm -f "$W/nproj/ran"
-( cd "$W/nproj" && "$SBOX" learn start.json -o proposal.json -- sh -c 'echo >ran' \
+mkdir -p "$W/wproj"
+printf '{ "extends": ["base"], "name": "w", "filesystem": { "write": ["${PROJECT}"] } }\n' \
+	>"$W/wproj/start.json"
+echo '{}' >"$W/wproj/proposal.json"
+( cd "$W/wproj" && "$SBOX" learn start.json -o proposal.json -- sh -c 'echo >ran' \
 	>/dev/null 2>"$W/ow.err" )
 [ $? -eq 2 ] && grep -q "exists" "$W/ow.err" && ok "an existing file is kept (exit 2)" ||
 	{ not_ok "overwrote an existing proposal, or not exit 2"; sed 's/^/#   /' "$W/ow.err"; }
-[ -e "$W/nproj/ran" ] && not_ok "the program ran before learn refused the file" ||
+[ "$(cat "$W/wproj/proposal.json")" = "{}" ] || not_ok "the proposal file changed"
+[ -e "$W/wproj/ran" ] && not_ok "the program ran before learn refused the file" ||
 	ok "nothing ran when the proposal file exists"
 expect_rc 2 "learn needs a definition or a preset" "$SBOX" learn -- true
 expect_rc 2 "an unknown preset" "$SBOX" learn --preset nosuch -- true
