@@ -35,6 +35,9 @@ seal_word(enum seal_state s)
 	case SEAL_OTHER_KEY:
 		return "sealed with another key (launch it once from its "
 		       "definition file)";
+	case SEAL_NO_KEY:
+		return "sealed, but this user has no seal key (is HOME the "
+		       "one it was made with?)";
 	case SEAL_STALE:
 		return "sealed, but not the version sbox sealed last (launch "
 		       "it from its definition file, or --recreate)";
@@ -58,6 +61,8 @@ seal_json(enum seal_state s)
 		return "none";
 	case SEAL_OTHER_KEY:
 		return "other-key";
+	case SEAL_NO_KEY:
+		return "no-key";
 	case SEAL_STALE:
 		return "stale";
 	case SEAL_UNRECORDED:

@@ -115,6 +115,8 @@ enum seal_state {
 	SEAL_OK,         /* the stored definition is the one sbox sealed */
 	SEAL_NONE,       /* no seal: made before seals, or removed */
 	SEAL_OTHER_KEY,  /* sealed with a key that is not this user's now */
+	SEAL_NO_KEY,     /* sealed, and this user has no seal key at all
+			  * (another HOME than when it was made?) */
 	SEAL_BAD,        /* does not verify: changed outside sbox */
 	SEAL_STALE,      /* verifies, but is not the seal sbox gave it last
 			  * (an older pair put back, one from another store,

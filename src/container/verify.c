@@ -100,8 +100,21 @@ finish_update(const struct container_store *st, const struct seal_key *k,
 }
 
 static int
-refuse(const char *name, enum seal_state s, struct sbox_err *err)
+refuse(const struct container_store *st, const char *name,
+       enum seal_state s, struct sbox_err *err)
 {
+	if (s == SEAL_NO_KEY) {
+		char *dir = container_seal_dir(st);
+
+		err_set(err, SBOX_E_INVALID, "container '%s' is sealed, but "
+			"there is no seal key in '%s' to check it with: sbox "
+			"needs the HOME it had when the container was made "
+			"(HOME is '%s'), and a HOME it can write",
+			name, dir ? dir : "(no HOME)",
+			getenv("HOME") ? getenv("HOME") : "unset");
+		free(dir);
+		return -1;
+	}
 	if (s == SEAL_NONE)
 		return err_set(err, SBOX_E_INVALID, "container '%s' has no "
 			       "seal (it was made by an older sbox, or its "
@@ -156,7 +169,7 @@ store_seal_state(const struct container_store *st, int cfd, const char *name,
 		 * "not sealed" rather than "another key" when it is not */
 		err_clear(err);
 		*s = fstatat(cfd, CONTAINER_SEAL, &sb,
-			     AT_SYMLINK_NOFOLLOW) == 0 ? SEAL_OTHER_KEY :
+			     AT_SYMLINK_NOFOLLOW) == 0 ? SEAL_NO_KEY :
 			     SEAL_NONE;
 		return 0;
 	}
@@ -257,7 +270,7 @@ store_read_verified(const struct container_store *st, int cfd,
 	if (unsealed_ok && (s == SEAL_STALE || s == SEAL_UNRECORDED))
 		s = SEAL_OK;
 	if (s != SEAL_OK && !(s != SEAL_BAD && unsealed_ok && !stale)) {
-		refuse(name, s, err);
+		refuse(st, name, s, err);
 		goto out;
 	}
 	if (stale) {

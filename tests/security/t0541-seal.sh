@@ -163,6 +163,19 @@ EOF
 			sed 's/^/#   /' "$d/out"
 		fi
 	fi
+	# another HOME, with no key: refused by name, and said so (not
+	# "another key"); show says "no-key"
+	mkdir -p "$d/home2"
+	[ -n "$user" ] && chown "$user" "$d/home2"
+	( cd "$d/proj" && run_as "$user" env HOME="$d/home2" XDG_DATA_HOME= \
+		SBOX_HOME="$A" "$SBOX" launch victim -- true ) >"$d/out" 2>&1
+	rc=$?
+	[ $rc -eq 2 ] && grep -q "no seal key in '$d/home2/" "$d/out" &&
+		ok "$label: under a HOME without a key: refused, the missing key named" ||
+		{ not_ok "$label: another HOME: exit $rc"; sed 's/^/#   /' "$d/out"; }
+	( cd "$d/proj" && run_as "$user" env HOME="$d/home2" XDG_DATA_HOME= \
+		SBOX_HOME="$A" "$SBOX" show --format json victim ) >"$d/out" 2>&1
+	expect_grep '"seal": *"no-key"' "$d/out" "$label: show --format json says no-key"
 	# imported: sealed with the importing user's key
 	sb "$B" import "$d/other/victim.tar" >"$d/out" 2>&1 &&
 		sb "$B" launch victim -- true >"$d/out" 2>&1 &&
