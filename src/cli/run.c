@@ -27,7 +27,8 @@ const char cmd_run_usage[] =
 	"Creates a new container from DEFINITION, runs PROGRAM in it, and\n"
 	"removes the container. Exits with the program's status. Grants\n"
 	"(--preset, --read, --write ...) add to DEFINITION as a definition that\n"
-	"extends it would; with no DEFINITION the preset \"base\" is the start:\n"
+	"extends it would. Without a DEFINITION, give at least one grant; they\n"
+	"start from the preset \"base\" (--preset base alone runs base as is):\n"
 	"\n"
 	"    sbox run --preset build-tools --write . --net none -- make test\n";
 
