@@ -3,6 +3,7 @@
 #include "cli/cli_def.h"
 #include "util/strbuf.h"
 #include "util/suggest.h"
+#include "util/datadir.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -96,6 +97,13 @@ set_preset(void *ctx, const struct cli_opt *o, const char *val,
 		if (near)
 			rc = cli_opt_error(cmd, o, "unknown preset '%s' (did "
 					   "you mean '%s'?)", val, near);
+		else if (!names.nr)
+			rc = cli_opt_error(cmd, o, "unknown preset '%s': "
+					   "sbox's data folder '%s' has no "
+					   "presets (set SBOX_DATADIR to the "
+					   "folder holding profiles/, or run "
+					   "'make install')", val,
+					   sbox_datadir());
 		else
 			rc = cli_opt_error(cmd, o, "unknown preset '%s' "
 					   "(see 'sbox help presets')", val);

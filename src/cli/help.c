@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 #include "def/def.h"
 #include "util/suggest.h"
+#include "util/datadir.h"
 #include "version.h"
 
 #include <stdio.h>
@@ -41,15 +42,24 @@ print_overview(FILE *out)
 	      out);
 }
 
-static void
-print_list(void (*fill)(struct def_strlist *))
+/* The shipped presets or templates; none at all is an install problem. */
+static int
+print_list(void (*fill)(struct def_strlist *), const char *what)
 {
 	struct def_strlist l;
+	int rc = EXIT_OK;
 
 	fill(&l);
 	for (size_t i = 0; i < l.nr; i++)
 		puts(l.v[i]);
+	if (!l.nr) {
+		cli_error("no %s in sbox's data folder '%s': set SBOX_DATADIR "
+			  "to the folder holding profiles/ and templates/, or "
+			  "run 'make install'", what, sbox_datadir());
+		rc = EXIT_UNSUPPORTED;
+	}
 	def_strlist_release(&l);
+	return rc;
 }
 
 int
@@ -87,9 +97,9 @@ cmd_help(int argc, char **argv)
 	} else if (!a.npos) {
 		print_overview(stdout);
 	} else if (!strcmp(a.pos[0], "presets")) {
-		print_list(def_preset_names);
+		rc = print_list(def_preset_names, "presets");
 	} else if (!strcmp(a.pos[0], "templates")) {
-		print_list(def_template_names);
+		rc = print_list(def_template_names, "templates");
 	} else if (!(c = cli_find_command(a.pos[0]))) {
 		rc = cli_unknown_command(a.pos[0]);
 	} else {

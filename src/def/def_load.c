@@ -109,7 +109,7 @@ load_bases(const struct def_node *root, const char *path, struct src_set *srcs,
 		target = extends_target(path, items[i].str);
 		def_init(&base);
 		if (is_preset_name(items[i].str) && access(target, F_OK) < 0) {
-			char hint[96];
+			char hint[512];
 
 			def_preset_hint(items[i].str, hint, sizeof(hint));
 			if (hint[0])

@@ -99,6 +99,12 @@ hint_from(const struct def_strlist *l, const char *name, char *out,
 
 	if (near)
 		snprintf(out, outlen, " (did you mean '%s'?)", near);
+	else if (!l->nr)
+		/* a copied or uninstalled binary looks in the wrong place */
+		snprintf(out, outlen, " (sbox's data folder '%s' has none: "
+			 "set SBOX_DATADIR to the folder holding profiles/ "
+			 "and templates/, or run 'make install')",
+			 sbox_datadir());
 	else if (outlen)
 		out[0] = '\0';
 }
@@ -135,7 +141,7 @@ def_template_check(const char *name, struct src_loc loc,
 		   struct diag_list *diags)
 {
 	struct def_strlist l;
-	char hint[96];
+	char hint[512];
 	int rc = 0;
 
 	if (!*name || strchr(name, '/'))

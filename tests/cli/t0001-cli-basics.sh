@@ -14,4 +14,19 @@ expect_grep "'frobnicate' is not an sbox command" "$T_TMP/err" "unknown command 
 expect_rc 2 "unknown global option" "$SBOX" --frob
 expect_grep "unknown option '--frob'" "$T_TMP/err" "unknown option message"
 expect_rc 2 "help for unknown command" "$SBOX" help frobnicate
+
+# a data folder without presets (a copied binary, no install): said so,
+# with the way out, by help, grants and definitions alike
+mkdir -p "$T_TMP/nodata"
+expect_rc 3 "help presets with no presets" env SBOX_DATADIR="$T_TMP/nodata" "$SBOX" help presets
+expect_grep "no presets in sbox's data folder '$T_TMP/nodata': set SBOX_DATADIR" \
+	"$T_TMP/err" "... names the folder and SBOX_DATADIR"
+expect_rc 2 "a grant on a missing preset" \
+	env SBOX_DATADIR="$T_TMP/nodata" "$SBOX" compile --write . --net none
+expect_grep "unknown preset 'base'.*SBOX_DATADIR" "$T_TMP/err" "... says SBOX_DATADIR"
+printf '{"name":"x","extends":["base"],"template":"minimal"}\n' >"$T_TMP/x.json"
+expect_rc 2 "a definition extending a missing preset" \
+	env SBOX_DATADIR="$T_TMP/nodata" "$SBOX" compile "$T_TMP/x.json"
+expect_grep "unknown preset 'base' (sbox's data folder .*SBOX_DATADIR" "$T_TMP/err" \
+	"... says SBOX_DATADIR"
 done_testing
