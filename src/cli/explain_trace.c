@@ -4,6 +4,7 @@
  * definition the record names or the one given.
  */
 #include "cli/explain.h"
+#include "cli/trace_out.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -175,6 +176,13 @@ explain_record(json_t *rec, const char *defpath, struct explain_opts *o,
 		return explain_never(rec, op, target, where, o);
 	if (!def) {
 		cli_error("%s: the record names no definition; give one", where);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(def, TRACE_COMMAND_LINE)) {
+		cli_error("%s: the record comes from grants on the command line "
+			  "(its \"why\" says which rule refused it); to explain "
+			  "it again, give a definition: sbox explain "
+			  "--from-trace FILE DEFINITION", where);
 		return EXIT_USAGE;
 	}
 	if (DENY_IS_SECCOMP(op))

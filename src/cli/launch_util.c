@@ -245,9 +245,15 @@ launch_in_container(struct container_def *def,
 	report_limit(def, opts, res);
 out:
 	/* also when the program could not start: its execve may be why */
-	if (req.denials == &denials)
+	/* grants only: the container's copy goes with a run; cite the
+	 * command line, and the presets' lines for their rules */
+	if (req.denials == &denials && opts->def_cli)
+		trace_out(TRACE_COMMAND_LINE, def, &vars, &denials,
+			  opts->trace_file, 1, opts->trace_json);
+	else if (req.denials == &denials)
 		trace_out(opts->def_path ? opts->def_path : ci->definition_path,
-			  &vars, &denials, opts->trace_file, 1, opts->trace_json);
+			  NULL, &vars, &denials, opts->trace_file, 1,
+			  opts->trace_json);
 	denials_release(&denials);
 	free(prog);
 	free(tmpdir);

@@ -27,6 +27,7 @@ struct launch_opts {
 	int trace;               /* --trace[=FILE] */
 	const char *trace_file;
 	const char *def_path;    /* the definition the records cite */
+	int def_cli;             /* it is grants on the command line only */
 	struct strbuf *trace_json; /* run --report: the records, as an array */
 	struct container_def *trace_model; /* learn: record against (resolved
 					    * here, with the launch's values) */

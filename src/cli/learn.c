@@ -285,7 +285,8 @@ learn_run(const struct learn_args *a, struct container_store *st,
 	if (rc == EXIT_LAUNCH_FAILED || rc == EXIT_UNSUPPORTED)
 		goto out;
 	if (a->opts.trace_file)
-		trace_out(a->defpath, &none, &d, a->opts.trace_file, 0, NULL);
+		trace_out(a->defpath, NULL, &none, &d, a->opts.trace_file, 0,
+			  NULL);
 	rc = propose(a, start, st, &d, started);
 out:
 	container_info_release(&ci);

@@ -153,6 +153,7 @@ run_in_new_container(struct container_store *st, struct container_def *def,
 	struct strbuf denials = STRBUF_INIT;
 
 	opts.def_path = a->defpath;
+	opts.def_cli = !a->defpath;
 	if (opts.trace && a->own.report)
 		opts.trace_json = &denials;
 	rc = launch_in_container(def, st, &ci, &opts, &res);

@@ -47,9 +47,9 @@ lines_to_array(const struct strbuf *lines, struct strbuf *out)
 }
 
 int
-trace_out(const char *defpath, const struct def_vars *vars,
-	  const struct denials *d, const char *file, int summary,
-	  struct strbuf *json_array)
+trace_out(const char *defpath, const struct container_def *model,
+	  const struct def_vars *vars, const struct denials *d,
+	  const char *file, int summary, struct strbuf *json_array)
 {
 	struct denial_why why;
 	struct container_def def;
@@ -57,12 +57,14 @@ trace_out(const char *defpath, const struct def_vars *vars,
 	struct sbox_err err = SBOX_ERR_INIT;
 	struct strbuf sb = STRBUF_INIT;
 	int ret = 0, loaded;
-	char *abs = defpath ? realpath(defpath, NULL) : NULL;
+	char *abs = defpath && !model ? realpath(defpath, NULL) : NULL;
 
 	memset(&why, 0, sizeof(why));
 	src_set_init(&srcs);
-	loaded = defpath && cli_def_load(defpath, vars, &srcs, &def) == 0;
-	if (!loaded || denial_why_init(&why, &def, &err) < 0)
+	loaded = !model && defpath &&
+		 cli_def_load(defpath, vars, &srcs, &def) == 0;
+	if (!(loaded || model) ||
+	    denial_why_init(&why, model ? model : &def, &err) < 0)
 		why.ready = 0;
 	why.defpath = abs ? abs : defpath;
 	denials_write_json(d, &why, &sb);
@@ -79,7 +81,7 @@ trace_out(const char *defpath, const struct def_vars *vars,
 	if (sb.len)
 		fprintf(stderr, "sbox: %s", sb.buf);
 	strbuf_release(&sb);
-	if (why.ready || loaded)
+	if (why.ready || loaded || model)
 		denial_why_release(&why);
 	if (loaded)
 		def_release(&def);

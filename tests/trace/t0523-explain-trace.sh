@@ -34,4 +34,29 @@ expect_rc 2 "an unknown operation: exit 2" "$SBOX" explain --from-trace \
 	"$T_TMP/op.jsonl" "$F/fixture-def.json"
 expect_rc 2 "a missing file: exit 2" "$SBOX" explain --from-trace \
 	"$T_TMP/none.jsonl" "$F/fixture-def.json"
+
+# A run of grants only: its container (and stored definition) is gone
+# after the run, so the records cite the command line, and the rules of
+# the preset at their own lines; explain says to give a definition.
+if [ "$(uname -s)" = Linux ]; then
+	mkdir -p "$T_TMP/home/.ssh" "$T_TMP/proj"
+	echo k >"$T_TMP/home/.ssh/id"
+	( cd "$T_TMP/proj" && HOME="$T_TMP/home" SBOX_HOME="$T_TMP/store" \
+		"$SBOX" run --preset base --trace="$T_TMP/g.jsonl" -- \
+		cat "$T_TMP/home/.ssh/id" ) >/dev/null 2>"$T_TMP/g.err"
+	expect_grep '"definition":"(command line)"' "$T_TMP/g.jsonl" \
+		"grants only: the record cites the command line"
+	expect_grep '"at":"[^"]*/profiles/base.json:[0-9]*:[0-9]*"' "$T_TMP/g.jsonl" \
+		"... and the preset's rule at its line"
+	if grep -q -- '-run-' "$T_TMP/g.jsonl" "$T_TMP/g.err"; then
+		not_ok "a record or the summary cites the run's own container"
+	else
+		ok "nothing cites the run's container, gone after the run"
+	fi
+	expect_rc 2 "explain of such a record without a definition: exit 2" \
+		"$SBOX" explain --from-trace "$T_TMP/g.jsonl"
+	expect_grep "from grants on the command line" "$T_TMP/err" "... says why and what to give"
+	expect_rc 1 "... and with the preset given, explained" \
+		"$SBOX" explain --from-trace "$T_TMP/g.jsonl" "$TOP/profiles/base.json"
+fi
 done_testing
