@@ -120,32 +120,34 @@ refuse(const struct container_store *st, const char *name,
 			       "seal (it was made by an older sbox, or its "
 			       "seal was removed), so sbox neither runs it by "
 			       "name nor exports it: "
-			       "launch it once from its definition file, "
-			       "which seals it, or rebuild it with --recreate",
-			       name);
+			       "launch it once from its definition file "
+			       "(sbox launch FILE --name %s), which seals it, "
+			       "or rebuild it with --recreate", name, name);
 	if (s == SEAL_OTHER_KEY)
 		return err_set(err, SBOX_E_INVALID, "container '%s' was sealed "
 			       "with another key than yours (another user's, "
 			       "or a seal key that was removed since), so sbox "
 			       "neither runs it by name nor exports it: launch it once from its "
-			       "definition file, which seals it again, or "
-			       "remove it (sbox rm %s)", name, name);
+			       "definition file (sbox launch FILE --name %s), "
+			       "which seals it again, or remove it (sbox rm %s)",
+			       name, name, name);
 	if (s == SEAL_STALE)
 		return err_set(err, SBOX_E_INVALID, "container '%s' is not "
 			       "the version sbox sealed last (an older "
 			       "definition was put back, it was copied from "
 			       "another store, or an update stopped half-way), "
 			       "so it is not run by name or exported: launch it "
-			       "from its definition file, which brings it up "
-			       "to date, or rebuild it with --recreate", name);
+			       "from its definition file (sbox launch FILE "
+			       "--name %s), which brings it up to date, or "
+			       "rebuild it with --recreate", name, name);
 	if (s == SEAL_UNRECORDED)
 		return err_set(err, SBOX_E_INVALID, "sbox has no record of "
 			       "the seal container '%s' should have (it was "
 			       "sealed by an older sbox, or its store moved), "
 			       "so it is not run by name or exported: launch "
-			       "it once from its definition file, which "
-			       "records it, or rebuild it with --recreate",
-			       name);
+			       "it once from its definition file (sbox launch "
+			       "FILE --name %s), which records it, or rebuild "
+			       "it with --recreate", name, name);
 	return err_set(err, SBOX_E_INVALID, "container '%s' was changed "
 		       "outside sbox: its definition.json does not match its "
 		       "seal, so it is not run or exported; remove it (sbox rm %s) or "

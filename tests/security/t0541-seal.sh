@@ -135,7 +135,7 @@ EOF
 	sb "$A" launch victim -- true >"$d/out" 2>&1
 	rc=$?
 	[ $rc -eq 2 ] && grep -q "has no seal" "$d/out" &&
-		grep -q "from its definition file" "$d/out" &&
+		grep -q "from its definition file (sbox launch FILE --name victim)" "$d/out" &&
 		ok "$label: an unsealed container is refused by name" ||
 		{ not_ok "$label: unsealed by name: exit $rc"; sed 's/^/#   /' "$d/out"; }
 	sb "$A" show victim >"$d/out" 2>&1
