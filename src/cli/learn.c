@@ -224,9 +224,14 @@ propose(const struct learn_args *a, struct container_def *start,
 	ctx.store = st->path;
 	ctx.started = started;
 	proposal = learn_propose(d, &why, &ctx, &report);
-	fprintf(stderr, "sbox: the learning run made %lu access%s the definition "
-		"refuses (%zu distinct)%s\n%s", d->total, d->total == 1 ? "" : "es",
-		d->nr, report.len ? ":" : "", report.buf);
+	if (!d->total)
+		fprintf(stderr, "sbox: the learning run made no access the "
+			"definition refuses\n%s", report.buf);
+	else
+		fprintf(stderr, "sbox: the learning run made %lu access%s the "
+			"definition refuses (%zu distinct)%s\n%s", d->total,
+			d->total == 1 ? "" : "es", d->nr, report.len ? ":" : "",
+			report.buf);
 	if (write_proposal(a, base, proposal) < 0)
 		rc = EXIT_LAUNCH_FAILED;
 	json_decref(proposal);

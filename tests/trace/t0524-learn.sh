@@ -122,6 +122,9 @@ echo '{}' >"$W/wproj/proposal.json"
 [ "$(cat "$W/wproj/proposal.json")" = "{}" ] || not_ok "the proposal file changed"
 [ -e "$W/wproj/ran" ] && not_ok "the program ran before learn refused the file" ||
 	ok "nothing ran when the proposal file exists"
+( cd "$W/wproj" && "$SBOX" learn start.json -o quiet.json -- true >/dev/null 2>"$W/q.err" )
+expect_grep "the learning run made no access the definition refuses" "$W/q.err" \
+	"a run with nothing refused says so in words"
 expect_rc 2 "learn needs a definition or a preset" "$SBOX" learn -- true
 expect_rc 2 "an unknown preset" "$SBOX" learn --preset nosuch -- true
 done_testing
