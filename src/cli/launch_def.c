@@ -22,6 +22,12 @@ say_how(const char *name, const char *source, enum container_use_how how)
 		cli_note("container '%s' was built again from '%s'", name,
 			 source ? source : "the definition");
 		break;
+	case CONTAINER_RESEALED:
+		cli_note("container '%s' was not sealed with your key (made "
+			 "by an older sbox, under another HOME, or the key "
+			 "changed): sealed now with the key of this HOME, as "
+			 "its definition file is the one you named", name);
+		break;
 	}
 }
 

@@ -258,6 +258,8 @@ enum container_use_how {
 	CONTAINER_CREATED,
 	CONTAINER_UPDATED,    /* existed; its stored policy was replaced */
 	CONTAINER_RECREATED,  /* removed and built again (recreate) */
+	CONTAINER_RESEALED,   /* existed with this definition, unsealed or
+			       * sealed with another key: sealed now */
 };
 
 /*

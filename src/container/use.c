@@ -211,7 +211,7 @@ out:
 /*
  * A container whose stored copy is the user's file but whose seal does
  * not say so (made before seals, sealed with a key since removed): the
- * user named the file, which is authority enough to seal it. 1 when
+ * user named the file, which is authority enough to seal it. 2 when
  * sealed, 0 when the stored copy changed meanwhile, -1 on error.
  */
 static int
@@ -229,7 +229,7 @@ reseal(struct container_store *st, int cfd, const char *name,
 		if (len != strlen(json) || memcmp(now, json, len))
 			rc = 0;  /* no longer the user's file: the slow path */
 		else if (store_seal(st, cfd, name, json, len, err) == 0)
-			rc = 1;
+			rc = 2;
 	}
 	free(now);
 	store_unlock(lockfd);
@@ -238,7 +238,7 @@ reseal(struct container_store *st, int cfd, const char *name,
 	return rc;
 }
 
-/* The seal of json, made when missing: 1, or reseal's 0 or -1. */
+/* The seal of json: 1 when it was there, or reseal's 2, 0 or -1. */
 static int
 sealed(struct container_store *st, int cfd, const char *name,
        const char *json, struct sbox_err *err)
@@ -280,7 +280,7 @@ use_identical(struct container_store *st, const char *name,
 	err_clear(err);
 	if (rc == 1)
 		rc = sealed(st, cfd, name, json, err);
-	if (rc == 1 && container_find(st, name, out, err) < 0)
+	if (rc >= 1 && container_find(st, name, out, err) < 0)
 		rc = -1;
 	close(cfd);
 	free(stored);
@@ -306,7 +306,7 @@ container_use_def(struct container_store *st, const struct container_def *def,
 
 		free(json);
 		if (used) {
-			*how = CONTAINER_USED;
+			*how = used == 2 ? CONTAINER_RESEALED : CONTAINER_USED;
 			return used < 0 ? -1 : 0;
 		}
 	}

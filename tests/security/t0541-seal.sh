@@ -140,11 +140,13 @@ EOF
 		{ not_ok "$label: unsealed by name: exit $rc"; sed 's/^/#   /' "$d/out"; }
 	sb "$A" show victim >"$d/out" 2>&1
 	expect_grep "^seal: *not sealed" "$d/out" "$label: show says not sealed"
-	sb "$A" launch "$d/proj/victim.json" -- true >"$d/out" 2>&1 &&
+	sb "$A" launch "$d/proj/victim.json" -- true >"$d/out1" 2>&1 &&
 		sb "$A" launch victim -- readlink /proc/self/ns/net >"$d/out" 2>&1 &&
 		no_host_net "$label: resealed" "$d/out" &&
 		ok "$label: a launch of its file seals it; by name runs again" ||
 		{ not_ok "$label: reseal by file"; sed 's/^/#   /' "$d/out"; }
+	expect_grep "container 'victim' was not sealed with your key.*sealed now" "$d/out1" \
+		"$label: the launch of its file says it sealed the container"
 	sb "$A" export victim "$d/other/victim.tar" >"$d/out" 2>&1 &&
 		ok "$label: a sealed container is exported" ||
 		{ not_ok "$label: export"; sed 's/^/#   /' "$d/out"; }

@@ -892,7 +892,7 @@ test_seal_replay(void **state)
 	assert_int_equal(container_read_definition(&st, "r", &json, &len, &err), -1);
 	assert_non_null(strstr(err.msg, "from its definition file"));
 	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), 0);
-	assert_int_equal(how, CONTAINER_USED);
+	assert_int_equal(how, CONTAINER_RESEALED);
 	assert_int_equal(container_read_definition(&st, "r", &json, &len, &err), 0);
 	free(json);
 
@@ -1007,7 +1007,7 @@ test_seal_old_by_file(void **state)
 	sh("rm '%s/store/o/definition.seal'", tmpdir);
 	assert_int_equal(container_read_definition(&st, "o", &json, &len, &err), -1);
 	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), 0);
-	assert_int_equal(how, CONTAINER_USED);
+	assert_int_equal(how, CONTAINER_RESEALED);
 	assert_int_equal(container_seal_state(&st, "o", &s, &err), 0);
 	assert_int_equal(s, SEAL_OK);
 	assert_int_equal(container_read_definition(&st, "o", &json, &len, &err), 0);
