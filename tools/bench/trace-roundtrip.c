@@ -10,6 +10,10 @@
  *       "continue", SYNC_WAKE_UP set), blocking in RECV or, with "poll",
  *       in poll(2) first. Prints the wall time per call and the CPU time of
  *       both sides.
+ *   trace-roundtrip exec CMD ARGS... CMD under sbox's own observing filter
+ *       (the calls --trace watches, with its exemptions: build/gen/
+ *       trace_bpf.o), each answered the same least way: the floor of any
+ *       tracer that stops those calls, on a whole workload (trace.sh).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,6 +35,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "backend/linux/trace_filter_linux.h"
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
@@ -110,6 +116,23 @@ child(int sock, long n)
 	_exit(0);
 }
 
+/* The path argument: the first of the calls with a directory descriptor
+ * before it is the second (openat, newfstatat, statx, ...). */
+static uint64_t
+path_arg(const struct seccomp_notif *req)
+{
+	switch (req->data.nr) {
+	case SYS_open: case SYS_creat: case SYS_stat: case SYS_lstat:
+	case SYS_access: case SYS_readlink: case SYS_mkdir: case SYS_mknod:
+	case SYS_unlink: case SYS_rmdir: case SYS_rename: case SYS_link:
+	case SYS_symlink: case SYS_truncate: case SYS_chmod: case SYS_chown:
+	case SYS_lchown: case SYS_utimes: case SYS_chdir: case SYS_execve:
+		return req->data.args[0];
+	default:
+		return req->data.args[1];
+	}
+}
+
 static int
 answer_one(int l)
 {
@@ -117,12 +140,14 @@ answer_one(int l)
 	struct seccomp_notif_resp resp;
 	char path[4096];
 	struct iovec local = { path, sizeof(path) }, remote;
+	uint64_t addr;
 
 	memset(&req, 0, sizeof(req));
 	if (ioctl(l, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
 		return -1;
-	remote.iov_base = (void *)(uintptr_t)req.data.args[1];
-	remote.iov_len = 4096 - (req.data.args[1] & 4095);
+	addr = path_arg(&req);
+	remote.iov_base = (void *)(uintptr_t)addr;
+	remote.iov_len = 4096 - (addr & 4095);
 	local.iov_len = remote.iov_len;
 	(void)process_vm_readv((pid_t)req.pid, &local, 1, &remote, 1, 0);
 	memset(&resp, 0, sizeof(resp));
@@ -139,6 +164,59 @@ hung_up(int l)
 
 	return poll(&p, 1, 0) == 1 && (p.revents & POLLHUP) &&
 	       !(p.revents & POLLIN);
+}
+
+static void
+exec_child(int sock, char **argv)
+{
+	struct sock_fprog prog = {
+		(unsigned short)trace_filter_embedded.len,
+		(struct sock_filter *)(uintptr_t)trace_filter_embedded.insns,
+	};
+	int l;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    (l = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			      SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog)) < 0 ||
+	    pass_fd(sock, l, 1) < 0) {
+		perror("trace-roundtrip: seccomp");
+		_exit(126);
+	}
+	close(l);
+	close(sock);
+	execvp(argv[0], argv);
+	perror(argv[0]);
+	_exit(127);
+}
+
+/* Answers until the listener hangs up: every process of the filter gone. */
+static void
+answer_all(int l)
+{
+	for (;;)
+		if (answer_one(l) < 0 && errno != EINTR && hung_up(l))
+			return;
+}
+
+static int
+exec_run(char **argv)
+{
+	int sv[2], l, status;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
+	    (pid = fork()) < 0)
+		return 1;
+	if (pid == 0)
+		exec_child(sv[1], argv);
+	close(sv[1]);
+	if ((l = pass_fd(sv[0], -1, 0)) < 0)
+		return 1;
+	(void)ioctl(l, SECCOMP_IOCTL_NOTIF_SET_FLAGS, 1UL);
+	answer_all(l);
+	if (waitpid(pid, &status, 0) < 0)
+		return 1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 static double
@@ -167,7 +245,11 @@ floor_run(long n, int use_poll)
 	for (;;) {
 		struct pollfd p = { l, POLLIN, 0 };
 
-		if (use_poll && poll(&p, 1, -1) < 0 && errno != EINTR)
+		if (!use_poll) {
+			answer_all(l);
+			break;
+		}
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
 			break;
 		/* RECV fails (ENOENT) once the child is gone */
 		if (answer_one(l) < 0 && errno != EINTR && hung_up(l))
@@ -190,6 +272,9 @@ main(int argc, char **argv)
 	}
 	if (argc >= 3 && !strcmp(argv[1], "floor"))
 		return floor_run(atol(argv[2]), argc > 3 && !strcmp(argv[3], "poll"));
-	fprintf(stderr, "usage: trace-roundtrip stat PATH N | floor N [poll]\n");
+	if (argc >= 3 && !strcmp(argv[1], "exec"))
+		return exec_run(argv + 2);
+	fprintf(stderr, "usage: trace-roundtrip stat PATH N | floor N [poll]"
+		" | exec CMD ARGS...\n");
 	return 2;
 }

@@ -25,7 +25,9 @@ W=$(mktemp -d /var/tmp/sbox-roundtrip.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 mkdir -p "$W/proj" "$W/store" "$W/hidden"
 : >"$W/hidden/file"
-cc -O2 -o "$W/proj/rt" "$TOP/tools/bench/trace-roundtrip.c"
+GEN=$(dirname "$SBOX")/gen/trace_bpf.o  # exec mode: sbox's observing filter
+[ -f "$GEN" ] || { echo "trace-roundtrip.sh: no $GEN (make $(dirname "$SBOX")/sbox)" >&2; exit 3; }
+cc -O2 -I"$TOP/src" -o "$W/proj/rt" "$TOP/tools/bench/trace-roundtrip.c" "$GEN"
 cat >"$W/rt.json" <<JSON
 { "name": "roundtrip", "extends": ["base"],
   "filesystem": { "exec": ["\${PROJECT}"] }, "network": "none" }

@@ -8,6 +8,11 @@
 #   each launched by `sbox launch` without and with --trace; and
 #   4. `sbox launch -- /bin/true` of this binary against BASE (default: the
 #      binary of /work/main), the cost of having the feature when it is off.
+# Workloads 1 and 2 also run outside sbox, plain and under the floor: a bare
+# supervisor (trace-roundtrip.c exec) stopping the very calls --trace stops
+# (sbox's own observing filter, build/gen/trace_bpf.o) and answering each
+# the least way. floor / plain is what any tracer that stops those calls
+# costs on this machine; sbox's ratio is compared with it.
 #
 # Usage: sh tools/bench/trace.sh [SBOX] [BASE]
 # Environment: RUNS (default 10 per workload), ROUNDS (5), LAUNCH_RUNS (200).
@@ -29,6 +34,9 @@ trap 'rm -rf "$W"' EXIT
 mkdir -p "$OUT" "$W/proj" "$W/store"
 . "$TOP/tools/bench/lib.sh"
 bench_need trace.sh hyperfine cc make python3
+GEN=$(dirname "$SBOX")/gen/trace_bpf.o
+[ -f "$GEN" ] || { echo "trace.sh: no $GEN (make $(dirname "$SBOX")/sbox)" >&2; exit 3; }
+cc -O2 -I"$TOP/src" -o "$W/rt" "$TOP/tools/bench/trace-roundtrip.c" "$GEN"
 
 cd "$W/proj"
 find /usr/share -type f -print0 2>/dev/null | head -z -n 20000 >files0
@@ -54,9 +62,11 @@ LIGHT="sh -c 'i=0; while [ \$i -lt 200000 ]; do i=\$((i+1)); done'"
 
 echo "# --trace cost, $RUNS runs each in $ROUNDS rounds (hyperfine -N)"
 bench_rounds files "$RUNS" 1 -n "files" "$L tracebench -- $FILES" \
-	-n "files --trace" "$L --trace=/dev/null tracebench -- $FILES"
+	-n "files --trace" "$L --trace=/dev/null tracebench -- $FILES" \
+	-n "files host" "$FILES" -n "files host floor" "$W/rt exec $FILES"
 bench_rounds build "$RUNS" 1 -n "build" "$L tracebench -- $BUILD" \
-	-n "build --trace" "$L --trace=/dev/null tracebench -- $BUILD"
+	-n "build --trace" "$L --trace=/dev/null tracebench -- $BUILD" \
+	-n "build host" "$BUILD" -n "build host floor" "$W/rt exec $BUILD"
 bench_rounds light "$RUNS" 1 -n "light" "$L tracebench -- $LIGHT" \
 	-n "light --trace" "$L --trace=/dev/null tracebench -- $LIGHT"
 if [ -x "$BASE" ]; then
@@ -74,6 +84,10 @@ for k, v in med.items():
 for w, lim in (("files", 3.0), ("build", 3.0), ("light", 1.1)):
     r = med[w + " --trace"] / med[w]
     print(f"{w:6s} --trace / plain = {r:.2f}  (target <= {lim}: {'ok' if r <= lim else 'MISSED'})")
+    if w + " host floor" in med:
+        f = med[w + " host floor"] / med[w + " host"]
+        print(f"{w:6s} floor / plain   = {f:.2f}  (any tracer stopping the same calls); "
+              f"sbox / floor = {r / f:.2f}")
 if "launch (base)" in med:
     r = med["launch (this)"] / med["launch (base)"]
     print(f"launch without --trace, this / base = {r:.3f}  (target <= 1.02: {'ok' if r <= 1.02 else 'MISSED'})")
