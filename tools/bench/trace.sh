@@ -6,8 +6,9 @@
 #   2. a real build: make of a C project of 16 files (cc1, as, ld)
 #   3. a syscall-light workload: a shell loop of 200,000 iterations
 #   each launched by `sbox launch` without and with --trace; and
-#   4. `sbox launch -- /bin/true` of this binary against BASE (default: the
-#      binary of /work/main), the cost of having the feature when it is off.
+#   4. `sbox launch -- /bin/true` of this binary against BASE, an sbox built
+#      from before the feature (skipped without BASE): the cost of having the
+#      feature when it is off.
 # Workloads 1 and 2 also run outside sbox, plain and under the floor: a bare
 # supervisor (trace-roundtrip.c exec) stopping the very calls --trace stops
 # (sbox's own observing filter, build/gen/trace_bpf.o) and answering each
@@ -23,7 +24,7 @@ set -eu
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 SBOX=$(realpath "${1:-$TOP/build/sbox}")
-BASE=${2:-/work/main/build/sbox}
+BASE=${2:-}
 RUNS=${RUNS:-10}
 ROUNDS=${ROUNDS:-5}
 LAUNCH_RUNS=${LAUNCH_RUNS:-200}
@@ -69,7 +70,7 @@ bench_rounds build "$RUNS" 1 -n "build" "$L tracebench -- $BUILD" \
 	-n "build host" "$BUILD" -n "build host floor" "$W/rt exec $BUILD"
 bench_rounds light "$RUNS" 1 -n "light" "$L tracebench -- $LIGHT" \
 	-n "light --trace" "$L --trace=/dev/null tracebench -- $LIGHT"
-if [ -x "$BASE" ]; then
+if [ -n "$BASE" ] && [ -x "$BASE" ]; then
 	"$BASE" launch "$W/bench.json" -- true
 	bench_rounds launch "$LAUNCH_RUNS" 1 -n "launch (this)" "$SBOX launch tracebench -- /bin/true" \
 		-n "launch (base)" "$BASE launch tracebench -- /bin/true"
