@@ -16,7 +16,7 @@ expect_rc 0 "import under another name" "$SBOX" import "$T_TMP/good.tar" --name 
 
 expect_rc 0 "list" "$SBOX" list
 expect_grep '^NAME  *IDENTIFIER  *CREATED  *ROOT  *IN USE  *DIGEST$' "$T_TMP/out" "list header"
-expect_grep '^imp  *org\.example\.imp  *20[0-9-]* [0-9:]*Z  *no  *no  *sha256:' "$T_TMP/out" "list row"
+expect_grep '^imp  *sbox\.imp  *20[0-9-]* [0-9:]*Z  *no  *no  *sha256:' "$T_TMP/out" "list row"
 # Columns line up: the IDENTIFIER column starts at the same offset on every line.
 cols=$(awk '{ print index($0, $2) }' "$T_TMP/out" | sort -u | wc -l)
 [ "$cols" -eq 1 ] && ok "columns aligned" || not_ok "columns not aligned"
@@ -45,7 +45,7 @@ expect_grep "container 'junk' is damaged" "$T_TMP/err" "show says damaged"
 expect_rc 0 "rm damaged" "$SBOX" rm junk
 
 expect_rc 0 "show" "$SBOX" show imp
-expect_grep '^identifier:   org\.example\.imp$' "$T_TMP/out" "show identifier"
+expect_grep '^identifier:   sbox\.imp$' "$T_TMP/out" "show identifier"
 expect_grep "^data:  *$SBOX_HOME/imp/Data\$" "$T_TMP/out" "show data path"
 expect_rc 0 "show --format json" "$SBOX" show imp --format json
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["name"]=="imp"' \
