@@ -7,7 +7,7 @@ export SBOX_HOME="$T_TMP/store"
 python3 "$TOP/tests/container/mkarchive.py" good "$T_TMP/good.tar"
 
 expect_rc 0 "list of an empty store" "$SBOX" list
-[ -s "$T_TMP/out" ] && not_ok "empty store lists something" || ok "empty list is empty"
+[ "$(cat "$T_TMP/out")" = "no containers in $SBOX_HOME" ] && ok "empty list says so" || not_ok "empty store lists: $(cat "$T_TMP/out")"
 expect_rc 0 "import" "$SBOX" import "$T_TMP/good.tar"
 expect_grep "imported 'imp'" "$T_TMP/out" "import names the container"
 expect_rc 2 "import again under the same name" "$SBOX" import "$T_TMP/good.tar"
@@ -84,7 +84,7 @@ expect_rc 2 "rm bad name" "$SBOX" rm ../etc
 expect_grep "invalid container name" "$T_TMP/err" "rm bad name message"
 expect_rc 2 "rm without names" "$SBOX" rm
 expect_rc 0 "list after rm" "$SBOX" list
-[ -s "$T_TMP/out" ] && not_ok "store not empty" || ok "store empty again"
+[ "$(cat "$T_TMP/out")" = "no containers in $SBOX_HOME" ] && ok "store empty again" || not_ok "store not empty: $(cat "$T_TMP/out")"
 [ "$(ls -A "$SBOX_HOME")" = ".lock" ] && ok "no leftovers" || not_ok "leftovers: $(ls -A "$SBOX_HOME")"
 mode=$(stat -c %a "$SBOX_HOME")
 [ "$mode" = 700 ] && ok "store is 0700" || not_ok "store mode $mode"
