@@ -261,7 +261,7 @@ import_archive(struct container_store *st, struct archive *a,
 	rc = out ? container_lookup(st, m.name, out, err) : 0;
 	goto out;
 refused:
-	if (err->code == SBOX_E_ID_TAKEN)
+	if (err && err->code == SBOX_E_ID_TAKEN)
 		err_wrap(err, "cannot import '%s' as container '%s'", label,
 			 m.name);
 out:
