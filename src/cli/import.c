@@ -23,10 +23,12 @@ const char cmd_import_usage[] =
 	"usage: sbox import FILE|- [--name NAME] [--quiet]\n"
 	"\n"
 	"Creates a container from an archive written by 'sbox export' (\"-\":\n"
-	"read it from standard input). Refuses absolute paths, '..', writes through symlinks, hard links\n"
-	"out of the tree, device nodes, setuid/setgid bits, and archives over\n"
-	"SBOX_IMPORT_MAX_ENTRIES entries (2000000) or SBOX_IMPORT_MAX_BYTES\n"
-	"bytes of data (64 GiB).\n";
+	"read it from standard input). Its identifier is the one 'sbox create'\n"
+	"gives: the definition's \"identifier\", else sbox.NAME; an identifier\n"
+	"another container of the store has is refused. Refuses absolute paths,\n"
+	"'..', writes through symlinks, hard links out of the tree, device\n"
+	"nodes, setuid/setgid bits, and archives over SBOX_IMPORT_MAX_ENTRIES\n"
+	"entries (2000000) or SBOX_IMPORT_MAX_BYTES bytes of data (64 GiB).\n";
 
 struct import_job {
 	const char *name;          /* --name */
@@ -94,6 +96,10 @@ import_finish(void *arg, int rc)
 	if (j->err.code == SBOX_E_EXISTS)
 		fprintf(stderr, "hint: import it under another name with --name "
 			"NAME, or remove the existing one with 'sbox rm'\n");
+	else if (j->err.code == SBOX_E_ID_TAKEN)
+		fprintf(stderr, "hint: one container per identifier in a "
+			"store: remove the other one with 'sbox rm', or import "
+			"into another store (SBOX_HOME)\n");
 	return rc;
 }
 

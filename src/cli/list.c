@@ -18,8 +18,10 @@ const char cmd_list_usage[] =
 	"\n"
 	"Lists every container: name, identifier, creation time, whether it has\n"
 	"a root filesystem, whether a program runs in it now (IN USE), and its\n"
-	"definition's digest. --format json prints {\"version\": 1,\n"
-	"\"containers\": [...]} with the keys of 'sbox show --format json'.\n";
+	"definition's digest; \"no containers in STORE\" when there are none.\n"
+	"--format json prints {\"version\": 1, \"containers\": [...]} with the\n"
+	"keys of 'sbox show --format json'; -q only the names (nothing when\n"
+	"there are none).\n";
 
 struct list_own {
 	unsigned quiet;
@@ -69,8 +71,10 @@ print_row(const char *const cells[NCOLS], const size_t width[NCOLS])
 	}
 }
 
+/* An empty store says so, and which store it looked in (SBOX_HOME?). */
 static void
-print_table(const struct container_list *l, const int *in_use)
+print_table(const struct container_store *st, const struct container_list *l,
+	    const int *in_use)
 {
 	size_t width[NCOLS];
 	const char *cells[NCOLS];
@@ -84,8 +88,11 @@ print_table(const struct container_list *l, const int *in_use)
 			if (strlen(cells[c]) > width[c])
 				width[c] = strlen(cells[c]);
 	}
-	if (l->nr)
-		print_row(headers, width);
+	if (!l->nr) {
+		printf("no containers in %s\n", st->path);
+		return;
+	}
+	print_row(headers, width);
 	for (size_t i = 0; i < l->nr; i++) {
 		row_cells(&l->v[i], in_use[i], created, digest, cells);
 		print_row(cells, width);
@@ -141,7 +148,7 @@ cmd_list(int argc, char **argv)
 	else if (json)
 		print_json(&l, in_use);
 	else
-		print_table(&l, in_use);
+		print_table(&st, &l, in_use);
 	free(in_use);
 	container_list_release(&l);
 	container_store_release(&st);

@@ -15,7 +15,8 @@ const char cmd_ps_usage[] =
 	"\n"
 	"Lists the programs running in containers: CONTAINER, PID (of the\n"
 	"sbox that launched it; signals sent to it reach the program), STARTED\n"
-	"(UTC) and COMMAND. --format json prints {\"version\": 1, \"running\":\n"
+	"(UTC) and COMMAND; \"nothing runs in the containers of STORE\" when\n"
+	"nothing does. --format json prints {\"version\": 1, \"running\":\n"
 	"[{\"container\", \"pid\", \"started\", \"command\"}]}.\n";
 
 static const struct cli_opt ps_opts[] = {
@@ -34,7 +35,7 @@ when(long long t, char out[32], const char *fmt)
 }
 
 static void
-print_text(const struct container_run_list *l)
+print_text(const struct container_store *st, const struct container_run_list *l)
 {
 	int w = (int)strlen("CONTAINER");
 	char started[32];
@@ -42,9 +43,12 @@ print_text(const struct container_run_list *l)
 	for (size_t i = 0; i < l->nr; i++)
 		if ((int)strlen(l->v[i].name) > w)
 			w = (int)strlen(l->v[i].name);
-	if (l->nr)
-		printf("%-*s  %-7s  %-20s  %s\n", w, "CONTAINER", "PID",
-		       "STARTED", "COMMAND");
+	if (!l->nr) {
+		printf("nothing runs in the containers of %s\n", st->path);
+		return;
+	}
+	printf("%-*s  %-7s  %-20s  %s\n", w, "CONTAINER", "PID", "STARTED",
+	       "COMMAND");
 	for (size_t i = 0; i < l->nr; i++) {
 		when(l->v[i].started, started, "%Y-%m-%d %H:%M:%SZ");
 		printf("%-*s  %-7ld  %-20s  %s\n", w, l->v[i].name, l->v[i].pid,
@@ -97,7 +101,7 @@ cmd_ps(int argc, char **argv)
 		if (json)
 			print_json(&l);
 		else
-			print_text(&l);
+			print_text(&st, &l);
 		container_run_list_release(&l);
 	}
 	container_store_release(&st);

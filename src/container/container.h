@@ -75,6 +75,13 @@ char *container_store_usual_path(const struct container_store *st);
 /* 0 when name is a valid container name, else -1 with SBOX_E_INVALID. */
 int container_name_check(const char *name, struct sbox_err *err);
 
+/*
+ * The identifier a container named name gets (heap): the definition's
+ * "identifier", or "sbox.<name>" when it has none (def_identifier NULL).
+ * Create, import and an update of the stored definition all use it.
+ */
+char *container_identifier_for(const char *name, const char *def_identifier);
+
 struct container_info {
 	char *name;
 	char *identifier;
@@ -332,7 +339,10 @@ char *container_export_tmp_path(const char *path, long pid);
 /*
  * Create a container from an archive written by container_export,
  * trusting nothing in it (see archive_unpack.c). name NULL keeps the
- * archived name. A refused import leaves nothing behind.
+ * archived name. The identifier is container_identifier_for the new name
+ * and the archived definition (the archive's own Identifier is not
+ * trusted); SBOX_E_ID_TAKEN when another container of the store has it,
+ * decided under the store lock. A refused import leaves nothing behind.
  */
 int container_import(struct container_store *st, const char *path,
 		     const char *name, const struct container_limits *limits,

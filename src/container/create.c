@@ -126,8 +126,7 @@ build(struct container_store *st, int cfd, const struct container_spec *spec,
 	    fill_as_user(st, cfd, spec, err) < 0)
 		goto out;
 	m.name = xstrdup(spec->name);
-	m.identifier = spec->identifier ? xstrdup(spec->identifier) :
-		       xasprintf("sbox.%s", spec->name);
+	m.identifier = container_identifier_for(spec->name, spec->identifier);
 	m.digest = container_digest_of(json, len);
 	m.created = (int64_t)time(NULL);
 	m.owner_uid = (int64_t)st->uid;
@@ -167,7 +166,7 @@ container_create(struct container_store *st,
 	    (*spec->run_lock_fd = store_run_mark(cfd, err)) < 0)
 		goto fail;
 	if (build(st, cfd, spec, err) < 0 ||
-	    store_build_commit(st, cfd, tmp, spec->name, err) < 0)
+	    store_build_commit(st, cfd, tmp, spec->name, NULL, err) < 0)
 		goto fail;
 	/* the build's exclusive lock goes with it: a concurrent launch that
 	 * finds the container must be able to hold it at once */

@@ -88,11 +88,12 @@ read_small(struct archive *a, const char *want, const char *label,
 
 /*
  * The definition must be one sbox can load: a repeated key or an unknown
- * one is refused now, not at the first launch.
+ * one is refused now, not at the first launch. *identifier gets its
+ * "identifier" (heap), NULL when it has none.
  */
 static int
 check_definition(const char *label, const char *def, size_t len,
-		 struct sbox_err *err)
+		 char **identifier, struct sbox_err *err)
 {
 	struct src_set srcs;
 	struct diag_list diags;
@@ -117,6 +118,7 @@ check_definition(const char *label, const char *def, size_t len,
 			first ? first->msg : "invalid definition");
 		rc = -1;
 	} else {
+		*identifier = d.identifier ? xstrdup(d.identifier) : NULL;
 		def_release(&d);
 	}
 	diag_list_release(&diags);
@@ -124,10 +126,13 @@ check_definition(const char *label, const char *def, size_t len,
 	return rc;
 }
 
-/* metadata.plist and definition.json, checked against each other. */
+/*
+ * metadata.plist and definition.json, checked against each other;
+ * *def_id: the definition's "identifier" (heap) or NULL.
+ */
 static int
 read_head(struct archive *a, const char *label, struct container_meta *m,
-	  char **def, size_t *deflen, struct sbox_err *err)
+	  char **def, size_t *deflen, char **def_id, struct sbox_err *err)
 {
 	char *text = NULL, *digest = NULL;
 	size_t len;
@@ -147,7 +152,7 @@ read_head(struct archive *a, const char *label, struct container_meta *m,
 			"does not match the digest in metadata.plist", label);
 		goto out;
 	}
-	if (check_definition(label, *def, *deflen, err) < 0)
+	if (check_definition(label, *def, *deflen, def_id, err) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -205,12 +210,12 @@ import_archive(struct container_store *st, struct archive *a,
 	       struct container_info *out, struct sbox_err *err)
 {
 	struct container_meta m = { 0 };
-	char *def = NULL, *tmp = NULL;
+	char *def = NULL, *def_id = NULL, *tmp = NULL;
 	size_t deflen = 0;
 	struct stat sb;
 	int cfd = -1, rc = -1;
 
-	if (read_head(a, label, &m, &def, &deflen, err) < 0)
+	if (read_head(a, label, &m, &def, &deflen, &def_id, err) < 0)
 		goto out;
 	if (name) {
 		free(m.name);
@@ -223,6 +228,13 @@ import_archive(struct container_store *st, struct archive *a,
 			m.name);
 		goto out;
 	}
+	/* as create names it: the archive's Identifier is not trusted, and
+	 * under --name the archived one may be "sbox.<old name>" */
+	free(m.identifier);
+	m.identifier = container_identifier_for(m.name, def_id);
+	/* Fail before unpacking; the commit checks again under the lock. */
+	if (store_identifier_free(st, m.identifier, err) < 0)
+		goto refused;
 	cfd = store_build_begin(st, m.name, &tmp, err);
 	if (cfd < 0)
 		goto out;
@@ -241,17 +253,23 @@ import_archive(struct container_store *st, struct archive *a,
 	    unpack_rest(a, cfd, label, limits, err) < 0 ||
 	    settle_tree(cfd, &m, err) < 0 ||
 	    store_write_metadata(cfd, &m, err) < 0 ||
-	    store_build_commit(st, cfd, tmp, m.name, err) < 0) {
+	    store_build_commit(st, cfd, tmp, m.name, m.identifier, err) < 0) {
 		store_build_abort(st, cfd, tmp);
 		cfd = -1;
-		goto out;
+		goto refused;
 	}
 	rc = out ? container_lookup(st, m.name, out, err) : 0;
+	goto out;
+refused:
+	if (err && err->code == SBOX_E_ID_TAKEN)
+		err_wrap(err, "cannot import '%s' as container '%s'", label,
+			 m.name);
 out:
 	if (cfd >= 0)
 		close(cfd);
 	container_meta_release(&m);
 	free(def);
+	free(def_id);
 	free(tmp);
 	return rc;
 }

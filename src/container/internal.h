@@ -107,9 +107,21 @@ void store_unlock(int lockfd);
  */
 int store_build_begin(struct container_store *st, const char *name,
 		      char **tmp, struct sbox_err *err);
-/* Chown (sudo) and rename tmp into place as name; SBOX_E_EXISTS if taken. */
+/*
+ * Chown (sudo) and rename tmp into place as name; SBOX_E_EXISTS if taken.
+ * unique_id non-NULL: also SBOX_E_ID_TAKEN when a container already has
+ * that identifier, checked under the same lock as the name.
+ */
 int store_build_commit(struct container_store *st, int tmpfd,
-		       const char *tmp, const char *name, struct sbox_err *err);
+		       const char *tmp, const char *name,
+		       const char *unique_id, struct sbox_err *err);
+/*
+ * SBOX_E_ID_TAKEN, naming it, when a container of the store has the
+ * identifier id (damaged ones, which have none that can be read, are not
+ * counted); else 0. Only an answer given under the store lock holds.
+ */
+int store_identifier_free(struct container_store *st, const char *id,
+			  struct sbox_err *err);
 /* Throw away a build that failed (keeps err as it is). */
 void store_build_abort(struct container_store *st, int tmpfd,
 		       const char *tmp);

@@ -623,9 +623,35 @@ record_built(const struct container_store *st, int tmpfd, const char *name,
 	return rc;
 }
 
+char *
+container_identifier_for(const char *name, const char *def_identifier)
+{
+	return def_identifier ? xstrdup(def_identifier) :
+	       xasprintf("sbox.%s", name);
+}
+
+int
+store_identifier_free(struct container_store *st, const char *id,
+		      struct sbox_err *err)
+{
+	struct container_list l = { 0 };
+	int rc = 0;
+
+	if (container_list_all(st, &l, err) < 0)
+		return -1;
+	for (size_t i = 0; i < l.nr && rc == 0; i++)
+		if (!strcmp(l.v[i].identifier, id))
+			rc = err_set(err, SBOX_E_ID_TAKEN, "identifier '%s' "
+				     "is already used by container '%s'", id,
+				     l.v[i].name);
+	container_list_release(&l);
+	return rc;
+}
+
 int
 store_build_commit(struct container_store *st, int tmpfd, const char *tmp,
-		   const char *name, struct sbox_err *err)
+		   const char *name, const char *unique_id,
+		   struct sbox_err *err)
 {
 	struct stat sb;
 	int lockfd, rc = -1;
@@ -642,6 +668,8 @@ store_build_commit(struct container_store *st, int tmpfd, const char *tmp,
 			name);
 		goto out;
 	}
+	if (unique_id && store_identifier_free(st, unique_id, err) < 0)
+		goto out;
 	if (record_built(st, tmpfd, name, err) < 0)
 		goto out;
 	/*

@@ -99,8 +99,7 @@ next_meta(struct container_meta *m, const struct container_def *def,
 	free(m->digest);
 	m->digest = container_digest_of(json, strlen(json));
 	free(m->identifier);
-	m->identifier = def->identifier ? xstrdup(def->identifier) :
-			xasprintf("sbox.%s", name);
+	m->identifier = container_identifier_for(name, def->identifier);
 	free(m->source);
 	m->source = source ? xstrdup(source) : NULL;
 }

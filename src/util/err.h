@@ -20,6 +20,7 @@ enum sbox_errcode {
 	SBOX_E_NOTFOUND,  /* no such container, file, ... */
 	SBOX_E_UNSUPPORTED, /* the environment cannot do it: exit 3 */
 	SBOX_E_INTERNAL,  /* sbox itself failed: exit 125 at launch */
+	SBOX_E_ID_TAKEN,  /* another container has that identifier: exit 2 */
 };
 
 struct sbox_err {
