@@ -349,12 +349,15 @@ static const struct cli_opt explain_opts_table[] = {
 	  "folder searched by (import \"x.sb\") in profiles" },
 	{ "target", 0, "macos|linux", cli_set_string,
 	  offsetof(struct explain_opts, target),
-	  "answer with the SBPL profile (default) or with the Linux launch plan"
-	  " (a DEFINITION and a file operation)" },
+	  "answer with the SBPL profile or with the Linux launch plan (a"
+	  " DEFINITION and a file operation); default: for a DEFINITION the"
+	  " system sbox runs on (" SBOX_HOST_TARGET "), for a PROFILE.sb,"
+	  " --macos VERSION and --from-trace macos" },
 	{ "macos", 0, "VERSION", cli_set_string,
 	  offsetof(struct explain_opts, release),
 	  "the macOS release whose operation table applies: 10.12 .. 10.15,"
-	  " 11 .. 15, or latest (default; also for 16 and later)" },
+	  " 11 .. 15, or latest (default; also for 16 and later); implies"
+	  " --target macos" },
 	{ "from-trace", 0, "FILE", cli_set_string,
 	  offsetof(struct explain_opts, from_trace),
 	  "explain each record of --trace=FILE (launch, run, learn), against"
@@ -389,6 +392,19 @@ parse_options(int argc, char **argv, struct explain_opts *o, char **pos,
 	return rc;
 }
 
+const char *
+explain_pick_target(const char *given, int has_release, int profile,
+		    int from_trace)
+{
+	if (given)
+		return given;
+	/* only the macOS model reads SBPL, knows releases, and finds the
+	 * rule a trace record cites in the definition */
+	if (profile || has_release || from_trace)
+		return "macos";
+	return SBOX_HOST_TARGET;
+}
+
 static int
 explain_definition_linux(struct explain_opts *o, char **pos)
 {
@@ -396,6 +412,13 @@ explain_definition_linux(struct explain_opts *o, char **pos)
 	struct src_set srcs;
 	int rc;
 
+	if (o->from_trace)
+		return cli_usage_error("explain", "--from-trace finds the rule "
+				       "of the definition that decides each "
+				       "record, which only --target macos (its "
+				       "default) does; on Linux each record's "
+				       "\"why\" already holds the launch "
+				       "plan's answer");
 	if (!cli_is_definition(pos[0]))
 		return cli_usage_error("explain", "--target linux explains a "
 				       "DEFINITION, not a profile");
@@ -445,10 +468,15 @@ cmd_explain(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.format = "text";
-	o.target = "macos";
 	rc = parse_options(argc, argv, &o, pos, &npos);
 	if (rc != CLI_CONTINUE)
 		return rc;
+	if (o.release && o.target && !strcmp(o.target, "linux"))
+		return cli_usage_error("explain", "--macos VERSION is for "
+				       "--target macos, not linux");
+	o.target = explain_pick_target(o.target, o.release != NULL,
+				       pos[0] && !cli_is_definition(pos[0]),
+				       o.from_trace != NULL);
 	vocab = o.release ? vocab_for_release(o.release) : vocab_latest();
 	if (!vocab)
 		return cli_usage_error("explain", "unknown macOS release '%s'", o.release);

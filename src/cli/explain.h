@@ -27,6 +27,21 @@ struct explain_opts {
 	char *project_buf;         /* the project load_definition picked */
 };
 
+/* The system sbox was built for: the default target of a definition. */
+#ifdef __APPLE__
+#define SBOX_HOST_TARGET "macos"
+#else
+#define SBOX_HOST_TARGET "linux"
+#endif
+
+/*
+ * The target explain answers for: given (--target), else macos for a
+ * .sb profile (profile), with --macos VERSION (has_release) or for
+ * --from-trace, else the system sbox was built for.
+ */
+const char *explain_pick_target(const char *given, int has_release,
+				int profile, int from_trace);
+
 /* The IR of a definition: the emitter's rules, located in the definition. */
 int explain_load_definition(const char *path, struct explain_opts *o,
 			    struct src_set *srcs, struct policy *ir);

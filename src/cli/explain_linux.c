@@ -139,10 +139,13 @@ explain_linux(const struct container_def *def, const struct def_vars *vars,
 
 	linux_plan_init(&plan);
 	if (!right) {
-		rc = cli_usage_error("explain", "--target linux answers for "
-				     "file-read*, file-write* and process-exec; "
-				     "'sbox compile --target linux' shows the "
-				     "whole plan (network, limits, seccomp)");
+		rc = cli_usage_error("explain", "the Linux launch plan cannot "
+				     "decide '%s': --target linux answers for "
+				     "file-read*, file-write* and process-exec "
+				     "only; add --target macos for the macOS "
+				     "profile's answer ('sbox compile --target "
+				     "linux' shows the whole Linux plan: "
+				     "network, limits, seccomp)", op);
 		goto out;
 	}
 	if (!arg || arg[0] != '/') {

@@ -382,7 +382,7 @@ export_stdout(struct container_store *st, const char *name,
 	if (container_lookup(st, name, &ci, err) == 0 &&
 	    container_hold(st, &ci, err) == 0 &&
 	    (cfd = fs_open_dir(st->dirfd, name, err)) >= 0 &&
-	    store_read_verified(st, cfd, name, 0, NULL, &def, &len, err) == 0)
+	    store_read_verified(st, cfd, name, 0, NULL, NULL, &def, &len, err) == 0)
 		rc = export_to_fd(&ci, cfd, def, len, STDOUT_FILENO, "-", err);
 	free(def);
 	if (cfd >= 0)
@@ -411,7 +411,7 @@ container_export(struct container_store *st, const char *name,
 	 * change the definition could recompute: only what sbox sealed
 	 * leaves the store */
 	if (cfd < 0 ||
-	    store_read_verified(st, cfd, name, 0, NULL, &def, &len, err) < 0 ||
+	    store_read_verified(st, cfd, name, 0, NULL, NULL, &def, &len, err) < 0 ||
 	    out_open(path, &o, err) < 0)
 		goto out;
 	/* Under sudo the archive is the user's, like the store. */

@@ -144,13 +144,14 @@ int store_write_metadata(int dirfd, const struct container_meta *m,
  * (finishing an update that was interrupted between its renames); m, when
  * not NULL, gets metadata.plist too. unsealed_ok: a container without a
  * seal, or sealed with another key, passes when its plain digest matches
- * (an update from its own file is about to seal it). Either out may be
- * NULL.
+ * (an update from its own file is about to seal it). *found, when not
+ * NULL, gets the seal state as it was found (SEAL_OK only when sealed and
+ * recorded). Any out may be NULL.
  */
 int store_read_verified(const struct container_store *st, int cfd,
 			const char *name, int unsealed_ok,
-			struct container_meta *m, char **json, size_t *len,
-			struct sbox_err *err);
+			enum seal_state *found, struct container_meta *m,
+			char **json, size_t *len, struct sbox_err *err);
 /* How the seal of name's definition json (container cfd) stands. */
 int store_seal_state(const struct container_store *st, int cfd,
 		     const char *name, const char *json, size_t len,
@@ -211,6 +212,16 @@ enum seal_state seal_check_text(const struct seal_key *k, const char *text,
 int seal_check_file(const struct seal_key *k, int cfd, const char *file,
 		    const char *name, const char *json, size_t len,
 		    enum seal_state *state, struct sbox_err *err);
+/*
+ * Whether a stored definition in seal state s was written by sbox, with
+ * this user's key, for this name: then its "template" and "root" are
+ * ones a container of that name was built from (SEAL_OK, and the
+ * replays SEAL_STALE and SEAL_UNRECORDED, which sbox sealed too). Not
+ * so without a seal or under another key (anyone who could write the
+ * store could have written it): an update from a definition file then
+ * has nothing to compare the file's template and root with.
+ */
+int seal_vouches_for_build(enum seal_state s);
 /* store_write_new of the seal of name and json to file. */
 int seal_write(const struct container_store *st, const struct seal_key *k,
 	       int cfd, const char *file, const char *name, const char *json,

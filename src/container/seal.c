@@ -303,6 +303,12 @@ seal_check_file(const struct seal_key *k, int cfd, const char *file,
 }
 
 int
+seal_vouches_for_build(enum seal_state s)
+{
+	return s == SEAL_OK || s == SEAL_STALE || s == SEAL_UNRECORDED;
+}
+
+int
 seal_write(const struct container_store *st, const struct seal_key *k,
 	   int cfd, const char *file, const char *name, const char *json,
 	   size_t len, struct sbox_err *err)

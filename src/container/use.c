@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "def/def.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 int
@@ -28,7 +29,7 @@ container_read_definition(struct container_store *st, const char *name,
 	cfd = store_open_container(st, name, err);
 	if (cfd < 0)
 		return -1;
-	rc = store_read_verified(st, cfd, name, 0, NULL, json, len, err);
+	rc = store_read_verified(st, cfd, name, 0, NULL, NULL, json, len, err);
 	close(cfd);
 	return rc;
 }
@@ -91,6 +92,69 @@ refuse_other_file(const char *name, const char *had, const char *source,
 		       source ? source : "this definition", name);
 }
 
+/* path as one shell word: as it is when nothing in it is special */
+static char *
+shell_word(const char *path)
+{
+	struct strbuf b;
+
+	if (!path[strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRST"
+			 "UVWXYZ0123456789/._-+,:@%=")])
+		return xstrdup(path);
+	strbuf_init(&b);
+	strbuf_addch(&b, '\'');
+	for (const char *p = path; *p; p++) {
+		if (*p == '\'')
+			strbuf_addstr(&b, "'\\''");
+		else
+			strbuf_addch(&b, *p);
+	}
+	strbuf_addch(&b, '\'');
+	return strbuf_detach(&b);
+}
+
+/*
+ * The stored definition differs from the user's file and nothing says
+ * sbox wrote it (seal_vouches_for_build): its template and root, which
+ * an update keeps, may be anyone's. Only a rebuild from the file is
+ * sure to be what the file says.
+ */
+static int
+refuse_unvouched(const char *name, enum seal_state s, const char *source,
+		 struct sbox_err *err)
+{
+	char *file = shell_word(source ? source : "FILE");
+	const char *why, *also = "";
+
+	switch (s) {
+	case SEAL_NONE:
+		why = "has no seal (it was made by an older sbox, or its seal "
+		      "was removed)";
+		break;
+	case SEAL_OTHER_KEY:
+		why = "was sealed with another key than yours (another "
+		      "user's, or a seal key that was removed since)";
+		break;
+	case SEAL_NO_KEY:
+		why = "is sealed, but there is no seal key in this HOME to "
+		      "check it with (it was sealed under another HOME)";
+		also = ", or launch it under the HOME it was sealed in";
+		break;
+	default:
+		why = "does not match its seal";
+		break;
+	}
+	err_set(err, SBOX_E_INVALID, "container '%s' %s, and its stored "
+		"definition is not the file you named: nothing proves which "
+		"template and root it was built from (anyone who could write "
+		"the store could have changed them), so sbox neither updates "
+		"nor runs it: rebuild it from the file (sbox launch %s --name "
+		"%s --recreate; its Data/ is lost)%s, or remove it (sbox rm "
+		"%s)", name, why, file, name, also, name);
+	free(file);
+	return -1;
+}
+
 /* The new metadata: the old one with this definition's digest and ids. */
 static void
 next_meta(struct container_meta *m, const struct container_def *def,
@@ -131,10 +195,11 @@ sync_locked(struct container_store *st, int cfd, const char *name,
 {
 	struct container_meta m = { 0 };
 	char *stored = NULL, *tpl = NULL, *root = NULL, *digest;
+	enum seal_state found = SEAL_NONE;
 	size_t len;
 	int rc = -1;
 
-	if (store_read_verified(st, cfd, name, 1, &m, &stored, &len, err) < 0)
+	if (store_read_verified(st, cfd, name, 1, &found, &m, &stored, &len, err) < 0)
 		return -1;
 	digest = container_digest_of(json, strlen(json));
 	if (!strcmp(digest, m.digest)) {
@@ -142,6 +207,10 @@ sync_locked(struct container_store *st, int cfd, const char *name,
 		 * if it was not: the user named this file) */
 		rc = store_seal(st, cfd, name, json, strlen(json), err) < 0 ?
 		     -1 : 1;
+		goto out;
+	}
+	if (!seal_vouches_for_build(found)) {
+		refuse_unvouched(name, found, source, err);
 		goto out;
 	}
 	if (!m.source || !source || strcmp(m.source, source)) {

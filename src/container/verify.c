@@ -232,7 +232,7 @@ read_with_state(const struct container_store *st, int cfd, const char *name,
 
 int
 store_read_verified(const struct container_store *st, int cfd,
-		    const char *name, int unsealed_ok,
+		    const char *name, int unsealed_ok, enum seal_state *found,
 		    struct container_meta *m, char **json, size_t *len,
 		    struct sbox_err *err)
 {
@@ -266,6 +266,8 @@ store_read_verified(const struct container_store *st, int cfd,
 		m = &local;
 	if (m && (stale = read_meta_for(cfd, name, m, text, n, err)) < 0)
 		goto out;
+	if (found)
+		*found = s;
 	/* sealed by sbox but not recorded as current (an older version put
 	 * back): the file the user named decides, as for an unsealed one;
 	 * its metadata may be the newer one's */

@@ -50,11 +50,11 @@ in_dir "$HOME/proj" "$SBOX" launch "$BT" -- sh -c "echo x >$HOME/outside" 2>/dev
 
 # explain, check and compile say what launch would do
 expect_rc 2 "explain from the home folder is refused" \
-	in_dir "$HOME" "$SBOX" explain "$BT" file-write-data "$HOME/x"
+	in_dir "$HOME" "$SBOX" explain --target macos "$BT" file-write-data "$HOME/x"
 expect_rc 0 "explain -C DIR answers for DIR" \
-	in_dir / "$SBOX" explain -C "$HOME/proj" "$BT" file-write-data "$HOME/proj/x"
+	in_dir / "$SBOX" explain --target macos -C "$HOME/proj" "$BT" file-write-data "$HOME/proj/x"
 expect_rc 1 "... and not above it" \
-	in_dir / "$SBOX" explain -C "$HOME/proj" "$BT" file-write-data "$HOME/x"
+	in_dir / "$SBOX" explain --target macos -C "$HOME/proj" "$BT" file-write-data "$HOME/x"
 # --target linux picks the project the same way (the answers themselves:
 # $T_TMP is under /tmp, the container's own there)
 expect_rc 2 "explain --target linux from the home folder is refused" \

@@ -21,7 +21,7 @@ if grep -q "unable to open" "$T_TMP/out"; then not_ok "import not found"; else o
 cd "$T_TMP/web" || exit 1
 expect_rc 0 "check web.json in its folder" "$SBOX" check web.json
 expect_rc 0 "explain follows the import too" \
-	"$SBOX" explain web.json file-read-data /opt/extra/f
+	"$SBOX" explain --target macos web.json file-read-data /opt/extra/f
 expect_grep "extra.sb:2:1" "$T_TMP/out" "decided by the imported rule"
 "$SBOX" check web.json >"$T_TMP/out" 2>&1
 expect_grep "web.json:4:.*note: '/no/such/dir/sbox-t' does not exist" "$T_TMP/out" "missing path gets a note at its line"

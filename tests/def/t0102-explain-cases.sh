@@ -43,18 +43,18 @@ expect_rc 2 "usage" "$SBOX" explain a1-order.sb
 # a definition: decisions on the compiled rules, located in the definition
 cd "$TOP/tests/def/golden" || exit 1
 export SBOX_DATADIR="$TOP"
-expect_rc 1 "definition: denied path" "$SBOX" explain minimal.json file-read-data /data/secret/key
+expect_rc 1 "definition: denied path" "$SBOX" explain --target macos minimal.json file-read-data /data/secret/key
 expect_grep "decided by: minimal.json:6:14: (deny file-read\* (subpath \"/data/secret\"))" "$T_TMP/out" "deny located at the definition's path"
-expect_rc 0 "definition: most specific wins" "$SBOX" explain minimal.json file-read-data /data/public
+expect_rc 0 "definition: most specific wins" "$SBOX" explain --target macos minimal.json file-read-data /data/public
 expect_grep "decided by: minimal.json:4:14:" "$T_TMP/out" "read located"
-expect_rc 0 "definition: /tmp is /private/tmp" "$SBOX" explain minimal.json file-write-data /tmp/out/f
+expect_rc 0 "definition: /tmp is /private/tmp" "$SBOX" explain --target macos minimal.json file-write-data /tmp/out/f
 expect_grep "^allow file-write-data /private/tmp/out/f" "$T_TMP/out" "argument canonicalised"
-expect_rc 1 "definition: not listed" "$SBOX" explain minimal.json file-write-data /data/x
+expect_rc 1 "definition: not listed" "$SBOX" explain --target macos minimal.json file-write-data /data/x
 expect_grep "decided by: the compiled profile: (deny default)" "$T_TMP/out" "default deny"
-expect_rc 0 "definition: start-up rule" "$SBOX" explain minimal.json file-read-data /usr/lib/libSystem.B.dylib
-expect_rc 0 "definition: variables from -D" "$SBOX" explain variables.json file-write-data /p/build/o -D PROJECT=/p
+expect_rc 0 "definition: start-up rule" "$SBOX" explain --target macos minimal.json file-read-data /usr/lib/libSystem.B.dylib
+expect_rc 0 "definition: variables from -D" "$SBOX" explain --target macos variables.json file-write-data /p/build/o -D PROJECT=/p
 expect_grep "decided by: variables.json:5:15:" "$T_TMP/out" "write located"
-expect_rc 0 "definition: sbpl.raw is part of it" "$SBOX" explain variables.json file-read-data /opt/extra
+expect_rc 0 "definition: sbpl.raw is part of it" "$SBOX" explain --target macos variables.json file-read-data /opt/extra
 expect_grep "decided by: variables.json (sbpl):2:1:" "$T_TMP/out" "raw rule located"
-expect_rc 2 "definition: invalid" "$SBOX" explain "$TOP/tests/def/malformed/j02-unknown-key.json" file-read-data /x
+expect_rc 2 "definition: invalid" "$SBOX" explain --target macos "$TOP/tests/def/malformed/j02-unknown-key.json" file-read-data /x
 done_testing

@@ -17,7 +17,7 @@ while IFS="$tab" read -r def op arg want src why; do
 	*) file="$TOP/profiles/$def.json" ;;
 	esac
 	if [ "$arg" = "-" ]; then set -- "$op"; else set -- "$op" "$arg"; fi
-	"$SBOX" explain "$file" "$@" -D HOME=/Users/me -D PROJECT=/Users/me/src/app \
+	"$SBOX" explain --target macos "$file" "$@" -D HOME=/Users/me -D PROJECT=/Users/me/src/app \
 		-D CONTAINER=$C -D TMPDIR=$C/tmp >"$T_TMP/out" 2>&1
 	rc=$?
 	got=$(head -1 "$T_TMP/out" | cut -d' ' -f1)

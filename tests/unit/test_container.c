@@ -1013,18 +1013,52 @@ test_seal_old_by_file(void **state)
 	assert_int_equal(s, SEAL_OK);
 	assert_int_equal(container_read_definition(&st, "o", &json, &len, &err), 0);
 	free(json);
-	/* and when its file changed since: updated and sealed */
+	/* but not when its file changed since: nothing proves what the
+	 * stored copy says of its template and root, which an update
+	 * would keep; refused with the command that rebuilds it */
 	sh("rm '%s/store/o/definition.seal'", tmpdir);
 	def_release(&a);
 	load_def("o.json", DEF("all"), &a);
-#undef DEF
-	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), 0);
-	assert_int_equal(how, CONTAINER_UPDATED);
+	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), -1);
+	assert_int_equal(err.code, SBOX_E_INVALID);
+	assert_non_null(strstr(err.msg, "container 'o' has no seal"));
+	assert_non_null(strstr(err.msg, "o.json --name o --recreate"));
+	err_clear(&err);
+	/* ... nor when sealed with another key */
+	sh("printf 'hmac-sha256:00000000:%%064d\\n' 0 "
+	   ">'%s/store/o/definition.seal'", tmpdir);
+	assert_int_equal(container_seal_state(&st, "o", &s, &err), 0);
+	assert_int_equal(s, SEAL_OTHER_KEY);
+	assert_int_equal(use(&st, &a, NULL, 0, &how, &err), -1);
+	assert_int_equal(err.code, SBOX_E_INVALID);
+	assert_non_null(strstr(err.msg, "sealed with another key"));
+	assert_non_null(strstr(err.msg, "--name o --recreate"));
+	err_clear(&err);
+	/* the stored copy stays as it was, unsealed */
+	sh("grep -q '\"none\"' '%s/store/o/definition.json'", tmpdir);
+	/* the repair it names: rebuilt from the file, sealed */
+	assert_int_equal(use(&st, &a, NULL, 1, &how, &err), 0);
+	assert_int_equal(how, CONTAINER_RECREATED);
 	assert_int_equal(container_read_definition(&st, "o", &json, &len, &err), 0);
 	assert_non_null(strstr(json, "\"all\""));
 	free(json);
+#undef DEF
 	def_release(&a);
 	container_store_release(&st);
+}
+
+/* Which seal states vouch for the template and root a copy names. */
+static void
+test_seal_vouches(void **state)
+{
+	(void)state;
+	assert_true(seal_vouches_for_build(SEAL_OK));
+	assert_true(seal_vouches_for_build(SEAL_STALE));
+	assert_true(seal_vouches_for_build(SEAL_UNRECORDED));
+	assert_false(seal_vouches_for_build(SEAL_NONE));
+	assert_false(seal_vouches_for_build(SEAL_OTHER_KEY));
+	assert_false(seal_vouches_for_build(SEAL_NO_KEY));
+	assert_false(seal_vouches_for_build(SEAL_BAD));
 }
 
 int
@@ -1045,6 +1079,7 @@ main(void)
 		cmocka_unit_test(test_use_def),
 		cmocka_unit_test(test_seal),
 		cmocka_unit_test(test_seal_old_by_file),
+		cmocka_unit_test(test_seal_vouches),
 		cmocka_unit_test(test_seal_replay),
 		cmocka_unit_test(test_seal_update_race),
 	};

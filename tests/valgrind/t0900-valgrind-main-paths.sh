@@ -58,7 +58,7 @@ vg "check definition" "$SBOX" check "$T_TMP/def.json"
 vg "check malformed definition" "$SBOX" check "$T_TMP/broken.json"
 vg "compile macos" "$SBOX" compile "$T_TMP/def.json"
 vg "compile linux" "$SBOX" compile --target linux "$T_TMP/def.json"
-vg "explain definition" "$SBOX" explain "$T_TMP/def.json" file-read-data /usr/bin/env
+vg "explain definition" "$SBOX" explain --target macos "$T_TMP/def.json" file-read-data /usr/bin/env
 vg "explain profile" "$SBOX" explain "$T_TMP/p.sb" file-read-data /usr/lib/x
 vg "explain --from-trace" "$SBOX" explain --from-trace "$TOP/tests/trace/fixture.jsonl" \
 	"$TOP/tests/trace/fixture-def.json"

@@ -135,7 +135,7 @@ for n in 1000 10000 100000; do
 	measure "compile (paths)" $n "$sbox" compile "$W/def-$n.json" -o "$W/def-$n.sb"
 	"$sbox" compile "$W/def-$n.json" -o "$W/def-$n.sb"
 	measure "check (compiled def)" $n "$sbox" check "$W/def-$n.sb"
-	measure "explain (paths)" $n "$sbox" explain "$W/def-$n.json" file-read-data \
+	measure "explain (paths)" $n "$sbox" explain --target macos "$W/def-$n.json" file-read-data \
 		/Users/dev/src/p-000007/m/build/s/key
 done
 if [ "$(uname -s)" = Linux ]; then
