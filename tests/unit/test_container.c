@@ -571,7 +571,7 @@ use(struct container_store *st, const struct container_def *d,
     const char *name, int recreate, enum container_use_how *how,
     struct sbox_err *err)
 {
-	struct container_use_opts o = { name, tmpdir, recreate };
+	struct container_use_opts o = { name, tmpdir, recreate, 0 };
 	struct container_info ci = CONTAINER_INFO_INIT;
 	int rc = container_use_def(st, d, &o, &ci, how, err);
 
