@@ -68,13 +68,6 @@ err_env(struct sbox_err *err, const char *fmt, ...)
 }
 
 void
-err_env_class(struct sbox_err *err)
-{
-	if (err && err->code == SBOX_E_IO && err_errno_is_env(err->sys_errno))
-		err->code = SBOX_E_UNSUPPORTED;
-}
-
-void
 err_wrap(struct sbox_err *err, const char *fmt, ...)
 {
 	char prefix[512], old[sizeof(err->msg)];

@@ -43,8 +43,6 @@ int err_errno_is_env(int e);
 /* Like err_sys, with SBOX_E_UNSUPPORTED when errno is err_errno_is_env's. */
 int err_env(struct sbox_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* An SBOX_E_IO err whose errno is err_errno_is_env's becomes UNSUPPORTED. */
-void err_env_class(struct sbox_err *err);
 /* Prefix the existing message with context: "context: old message". */
 void err_wrap(struct sbox_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
