@@ -32,6 +32,8 @@ struct launch_result {
 	int signal;       /* killed by this signal, else 0 */
 	int timed_out;    /* killed at the wall-clock limit */
 	double seconds;   /* from launch to the end of the container */
+	int started;      /* the program ran (set by the caller, cli/
+			   * launch_util.c: backend_launch returned 0) */
 };
 
 struct launch_request {

@@ -65,7 +65,7 @@ create_work(void *arg)
 {
 	struct create_job *j = arg;
 
-	struct container_use_opts uo = { j->name, j->project, 0 };
+	struct container_use_opts uo = { j->name, j->project, 0, 0 };
 
 	return container_create_with(j->st, &j->def, &uo, &j->ci,
 				     &j->err) < 0 ? -1 : EXIT_OK;

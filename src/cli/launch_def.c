@@ -1,6 +1,8 @@
 #include "cli/launch_def.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "cli/cli_def.h"
@@ -31,6 +33,52 @@ say_how(const char *name, const char *source, enum container_use_how how)
 	}
 }
 
+/*
+ * The definition's container, held. A fresh one that the launch which
+ * made it removed as this one found it (fresh.c) is made again.
+ */
+static int
+use_and_hold(struct container_store *st, const struct container_def *def,
+	     const struct container_use_opts *uo, struct container_info *ci,
+	     enum container_use_how *how, struct sbox_err *err)
+{
+	for (int round = 0;; round++) {
+		if (container_use_def(st, def, uo, ci, how, err) < 0)
+			return -1;
+		if (container_hold(st, ci, err) == 0)
+			return 0;
+		if (err->code != SBOX_E_NOTFOUND || round == 3)
+			return -1;
+		container_info_release(ci);
+		err_clear(err);
+	}
+}
+
+/*
+ * A launch that made its container and failed before the program
+ * started leaves nothing behind: the container goes again, unless
+ * another launch uses it or ran in it meanwhile (fresh.c).
+ */
+static void
+settle_made(struct container_store *st, struct container_info *ci,
+	    enum container_use_how how, const struct launch_result *res)
+{
+	struct sbox_err err = SBOX_ERR_INIT;
+	int made = how == CONTAINER_CREATED || how == CONTAINER_RECREATED;
+	int rc;
+
+	if (container_settle_decide(made, res->started, 1, 0) !=
+	    CONTAINER_SETTLE_DISCARD)
+		return;
+	rc = container_discard_new(st, ci, &err);
+	if (rc > 0)
+		fprintf(stderr, "sbox: removed container %s made by this "
+			"launch: it never ran\n", ci->name);
+	else if (rc < 0)
+		cli_warn("could not remove container %s made by this launch "
+			 "(it never ran): %s", ci->name, err.msg);
+}
+
 int
 cli_launch_def(struct container_def *def, struct launch_opts *opts)
 {
@@ -38,21 +86,23 @@ cli_launch_def(struct container_def *def, struct launch_opts *opts)
 	struct container_info ci = CONTAINER_INFO_INIT;
 	struct sbox_err err = SBOX_ERR_INIT;
 	struct container_use_opts uo = { opts->name, opts->project,
-					 opts->recreate };
+					 opts->recreate, 1 };
 	enum container_use_how how = CONTAINER_USED;
+	struct launch_result res;
 	int rc;
 
+	memset(&res, 0, sizeof(res));
 	rc = cli_pick_project(def, opts, "launch");
 	if (rc)
 		return rc;
 	if (cli_store_open(&st, &err) < 0 ||
-	    container_use_def(&st, def, &uo, &ci, &how, &err) < 0 ||
-	    container_hold(&st, &ci, &err) < 0) {
+	    use_and_hold(&st, def, &uo, &ci, &how, &err) < 0) {
 		rc = cli_report(&err);
 		goto out;
 	}
 	say_how(ci.name, def->source, how);
-	rc = launch_in_container(def, &st, &ci, opts, NULL);
+	rc = launch_in_container(def, &st, &ci, opts, &res);
+	settle_made(&st, &ci, how, &res);
 out:
 	container_info_release(&ci);
 	container_store_release(&st);

@@ -180,6 +180,7 @@ launch_in_container(struct container_def *def,
 	memset(&local, 0, sizeof(local));
 	if (!res)
 		res = &local;
+	res->started = 0;
 	vars.home = st->user_home;
 	vars.container = ci->data_dir;
 	vars.project = cwd;
@@ -234,6 +235,10 @@ launch_in_container(struct container_def *def,
 		memset(&err, 0, sizeof(err));
 	rc = backend_launch(&req, &status, &err);
 	container_running_remove(st, ci->name);
+	if (rc == 0) {
+		res->started = 1;
+		container_ran(st, ci);
+	}
 	if (rc < 0) {
 		status = cli_report(&err);
 		/* DESIGN.md "Exit codes": a set-up that failed for any other

@@ -45,7 +45,9 @@ extern const struct cli_opt launch_common_opts[];
 /*
  * Resolve def's variables for container ci, run the program (opts->argv,
  * else the definition's program) and return the exit status sbox must
- * end with. res, when given, receives the details.
+ * end with. res, when given, receives the details; res->started says
+ * whether the program ran (a status of 2, 3 or 125 may be its own).
+ * Once it ran, the container is no longer fresh (container_ran).
  */
 int launch_in_container(struct container_def *def,
 			const struct container_store *st,

@@ -39,7 +39,8 @@ struct run_own {
 
 static const struct cli_opt run_own_opts[] = {
 	{ "keep", 0, NULL, cli_set_flag, 1,
-	  "keep the container afterwards (its name is printed)" },
+	  "keep the container afterwards (its name is printed); one whose"
+	  " program never started is removed all the same" },
 	{ "report", 0, "FILE", cli_set_string, offsetof(struct run_own, report),
 	  "write a JSON report: container, exit status, signal, duration"
 	  " (with --trace: the denial records too)" },
@@ -131,9 +132,9 @@ run_in_new_container(struct container_store *st, struct container_def *def,
 	struct container_info ci = CONTAINER_INFO_INIT;
 	struct launch_result res;
 	struct sbox_err err = SBOX_ERR_INIT;
-	struct container_use_opts uo = { NULL, NULL, 0 };
+	struct container_use_opts uo = { NULL, NULL, 0, 0 };
 	char *name = run_name(def);
-	int rc, run_lock = -1;
+	int rc, run_lock = -1, keep;
 
 	memset(&res, 0, sizeof(res));
 	if (!name) {
@@ -158,14 +159,18 @@ run_in_new_container(struct container_store *st, struct container_def *def,
 		opts.trace_json = &denials;
 	rc = launch_in_container(def, st, &ci, &opts, &res);
 	container_info_release(&ci);
-	if (a->own.keep && container_run_keep(st, name, &err) < 0)
+	/* a container no program ran in is nothing worth keeping */
+	keep = a->own.keep && res.started;
+	if (keep && container_run_keep(st, name, &err) < 0)
 		cli_warn("%s", err.msg);
-	else if (a->own.keep)
+	else if (keep)
 		fprintf(stderr, "sbox: kept container %s\n", name);
 	else if (container_remove(st, name, &err) < 0)
 		cli_warn("could not remove container %s: %s", name, err.msg);
-	if (a->own.report && write_report(a->own.report, name,
-					  (int)a->own.keep, rc, &res,
+	else if (a->own.keep)
+		fprintf(stderr, "sbox: container %s not kept: the program "
+			"never started\n", name);
+	if (a->own.report && write_report(a->own.report, name, keep, rc, &res,
 					  opts.trace ? &denials : NULL) < 0)
 		cli_warn("cannot write report '%s': %s", a->own.report,
 			 strerror(errno));

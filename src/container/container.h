@@ -217,6 +217,8 @@ struct container_spec {
 				      * run); gets the fd holding its run
 				      * lock (runlock.c), locked before the
 				      * container has its name */
+	int fresh;                   /* mark it new until a program ran in
+				      * it (container_ran, fresh.c) */
 };
 
 /* SBOX_E_EXISTS when the name is taken (checked again at commit). */
@@ -245,6 +247,9 @@ struct container_use_opts {
 	const char *project;  /* ${PROJECT} in template and root; NULL: the
 			       * current folder */
 	int recreate;         /* container_use_def: replace an existing one */
+	int fresh;            /* mark a container made here new until a
+			       * program ran in it (container_use_def
+			       * always does) */
 };
 
 /* container_create_from_def with options. */
@@ -287,6 +292,36 @@ int container_use_def(struct container_store *st,
 		      const struct container_use_opts *o,
 		      struct container_info *out, enum container_use_how *how,
 		      struct sbox_err *err);
+
+/*
+ * A launch that made its container (container_use_def: CREATED or
+ * RECREATED) and fails before the program starts leaves nothing behind
+ * (fresh.c). What becomes of the container once the launch is over:
+ */
+enum container_settle {
+	CONTAINER_SETTLE_KEEP,     /* not this launch's to remove */
+	CONTAINER_SETTLE_RAN,      /* a program ran: an ordinary container */
+	CONTAINER_SETTLE_DISCARD,  /* made by this launch, never ran, still
+				    * fresh and held by no one: removed */
+};
+
+/*
+ * made_here: this launch created it; started: its program ran;
+ * still_fresh: it still has the new mark; in_use: someone holds it.
+ */
+enum container_settle container_settle_decide(int made_here, int started,
+					      int still_fresh, int in_use);
+/* A program ran in ci: drop the new mark (best effort; every launch). */
+void container_ran(const struct container_store *st,
+		   const struct container_info *ci);
+/*
+ * The launch that made ci failed before its program started: remove ci
+ * unless someone holds it or a program ran in it meanwhile (decided under
+ * the store lock). Drops ci's hold. 1 when removed (its seal record
+ * too), 0 when kept, -1 with err.
+ */
+int container_discard_new(struct container_store *st,
+			  struct container_info *ci, struct sbox_err *err);
 
 /*
  * A container's stored definition.json, verified against the digest in

@@ -142,6 +142,25 @@ out:
 	return rc;
 }
 
+/*
+ * A build that the file system stopped (read-only, full, over quota) is
+ * the environment's doing, not the definition's: exit 3, naming where.
+ * Permission errors are left as they are: they come from reading what
+ * the definition names (a template, a root), which is its input.
+ */
+static void
+build_failed(const struct container_store *st, const char *tmp,
+	     struct sbox_err *err)
+{
+	int e = err->sys_errno;
+
+	if (err->code != SBOX_E_IO || !tmp ||
+	    (e != EROFS && e != ENOSPC && e != EDQUOT))
+		return;
+	err_wrap(err, "cannot write the build folder %s/%s", st->path, tmp);
+	err->code = SBOX_E_UNSUPPORTED;
+}
+
 int
 container_create(struct container_store *st,
 		 const struct container_spec *spec,
@@ -165,6 +184,9 @@ container_create(struct container_store *st,
 	if (spec->run_lock_fd &&
 	    (*spec->run_lock_fd = store_run_mark(cfd, err)) < 0)
 		goto fail;
+	if (spec->fresh &&
+	    fs_write_file(cfd, CONTAINER_NEW_MARK, "", 0, 0600, err) < 0)
+		goto fail;
 	if (build(st, cfd, spec, err) < 0 ||
 	    store_build_commit(st, cfd, tmp, spec->name, NULL, err) < 0)
 		goto fail;
@@ -175,6 +197,7 @@ container_create(struct container_store *st,
 	rc = out ? container_lookup(st, spec->name, out, err) : 0;
 	goto out;
 fail:
+	build_failed(st, tmp, err);
 	err_wrap(err, "cannot create container '%s'", spec->name);
 	store_build_abort(st, cfd, tmp);
 	cfd = -1;

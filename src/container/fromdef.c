@@ -87,6 +87,7 @@ create_from_def(struct container_store *st, const struct container_def *def,
 	spec.base_dir = src ? dirname(src) : NULL;
 	spec.home_links = links;
 	spec.run_lock_fd = run_lock_fd;
+	spec.fresh = o->fresh;
 	rc = container_create(st, &spec, out, err);
 out:
 	free(root);
@@ -103,7 +104,7 @@ container_create_from_def(struct container_store *st,
 			  const struct container_def *def, const char *name,
 			  struct container_info *out, struct sbox_err *err)
 {
-	struct container_use_opts o = { name, NULL, 0 };
+	struct container_use_opts o = { name, NULL, 0, 0 };
 
 	return create_from_def(st, def, &o, NULL, out, err);
 }

@@ -125,18 +125,42 @@ int store_identifier_free(struct container_store *st, const char *id,
 /* Throw away a build that failed (keeps err as it is). */
 void store_build_abort(struct container_store *st, int tmpfd,
 		       const char *tmp);
-/* mkdir -p path (new folders 0700, the user's); an fd on the last one. */
+/*
+ * mkdir -p path (new folders 0700, the user's); an fd on the last one.
+ * what names it in errors ("the store"); a folder the environment keeps
+ * sbox from making (permissions, read-only, full) is SBOX_E_UNSUPPORTED.
+ */
 int store_make_path(const struct container_store *st, const char *path,
-		    struct sbox_err *err);
+		    const char *what, struct sbox_err *err);
 /*
  * The container's folder name, never through a symlink planted in the
  * store; SBOX_E_NOTFOUND when there is none.
  */
 int store_open_container(const struct container_store *st, const char *name,
 			 struct sbox_err *err);
+/*
+ * Under the store lock (*lockfd, released and set to -1 here), with the
+ * container's folder locked exclusively by the caller: rename it out of
+ * the way, forget its seal record, then remove the tree.
+ */
+int store_remove_locked(struct container_store *st, const char *name,
+			int *lockfd, struct sbox_err *err);
 /* Write metadata.plist into the container folder dirfd. */
 int store_write_metadata(int dirfd, const struct container_meta *m,
 			 struct sbox_err *err);
+
+/* ---- fresh.c (a container a launch just made: see there) ---- */
+#define CONTAINER_NEW_MARK ".sbox-new"
+/* 1 when the container folder cfd has the new mark. */
+int store_is_fresh(int cfd);
+/*
+ * For container_hold, with cfd the folder it opened as name: 1 when cfd
+ * is a fresh container that is no longer name (its maker removed it).
+ * Checked under the store lock, which a removal holds until the name is
+ * gone; 0 at once for a container that is not fresh.
+ */
+int store_fresh_gone(const struct container_store *st, int cfd,
+		     const char *name);
 
 /* ---- verify.c ---- */
 /*

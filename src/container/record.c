@@ -96,23 +96,25 @@ seal_record_read(const struct container_store *st, const char *name,
 	return rc;
 }
 
-/* Write tmp in dfd, synced and the user's, then rename it to hex. */
+/* Write tmp in dfd (dir), synced and the user's, then rename it to hex. */
 static int
-record_put(const struct container_store *st, int dfd, const char *hex,
-	   const char *line, struct sbox_err *err)
+record_put(const struct container_store *st, int dfd, const char *dir,
+	   const char *hex, const char *line, struct sbox_err *err)
 {
 	char tmp[SHA256_HEX_LEN + 32];
 	int fd, rc = -1;
 
 	snprintf(tmp, sizeof(tmp), ".%s.%ld", hex, (long)getpid());
 	(void)unlinkat(dfd, tmp, 0);
-	if (fs_write_file(dfd, tmp, line, strlen(line), 0600, err) < 0)
-		return -1;
+	if (fs_write_file(dfd, tmp, line, strlen(line), 0600, err) < 0) {
+		errno = err->sys_errno;
+		return err_env(err, "cannot write the seal records %s", dir);
+	}
 	fd = openat(dfd, tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fsync(fd) < 0 ||
 	    (st->chown_to_user && fchown(fd, st->uid, st->gid) < 0) ||
 	    renameat(dfd, tmp, dfd, hex) < 0)
-		err_sys(err, "cannot record the seal");
+		err_env(err, "cannot write the seal records %s", dir);
 	else
 		rc = 0;
 	if (fd >= 0)
@@ -133,14 +135,10 @@ seal_record_write(const struct container_store *st, const char *name,
 		return err_set(err, SBOX_E_UNSUPPORTED, "cannot tell where "
 			       "your home is, which holds the seal records "
 			       "(set HOME)");
-	dfd = store_make_path(st, dir, err);
-	if (dfd < 0)
-		err_set(err, SBOX_E_IO, "cannot create the seal record folder "
-			"'%s': %s", dir,
-			strerror(err->sys_errno ? err->sys_errno : EIO));
-	else {
+	dfd = store_make_path(st, dir, "the seal record folder", err);
+	if (dfd >= 0) {
 		record_file(st, name, hex);
-		rc = record_put(st, dfd, hex, line, err);
+		rc = record_put(st, dfd, dir, hex, line, err);
 		close(dfd);
 	}
 	free(dir);

@@ -120,17 +120,17 @@ make_key(const struct container_store *st, int dfd, const char *dir,
 	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 		    O_CLOEXEC, 0600);
 	if (fd < 0) {
-		err_sys(err, "cannot create the seal key in '%s'", dir);
+		err_env(err, "cannot create the seal key in %s", dir);
 		goto out;
 	}
 	if (write(fd, key, sizeof(key)) != (ssize_t)sizeof(key) ||
 	    fsync(fd) < 0 ||
 	    (st->chown_to_user && fchown(fd, st->uid, st->gid) < 0)) {
-		err_sys(err, "cannot write the seal key in '%s'", dir);
+		err_env(err, "cannot write the seal key in %s", dir);
 		goto out;
 	}
 	if (linkat(dfd, tmp, dfd, KEY_FILE, 0) < 0 && errno != EEXIST) {
-		err_sys(err, "cannot create the seal key in '%s'", dir);
+		err_env(err, "cannot create the seal key in %s", dir);
 		goto out;
 	}
 	rc = 0;
@@ -156,7 +156,7 @@ read_key(const struct container_store *st, int dfd, const char *dir,
 		if (errno == ENOENT)
 			return err_set(err, SBOX_E_NOTFOUND, "there is no seal "
 				       "key in '%s'", dir);
-		return err_sys(err, "cannot read the seal key in '%s'", dir);
+		return err_env(err, "cannot read the seal key in %s", dir);
 	}
 	if (check_private(fd, st, "seal key in", dir, err) < 0) {
 		close(fd);
@@ -188,15 +188,12 @@ seal_key_get(const struct container_store *st, int create,
 			       "home is, which holds the key that seals "
 			       "containers (set HOME)");
 	if (create) {
-		dfd = store_make_path(st, dir, err);
-		if (dfd < 0)
-			err_set(err, SBOX_E_IO, "cannot create the seal key "
-				"folder '%s': %s", dir,
-				strerror(err->sys_errno ? err->sys_errno : EIO));
-	} else if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		err_set(err, errno == ENOENT ? SBOX_E_NOTFOUND : SBOX_E_IO,
-			"cannot open the seal key folder '%s': %s", dir,
-			strerror(errno));
+		dfd = store_make_path(st, dir, "the seal key folder", err);
+	} else if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		err_env(err, "cannot open the seal key folder %s", dir);
+		if (err->sys_errno == ENOENT)
+			err->code = SBOX_E_NOTFOUND;
+	}
 	if (dfd < 0) {
 		err_wrap(err, "sbox seals containers with a key kept in your "
 			 "home and needs a home it can write (HOME)");

@@ -130,7 +130,7 @@ store_default_path(const struct container_store *st, struct sbox_err *err)
  */
 int
 store_make_path(const struct container_store *st, const char *path,
-		struct sbox_err *err)
+		const char *what, struct sbox_err *err)
 {
 	char *p = xstrdup(path), *save = NULL;
 	int cur = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -164,7 +164,7 @@ store_make_path(const struct container_store *st, const char *path,
 		cur = fd;
 	}
 	if (cur < 0)
-		err_sys(err, "cannot create store '%s'", path);
+		err_env(err, "cannot create %s %s", what, path);
 	free(p);
 	return cur;
 }
@@ -194,12 +194,14 @@ store_lock(const struct container_store *st, struct sbox_err *err)
 			O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 
 	if (fd < 0)
-		return err_sys(err, "cannot open the store lock");
+		return err_env(err, "cannot open the store lock %s/" LOCK_FILE,
+			       st->path);
 	if (st->chown_to_user)
 		(void)fchown(fd, st->uid, st->gid);
 	if (fs_flock(fd, LOCK_EX) < 0) {
+		err_env(err, "cannot lock the store %s", st->path);
 		close(fd);
-		return err_sys(err, "cannot lock the store");
+		return -1;
 	}
 	return fd;
 }
@@ -322,7 +324,7 @@ container_store_open_path(struct container_store *st, const char *path,
 		return err_set(err, SBOX_E_INVALID,
 			       "store path '%s' is not absolute", path);
 	st->path = xstrdup(path);
-	st->dirfd = store_make_path(st, path, err);
+	st->dirfd = store_make_path(st, path, "the store", err);
 	if (st->dirfd < 0)
 		goto fail;
 	if (store_check_owner(st, err) < 0)
@@ -505,12 +507,27 @@ container_hold(struct container_store *st, struct container_info *ci,
 		return 0;
 	fd = openat(st->dirfd, ci->name,
 		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return err_set(err, SBOX_E_NOTFOUND, "container '%s' was "
+			       "removed just now", ci->name);
 	if (fd < 0)
 		return err_sys(err, "cannot open container '%s'", ci->name);
 	if (fs_flock(fd, LOCK_SH | LOCK_NB) < 0) {
+		/* the launch that made it removing it: NOTFOUND, made anew */
+		int gone = store_fresh_gone(st, fd, ci->name);
+
 		close(fd);
+		if (gone)
+			return err_set(err, SBOX_E_NOTFOUND, "container '%s' "
+				       "was removed by the launch that made "
+				       "it", ci->name);
 		return err_set(err, SBOX_E_EXISTS,
 			       "container '%s' is being removed", ci->name);
+	}
+	if (store_fresh_gone(st, fd, ci->name)) {
+		close(fd);
+		return err_set(err, SBOX_E_NOTFOUND, "container '%s' was "
+			       "removed by the launch that made it", ci->name);
 	}
 	ci->hold_fd = fd;
 	return 0;
@@ -571,6 +588,16 @@ container_list_all(struct container_store *st, struct container_list *out,
 	return 0;
 }
 
+/* A write in the store that failed (err): "cannot write the store PATH". */
+static int
+store_write_failed(const struct container_store *st, struct sbox_err *err)
+{
+	if (!err->sys_errno)
+		return -1;
+	errno = err->sys_errno;
+	return err_env(err, "cannot write the store %s", st->path);
+}
+
 int
 store_build_begin(struct container_store *st, const char *name, char **tmp,
 		  struct sbox_err *err)
@@ -584,8 +611,10 @@ store_build_begin(struct container_store *st, const char *name, char **tmp,
 	if (lockfd < 0)
 		goto out;
 	*tmp = fs_make_unique_dir(st->dirfd, prefix, 0700, err);
-	if (!*tmp)
+	if (!*tmp) {
+		store_write_failed(st, err);
 		goto out;
+	}
 	fd = fs_open_dir(st->dirfd, *tmp, err);
 	if (fd >= 0 && fs_flock(fd, LOCK_EX) < 0) {
 		err_sys(err, "cannot lock '%s'", *tmp);
@@ -678,7 +707,8 @@ store_build_commit(struct container_store *st, int tmpfd, const char *tmp,
 	 */
 	(void)fs_flock(tmpfd, LOCK_UN);
 	if (renameat(st->dirfd, tmp, st->dirfd, name) < 0) {
-		err_sys(err, "cannot move container '%s' into place", name);
+		err_env(err, "cannot move container '%s' into place in the "
+			"store %s", name, st->path);
 		(void)fs_flock(tmpfd, LOCK_EX);
 		goto out;
 	}
@@ -713,10 +743,44 @@ store_write_metadata(int dirfd, const struct container_meta *m,
 }
 
 int
+store_remove_locked(struct container_store *st, const char *name,
+		    int *lockfd, struct sbox_err *err)
+{
+	char *prefix = xasprintf(RM_PREFIX "%s-", name), *gone = NULL;
+	int rc = -1;
+
+	/* Renamed first: from here on it is a leftover, never half-listed. */
+	for (int tries = 0; tries < 100 && !gone; tries++) {
+		gone = xasprintf("%s%ld-%d", prefix, (long)getpid(), tries);
+		if (renameat(st->dirfd, name, st->dirfd, gone) == 0)
+			break;
+		free(gone);
+		gone = NULL;
+		if (errno != EEXIST && errno != ENOTEMPTY) {
+			err_env(err, "cannot remove container '%s' from the "
+				"store %s", name, st->path);
+			goto out;
+		}
+	}
+	if (gone)
+		seal_record_remove(st, name);
+	store_unlock(*lockfd);
+	*lockfd = -1;
+	if (!gone) {
+		err_set(err, SBOX_E_IO, "cannot remove container '%s'", name);
+		goto out;
+	}
+	rc = fs_remove_tree(st->dirfd, gone, err);
+out:
+	free(prefix);
+	free(gone);
+	return rc;
+}
+
+int
 container_remove(struct container_store *st, const char *name,
 		 struct sbox_err *err)
 {
-	char *prefix = NULL, *gone = NULL;
 	int lockfd = -1, fd = -1, rc = -1;
 
 	if (container_name_check(name, err) < 0)
@@ -731,33 +795,10 @@ container_remove(struct container_store *st, const char *name,
 		err_set(err, SBOX_E_EXISTS, "container '%s' is in use", name);
 		goto out;
 	}
-	/* Renamed first: from here on it is a leftover, never half-listed. */
-	prefix = xasprintf(RM_PREFIX "%s-", name);
-	for (int tries = 0; tries < 100 && !gone; tries++) {
-		gone = xasprintf("%s%ld-%d", prefix, (long)getpid(), tries);
-		if (renameat(st->dirfd, name, st->dirfd, gone) == 0)
-			break;
-		free(gone);
-		gone = NULL;
-		if (errno != EEXIST && errno != ENOTEMPTY) {
-			err_sys(err, "cannot remove container '%s'", name);
-			goto out;
-		}
-	}
-	if (gone)
-		seal_record_remove(st, name);
-	store_unlock(lockfd);
-	lockfd = -1;
-	if (!gone) {
-		err_set(err, SBOX_E_IO, "cannot remove container '%s'", name);
-		goto out;
-	}
-	rc = fs_remove_tree(st->dirfd, gone, err);
+	rc = store_remove_locked(st, name, &lockfd, err);
 out:
 	store_unlock(lockfd);
 	if (fd >= 0)
 		close(fd);
-	free(prefix);
-	free(gone);
 	return rc;
 }

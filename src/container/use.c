@@ -361,7 +361,10 @@ container_use_def(struct container_store *st, const struct container_def *def,
 		  enum container_use_how *how, struct sbox_err *err)
 {
 	const char *name = o->name ? o->name : def->name;
+	struct container_use_opts made = *o;
 	int removed = 0;
+
+	made.fresh = 1;
 
 	if (!name)
 		return err_set(err, SBOX_E_INVALID, "the definition has no "
@@ -390,7 +393,7 @@ container_use_def(struct container_store *st, const struct container_def *def,
 			}
 			removed = 1;
 		}
-		if (container_create_with(st, def, o, out, &e) == 0) {
+		if (container_create_with(st, def, &made, out, &e) == 0) {
 			*how = o->recreate ? CONTAINER_RECREATED :
 			       CONTAINER_CREATED;
 			return 0;

@@ -40,6 +40,33 @@ err_sys(struct sbox_err *err, const char *fmt, ...)
 	return -1;
 }
 
+int
+err_errno_is_env(int e)
+{
+	return e == EACCES || e == EPERM || e == EROFS || e == ENOSPC ||
+	       e == EDQUOT;
+}
+
+int
+err_env(struct sbox_err *err, const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+	size_t n;
+
+	if (!err)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	n = strlen(err->msg);
+	snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", strerror(saved));
+	err->code = err_errno_is_env(saved) ? SBOX_E_UNSUPPORTED : SBOX_E_IO;
+	err->sys_errno = saved;
+	errno = saved;
+	return -1;
+}
+
 void
 err_wrap(struct sbox_err *err, const char *fmt, ...)
 {

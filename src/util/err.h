@@ -36,6 +36,14 @@ int err_set(struct sbox_err *err, enum sbox_errcode code, const char *fmt, ...)
 /* Like err_set with SBOX_E_IO, appending ": strerror(errno)". */
 int err_sys(struct sbox_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * 1 when errno e says the environment refuses a write sbox needs (no
+ * permission, a read-only or full file system, a quota): exit 3, not 2.
+ */
+int err_errno_is_env(int e);
+/* Like err_sys, with SBOX_E_UNSUPPORTED when errno is err_errno_is_env's. */
+int err_env(struct sbox_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Prefix the existing message with context: "context: old message". */
 void err_wrap(struct sbox_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -572,12 +572,121 @@ use(struct container_store *st, const struct container_def *d,
     const char *name, int recreate, enum container_use_how *how,
     struct sbox_err *err)
 {
-	struct container_use_opts o = { name, tmpdir, recreate };
+	struct container_use_opts o = { name, tmpdir, recreate, 0 };
 	struct container_info ci = CONTAINER_INFO_INIT;
 	int rc = container_use_def(st, d, &o, &ci, how, err);
 
 	container_info_release(&ci);
 	return rc;
+}
+
+/* What becomes of a container once a launch is over (fresh.c). */
+static void
+test_settle_decide(void **state)
+{
+	(void)state;
+	/* a program ran: an ordinary container, whoever made it */
+	for (int made = 0; made < 2; made++)
+		for (int fresh = 0; fresh < 2; fresh++)
+			for (int used = 0; used < 2; used++)
+				assert_int_equal(container_settle_decide(
+					made, 1, fresh, used),
+					CONTAINER_SETTLE_RAN);
+	/* never ran: removed only when made here, still fresh, unused */
+	assert_int_equal(container_settle_decide(1, 0, 1, 0),
+			 CONTAINER_SETTLE_DISCARD);
+	assert_int_equal(container_settle_decide(0, 0, 1, 0),
+			 CONTAINER_SETTLE_KEEP);
+	assert_int_equal(container_settle_decide(1, 0, 0, 0),
+			 CONTAINER_SETTLE_KEEP);
+	assert_int_equal(container_settle_decide(1, 0, 1, 1),
+			 CONTAINER_SETTLE_KEEP);
+	assert_int_equal(container_settle_decide(0, 0, 0, 1),
+			 CONTAINER_SETTLE_KEEP);
+}
+
+static int
+has_mark(const char *name)
+{
+	char path[600];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/%s/" CONTAINER_NEW_MARK, storedir,
+		 name);
+	return lstat(path, &sb) == 0;
+}
+
+/*
+ * container_discard_new: a fresh container made by a failed launch goes,
+ * its seal record with it; one another launch holds, or one a program
+ * ran in, stays.
+ */
+static void
+test_discard_new(void **state)
+{
+	struct container_store st = CONTAINER_STORE_INIT;
+	struct container_info ci = CONTAINER_INFO_INIT;
+	struct container_info other = CONTAINER_INFO_INIT;
+	struct sbox_err err = SBOX_ERR_INIT;
+	enum container_use_how how;
+	struct container_use_opts o = { "f", tmpdir, 0, 0 };
+	struct container_def d;
+	char text[400], *line = NULL;
+
+	(void)state;
+	open_store(&st);
+	snprintf(text, sizeof(text), "{\"name\":\"f\",\"template\":\"%s\"}",
+		 tpldir);
+	load_def("f.json", text, &d);
+
+	/* made by the launch, held by it alone: removed */
+	assert_int_equal(container_use_def(&st, &d, &o, &ci, &how, &err), 0);
+	assert_int_equal(how, CONTAINER_CREATED);
+	assert_true(has_mark("f"));
+	assert_int_equal(container_hold(&st, &ci, &err), 0);
+	assert_int_equal(seal_record_read(&st, "f", &line, &err), 0);
+	assert_non_null(line);
+	free(line);
+	assert_int_equal(container_discard_new(&st, &ci, &err), 1);
+	assert_int_equal(ci.hold_fd, -1);
+	container_info_release(&ci);
+	assert_int_equal(container_find(&st, "f", &ci, &err), -1);
+	assert_int_equal(err.code, SBOX_E_NOTFOUND);
+	assert_int_equal(seal_record_read(&st, "f", &line, &err), 0);
+	assert_null(line);
+	sh("cd '%s' && ! ls -A | grep -q -e '^f$' -e '^\\.rm-f-'", storedir);
+
+	/* another launch holds it: kept, still fresh */
+	assert_int_equal(container_use_def(&st, &d, &o, &ci, &how, &err), 0);
+	assert_int_equal(container_hold(&st, &ci, &err), 0);
+	assert_int_equal(container_find(&st, "f", &other, &err), 0);
+	assert_int_equal(container_hold(&st, &other, &err), 0);
+	assert_int_equal(container_discard_new(&st, &ci, &err), 0);
+	container_info_release(&ci);
+	assert_true(has_mark("f"));
+
+	/* ... and ran its program: an ordinary container, kept */
+	container_ran(&st, &other);
+	assert_false(has_mark("f"));
+	container_info_release(&other);
+	assert_int_equal(container_find(&st, "f", &ci, &err), 0);
+	assert_int_equal(container_discard_new(&st, &ci, &err), 0);
+	container_info_release(&ci);
+	assert_int_equal(container_find(&st, "f", &ci, &err), 0);
+	container_info_release(&ci);
+	assert_int_equal(container_remove(&st, "f", &err), 0);
+
+	/* the maker removed it before this hold: NOTFOUND, made anew */
+	assert_int_equal(container_use_def(&st, &d, &o, &ci, &how, &err), 0);
+	assert_int_equal(container_find(&st, "f", &other, &err), 0);
+	assert_int_equal(container_discard_new(&st, &ci, &err), 1);
+	container_info_release(&ci);
+	assert_int_equal(container_hold(&st, &other, &err), -1);
+	assert_int_equal(err.code, SBOX_E_NOTFOUND);
+	container_info_release(&other);
+
+	def_release(&d);
+	container_store_release(&st);
 }
 
 /* container_use_def: what runs is the definition as it is now. */
@@ -1077,6 +1186,8 @@ main(void)
 		cmocka_unit_test(test_root_and_roundtrip),
 		cmocka_unit_test(test_import_garbage),
 		cmocka_unit_test(test_use_def),
+		cmocka_unit_test(test_settle_decide),
+		cmocka_unit_test(test_discard_new),
 		cmocka_unit_test(test_seal),
 		cmocka_unit_test(test_seal_old_by_file),
 		cmocka_unit_test(test_seal_vouches),

@@ -1,5 +1,6 @@
 #include "unit/testutil.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,31 @@ test_err_wrap(void **state)
 	err_wrap(&err, "loading %s", "f.json");
 	assert_string_equal(err.msg, "loading f.json: bad 'x'");
 	assert_int_equal(err.code, SBOX_E_INVALID);
+}
+
+/* A write the environment refuses is exit 3 (SBOX_E_UNSUPPORTED). */
+static void
+test_err_env(void **state)
+{
+	static const int env[] = { EACCES, EPERM, EROFS, ENOSPC, EDQUOT };
+	struct sbox_err err = SBOX_ERR_INIT;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(env) / sizeof(env[0]); i++) {
+		errno = env[i];
+		assert_int_equal(err_env(&err, "cannot write the store %s",
+					 "/x/y"), -1);
+		assert_int_equal(err.code, SBOX_E_UNSUPPORTED);
+		assert_int_equal(err.sys_errno, env[i]);
+	}
+	errno = EROFS;
+	err_env(&err, "cannot write the store %s", "/x/y");
+	assert_string_equal(err.msg, "cannot write the store /x/y: "
+			    "Read-only file system");
+	errno = EIO;
+	err_env(&err, "cannot write the store %s", "/x/y");
+	assert_int_equal(err.code, SBOX_E_IO);
+	assert_int_equal(err_errno_is_env(ENOENT), 0);
 }
 
 static void
@@ -103,6 +129,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strbuf_basics),
 		cmocka_unit_test(test_err_wrap),
+		cmocka_unit_test(test_err_env),
 		cmocka_unit_test(test_linecol),
 		cmocka_unit_test(test_diag_render_and_disable),
 	};
