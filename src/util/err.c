@@ -20,23 +20,33 @@ err_set(struct sbox_err *err, enum sbox_errcode code, const char *fmt, ...)
 	return -1;
 }
 
+/* The message, then ": strerror(saved)"; errno is left as the caller had it. */
+static int
+err_vset_errno(struct sbox_err *err, enum sbox_errcode code, int saved,
+	       const char *fmt, va_list ap)
+{
+	size_t n;
+
+	if (!err)
+		return -1;
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	n = strlen(err->msg);
+	snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", strerror(saved));
+	err->code = code;
+	err->sys_errno = saved;
+	errno = saved;
+	return -1;
+}
+
 int
 err_sys(struct sbox_err *err, const char *fmt, ...)
 {
 	int saved = errno;
 	va_list ap;
-	size_t n;
 
-	if (!err)
-		return -1;
-	err->code = SBOX_E_IO;
-	err->sys_errno = saved;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	err_vset_errno(err, SBOX_E_IO, saved, fmt, ap);
 	va_end(ap);
-	n = strlen(err->msg);
-	snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", strerror(saved));
-	errno = saved;
 	return -1;
 }
 
@@ -52,18 +62,12 @@ err_env(struct sbox_err *err, const char *fmt, ...)
 {
 	int saved = errno;
 	va_list ap;
-	size_t n;
 
-	if (!err)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	err_vset_errno(err, err_errno_is_env(saved) ? SBOX_E_UNSUPPORTED
+						    : SBOX_E_IO,
+		       saved, fmt, ap);
 	va_end(ap);
-	n = strlen(err->msg);
-	snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", strerror(saved));
-	err->code = err_errno_is_env(saved) ? SBOX_E_UNSUPPORTED : SBOX_E_IO;
-	err->sys_errno = saved;
-	errno = saved;
 	return -1;
 }
 
