@@ -54,7 +54,67 @@ forbidden(const struct learn_ctx *c, const char *path)
 	if (c->store && (linux_plan_beneath(c->store, path) ||
 			 linux_plan_beneath(path, c->store)))
 		return "sbox's container store";
+	/* every launch denies it anyway: a grant there only misleads */
+	if (c->seal && linux_plan_beneath(c->seal, path))
+		return "sbox's seal key";
 	return NULL;
+}
+
+/* What path names on the host (a missing last name kept), or NULL. */
+static char *
+host_path(const char *path)
+{
+	char *real = realpath(path, NULL), *dir, *rdir;
+
+	if (real || path[0] != '/')
+		return real;
+	dir = parent_of(path);
+	rdir = realpath(dir, NULL);
+	if (rdir)
+		real = xasprintf("%s%s", strcmp(rdir, "/") ? rdir : "",
+				 path + strlen(dir));
+	free(dir);
+	free(rdir);
+	return real;
+}
+
+/*
+ * A path that goes through a symlink names another one: a deny there, a
+ * path never allowed there or a folder never granted there refuses the
+ * grant as one on the written path does (a program reads /lib/x where
+ * the definition denies /usr/lib/x). 1 and a report line when refused.
+ */
+static int
+refused_on_host(const struct denial_why *why, const struct learn_ctx *c,
+		const struct denial *e, struct strbuf *report)
+{
+	char *real = host_path(e->target);
+	struct denial_reason r;
+	const char *no, *op;
+	int refused = 1;
+
+	if (!real || !strcmp(real, e->target)) {
+		free(real);
+		return 0;
+	}
+	denial_why_explain(why, e->op, real, &r);
+	op = denial_op_name(e->op);
+	if (r.never)
+		strbuf_addf(report, "  not granted: %s %s: it is %s, never "
+			    "allowed in a container (%s)\n", op, e->target,
+			    real, r.never);
+	else if (r.decided_by_rule)
+		strbuf_addf(report, "  not granted: %s %s: it is %s, which "
+			    "the definition denies (%s at %s)\n", op,
+			    e->target, real, r.rule, r.where ? r.where : "?");
+	else if ((no = forbidden(c, real)))
+		strbuf_addf(report, "  not granted: %s %s: it is %s, %s\n",
+			    op, e->target, real, no);
+	else
+		refused = 0;
+	denial_reason_release(&r);
+	free(real);
+	return refused;
 }
 
 /* How many refused paths of op lie beneath dir. */
@@ -195,7 +255,7 @@ learn_propose(const struct denials *d, const struct denial_why *why,
 		} else if ((no = forbidden(c, e->target))) {
 			strbuf_addf(report, "  not granted: %s %s: %s\n",
 				    denial_op_name(e->op), e->target, no);
-		} else {
+		} else if (!refused_on_host(why, c, e, report)) {
 			grant = grant_for(d, c, e);
 			grants_add(&g[e->op == DENY_READ ? 0 : e->op == DENY_WRITE ? 1 : 2],
 				   grant);

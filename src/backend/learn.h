@@ -23,6 +23,7 @@ struct learn_ctx {
 	const struct container_def *start; /* resolved: its network and ports */
 	const char *home;        /* the user's home: never granted whole */
 	const char *store;       /* the container store: never granted */
+	const char *seal;        /* the seal key's folder: never granted */
 	double started;          /* the learning run's start (epoch seconds) */
 };
 

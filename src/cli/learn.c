@@ -211,6 +211,7 @@ propose(const struct learn_args *a, struct container_def *start,
 	char *abs = realpath(a->defpath, NULL);
 	const char *base = proposal_base(a, start);
 	char *name = xasprintf("%s-learned", base);
+	char *seal = container_seal_dir(st);
 	json_t *proposal;
 	int rc = EXIT_OK;
 
@@ -222,6 +223,7 @@ propose(const struct learn_args *a, struct container_def *start,
 	ctx.start = start;
 	ctx.home = st->user_home;
 	ctx.store = st->path;
+	ctx.seal = seal;
 	ctx.started = started;
 	proposal = learn_propose(d, &why, &ctx, &report);
 	if (!d->total)
@@ -237,6 +239,7 @@ propose(const struct learn_args *a, struct container_def *start,
 	json_decref(proposal);
 	strbuf_release(&report);
 	denial_why_release(&why);
+	free(seal);
 	free(name);
 	free(abs);
 	return rc;

@@ -6,23 +6,33 @@
  * attacker planted (say, by a program in an earlier run of a container
  * whose tree is writable) never redirects a mount or a rule. The only
  * symlinks followed are system ones (Debian's /bin -> usr/bin): owned by
- * root, in a folder nobody else may write to, outside every writable tree
- * of the plan. They are recreated inside so the path still works there.
+ * root, in "/" or under /usr, /etc, /opt or /var (not /var/tmp), every
+ * folder above them root's and writable by no one else, outside every
+ * writable tree of the plan, and not on procfs. They are recreated inside
+ * so the path still works there.
  *
- * This runs in the new user namespace, where an unprivileged caller sees
- * root's files as owned by the overflow uid; the caller's own links (and
- * so anything a contained program could have made) are never trusted.
+ * Where a link lies matters as much as who owns it. A program that a
+ * root launch ran is root on the host's files, so its links in a folder
+ * it could write (a shared /srv folder, a home) are root's. And this runs
+ * in the new user namespace, where an unprivileged caller sees root's
+ * files and every other user's alike as owned by the overflow uid: another
+ * user's link would pass for root's. procfs links (/proc/self, the magic
+ * /proc/PID/root) name "/" itself: a grant through one would mount the
+ * host's root past every deny the plan computed from the written path.
+ * The caller's own links are never trusted.
  */
 #include "backend/linux/launch_linux.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "util/path_name.h"
@@ -127,25 +137,70 @@ substitute(const char *cur, size_t k, const char *text)
 	return out;
 }
 
+/* The trees only the system manages, where a system link may be. */
+static int
+in_system_tree(const char *folder)
+{
+	static const char *const trees[] = { "/usr", "/etc", "/opt", "/var" };
+
+	if (!strcmp(folder, "/"))
+		return 1;
+	if (linux_plan_beneath("/var/tmp", folder))
+		return 0;  /* everyone's */
+	for (size_t i = 0; i < sizeof(trees) / sizeof(trees[0]); i++)
+		if (linux_plan_beneath(trees[i], folder))
+			return 1;
+	return 0;
+}
+
+static int
+owned_by_root(const struct stat *st)
+{
+	return st->st_uid == 0 || st->st_uid == OVERFLOW_UID;
+}
+
+/* folder and every folder above it: root's, writable by no one else. */
+static int
+root_folders_up_to(const char *folder)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(folder);
+	struct stat st;
+
+	if (len >= sizeof(buf))
+		return 0;
+	memcpy(buf, folder, len + 1);
+	for (size_t k = len; k > 0; k--) {
+		if (k < len && buf[k] != '/')
+			continue;
+		buf[k] = '\0';
+		if (lstat(buf, &st) < 0 || !S_ISDIR(st.st_mode) ||
+		    !owned_by_root(&st) || (st.st_mode & (S_IWOTH | S_IWGRP)))
+			return 0;
+	}
+	return lstat("/", &st) == 0 && owned_by_root(&st) &&
+	       !(st.st_mode & (S_IWOTH | S_IWGRP));
+}
+
 static int
 trusted_link(const struct linux_plan *plan, const char *link,
 	     const struct stat *st)
 {
 	char parent[PATH_MAX];
 	const char *slash = strrchr(link, '/');
-	struct stat pst;
+	struct statfs fs;
 
-	if (st->st_uid != 0 && st->st_uid != OVERFLOW_UID)
-		return 0;
-	if (beneath_writable(plan, link) || !slash ||
+	if (!owned_by_root(st) || beneath_writable(plan, link) || !slash ||
 	    (size_t)(slash - link) >= sizeof(parent))
 		return 0;
 	memcpy(parent, link, (size_t)(slash - link));
 	parent[slash - link] = '\0';
-	if (lstat(parent[0] ? parent : "/", &pst) < 0)
+	if (!parent[0])
+		strcpy(parent, "/");
+	if (!in_system_tree(parent) || statfs(parent, &fs) < 0 ||
+	    fs.f_type == PROC_SUPER_MAGIC)
 		return 0;
-	return !(pst.st_mode & (S_IWOTH | S_IWGRP)) &&
-	       (pst.st_uid == 0 || pst.st_uid == OVERFLOW_UID);
+	return root_folders_up_to(parent);
 }
 
 static int
@@ -169,9 +224,9 @@ follow_trusted(struct lx_launch *lx, const char *path, struct lx_object *o)
 		saved = cur[k];
 		cur[k] = '\0';
 		if (!trusted_link(&lx->plan, cur, &st)) {
-			lx_warn(lx, "not following symlink '%s' (it is not a "
-				"root-owned system link); skipping '%s'", cur,
-				path);
+			lx_warn(lx, "not following symlink '%s' (only root's "
+				"links in /, /usr, /etc, /opt and /var are "
+				"followed); skipping '%s'", cur, path);
 			errno = ELOOP;
 			break;
 		}
