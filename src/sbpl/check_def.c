@@ -152,6 +152,13 @@ broad_list(const struct def_path_list *l, const char *what, const char *home,
 		if (!strcmp(p, "/"))
 			diag_add(diags, DIAG_WARNING, l->v[i].loc, "def-broad-grant",
 				 "%s of '/' covers the whole disk", what);
+		else if (!strncmp(p, "/proc/", 6))
+			/* /proc/self/root is "/" again: no launch follows it */
+			diag_add(diags, DIAG_WARNING, l->v[i].loc, "def-broad-grant",
+				 "%s of '%s' is in the host's /proc, whose links "
+				 "name every process's files (/proc/self/root is "
+				 "'/'): a launch on Linux never follows them",
+				 what, p);
 		else if (home && def_path_covers(p, home))
 			diag_add(diags, DIAG_WARNING, l->v[i].loc, "def-broad-grant",
 				 "%s of '%s' covers the whole home folder (%s)",

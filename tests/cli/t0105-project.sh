@@ -16,7 +16,7 @@ mkdir -p "$HOME/.ssh" "$HOME/.gnupg" "$HOME/.aws" "$HOME/Library/Keychains"
 BT=$T_TMP/bt.json NB=$T_TMP/nb.json BR=$T_TMP/br.json
 echo '{"name": "bt", "extends": ["build-tools"]}' >"$BT"
 echo '{"name": "nb", "extends": ["base"]}' >"$NB"
-echo '{"name": "br", "extends": ["base"], "filesystem": {"read": ["/"], "write": ["~"]}}' >"$BR"
+echo '{"name": "br", "extends": ["base"], "filesystem": {"read": ["/", "/proc/self/root/etc"], "write": ["~"]}}' >"$BR"
 
 in_dir() { d=$1; shift; ( cd "$d" && "$@" ); }
 
@@ -75,6 +75,8 @@ expect_rc 0 "check of a definition without \${PROJECT} from / is fine" \
 expect_rc 0 "check: broad grants are warnings" in_dir "$HOME/proj" "$SBOX" check "$BR"
 expect_grep "read of '/' covers the whole disk" "$T_TMP/out" "check warns about a grant of /"
 expect_grep "covers the whole home folder" "$T_TMP/out" "check warns about a grant of ~"
+expect_grep "read of '/proc/self/root/etc' is in the host's /proc" "$T_TMP/out" \
+	"check warns about a grant through /proc/self/root"
 in_dir / "$SBOX" compile -C "$HOME/proj" --target linux "$BT" >"$T_TMP/plan"
 expect_grep "\"$HOME/proj\"" "$T_TMP/plan" "compile -C DIR puts DIR in the plan"
 "$SBOX" help launch >"$T_TMP/help" 2>&1 || "$SBOX" launch --help >"$T_TMP/help"
