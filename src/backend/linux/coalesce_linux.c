@@ -41,7 +41,7 @@ member_ok(const struct lx_launch *lx, size_t i)
 	const struct lx_object *o = &lx->objs[i];
 
 	return (p->mount == LPM_BIND_RO || p->mount == LPM_BIND_RW) &&
-	       o->fd >= 0 && !o->dest;
+	       o->fd >= 0;
 }
 
 /*

@@ -872,6 +872,7 @@ backend_launch(const struct launch_request *req, int *status,
 {
 	struct lx_launch lx;
 	struct run_state rs;
+	struct lplan_resolver res = { lx_links_resolve, NULL };
 	char *tmpdir = container_tmpdir(req);
 	double start = lx_now();
 	int ret = -1;
@@ -894,7 +895,11 @@ backend_launch(const struct launch_request *req, int *status,
 		err_set(err, SBOX_E_INVALID, "no program to run");
 		goto out;
 	}
-	if (linux_plan_build(&lx.plan, req->def, req->data_dir, tmpdir, err) < 0 ||
+	/* decided on the paths the mounts and Landlock reach (links_linux.h) */
+	lx_links_init(&lx.links, req->def, req->data_dir);
+	res.ctx = &lx.links;
+	if (linux_plan_build_resolved(&lx.plan, req->def, req->data_dir, tmpdir,
+				      &res, err) < 0 ||
 	    check_kernel(&lx, err) < 0)
 		goto out;
 	lx.objs = xcalloc(lx.plan.npaths + 1, sizeof(*lx.objs));
@@ -923,6 +928,7 @@ out:
 	strbuf_release(&lx.warnings);
 	env_free(lx.envp);
 	linux_plan_release(&lx.plan);
+	lx_links_release(&lx.links);
 	user_rights_release(&lx.rights);
 	free(tmpdir);
 	return ret;

@@ -12,6 +12,7 @@
 
 #include "backend/backend.h"
 #include "backend/linux/linux_plan.h"
+#include "backend/linux/links_linux.h"
 #include "backend/pty_relay.h"
 #include "backend/linux/seccomp_linux.h"
 #include "util/strbuf.h"
@@ -22,9 +23,6 @@ struct lx_trace;
 /* Where a plan path was found on the host. */
 struct lx_object {
 	int fd;          /* O_PATH, -1 when absent or refused */
-	char *dest;      /* canonical path, when a trusted symlink led there */
-	char *link;      /* first trusted symlink on the way ... */
-	char *link_text; /* ... and what it says, recreated inside */
 	int is_dir;
 	int coalesced;   /* shown by its folder's bind (coalesce_linux.c) */
 };
@@ -45,6 +43,8 @@ struct lx_launch {
 	int abi;                 /* Landlock ABI, 0 if none */
 	int weaker;              /* run without Landlock (--allow-weaker) */
 	struct lx_object *objs;  /* one per plan path */
+	struct lx_links links;   /* system links the plan's paths went
+				  * through, recreated inside */
 	int devnull_fd;          /* host /dev/null, for file masks */
 	int dev_fds[6];          /* host device nodes bound into /dev */
 	int report_fd;           /* write end of the report pipe */

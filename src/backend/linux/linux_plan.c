@@ -105,6 +105,7 @@ struct entry {
 struct entries {
 	struct entry *v;
 	size_t nr, alloc;
+	const struct lplan_resolver *res;  /* NULL: paths as written */
 };
 
 void
@@ -192,11 +193,26 @@ entry_cmp(const void *a, const void *b)
 			((const struct entry *)b)->path);
 }
 
+/* path normalised, then resolved when the plan is built resolved. */
+static char *
+entries_path(const struct entries *es, const char *path, struct sbox_err *err)
+{
+	char *norm = linux_plan_normalize(path, err), *resolved;
+
+	if (!norm || !es->res || norm[0] != '/')
+		return norm;
+	resolved = es->res->resolve(es->res->ctx, norm);
+	free(norm);
+	return resolved;
+}
+
 static int
 entries_add(struct entries *es, const char *path, unsigned listed,
 	    enum lplan_mount special, struct sbox_err *err)
 {
-	char *norm = linux_plan_normalize(path, err);
+	/* /tmp, /dev and /proc are the container's own, never the host's */
+	char *norm = special ? linux_plan_normalize(path, err)
+			     : entries_path(es, path, err);
 
 	if (!norm)
 		return -1;
@@ -337,7 +353,8 @@ deny_pins(struct entries *es, const struct def_path_list *deny,
 	  struct sbox_err *err)
 {
 	for (size_t i = 0; i < deny->nr; i++) {
-		char *norm = linux_plan_normalize(deny->v[i].path, err), *slash;
+		/* the folders above the path the mask will sit on */
+		char *norm = entries_path(es, deny->v[i].path, err), *slash;
 
 		if (!norm)
 			return -1;
@@ -559,7 +576,17 @@ int
 linux_plan_build(struct linux_plan *plan, const struct container_def *def,
 		 const char *data_dir, const char *tmpdir, struct sbox_err *err)
 {
-	struct entries es = { NULL, 0, 0 };
+	return linux_plan_build_resolved(plan, def, data_dir, tmpdir, NULL,
+					 err);
+}
+
+int
+linux_plan_build_resolved(struct linux_plan *plan,
+			  const struct container_def *def,
+			  const char *data_dir, const char *tmpdir,
+			  const struct lplan_resolver *res, struct sbox_err *err)
+{
+	struct entries es = { NULL, 0, 0, res };
 	int ret = -1;
 
 	if (entries_add_list(&es, &def->fs_read, L_READ, err) < 0 ||

@@ -123,6 +123,24 @@ int linux_plan_build(struct linux_plan *plan, const struct container_def *def,
 		     const char *data_dir, const char *tmpdir,
 		     struct sbox_err *err);
 
+/*
+ * Maps a normalised absolute path of the definition to the path the
+ * plan decides on (a new string): the launch and `sbox explain` resolve
+ * the host's system symlinks with it (backend/linux/links_linux.h), so
+ * that a rule spelled "/lib/x" and one spelled "/usr" are related.
+ */
+struct lplan_resolver {
+	char *(*resolve)(void *ctx, const char *path);
+	void *ctx;
+};
+
+/* linux_plan_build with every listed path mapped through res first. */
+int linux_plan_build_resolved(struct linux_plan *plan,
+			      const struct container_def *def,
+			      const char *data_dir, const char *tmpdir,
+			      const struct lplan_resolver *res,
+			      struct sbox_err *err);
+
 /* The plan as a JSON object (stable key order), appended to out. */
 void linux_plan_to_json(const struct linux_plan *plan, struct strbuf *out);
 

@@ -5,42 +5,25 @@
  * Every path is opened with openat2(RESOLVE_NO_SYMLINKS), so a symlink an
  * attacker planted (say, by a program in an earlier run of a container
  * whose tree is writable) never redirects a mount or a rule. The only
- * symlinks followed are system ones (Debian's /bin -> usr/bin): owned by
- * root, in "/" or under /usr, /etc, /opt or /var (not /var/tmp), every
- * folder above them root's and writable by no one else, outside every
- * writable tree of the plan, and not on procfs. They are recreated inside
- * so the path still works there.
+ * symlinks followed are system ones (Debian's /bin -> usr/bin; which, and
+ * why where a link lies matters: links_linux.c). They were resolved before
+ * the plan was decided (links_linux.h), so the plan's paths are the real
+ * ones here, and are recreated inside (rootfs_linux.c) so their spelling
+ * still works there.
  *
- * Where a link lies matters as much as who owns it. A program that a
- * root launch ran is root on the host's files, so its links in a folder
- * it could write (a shared /srv folder, a home) are root's. And this runs
- * in the new user namespace, where an unprivileged caller sees root's
- * files and every other user's alike as owned by the overflow uid: another
- * user's link would pass for root's. procfs links (/proc/self, the magic
- * /proc/PID/root) name "/" itself: a grant through one would mount the
- * host's root past every deny the plan computed from the written path.
- * The caller's own links are never trusted.
  */
 #include "backend/linux/launch_linux.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
-#include "util/path_name.h"
-#include "util/strbuf.h"
-#include "util/xalloc.h"
-
-#define MAX_SYMLINK_HOPS 40
-#define OVERFLOW_UID 65534
 
 static int
 open_nosymlinks(const char *path)
@@ -53,199 +36,21 @@ open_nosymlinks(const char *path)
 	return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 }
 
-/* Lexically normalise an absolute path, resolving ".." against the text. */
-static char *
-normalize_dotdot(const char *path)
-{
-	struct strbuf sb = STRBUF_INIT;
-	const char *p = path;
-	const char *name;
-	size_t n;
-
-	while ((name = path_name_next(&p, &n))) {
-		if (path_name_is_dotdot(name, n)) {
-			char *slash = strrchr(sb.buf, '/');
-
-			sb.len = slash ? (size_t)(slash - sb.buf) : 0;
-			sb.buf[sb.len] = '\0';
-		} else {
-			strbuf_addch(&sb, '/');
-			strbuf_add(&sb, name, n);
-		}
-	}
-	if (!sb.len)
-		strbuf_addch(&sb, '/');
-	return strbuf_detach(&sb);
-}
-
-static int
-beneath_writable(const struct linux_plan *plan, const char *path)
-{
-	for (size_t i = 0; i < plan->npaths; i++)
-		if ((plan->paths[i].access & LP_WRITE) &&
-		    linux_plan_beneath(plan->paths[i].path, path))
-			return 1;
-	return 0;
-}
-
 /*
- * Find the first symlink among the prefixes of cur. Returns its length,
- * 0 when there is none, -1 when a prefix cannot be examined.
+ * The plan's paths had their system links resolved when it was built
+ * (links_linux.h), so any symlink met now is one that is not trusted (or
+ * appeared since): never followed, the first one named.
  */
-static ssize_t
-first_symlink(const char *cur, struct stat *st)
+static void
+warn_symlink(struct lx_launch *lx, const char *path)
 {
-	char buf[PATH_MAX];
-	size_t len = strlen(cur);
-
-	if (len >= sizeof(buf)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (size_t k = 1; k <= len; k++) {
-		if (cur[k] != '/' && cur[k] != '\0')
-			continue;
-		memcpy(buf, cur, k);
-		buf[k] = '\0';
-		if (lstat(buf, st) < 0)
-			return -1;
-		if (S_ISLNK(st->st_mode))
-			return (ssize_t)k;
-	}
-	return 0;
-}
-
-/* Replace the symlink prefix cur[0..k) by its target. */
-static char *
-substitute(const char *cur, size_t k, const char *text)
-{
-	char *joined, *out;
-
-	if (text[0] == '/') {
-		joined = xasprintf("%s%s", text, cur + k);
-	} else {
-		const char *slash = cur;
-
-		for (size_t j = 0; j < k; j++)
-			if (cur[j] == '/')
-				slash = cur + j;
-		joined = xasprintf("%.*s/%s%s", (int)(slash - cur), cur, text,
-				   cur + k);
-	}
-	out = normalize_dotdot(joined);
-	free(joined);
-	return out;
-}
-
-/* The trees only the system manages, where a system link may be. */
-static int
-in_system_tree(const char *folder)
-{
-	static const char *const trees[] = { "/usr", "/etc", "/opt", "/var" };
-
-	if (!strcmp(folder, "/"))
-		return 1;
-	if (linux_plan_beneath("/var/tmp", folder))
-		return 0;  /* everyone's */
-	for (size_t i = 0; i < sizeof(trees) / sizeof(trees[0]); i++)
-		if (linux_plan_beneath(trees[i], folder))
-			return 1;
-	return 0;
-}
-
-static int
-owned_by_root(const struct stat *st)
-{
-	return st->st_uid == 0 || st->st_uid == OVERFLOW_UID;
-}
-
-/* folder and every folder above it: root's, writable by no one else. */
-static int
-root_folders_up_to(const char *folder)
-{
-	char buf[PATH_MAX];
-	size_t len = strlen(folder);
 	struct stat st;
+	ssize_t k = lx_first_symlink(path, &st);
 
-	if (len >= sizeof(buf))
-		return 0;
-	memcpy(buf, folder, len + 1);
-	for (size_t k = len; k > 0; k--) {
-		if (k < len && buf[k] != '/')
-			continue;
-		buf[k] = '\0';
-		if (lstat(buf, &st) < 0 || !S_ISDIR(st.st_mode) ||
-		    !owned_by_root(&st) || (st.st_mode & (S_IWOTH | S_IWGRP)))
-			return 0;
-	}
-	return lstat("/", &st) == 0 && owned_by_root(&st) &&
-	       !(st.st_mode & (S_IWOTH | S_IWGRP));
-}
-
-static int
-trusted_link(const struct linux_plan *plan, const char *link,
-	     const struct stat *st)
-{
-	char parent[PATH_MAX];
-	const char *slash = strrchr(link, '/');
-	struct statfs fs;
-
-	if (!owned_by_root(st) || beneath_writable(plan, link) || !slash ||
-	    (size_t)(slash - link) >= sizeof(parent))
-		return 0;
-	memcpy(parent, link, (size_t)(slash - link));
-	parent[slash - link] = '\0';
-	if (!parent[0])
-		strcpy(parent, "/");
-	if (!in_system_tree(parent) || statfs(parent, &fs) < 0 ||
-	    fs.f_type == PROC_SUPER_MAGIC)
-		return 0;
-	return root_folders_up_to(parent);
-}
-
-static int
-follow_trusted(struct lx_launch *lx, const char *path, struct lx_object *o)
-{
-	char *cur = xstrdup(path);
-
-	for (int hop = 0; hop < MAX_SYMLINK_HOPS; hop++) {
-		char text[PATH_MAX];
-		struct stat st;
-		ssize_t k = first_symlink(cur, &st), n;
-		char *next, saved;
-
-		if (k < 0)
-			break;
-		if (k == 0) {
-			o->fd = open_nosymlinks(cur);
-			o->dest = cur;
-			return o->fd < 0 ? -1 : 0;
-		}
-		saved = cur[k];
-		cur[k] = '\0';
-		if (!trusted_link(&lx->plan, cur, &st)) {
-			lx_warn(lx, "not following symlink '%s' (only root's "
-				"links in /, /usr, /etc, /opt and /var are "
-				"followed); skipping '%s'", cur, path);
-			errno = ELOOP;
-			break;
-		}
-		n = readlink(cur, text, sizeof(text) - 1);
-		if (n < 0)
-			break;
-		text[n] = '\0';
-		if (!o->link) {
-			o->link = xstrdup(cur);
-			o->link_text = xstrdup(text);
-		}
-		cur[k] = saved;
-		next = substitute(cur, (size_t)k, text);
-		free(cur);
-		cur = next;
-		errno = ELOOP;  /* if this was the last hop allowed */
-	}
-	free(cur);
-	return -1;
+	if (k > 0)
+		lx_warn(lx, "not following symlink '%.*s' (only root's links "
+			"in /, /usr, /etc, /opt and /var are followed); "
+			"skipping '%s'", (int)k, path, path);
 }
 
 static int
@@ -309,10 +114,10 @@ resolve_one(struct lx_launch *lx, size_t i, struct sbox_err *err)
 	int e;
 
 	o->fd = open_nosymlinks(p->path);
-	if (o->fd < 0 && errno == ELOOP)
-		follow_trusted(lx, p->path, o);  /* sets errno when it fails */
 	if (o->fd < 0) {
 		e = errno;
+		if (e == ELOOP)
+			warn_symlink(lx, p->path);
 		if (p->flags & (LPF_DENY | LPF_PIN))
 			return deny_unenforceable(lx, i, e, err);
 		if (e != ENOENT && e != ENOTDIR && e != ELOOP)
@@ -368,11 +173,6 @@ rootfs_close_objects(struct lx_launch *lx)
 void
 rootfs_free_objects(struct lx_launch *lx)
 {
-	for (size_t i = 0; lx->objs && i < lx->plan.npaths; i++) {
-		free(lx->objs[i].dest);
-		free(lx->objs[i].link);
-		free(lx->objs[i].link_text);
-	}
 	free(lx->objs);
 	lx->objs = NULL;
 }

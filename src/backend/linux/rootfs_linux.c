@@ -275,12 +275,34 @@ mount_special(struct lx_launch *lx, struct rootfs *fs, enum lplan_mount m,
 	return 0;
 }
 
-/* Recreate a trusted system symlink (/bin -> usr/bin) inside. */
+/*
+ * Recreate the system links the plan's paths went through (/bin ->
+ * usr/bin) so their spelling still works inside. After every mount: no
+ * plan path goes through one (they were resolved), and where the link's
+ * folder is a bind of the host, the link is already there (EEXIST).
+ */
 static void
-mount_alias(struct rootfs *fs, const struct lx_object *o)
+make_aliases(struct lx_launch *lx, struct rootfs *fs)
 {
-	if (o->link && o->link[1])
-		(void)symlinkat(o->link_text, fs->root_fd, o->link + 1);
+	for (size_t i = 0; i < lx->links.nr; i++) {
+		const struct lx_alias *a = &lx->links.v[i];
+		const char *slash = strrchr(a->link, '/');
+		char *parent;
+		int dir;
+
+		if (!slash || !slash[1])
+			continue;
+		parent = xstrndup(a->link + 1, (size_t)(slash - a->link) -
+				  (slash > a->link ? 1 : 0));
+		dir = parent[0] ? open_beneath(fs->root_fd, parent,
+					       O_PATH | O_DIRECTORY)
+				: fcntl(fs->root_fd, F_DUPFD_CLOEXEC, 0);
+		free(parent);
+		if (dir < 0)
+			continue;  /* its folder is not shown: nothing to spell */
+		(void)symlinkat(a->text, dir, slash + 1);
+		close(dir);
+	}
 }
 
 static int
@@ -288,7 +310,7 @@ mount_one(struct lx_launch *lx, struct rootfs *fs, size_t i)
 {
 	const struct lplan_path *p = &lx->plan.paths[i];
 	const struct lx_object *o = &lx->objs[i];
-	const char *dest = o->dest ? o->dest : p->path;
+	const char *dest = p->path;
 	int special = p->mount == LPM_TMPFS || p->mount == LPM_DEV ||
 		      p->mount == LPM_PROC;
 	int dst, ret;
@@ -313,8 +335,6 @@ mount_one(struct lx_launch *lx, struct rootfs *fs, size_t i)
 		fs->root_fd = open(STAGING, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		ret = fs->root_fd < 0 ? -1 : 0;
 	}
-	if (ret == 0)
-		mount_alias(fs, o);
 	return ret;
 }
 
@@ -393,6 +413,7 @@ rootfs_enter(struct lx_launch *lx, struct sbox_err *err)
 			goto out;
 		}
 	}
+	make_aliases(lx, &fs);
 	for (size_t i = 0; i < fs.nlate; i++)
 		if (set_ro(fs.late_ro[i]) < 0) {
 			err_sys(err, "cannot make a mask read-only");
