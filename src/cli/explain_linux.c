@@ -8,6 +8,7 @@
 #include "cli/explain_linux.h"
 #include "cli/cli.h"
 #include "backend/linux/linux_plan.h"
+#include "backend/linux/links_linux.h"
 #include "util/xalloc.h"
 
 #include <jansson.h>
@@ -130,14 +131,19 @@ explain_linux(const struct container_def *def, const struct def_vars *vars,
 	      const char *op, const char *arg, int json)
 {
 	struct linux_plan plan;
+	struct lx_links links;
+	struct lplan_resolver res = { lx_links_resolve, &links };
 	struct linux_answer a;
 	struct sbox_err err = SBOX_ERR_INIT;
 	const char *data = vars->container ? vars->container : "${CONTAINER}";
-	char *tmpdir = xasprintf("%s/tmp", data), *path = NULL;
+	char *tmpdir = xasprintf("%s/tmp", data), *path = NULL, *resolved;
 	unsigned right = op_right(op);
 	int rc;
 
 	linux_plan_init(&plan);
+	/* as the launch decides: on paths with this host's system links
+	 * resolved (/lib/x is /usr/lib/x on a merged /usr) */
+	lx_links_init(&links, def, data);
 	if (!right) {
 		rc = cli_usage_error("explain", "the Linux launch plan cannot "
 				     "decide '%s': --target linux answers for "
@@ -153,11 +159,15 @@ explain_linux(const struct container_def *def, const struct def_vars *vars,
 				     "absolute path");
 		goto out;
 	}
-	if (linux_plan_build(&plan, def, data, tmpdir, &err) < 0 ||
+	if (linux_plan_build_resolved(&plan, def, data, tmpdir, &res,
+				      &err) < 0 ||
 	    !(path = linux_plan_normalize(arg, &err))) {
 		rc = cli_report(&err);
 		goto out;
 	}
+	resolved = lx_links_resolve(&links, path);
+	free(path);
+	path = resolved;
 	decide(&plan, path, right, &a);
 	if (json)
 		print_json(&a, op, path);
@@ -168,5 +178,6 @@ out:
 	free(path);
 	free(tmpdir);
 	linux_plan_release(&plan);
+	lx_links_release(&links);
 	return rc;
 }
