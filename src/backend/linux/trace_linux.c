@@ -48,6 +48,7 @@
 
 #include "backend/backend.h"
 #include "backend/linux/landlock_linux.h"
+#include "backend/linux/links_linux.h"
 #include "backend/linux/seccomp_refusal_linux.h"
 #include "backend/linux/supervise_linux.h"
 #include "backend/linux/trace_filter_linux.h"
@@ -779,10 +780,19 @@ lx_trace_start(struct lx_trace **out, const struct launch_request *req,
 	free((void *)notify.insns);
 	*bpf = o->joined;
 	if (req->trace_model && req->trace_model != req->def) {
+		struct lx_links links;
+		struct lplan_resolver res = { lx_links_resolve, &links };
+		int built;
+
 		linux_plan_init(&o->model);
 		o->own_model = 1;
-		if (linux_plan_build(&o->model, req->trace_model, req->data_dir,
-				     tmpdir, err) < 0)
+		/* on resolved paths, as the launch's own plan (links_linux.h) */
+		lx_links_init(&links, req->trace_model, req->data_dir);
+		built = linux_plan_build_resolved(&o->model, req->trace_model,
+						  req->data_dir, tmpdir, &res,
+						  err);
+		lx_links_release(&links);
+		if (built < 0)
 			return -1;
 		o->t.model = &o->model;
 	}
