@@ -231,6 +231,51 @@ test_deny_in_writable_tree_pins(void **state)
 	def_release(&d);
 }
 
+/* A merged /usr's links, without the host: /lib -> usr/lib, /bin -> usr/bin. */
+static char *
+fake_resolve(void *ctx, const char *path)
+{
+	(void)ctx;
+	if (!strncmp(path, "/lib/", 5) || !strcmp(path, "/lib") ||
+	    !strncmp(path, "/bin/", 5) || !strcmp(path, "/bin"))
+		return xasprintf("/usr%s", path);
+	return xstrdup(path);
+}
+
+static void
+test_resolved_spellings(void **state)
+{
+	struct lplan_resolver res = { fake_resolve, NULL };
+	struct sbox_err err = SBOX_ERR_INIT;
+	struct container_def d;
+	struct linux_plan plan;
+
+	(void)state;
+	def_init(&d);
+	/* a deny through /lib under a grant of /usr */
+	def_pathlist_append(&d.fs_read, "/usr");
+	def_pathlist_append(&d.fs_deny, "/lib/x/secret");
+	/* a grant through /bin, a deny of the same file under /usr */
+	def_pathlist_append(&d.fs_exec, "/bin");
+	def_pathlist_append(&d.fs_deny, "/usr/bin/dash");
+	linux_plan_init(&plan);
+	assert_int_equal(linux_plan_build_resolved(&plan, &d, "/s/c/Data",
+						   "/s/c/Data/tmp", &res,
+						   &err), 0);
+	assert_null(linux_plan_find(&plan, "/lib/x/secret"));
+	assert_int_equal(must_find(&plan, "/usr/lib/x/secret")->mount,
+			 LPM_MASK);
+	assert_int_equal(must_find(&plan, "/usr/lib/x/secret")->access, 0);
+	assert_null(linux_plan_find(&plan, "/bin"));
+	assert_int_equal(must_find(&plan, "/usr/bin")->access,
+			 LP_READ | LP_EXEC);
+	assert_int_equal(must_find(&plan, "/usr/bin/dash")->mount, LPM_MASK);
+	/* the container's own /tmp, /dev, /proc are never resolved */
+	assert_int_equal(must_find(&plan, "/tmp")->mount, LPM_TMPFS);
+	linux_plan_release(&plan);
+	def_release(&d);
+}
+
 static void
 test_json_and_notes(void **state)
 {
@@ -331,6 +376,7 @@ main(void)
 		cmocka_unit_test(test_network_modes),
 		cmocka_unit_test(test_bad_paths),
 		cmocka_unit_test(test_deny_in_writable_tree_pins),
+		cmocka_unit_test(test_resolved_spellings),
 		cmocka_unit_test(test_json_and_notes),
 		cmocka_unit_test(test_env_scrub),
 #ifdef __linux__
