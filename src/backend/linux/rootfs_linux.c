@@ -281,6 +281,17 @@ mount_special(struct lx_launch *lx, struct rootfs *fs, enum lplan_mount m,
  * plan path goes through one (they were resolved), and where the link's
  * folder is a bind of the host, the link is already there (EEXIST).
  */
+/* Is path inside a mask? A mask stays empty, even of a link's name. */
+static int
+inside_mask(const struct linux_plan *plan, const char *path)
+{
+	for (size_t i = 0; i < plan->npaths; i++)
+		if (plan->paths[i].mount == LPM_MASK &&
+		    linux_plan_beneath(plan->paths[i].path, path))
+			return 1;
+	return 0;
+}
+
 static void
 make_aliases(struct lx_launch *lx, struct rootfs *fs)
 {
@@ -290,7 +301,7 @@ make_aliases(struct lx_launch *lx, struct rootfs *fs)
 		char *parent;
 		int dir;
 
-		if (!slash || !slash[1])
+		if (!slash || !slash[1] || inside_mask(&lx->plan, a->link))
 			continue;
 		parent = xstrndup(a->link + 1, (size_t)(slash - a->link) -
 				  (slash > a->link ? 1 : 0));
