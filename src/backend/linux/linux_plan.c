@@ -74,6 +74,7 @@ enum listing {
 	L_SPECIAL = 1 << 4,
 	L_LOADER = 1 << 5,  /* the ELF interpreter: exec where readable */
 	L_PIN = 1 << 6,     /* a folder above a deny (deny_pins) */
+	L_PIN_RO = 1 << 7,  /* a folder above a read or exec listing */
 };
 
 /* In plan_paths only: an entry that is nothing but a pin candidate. */
@@ -254,43 +255,32 @@ entries_merge(struct entries *es)
 	es->nr = out;
 }
 
+/* The listings that decide rights; loader, pin and special are not. */
+#define L_RIGHTS (L_READ | L_WRITE | L_EXEC | L_DENY)
+
 /*
- * Is `right` granted at entry i? The most specific listing that names the
- * right or a deny decides; deny wins at equal specificity. stack holds the
- * indexes of i's listed ancestors, outermost first.
+ * Rights at entry i, as the definition means them (def/def_access.h): the
+ * most specific listed entry, i itself or an ancestor, decides every right
+ * at once, and at that path a deny beats every grant. So read inside a
+ * write tree is read-only, exec inside one is read and exec. stack holds
+ * the indexes of i's enclosing entries, outermost first.
  */
-static int
-right_granted(const struct entries *es, const size_t *stack, size_t depth,
-	      size_t i, unsigned right_listings)
-{
-	unsigned l = es->v[i].listed;
-
-	if (l & L_DENY)
-		return 0;
-	if (l & right_listings)
-		return 1;
-	while (depth--) {
-		l = es->v[stack[depth]].listed;
-		if (l & L_DENY)
-			return 0;
-		if (l & right_listings)
-			return 1;
-	}
-	return 0;
-}
-
 static unsigned
 access_at(const struct entries *es, const size_t *stack, size_t depth,
 	  size_t i)
 {
-	unsigned a = 0;
+	unsigned l = es->v[i].listed, a = 0;
 
+	while (!(l & L_RIGHTS) && depth--)
+		l = es->v[stack[depth]].listed;
+	if (l & L_DENY)
+		return 0;
 	/* write and exec imply read (def/def_access.h) */
-	if (right_granted(es, stack, depth, i, L_READ | L_WRITE | L_EXEC))
+	if (l & (L_READ | L_WRITE | L_EXEC))
 		a |= LP_READ;
-	if (right_granted(es, stack, depth, i, L_WRITE))
+	if (l & L_WRITE)
 		a |= LP_WRITE;
-	if (right_granted(es, stack, depth, i, L_EXEC))
+	if (l & L_EXEC)
 		a |= LP_EXEC;
 	if ((es->v[i].listed & L_LOADER) && (a & LP_READ))
 		a |= LP_EXEC;
@@ -338,6 +328,15 @@ plan_note(struct linux_plan *plan, const char *fmt, const char *arg)
 	plan->notes.v[plan->notes.nr++] = s;
 }
 
+static void
+pin_note(struct linux_plan *plan, const char *path)
+{
+	plan_note(plan, "folders above a deny or a read-only path inside a "
+		  "writable tree are mount points (%s): they cannot be renamed "
+		  "or removed, and renames or hard links across them fail with "
+		  "EXDEV", path);
+}
+
 /*
  * ---- denies inside writable trees (issue 10 #1) ----
  * A mask is a mount over the denied path; a program that may rename the
@@ -368,6 +367,85 @@ deny_pins(struct entries *es, const struct def_path_list *deny,
 		free(norm);
 	}
 	return 0;
+}
+
+/*
+ * A read or exec listing inside a writable tree is a read-only bind over
+ * part of a read-write one. Its folders on the way down are pinned the
+ * same way as a deny's (a renamed .git would take the read-only .git/hooks
+ * with it, and the next launch would bind a hooks folder the program
+ * made). Which ones are needed is only known once rights are decided, so
+ * every folder above such a listing is a candidate here.
+ */
+static int
+readonly_pin_candidates(struct entries *es, const struct def_path_list *l,
+			struct sbox_err *err)
+{
+	for (size_t i = 0; i < l->nr; i++) {
+		char *norm = linux_plan_normalize(l->v[i].path, err), *slash;
+
+		if (!norm)
+			return -1;
+		while ((slash = strrchr(norm, '/')) && slash != norm) {
+			*slash = '\0';
+			if (entries_add(es, norm, L_PIN_RO, LPM_NONE, err) < 0) {
+				free(norm);
+				return -1;
+			}
+		}
+		free(norm);
+	}
+	return 0;
+}
+
+/*
+ * Entry n (plan->paths[n], enclosing entries in stack) is listed read or
+ * exec inside a read-write bind: keep it read-only, and pin the folders
+ * between it and the mount that shows the writable tree.
+ */
+static void
+readonly_flags(struct linux_plan *plan, const size_t *stack, size_t depth,
+	       size_t n)
+{
+	plan->paths[n].flags |= LPF_READONLY;
+	plan_note(plan, "read-only %s inside a writable tree: a read-only "
+		  "bind mount; a symlink there stops the launch, a path missing "
+		  "at launch is not protected (a warning)", plan->paths[n].path);
+	while (depth--) {
+		struct lplan_path *q = &plan->paths[stack[depth]];
+
+		if (!(q->access & LP_WRITE) ||
+		    (q->mount != LPM_NONE && !(q->flags & LPF_PIN)))
+			break;  /* not writable, or already a mount point */
+		q->flags |= LPF_PIN;
+		if (q->mount == LPM_NONE)
+			q->mount = LPM_BIND_RW;
+		pin_note(plan, q->path);
+	}
+}
+
+/*
+ * Landlock only adds rights beneath a path and the bind mounts here only
+ * take away writing, so a path listed without exec inside a tree that
+ * has exec stays executable: the plan says so.
+ */
+static void
+exec_inherited(struct linux_plan *plan, const size_t *stack, size_t depth,
+	       size_t n)
+{
+	struct lplan_path *p = &plan->paths[n];
+
+	if (!p->access || (p->access & LP_EXEC))
+		return;
+	for (size_t k = 0; k < depth; k++)
+		if (plan->paths[stack[k]].access & LP_EXEC) {
+			p->access |= LP_EXEC;
+			plan_note(plan, "exec: %s is listed without exec inside "
+				  "a tree that has it; Landlock only adds rights "
+				  "beneath a path, so it stays executable",
+				  p->path);
+			return;
+		}
 }
 
 /*
@@ -437,7 +515,8 @@ plan_paths(struct linux_plan *plan, struct entries *es)
 		p->path = e->path;
 		e->path = NULL;
 		p->access = access_at(es, stack, depth, i);
-		if (e->special && !(e->listed & ~(unsigned)(L_SPECIAL | L_PIN))) {
+		if (e->special &&
+		    !(e->listed & ~(unsigned)(L_SPECIAL | L_PIN | L_PIN_RO))) {
 			p->mount = e->special;
 			p->access = e->special == LPM_TMPFS ? LP_READ | LP_WRITE
 							    : LP_READ;
@@ -446,17 +525,22 @@ plan_paths(struct linux_plan *plan, struct entries *es)
 			p->mount = (e->listed & L_DENY) ? LPM_NONE : e->special;
 			p->access = (e->listed & L_DENY) ? 0 : LP_READ;
 		} else {
+			unsigned parent = depth ?
+				plan->paths[stack[depth - 1]].access : 0;
+
 			p->mount = mount_for(p->access, e->listed, vis);
-			deny_flags(p, e->listed, depth ?
-				   plan->paths[stack[depth - 1]].access : 0, vis);
-			if (e->listed == L_PIN)  /* only a pin: maybe dropped */
+			deny_flags(p, e->listed, parent, vis);
+			if (p->access && !(p->access & LP_WRITE) &&
+			    (parent & LP_WRITE) && vis == LPM_BIND_RW &&
+			    (e->listed & (L_READ | L_EXEC)))
+				readonly_flags(plan, stack, depth, i);
+			exec_inherited(plan, stack, depth, i);
+			/* only a pin candidate: maybe dropped */
+			if (!(e->listed & ~(unsigned)(L_PIN | L_PIN_RO)))
 				p->flags |= PIN_ONLY;
 		}
 		if (p->flags & LPF_PIN)
-			plan_note(plan, "folders above a deny inside a writable "
-				  "tree are mount points (%s): they cannot be "
-				  "renamed or removed, and renames or hard links "
-				  "across them fail with EXDEV", p->path);
+			pin_note(plan, p->path);
 		if (p->mount == LPM_MASK)
 			plan_note(plan, "deny %s inside an allowed tree: hidden "
 				  "by an empty read-only mount (its name stays "
@@ -593,7 +677,9 @@ linux_plan_build_resolved(struct linux_plan *plan,
 	    entries_add_list(&es, &def->fs_write, L_WRITE, err) < 0 ||
 	    entries_add_list(&es, &def->fs_exec, L_EXEC, err) < 0 ||
 	    entries_add_list(&es, &def->fs_deny, L_DENY, err) < 0 ||
-	    deny_pins(&es, &def->fs_deny, err) < 0)
+	    deny_pins(&es, &def->fs_deny, err) < 0 ||
+	    readonly_pin_candidates(&es, &def->fs_read, err) < 0 ||
+	    readonly_pin_candidates(&es, &def->fs_exec, err) < 0)
 		goto out_free_entries;
 	if (data_dir && entries_add(&es, data_dir, L_WRITE, LPM_NONE, err) < 0)
 		goto out_free_entries;

@@ -5,11 +5,14 @@
  * system calls), so it is unit-tested and printed by
  * `sbox compile --target linux`; backend/linux/launch_linux.c carries it out.
  *
- * Definitions are order-independent: for each right (read, write, exec)
- * the most specific path wins and deny beats allow at equal specificity
- * (DESIGN.md "Definitions"). Landlock can only add rights beneath a path,
- * so a deny inside an allowed tree is enforced by mounting an empty,
- * read-only mask over it (STYLE.md §5 note for the IR).
+ * Definitions are order-independent: the most specific listed path decides
+ * every right beneath it at once, and deny beats allow at equal
+ * specificity (def/def_access.h, DESIGN.md "Definitions"). Landlock can
+ * only add rights beneath a path, so a deny inside an allowed tree is
+ * enforced by mounting an empty, read-only mask over it, and a read or
+ * exec listing inside a writable tree by a read-only bind (STYLE.md §5
+ * note for the IR); exec, which no mount here takes away, stays granted
+ * beneath a tree that has it (a plan note says so).
  *
  * The file is platform-neutral on purpose: a plan can be printed on macOS.
  */
@@ -49,6 +52,10 @@ enum lplan_flag {
 	/* a folder on the way to a deny in a writable tree, bound onto
 	 * itself so that, a mount point, it cannot be renamed or removed */
 	LPF_PIN = 1 << 2,
+	/* listed read or exec inside a writable tree: a read-only bind; a
+	 * symlink or an error opening it stops the launch, missing is a
+	 * warning (there is nothing to bind; the program could create it) */
+	LPF_READONLY = 1 << 3,
 };
 
 /* One path of the plan, in depth-first order (a parent before its kids). */
