@@ -9,6 +9,7 @@
 #include "backend/linux/landlock_linux.h"
 #endif
 #include "backend/linux/linux_plan.h"
+#include "def/def_access.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -59,11 +60,14 @@ test_most_specific_wins(void **state)
 	assert_int_equal(must_find(&plan, "/home/u/proj")->access,
 			 LP_READ | LP_WRITE);
 	assert_int_equal(must_find(&plan, "/home/u/proj")->mount, LPM_BIND_RW);
-	/* read listed inside a writable tree stays writable (write is
-	 * inherited from the less specific rule: nothing denies it) */
+	/* read listed inside a writable tree is read-only: the most
+	 * specific listing decides every right (a read-only bind) */
 	assert_int_equal(must_find(&plan, "/home/u/proj/docs")->access,
-			 LP_READ | LP_WRITE);
-	assert_int_equal(must_find(&plan, "/home/u/proj/docs")->mount, LPM_NONE);
+			 LP_READ);
+	assert_int_equal(must_find(&plan, "/home/u/proj/docs")->mount,
+			 LPM_BIND_RO);
+	assert_int_equal(must_find(&plan, "/home/u/proj/docs")->flags,
+			 LPF_READONLY);
 	/* exec implies read */
 	assert_int_equal(must_find(&plan, "/opt/tool")->access,
 			 LP_READ | LP_EXEC);
@@ -276,6 +280,88 @@ test_resolved_spellings(void **state)
 	def_release(&d);
 }
 
+/*
+ * The plan decides as the definition means it (def_access_decide): a
+ * read listing inside a write tree is read-only, an exec listing inside
+ * one is read and exec, and both are read-only binds whose folders up to
+ * the writable tree are pinned (they cannot be renamed away).
+ */
+static void
+test_read_and_exec_in_write_follow_definition(void **state)
+{
+	static const struct {
+		const char *path;
+		unsigned right, cls;
+	} checks[] = {
+		{ "/srv/p/.git/hooks", LP_WRITE, DEF_ACC_WRITE },
+		{ "/srv/p/.git/hooks/pre-commit", LP_WRITE, DEF_ACC_WRITE },
+		{ "/srv/p/.git/hooks", LP_READ, DEF_ACC_READ },
+		{ "/srv/p/.git/hooks", LP_EXEC, DEF_ACC_EXEC },
+		{ "/srv/p/.git/config", LP_WRITE, DEF_ACC_WRITE },
+		{ "/srv/p/.git/config", LP_READ, DEF_ACC_READ },
+		{ "/srv/p/.git", LP_WRITE, DEF_ACC_WRITE },
+		{ "/srv/p/bin", LP_WRITE, DEF_ACC_WRITE },
+		{ "/srv/p/bin", LP_EXEC, DEF_ACC_EXEC },
+		{ "/srv/p/bin/tool", LP_READ, DEF_ACC_READ },
+		{ "/srv/p/src", LP_WRITE, DEF_ACC_WRITE },
+		{ "/srv/p/src", LP_EXEC, DEF_ACC_EXEC },
+	};
+	struct container_def d;
+	struct linux_plan plan;
+	const struct lplan_path *p;
+
+	(void)state;
+	def_init(&d);
+	def_pathlist_append(&d.fs_write, "/srv/p");
+	def_pathlist_append(&d.fs_read, "/srv/p/.git/hooks");
+	def_pathlist_append(&d.fs_read, "/srv/p/.git/config");
+	def_pathlist_append(&d.fs_exec, "/srv/p/bin");
+	build(&plan, &d);
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+		const char *path = checks[i].path;
+		const struct lplan_path *rights = NULL;
+
+		for (size_t j = 0; j < plan.npaths; j++)
+			if (linux_plan_beneath(plan.paths[j].path, path))
+				rights = &plan.paths[j];
+		assert_non_null(rights);
+		if (!!(rights->access & checks[i].right) !=
+		    def_access_decide(&d, checks[i].cls, path))
+			fail_msg("%s: right %u: plan %u, definition %d", path,
+				 checks[i].right, rights->access,
+				 def_access_decide(&d, checks[i].cls, path));
+	}
+	p = must_find(&plan, "/srv/p/.git/hooks");
+	assert_int_equal(p->access, LP_READ);
+	assert_int_equal(p->mount, LPM_BIND_RO);
+	assert_int_equal(p->flags, LPF_READONLY);
+	p = must_find(&plan, "/srv/p/bin");
+	assert_int_equal(p->access, LP_READ | LP_EXEC);
+	assert_int_equal(p->mount, LPM_BIND_RO);
+	assert_int_equal(p->flags, LPF_READONLY);
+	/* .git is pinned (a mount point: mv .git elsewhere fails) but no
+	 * must-exist: a missing read-only path only warns */
+	p = must_find(&plan, "/srv/p/.git");
+	assert_int_equal(p->access, LP_READ | LP_WRITE);
+	assert_int_equal(p->mount, LPM_BIND_RW);
+	assert_int_equal(p->flags, LPF_PIN);
+	/* the writable tree itself is a mount already, /srv no candidate */
+	assert_int_equal(must_find(&plan, "/srv/p")->flags, 0);
+	assert_null(linux_plan_find(&plan, "/srv"));
+	linux_plan_release(&plan);
+
+	/* a read listing inside an exec tree: Landlock cannot take exec
+	 * away, so the plan keeps it and says so */
+	def_pathlist_append(&d.fs_exec, "/srv/p");
+	build(&plan, &d);
+	assert_int_equal(must_find(&plan, "/srv/p/.git/hooks")->access,
+			 LP_READ | LP_EXEC);
+	assert_int_equal(must_find(&plan, "/srv/p/.git/hooks")->mount,
+			 LPM_BIND_RO);
+	linux_plan_release(&plan);
+	def_release(&d);
+}
+
 static void
 test_json_and_notes(void **state)
 {
@@ -377,6 +463,7 @@ main(void)
 		cmocka_unit_test(test_bad_paths),
 		cmocka_unit_test(test_deny_in_writable_tree_pins),
 		cmocka_unit_test(test_resolved_spellings),
+		cmocka_unit_test(test_read_and_exec_in_write_follow_definition),
 		cmocka_unit_test(test_json_and_notes),
 		cmocka_unit_test(test_env_scrub),
 #ifdef __linux__
