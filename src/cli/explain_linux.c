@@ -71,10 +71,12 @@ decide(const struct linux_plan *plan, const char *path, unsigned right,
 		a->why = "the path is not mounted in the container";
 	else if (a->mount->mount == LPM_MASK)
 		a->why = "an empty mount hides it (a deny inside an allowed tree)";
+	else if (right == LP_WRITE && a->mount->mount == LPM_BIND_RO)
+		/* first: Landlock rules only add rights, so inside a writable
+		 * tree the read-only bind is what refuses the write */
+		a->why = "it is mounted read-only";
 	else if (!(a->rights->access & right))
 		a->why = "Landlock does not grant this right there";
-	else if (right == LP_WRITE && a->mount->mount == LPM_BIND_RO)
-		a->why = "it is mounted read-only";
 	else {
 		a->allow = 1;
 		a->why = "mounted, and Landlock grants this right there";
