@@ -6,7 +6,8 @@
 # program cannot plant a hook or a core.fsmonitor for the next host git.
 # Writing, replacing by rename, removing, moving away (the folder or .git
 # above it) and hard links out of or into them all fail; the rest of .git
-# stays writable. A symlink there stops the launch (exit 3); a project
+# stays writable; an exec listing inside a write tree is read and exec,
+# not write. A symlink there stops the launch (exit 3); a project
 # without .git runs with a warning. `sbox explain --target linux` agrees.
 # As root and as an unprivileged user.
 . "$TOP/tests/lib/test-lib.sh"
@@ -81,6 +82,20 @@ suite() {
 	expect_grep "cannot keep read-only '$p/.git/hooks'" "$T_TMP/err" \
 		"$label: the message names the path"
 	rm "$p/.git/hooks"; mv "$p/hooks-real" "$p/.git/hooks"
+
+	# exec inside a write tree: read and exec, not write
+	mkdir -p "$d/x/bin"
+	printf '#!/bin/sh\necho tool-ran\n' >"$d/x/bin/tool"
+	chmod 755 "$d/x/bin/tool"
+	[ -n "$user" ] && chown -R "$user" "$d/x"
+	run "$d/x" --write . --exec ./bin -- /bin/sh -c '
+		./bin/tool; echo x 2>/dev/null >bin/new; echo "write-bin $?"
+		echo y >made && echo "write-tree 0"' >"$d/out" 2>"$d/err"
+	expect_grep '^tool-ran' "$d/out" "$label: exec inside write: the program runs"
+	expect_grep '^write-bin [1-9]' "$d/out" "$label: exec inside write: not writable"
+	expect_grep '^write-tree 0' "$d/out" "$label: the write tree around it stays writable"
+	[ ! -e "$d/x/bin/new" ] && ok "$label: nothing was written beneath the exec listing" ||
+		not_ok "$label: a file was written beneath the exec listing"
 
 	# no repository: nothing to bind; runs, with a warning
 	expect_rc 0 "$label: a project without .git runs" run "$d/plain" -- /bin/true
