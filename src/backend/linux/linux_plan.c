@@ -73,7 +73,7 @@ enum listing {
 	L_READ = 1 << 0, L_WRITE = 1 << 1, L_EXEC = 1 << 2, L_DENY = 1 << 3,
 	L_SPECIAL = 1 << 4,
 	L_LOADER = 1 << 5,  /* the ELF interpreter: exec where readable */
-	L_PIN = 1 << 6,     /* a folder above a deny (deny_pins) */
+	L_PIN = 1 << 6,     /* a folder above a deny (pin_candidates) */
 	L_PIN_RO = 1 << 7,  /* a folder above a read or exec listing */
 };
 
@@ -346,49 +346,28 @@ pin_note(struct linux_plan *plan, const char *path)
  * (EBUSY), so each folder between the writable tree and the denied path
  * is bound onto itself, and the path must exist at launch: sbox cannot
  * tell a path that never existed from one a program moved away.
- */
-static int
-deny_pins(struct entries *es, const struct def_path_list *deny,
-	  struct sbox_err *err)
-{
-	for (size_t i = 0; i < deny->nr; i++) {
-		/* the folders above the path the mask will sit on */
-		char *norm = entries_path(es, deny->v[i].path, err), *slash;
-
-		if (!norm)
-			return -1;
-		while ((slash = strrchr(norm, '/')) && slash != norm) {
-			*slash = '\0';
-			if (entries_add(es, norm, L_PIN, LPM_NONE, err) < 0) {
-				free(norm);
-				return -1;
-			}
-		}
-		free(norm);
-	}
-	return 0;
-}
-
-/*
+ *
  * A read or exec listing inside a writable tree is a read-only bind over
- * part of a read-write one. Its folders on the way down are pinned the
- * same way as a deny's (a renamed .git would take the read-only .git/hooks
- * with it, and the next launch would bind a hooks folder the program
- * made). Which ones are needed is only known once rights are decided, so
- * every folder above such a listing is a candidate here.
+ * part of a read-write one; its folders are pinned the same way (a renamed
+ * .git would take the read-only .git/hooks with it, and the next launch
+ * would bind a hooks folder the program made).
+ *
+ * Which folders are needed is only known once rights are decided: every
+ * folder above a listing of l is a candidate (pin: L_PIN or L_PIN_RO).
  */
 static int
-readonly_pin_candidates(struct entries *es, const struct def_path_list *l,
-			struct sbox_err *err)
+pin_candidates(struct entries *es, const struct def_path_list *l,
+	       unsigned pin, struct sbox_err *err)
 {
 	for (size_t i = 0; i < l->nr; i++) {
-		char *norm = linux_plan_normalize(l->v[i].path, err), *slash;
+		/* the folders above the path as the plan spells it */
+		char *norm = entries_path(es, l->v[i].path, err), *slash;
 
 		if (!norm)
 			return -1;
 		while ((slash = strrchr(norm, '/')) && slash != norm) {
 			*slash = '\0';
-			if (entries_add(es, norm, L_PIN_RO, LPM_NONE, err) < 0) {
+			if (entries_add(es, norm, pin, LPM_NONE, err) < 0) {
 				free(norm);
 				return -1;
 			}
@@ -677,9 +656,9 @@ linux_plan_build_resolved(struct linux_plan *plan,
 	    entries_add_list(&es, &def->fs_write, L_WRITE, err) < 0 ||
 	    entries_add_list(&es, &def->fs_exec, L_EXEC, err) < 0 ||
 	    entries_add_list(&es, &def->fs_deny, L_DENY, err) < 0 ||
-	    deny_pins(&es, &def->fs_deny, err) < 0 ||
-	    readonly_pin_candidates(&es, &def->fs_read, err) < 0 ||
-	    readonly_pin_candidates(&es, &def->fs_exec, err) < 0)
+	    pin_candidates(&es, &def->fs_deny, L_PIN, err) < 0 ||
+	    pin_candidates(&es, &def->fs_read, L_PIN_RO, err) < 0 ||
+	    pin_candidates(&es, &def->fs_exec, L_PIN_RO, err) < 0)
 		goto out_free_entries;
 	if (data_dir && entries_add(&es, data_dir, L_WRITE, LPM_NONE, err) < 0)
 		goto out_free_entries;
