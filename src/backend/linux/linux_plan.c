@@ -388,8 +388,8 @@ readonly_flags(struct linux_plan *plan, const size_t *stack, size_t depth,
 {
 	plan->paths[n].flags |= LPF_READONLY;
 	plan_note(plan, "read-only %s inside a writable tree: a read-only "
-		  "bind mount; a symlink there stops the launch, a path missing "
-		  "at launch is not protected (a warning)", plan->paths[n].path);
+		  "bind mount; missing or a symlink at launch, it is not "
+		  "protected (a warning)", plan->paths[n].path);
 	while (depth--) {
 		struct lplan_path *q = &plan->paths[stack[depth]];
 

@@ -52,9 +52,9 @@ enum lplan_flag {
 	/* a folder on the way to a deny in a writable tree, bound onto
 	 * itself so that, a mount point, it cannot be renamed or removed */
 	LPF_PIN = 1 << 2,
-	/* listed read or exec inside a writable tree: a read-only bind; a
-	 * symlink or an error opening it stops the launch, missing is a
-	 * warning (there is nothing to bind; the program could create it) */
+	/* listed read or exec inside a writable tree: a read-only bind;
+	 * missing, a symlink or unopenable, it is not bound and the launch
+	 * warns (the program could create or replace it) */
 	LPF_READONLY = 1 << 3,
 };
 

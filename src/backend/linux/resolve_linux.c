@@ -71,54 +71,61 @@ needs_host_object(const struct lplan_path *p)
 #define LPF_PROTECTS (LPF_DENY | LPF_PIN | LPF_READONLY)
 
 /*
- * A deny or a read-only path inside a writable tree whose path cannot be
- * shown as the definition says (issue 10 #1): a symlink, a path that
- * cannot be opened, or, for a deny inside a writable tree, a path that
- * does not exist (the program could create it). Stops the launch with
- * exit 3, or is only a warning with --allow-weaker. A missing read-only
- * path is a warning: there is nothing to bind, and listings such as
- * .git/hooks are routinely missing (a project that is no repository).
+ * A read-only path inside a writable tree (or a folder pinned for one
+ * only) that cannot be bound: missing, a symlink, unopenable. There is
+ * nothing to bind, and listings such as build-tools' .git/hooks are
+ * routinely missing (a project that is no repository), so the launch goes
+ * on and says the path is not protected; the pin is silent, its read-only
+ * path beneath fails the same way and says so.
+ */
+static void
+readonly_unbound(struct lx_launch *lx, const struct lplan_path *p, int e)
+{
+	if (!(p->flags & LPF_READONLY))
+		return;
+	lx_warn(lx, "'%s' is not kept read-only: it %s", p->path,
+		(e == ENOENT || e == ENOTDIR) ? "does not exist inside a "
+		"writable tree, so the program could create it" :
+		e == ELOOP ? "is or goes through a symlink" : strerror(e));
+}
+
+/*
+ * A deny whose path cannot be shown as the definition says (issue 10 #1):
+ * a symlink, a path that cannot be opened, or, inside a writable tree, a
+ * path that does not exist (the program could create it). Stops the
+ * launch with exit 3, or is only a warning with --allow-weaker.
  */
 static int
 protect_unenforceable(struct lx_launch *lx, size_t i, int e,
 		      struct sbox_err *err)
 {
-	const struct lplan_path *p = &lx->plan.paths[i], *kept = p;
-	int missing = e == ENOENT || e == ENOTDIR;
-	const char *why = missing ?
+	const struct lplan_path *p = &lx->plan.paths[i];
+	const char *denied = p->path, *why = (e == ENOENT || e == ENOTDIR) ?
 		"does not exist inside a writable tree, so the program could "
 		"create it (create it, or remove the deny)" :
 		e == ELOOP ? "is or goes through a symlink" : strerror(e);
-	const char *what;
 
-	/* a pin: name the denied or read-only path beneath it too */
-	for (size_t j = i + 1; (p->flags & LPF_PIN) && j < lx->plan.npaths &&
-	     linux_plan_beneath(p->path, lx->plan.paths[j].path); j++)
-		if (lx->plan.paths[j].flags & (LPF_DENY | LPF_READONLY)) {
-			kept = &lx->plan.paths[j];
-			break;
-		}
-	what = (kept->flags & LPF_DENY) ? "enforce the deny of" :
-					  "keep read-only";
-	if (missing && !(p->flags & LPF_MUST_EXIST)) {
-		/* nothing can create a deny outside writable trees; a pin
-		 * missing leaves its read-only path missing: it warns */
-		if (p->flags & LPF_READONLY)
-			lx_warn(lx, "'%s' is not kept read-only: it does not "
-				"exist inside a writable tree, so the program "
-				"could create it", p->path);
+	if (!(p->flags & (LPF_DENY | LPF_MUST_EXIST))) {
+		readonly_unbound(lx, p, e);
 		return 0;
 	}
+	if ((e == ENOENT || e == ENOTDIR) && !(p->flags & LPF_MUST_EXIST))
+		return 0;  /* nothing can create it: nothing to hide */
+	/* a pin: name the denied path beneath it too */
+	for (size_t j = i + 1; (p->flags & LPF_PIN) && j < lx->plan.npaths &&
+	     linux_plan_beneath(p->path, lx->plan.paths[j].path); j++)
+		if (lx->plan.paths[j].flags & LPF_DENY) {
+			denied = lx->plan.paths[j].path;
+			break;
+		}
 	if (lx->req->flags & LAUNCH_ALLOW_WEAKER) {
-		lx_warn(lx, (kept->flags & LPF_DENY) ?
-			"the deny of '%s' is not enforced: '%s' %s" :
-			"'%s' is not kept read-only: '%s' %s",
-			kept->path, p->path, why);
+		lx_warn(lx, "the deny of '%s' is not enforced: '%s' %s",
+			denied, p->path, why);
 		return 0;
 	}
 	return err_set(err, SBOX_E_UNSUPPORTED,
-		       "cannot %s '%s': '%s' %s; --allow-weaker runs without it",
-		       what, kept->path, p->path, why);
+		       "cannot enforce the deny of '%s': '%s' %s; "
+		       "--allow-weaker runs without it", denied, p->path, why);
 }
 
 static int
